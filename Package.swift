@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "rtb-verify",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rtb-sim", targets: ["rtb-sim"]),
+        .executable(name: "rtb-verify", targets: ["rtb-verify"]),
+        .library(name: "RTBVerify", targets: ["RTBVerify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(
+            name: "RTBCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "RTBEvents", dependencies: ["RTBCore"]),
+        .target(name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents"]),
+        .target(name: "RTBTrace", dependencies: ["RTBCore", "CZstd"]),
+        .target(name: "RTBLedger", dependencies: ["RTBCore", "RTBTrace", "CSQLite"]),
+        .target(
+            name: "RTBVerify",
+            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger"]
+        ),
+        .executableTarget(
+            name: "rtb-sim",
+            dependencies: [
+                "RTBVerify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "rtb-verify",
+            dependencies: [
+                "RTBVerify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RTBCoreTests", dependencies: ["RTBCore"]),
+    ]
+)

@@ -51,5 +51,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RTBCoreTests", dependencies: ["RTBCore"]),
+        .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket"]),
     ]
 )

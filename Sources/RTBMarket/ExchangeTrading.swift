@@ -1,0 +1,132 @@
+import RTBCore
+import RTBEvents
+
+/// Scenario A: every hour the exchange auctions each product's hourly batch among the buyers'
+/// eligible campaigns, clears it with the configured mechanism (floor as reserve), delivers,
+/// takes its fee and settles at once: its records are the arbiter of delivery and money.
+extension MarketEngine {
+    static let purposeAuctionBid: UInt64 = 0xA0C7_10B1
+    /// A campaign asks for at most 1/n of its daily target per auction (spreads buying over the day).
+    static let auctionsPerDayTarget: Int64 = 3
+
+    func runExchangeHour(day: Int, hour: Int) {
+        for product in market.products {
+            runAuction(product: product, day: day, hour: hour)
+        }
+    }
+
+    /// Hours between exchange auction rounds: each round sells the impressions of its hours.
+    static let exchangeRoundHours = 2
+
+    /// Impressions of `avails` falling in hours `hour..<hour + count`, by cumulative rounding of
+    /// the hour weights (a day's batches sum exactly to the daily avails).
+    static func hourlyShare(of avails: Int64, hour: Int, count: Int = 1) -> Int64 {
+        var before: Int64 = 0
+        for index in 0..<hour { before += hourWeights[index] }
+        var after = before
+        for index in hour..<hour + count { after += hourWeights[index] }
+        return avails * after / hourWeightTotal - avails * before / hourWeightTotal
+    }
+
+    func runAuction(product: ProductSpec, day: Int, hour: Int) {
+        let auction = state.nextAuction
+        state.nextAuction += 1
+        let batch = Self.hourlyShare(of: product.dailyAvails, hour: hour, count: Self.exchangeRoundHours)
+        let dealType: DealType = product.supports(.openAuction) ? .openAuction : .privateAuction
+        emit(.bidRequest(BidRequest(auction: auction, product: product.index, impressions: batch,
+                                    floorCPM: product.floorCPM, dealType: dealType)))
+        var bidders: [(campaign: Int, want: Int64)] = []
+        var bids: [Int64] = []
+        for campaignIndex in market.campaignsByChannel[Int(product.channel.rawValue)] {
+            let campaign = market.campaigns[campaignIndex]
+            guard day >= campaign.startDay, day <= campaign.endDay else { continue }
+            let runtime = state.campaigns[campaignIndex]
+            let want = min(runtime.dailyTarget - runtime.boughtToday, (runtime.dailyTarget + Self.auctionsPerDayTarget - 1) / Self.auctionsPerDayTarget)
+            guard want > 0,
+                let bid = policy.auctionBid(campaign: campaign, product: product,
+                                            randomBits: randomBits(Self.purposeAuctionBid, UInt64(auction), UInt64(campaignIndex)))
+            else { continue }
+            let affordable = (campaign.budget - runtime.committed).raw * 1_000 / bid.raw
+            guard affordable >= 1_000 else { continue }
+            emit(.bid(Bid(auction: auction, campaign: campaignIndex, cpm: bid, impressions: want)))
+            bidders.append((campaignIndex, want))
+            bids.append(bid.raw)
+        }
+        // The batch is sold in ranks: the best bid takes what it wants, the rest of the batch goes
+        // to the best remaining bid, and so on (each pays the next bid below it, or the floor).
+        var remaining = batch
+        var cleared = false
+        while remaining >= Self.minimumLot, !bids.isEmpty {
+            let result = SingleItemAuction.clear(bids: bids, reserve: product.floorCPM.raw, mechanism: config.mechanism)
+            guard let winnerIndex = result.winner else { break }
+            let sold = sell(auction: auction, product: product, day: day, dealType: dealType, remaining: remaining,
+                            winner: bidders[winnerIndex], price: Micros(result.price), second: Micros(result.secondBid),
+                            bidders: bids.count)
+            remaining -= sold
+            cleared = true
+            bidders.remove(at: winnerIndex)
+            bids.remove(at: winnerIndex)
+        }
+        if !cleared {
+            emit(.auctionCleared(AuctionCleared(auction: auction, winner: 0, priceCPM: .zero, impressions: 0,
+                                                bidders: Int64(bids.count), secondCPM: .zero, mechanism: config.mechanism)))
+        }
+    }
+
+    /// The smallest lot the exchange sells.
+    static let minimumLot: Int64 = 2500
+
+    /// Sells part of a batch to one winner: deal, delivery and settlement. Returns impressions sold.
+    func sell(auction: Int, product: ProductSpec, day: Int, dealType: DealType, remaining: Int64,
+              winner: (campaign: Int, want: Int64), price: Micros, second: Micros, bidders: Int) -> Int64 {
+        let campaign = winner.campaign
+        let remainingBudget = market.campaigns[campaign].budget - state.campaigns[campaign].committed
+        let impressions = min(remaining, winner.want, remainingBudget.raw * 1_000 / price.raw)
+        emit(.auctionCleared(AuctionCleared(
+            auction: auction, winner: campaign + 1, priceCPM: price, impressions: impressions,
+            bidders: Int64(bidders), secondCPM: second, mechanism: config.mechanism)))
+        let deal = openDeal(campaign: campaign, product: product.index, impressions: impressions, buyerCPM: price,
+                            sellerCPM: price, dealType: dealType, origin: .auction, originID: auction, endDay: day)
+        let served = impressions * product.reliabilityPermille / 1_000
+        emit(.delivery(Delivery(deal: deal, planned: impressions, served: served, buyerCounted: served, sellerCounted: served)))
+        recordServed(deal: deal, planned: impressions, served: served)
+        state.campaigns[campaign].boughtToday += impressions
+        let paid = Micros.cost(impressions: served, cpm: price)
+        let fee = config.feeRate(buyer: market.campaigns[campaign].buyer, seller: product.seller).apply(to: paid)
+        state.campaigns[campaign].committed += paid
+        settle(deal: deal, buyerPaid: paid, fee: fee, disputed: .zero)
+        return impressions
+    }
+
+    /// Creates a deal, emits it and reserves its budget (B and C: the contract value).
+    @discardableResult
+    func openDeal(campaign: Int, product: Int, impressions: Int64, buyerCPM: Micros, sellerCPM: Micros,
+                  dealType: DealType, origin: DealOrigin, originID: Int, endDay: Int) -> Int {
+        let id = state.deals.count
+        state.deals.append(DealState(id: id, campaign: campaign, product: product, impressions: impressions,
+                                     buyerCPM: buyerCPM, sellerCPM: sellerCPM, dealType: dealType, endDay: endDay))
+        emit(.dealAgreed(DealAgreed(
+            deal: id, campaign: campaign, product: product, impressions: impressions, buyerCPM: buyerCPM,
+            sellerCPM: sellerCPM, dealType: dealType, origin: origin, originID: originID, endDay: endDay)))
+        return id
+    }
+
+    /// Books served impressions against a deal, its campaign and its product.
+    func recordServed(deal: Int, planned: Int64, served: Int64) {
+        state.deals[deal].served += served
+        let campaign = state.deals[deal].campaign
+        let product = state.deals[deal].product
+        state.campaigns[campaign].served += served
+        state.products[product].servedThisPeriod += served
+        state.products[product].plannedTotal += planned
+        state.products[product].servedTotal += served
+    }
+
+    /// Pays a deal: the buyer pays, the intermediary keeps `fee`, the seller gets the rest.
+    func settle(deal: Int, buyerPaid: Micros, fee: Micros, disputed: Micros) {
+        state.deals[deal].settled = true
+        state.campaigns[state.deals[deal].campaign].paid += buyerPaid
+        emit(.settlement(Settlement(deal: deal, buyerPaid: buyerPaid, sellerReceived: buyerPaid - fee, fee: fee,
+                                    disputed: disputed)))
+    }
+}

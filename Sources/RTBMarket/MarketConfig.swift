@@ -1,0 +1,124 @@
+import RTBCore
+import RTBEvents
+
+/// Everything that determines a run, together with the seed and the engine version.
+///
+/// The canonical bytes (`encode`) go into the ledger header; replay rebuilds the engine from
+/// them. Limits are checked by `validate()` so that no user value can overflow the engine's
+/// integer arithmetic.
+public struct MarketConfig: Equatable, Sendable {
+    public var seed: UInt64 = 42
+    public var scenarios: [Scenario] = Scenario.markets
+    public var days = 30
+    public var buyers = 5
+    public var sellers = 5
+    public var campaignsPerBuyer = 10
+    public var productsPerSeller = 5
+    /// Scenario A exchange fee (allowed 10%-20%).
+    public var exchangeFee = Rate.percent(15)
+    /// Per-buyer fee discounts (multiplicative: the fee becomes fee x (1 - discount)).
+    public var buyerDiscounts: [Int: Rate] = [:]
+    /// Per-seller fee discounts.
+    public var sellerDiscounts: [Int: Rate] = [:]
+    /// Scenario A payment rule.
+    public var mechanism: Mechanism = .secondPrice
+    /// Scenario C platform fee (0 by default: C's cost is the ledger's per-entry cost).
+    public var platformFee = Rate.zero
+    /// Chance that one claim of a B or C agent is hallucinated.
+    public var hallucinationRate = Rate.percent(10)
+    /// Daily chance growth of a context-rot episode: p(day) = 1 - (1 - rate)^(day - grace).
+    public var rotEpisodeRate = Rate(ppm: 10_000)
+    /// Per-key memory decay inside an episode: survival s = (1 - rate)^(day - grace).
+    public var memoryDecayRate = Rate(ppm: 20_000)
+    /// Days without rot at the start of a run.
+    public var graceDays = 3
+    /// Daily restart chance base: p = base x (1 + 0.01 day).
+    public var restartRate = Rate(ppm: 5_000)
+    /// Open-auction traffic profile.
+    public var volume: VolumeProfile = .none
+    /// Fault injection: agents killed at given ticks.
+    public var kills: [AgentKill] = []
+    /// Test-only: perturb the event with this sequence number (replay divergence tests).
+    public var perturbEvent: UInt64? = nil
+
+    public init() {}
+
+    /// Upper limits that keep every run inside Int64 arithmetic and bounded memory.
+    public static let maxDays = 366
+    public static let maxBuyers = 1_000
+    public static let maxSellers = 1_000
+    public static let maxCampaignsPerBuyer = 100
+    public static let maxProductsPerSeller = 50
+
+    /// All campaign indices and product indices.
+    public var campaignCount: Int { buyers * campaignsPerBuyer }
+    public var productCount: Int { sellers * productsPerSeller }
+
+    /// Total simulated ticks.
+    public var lastTick: Int64 { Int64(days) * SimTime.ticksPerDay - 1 }
+
+    /// The one-line reason this config cannot run, or nil.
+    public func validate() -> ConfigError? {
+        if scenarios.isEmpty { return .invalid("--scenario", "at least one of a, b, c") }
+        if Set(scenarios).count != scenarios.count || scenarios.contains(.run) {
+            return .invalid("--scenario", "a comma list of distinct a, b, c")
+        }
+        if !(1...Self.maxDays).contains(days) { return .invalid("--days", "1...\(Self.maxDays)") }
+        if !(1...Self.maxBuyers).contains(buyers) { return .invalid("--buyers", "1...\(Self.maxBuyers)") }
+        if !(1...Self.maxSellers).contains(sellers) { return .invalid("--sellers", "1...\(Self.maxSellers)") }
+        if !(1...Self.maxCampaignsPerBuyer).contains(campaignsPerBuyer) {
+            return .invalid("--campaigns-per-buyer", "1...\(Self.maxCampaignsPerBuyer)")
+        }
+        if !(1...Self.maxProductsPerSeller).contains(productsPerSeller) {
+            return .invalid("--products-per-seller", "1...\(Self.maxProductsPerSeller)")
+        }
+        if exchangeFee < .percent(10) || exchangeFee > .percent(20) {
+            return .invalid("--fee", "10%...20% (got \(exchangeFee))")
+        }
+        for (name, table, count) in [("--buyer-discount", buyerDiscounts, buyers), ("--seller-discount", sellerDiscounts, sellers)] {
+            for (index, rate) in table where index < 0 || index >= count || rate < .zero || rate > .one {
+                return .invalid(name, "an existing agent and a discount in 0%...100%")
+            }
+        }
+        if platformFee < .zero || platformFee > .percent(20) { return .invalid("--platform-fee", "0%...20%") }
+        for (name, rate) in [("--hallucination-rate", hallucinationRate), ("--rot-rate", rotEpisodeRate),
+                             ("--decay-rate", memoryDecayRate), ("--restart-rate", restartRate)]
+        where rate < .zero || rate > .one {
+            return .invalid(name, "0%...100%")
+        }
+        if !(0...Self.maxDays).contains(graceDays) { return .invalid("--grace-days", "0...\(Self.maxDays)") }
+        for kill in kills {
+            if kill.tick > lastTick {
+                return .invalid("--kill", "a tick in 0...\(lastTick) (d1...d\(days)); got \(kill)")
+            }
+            let valid = kill.agent.kind == .buyer ? kill.agent.index < buyers
+                : kill.agent.kind == .seller ? kill.agent.index < sellers : scenarios.contains(.a)
+            if !valid {
+                return .invalid("--kill", "one of buyer-001...\(AgentRef.buyer(buyers - 1)), seller-001...\(AgentRef.seller(sellers - 1))"
+                    + (scenarios.contains(.a) ? ", exchange" : "") + "; got \(kill.agent)")
+            }
+        }
+        return nil
+    }
+
+    /// The fee rate for a (buyer, seller) pair: the base fee times each party's discount factor.
+    public func feeRate(buyer: Int, seller: Int) -> Rate {
+        var rate = exchangeFee
+        if let discount = buyerDiscounts[buyer] { rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm)) }
+        if let discount = sellerDiscounts[seller] { rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm)) }
+        return rate
+    }
+}
+
+/// A config the engine refuses, with the option at fault and what it accepts.
+public enum ConfigError: Error, Equatable, CustomStringConvertible {
+    case invalid(String, String)
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let option, let allowed): return "invalid \(option): expected \(allowed)"
+        case .malformed(let reason): return "malformed config: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import RTBCore
+import RTBEvents
+
+extension MarketConfig {
+    /// Canonical bytes of the config (format version 1): fields in declaration order.
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.u8(1)
+        writer.varint(seed)
+        writer.varint(UInt64(scenarios.count))
+        for scenario in scenarios { writer.u8(scenario.rawValue) }
+        for value in [days, buyers, sellers, campaignsPerBuyer, productsPerSeller] { writer.varint(value) }
+        writer.varint(UInt64(exchangeFee.ppm))
+        for table in [buyerDiscounts, sellerDiscounts] {
+            writer.varint(table.count)
+            for index in table.keys.sorted() {
+                writer.varint(index)
+                writer.varint(UInt64(table[index]!.ppm))
+            }
+        }
+        writer.u8(mechanism.rawValue)
+        for rate in [platformFee, hallucinationRate, rotEpisodeRate, memoryDecayRate] {
+            writer.varint(UInt64(rate.ppm))
+        }
+        writer.varint(graceDays)
+        writer.varint(UInt64(restartRate.ppm))
+        writer.u8(volume.rawValue)
+        writer.varint(kills.count)
+        for kill in kills.sorted() {
+            writer.varint(kill.agent.code)
+            writer.varint(UInt64(kill.tick))
+        }
+        writer.bool(perturbEvent != nil)
+        if let perturbEvent { writer.varint(perturbEvent) }
+    }
+
+    /// The canonical bytes.
+    public var canonicalBytes: [UInt8] {
+        var writer = CanonicalWriter()
+        encode(into: &writer)
+        return writer.bytes
+    }
+
+    /// SHA-256 of the canonical bytes.
+    public var digest: Digest32 { Sha256.hash(canonicalBytes) }
+
+    /// Reads canonical config bytes, rejecting unknown versions and values.
+    public init(canonical bytes: [UInt8]) throws(ConfigError) {
+        do {
+            var reader = CanonicalReader(bytes)
+            let version = try reader.u8()
+            guard version == 1 else { throw ConfigError.malformed("config version \(version) (supported: 1)") }
+            self.init()
+            seed = try reader.varint()
+            let scenarioCount = try reader.count(limit: 3)
+            scenarios = []
+            for _ in 0..<scenarioCount {
+                guard let scenario = Scenario(rawValue: try reader.u8()), scenario != .run else {
+                    throw ConfigError.malformed("unknown scenario code")
+                }
+                scenarios.append(scenario)
+            }
+            days = try reader.int()
+            buyers = try reader.int()
+            sellers = try reader.int()
+            campaignsPerBuyer = try reader.int()
+            productsPerSeller = try reader.int()
+            exchangeFee = Rate(ppm: try reader.int64())
+            buyerDiscounts = try Self.readTable(&reader)
+            sellerDiscounts = try Self.readTable(&reader)
+            mechanism = try reader.enumeration(Mechanism.self)
+            platformFee = Rate(ppm: try reader.int64())
+            hallucinationRate = Rate(ppm: try reader.int64())
+            rotEpisodeRate = Rate(ppm: try reader.int64())
+            memoryDecayRate = Rate(ppm: try reader.int64())
+            graceDays = try reader.int()
+            restartRate = Rate(ppm: try reader.int64())
+            guard let profile = VolumeProfile(rawValue: try reader.u8()) else {
+                throw ConfigError.malformed("unknown volume profile")
+            }
+            volume = profile
+            let killCount = try reader.count(limit: 1 << 20)
+            kills = []
+            for _ in 0..<killCount {
+                kills.append(AgentKill(agent: try reader.agent(), tick: try reader.int64()))
+            }
+            if try reader.bool() { perturbEvent = try reader.varint() }
+            try reader.expectEnd()
+        } catch let error as CanonicalError {
+            throw ConfigError.malformed(error.description)
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError.malformed("\(error)")
+        }
+        if let problem = validate() { throw problem }
+    }
+
+    private static func readTable(_ reader: inout CanonicalReader) throws(CanonicalError) -> [Int: Rate] {
+        var table: [Int: Rate] = [:]
+        let count = try reader.count(limit: 1 << 20)
+        for _ in 0..<count {
+            let index = try reader.int()
+            table[index] = Rate(ppm: try reader.int64())
+        }
+        return table
+    }
+
+    /// A one-line human summary.
+    public var summary: String {
+        var text = "seed \(seed), scenarios \(scenarios.map(\.description).joined(separator: ",")), \(days) days, "
+            + "\(buyers) buyers x \(campaignsPerBuyer) campaigns, \(sellers) sellers x \(productsPerSeller) products"
+        if volume != .none { text += ", volume \(volume)" }
+        if !kills.isEmpty { text += ", kills " + kills.sorted().map(\.description).joined(separator: " ") }
+        return text
+    }
+}

@@ -1,0 +1,248 @@
+import RTBCore
+import RTBEvents
+
+/// Recording parameters that shape frames and checkpoints (stored in the ledger header).
+public struct EngineOptions: Equatable, Sendable {
+    /// A frame is sealed at the first step boundary with at least this many bytes pending.
+    public var frameTargetBytes = 32 * 1024
+    /// A checkpoint is taken after every this many frames.
+    public var checkpointEveryFrames = 64
+
+    public init(frameTargetBytes: Int = 32 * 1024, checkpointEveryFrames: Int = 64) {
+        self.frameTargetBytes = frameTargetBytes
+        self.checkpointEveryFrames = checkpointEveryFrames
+    }
+}
+
+/// The discrete-event market engine: runs the configured scenarios one after the other on the
+/// same generated market, emitting every event to its log. It reads no clock and does no I/O:
+/// frames and checkpoints go to the sink, and scenario C recovery reads the shared ledger
+/// through `SharedLedgerReader`.
+public final class MarketEngine {
+    public let config: MarketConfig
+    public let market: Market
+    public let options: EngineOptions
+    let policy: any TradingPolicy
+    var state: EngineState
+    public internal(set) var log: EventLog
+    let sink: FrameSink
+    let ledger: SharedLedgerReader?
+    /// Size in bytes of the last appended event (for ledger entry costs).
+    var lastEventSize = 0
+    /// Scratch buffers of the open-auction fast path (not part of the state).
+    var openBidCampaigns: [Int] = []
+    var openBidCents: [Int64] = []
+    /// Steps processed since this object was created (not part of the state).
+    public private(set) var stepsTaken = 0
+
+    /// A fresh run. `ledger` must read back what `sink` stores when scenario C is run.
+    public init(config: MarketConfig, sink: FrameSink, ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions(),
+                policy: any TradingPolicy = RuleBasedPolicy()) {
+        precondition(config.validate() == nil, "engine started with an invalid config")
+        self.config = config
+        self.market = Market(config: config)
+        self.options = options
+        self.policy = policy
+        self.sink = sink
+        self.ledger = ledger
+        log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbSequence: config.perturbEvent)
+        state = EngineState()
+        state.scheduler.schedule(.startScenario, at: 0)
+    }
+
+    /// Continues a run from a checkpoint's state bytes.
+    public init(config: MarketConfig, restoring checkpoint: EngineCheckpoint, sink: FrameSink,
+                ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions(),
+                policy: any TradingPolicy = RuleBasedPolicy()) throws(CanonicalError) {
+        self.config = config
+        self.market = Market(config: config)
+        self.options = options
+        self.policy = policy
+        self.sink = sink
+        self.ledger = ledger
+        var reader = CanonicalReader(checkpoint.state)
+        let nextSequence = try reader.varint()
+        let framesSealed = try reader.int()
+        let chain = try reader.digest()
+        let tail = try reader.byteString()
+        let totalBytes = try reader.varint()
+        guard let market = ChunkedDigest(chain: chain, tail: tail, totalBytes: totalBytes),
+            nextSequence == checkpoint.nextSequence, framesSealed == checkpoint.frameCount
+        else { throw .valueOutOfRange(offset: 0, value: nextSequence, limit: checkpoint.nextSequence) }
+        state = try EngineState.decode(from: &reader)
+        try reader.expectEnd()
+        guard state.isConsistent(with: self.market, config: config) else {
+            throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
+        }
+        log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbSequence: config.perturbEvent)
+        log.restore(nextSequence: nextSequence, framesSealed: framesSealed, market: market)
+    }
+
+    /// True when every scenario has finished.
+    public var isFinished: Bool { state.scenarioIndex >= config.scenarios.count }
+
+    /// The scenario being run.
+    var scenario: Scenario { config.scenarios[state.scenarioIndex] }
+
+    /// Metrics per scenario (finished ones and the current one).
+    public var metrics: [ScenarioMetrics] { state.metrics }
+
+    /// Digest of every event except kill records (equal for a run with recovered kills in C).
+    public var marketDigest: Digest32 { log.marketDigest }
+
+    /// Runs to the end.
+    public func run() throws {
+        while try step() {}
+    }
+
+    /// Processes one scheduled action; false when the run is over.
+    @discardableResult
+    public func step() throws -> Bool {
+        guard !isFinished, let next = state.scheduler.popNext() else { return false }
+        precondition(next.tick >= state.now || next.action == .startScenario, "time went backwards")
+        state.now = next.tick
+        perform(next.action)
+        stepsTaken += 1
+        let sealAll = isFinished || next.action == .finishScenario
+        if let frame = log.sealIfDue(force: sealAll) {
+            try sink.seal(frame)
+            if log.framesSealed % options.checkpointEveryFrames == 0 || isFinished {
+                try sink.checkpoint(makeCheckpoint())
+            }
+        }
+        return !isFinished
+    }
+
+    func perform(_ action: Action) {
+        switch action {
+        case .startScenario: startScenario()
+        case .startDay(let day): startDay(day)
+        case .exchangeHour(let day, let hour): runExchangeHour(day: day, hour: hour)
+        case .buyerReview(let buyer): reviewCampaigns(buyer: buyer)
+        case .sellerRespond(let negotiation): respondToRfp(negotiation)
+        case .buyerDecide(let campaign, let first, let count):
+            decideOffers(campaign: campaign, negotiations: first..<first + count)
+        case .counterResponse(let negotiation): respondToCounter(negotiation)
+        case .deliveryRound(let day, let round): deliver(day: day, round: round)
+        case .trafficSlice(let day, let minute): runTrafficSlice(day: day, minute: minute)
+        case .kill(let agent): kill(agent)
+        case .closeDay(let day): closeDay(day)
+        case .finishScenario: finishScenario()
+        }
+    }
+
+    /// The checkpoint of the current state (called right after a frame is sealed).
+    public func makeCheckpoint() -> EngineCheckpoint {
+        precondition(log.pendingCount == 0, "checkpoint with pending events")
+        var writer = CanonicalWriter(capacity: 1 << 16)
+        writer.varint(log.nextSequence)
+        writer.varint(log.framesSealed)
+        writer.digest(log.market.chain)
+        writer.byteString(log.market.tail)
+        writer.varint(log.market.totalBytes)
+        state.encode(into: &writer)
+        return EngineCheckpoint(frameCount: log.framesSealed, nextSequence: log.nextSequence, state: writer.bytes)
+    }
+
+    // MARK: - Emission
+
+    /// Emits one event of the current scenario at the current tick; applies it to the memories
+    /// of the agents it concerns and, in scenario C, records it in the shared ledger.
+    @discardableResult
+    func emit(_ body: EventBody, excludedFromMarketDigest: Bool = false) -> UInt64 {
+        let event = MarketEvent(scenario, tick: state.now, body)
+        let before = log.pending.bytes.count
+        let sequence = log.append(event, excludedFromMarketDigest: excludedFromMarketDigest)
+        lastEventSize = log.pending.bytes.count - before
+        state.metrics[state.metrics.count - 1].observe(event)
+        applyToMemories(event)
+        if scenario == .c, let payer = ledgerPayer(of: event) {
+            recordLedgerEntry(kind: event.kind, payer: payer)
+        }
+        return sequence
+    }
+
+    /// Emits a run-level event (scenario code `run`).
+    func emitRunEvent(_ body: EventBody) {
+        let event = MarketEvent(.run, tick: 0, body)
+        log.append(event)
+        state.metrics[state.metrics.count - 1].observe(event)
+    }
+
+    func recordLedgerEntry(kind: EventKind, payer: AgentRef) {
+        let entry = LedgerEntry(
+            entry: state.nextLedgerEntry, recordedKind: Int64(kind.rawValue), sizeBytes: Int64(lastEventSize),
+            cost: LedgerCostModel.cost(bytes: lastEventSize), payer: payer)
+        state.nextLedgerEntry += 1
+        let event = MarketEvent(scenario, tick: state.now, .ledgerEntry(entry))
+        log.append(event)
+        state.metrics[state.metrics.count - 1].observe(event)
+    }
+
+    /// Which agent writes (and pays for) an event in the shared ledger; nil if not recorded.
+    func ledgerPayer(of event: MarketEvent) -> AgentRef? {
+        switch event.body {
+        case .campaignRegistered(let payload): return payload.buyer
+        case .productRegistered(let payload): return payload.seller
+        case .rfp(let payload): return .buyer(market.campaigns[payload.campaign].buyer)
+        case .offer(let payload):
+            return .seller(market.products[state.negotiations[payload.negotiation].product].seller)
+        case .counterOffer(let payload):
+            return .buyer(market.campaigns[state.negotiations[payload.negotiation].campaign].buyer)
+        case .negotiationClosed(let payload):
+            return .buyer(market.campaigns[state.negotiations[payload.negotiation].campaign].buyer)
+        case .dealAgreed(let payload): return .seller(market.products[payload.product].seller)
+        case .delivery(let payload): return .seller(market.products[state.deals[payload.deal].product].seller)
+        case .settlement(let payload): return .buyer(market.campaigns[state.deals[payload.deal].campaign].buyer)
+        case .reconciliation(let payload): return .buyer(market.campaigns[payload.campaign].buyer)
+        case .agentSnapshot(let payload): return payload.agent
+        default: return nil
+        }
+    }
+
+    /// Memory index of an agent: buyers first, then sellers.
+    func memoryIndex(_ agent: AgentRef) -> Int {
+        agent.kind == .buyer ? agent.index : config.buyers + agent.index
+    }
+
+    /// The agent owning memory slot `index`.
+    func agent(atMemoryIndex index: Int) -> AgentRef {
+        index < config.buyers ? .buyer(index) : .seller(index - config.buyers)
+    }
+
+    func applyToMemories(_ event: MarketEvent) {
+        var buyer: Int?
+        var seller: Int?
+        switch event.body {
+        case .rfp(let payload):
+            buyer = market.campaigns[payload.campaign].buyer
+        case .offer(let payload):
+            buyer = market.campaigns[state.negotiations[payload.negotiation].campaign].buyer
+        case .negotiationClosed(let payload):
+            buyer = market.campaigns[state.negotiations[payload.negotiation].campaign].buyer
+        case .dealAgreed(let payload):
+            buyer = market.campaigns[payload.campaign].buyer
+            seller = market.products[payload.product].seller
+        case .delivery(let payload):
+            buyer = market.campaigns[state.deals[payload.deal].campaign].buyer
+            seller = market.products[state.deals[payload.deal].product].seller
+        case .settlement(let payload):
+            buyer = market.campaigns[state.deals[payload.deal].campaign].buyer
+            seller = market.products[state.deals[payload.deal].product].seller
+        case .dayStarted:
+            for index in state.memories.indices {
+                state.memories[index].apply(event, agent: agent(atMemoryIndex: index), market: market, trustsClaims: true)
+            }
+            return
+        default:
+            return
+        }
+        let trusts = scenario != .c
+        if let buyer {
+            state.memories[buyer].apply(event, agent: .buyer(buyer), market: market, trustsClaims: trusts)
+        }
+        if let seller {
+            state.memories[config.buyers + seller].apply(event, agent: .seller(seller), market: market, trustsClaims: trusts)
+        }
+    }
+}

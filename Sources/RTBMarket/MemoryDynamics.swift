@@ -1,0 +1,181 @@
+import RTBCore
+import RTBEvents
+
+/// Context rot, restarts, kills and recovery.
+///
+/// Every day after the grace period each agent risks a rot episode, p = 1 - (1 - r)^(day - g);
+/// in an episode each key survives with s = (1 - d)^(day - g) (deal notes), 0.9 s (prices,
+/// reputation) or 0.8 s (pending negotiations). Each agent may also restart, p = base x
+/// (1 + 0.01 day), losing everything. Recovery depends on the trading model: A gets its deals
+/// back from the exchange's records, B only from its private store (yesterday's memory, or
+/// nothing after rot), C rebuilds from its last ledger snapshot plus the ledger events since.
+extension MarketEngine {
+    func updateMemories(day: Int) {
+        let agents = config.buyers + config.sellers
+        for index in 0..<agents {
+            let agent = agent(atMemoryIndex: index)
+            var random = stream("rot", agent.code, UInt64(day))
+            let restartChance = Double(config.restartRate.ppm) / 1_000_000 * (1 + 0.01 * Double(day))
+            if random.chance(restartChance) {
+                let before = state.memories[index]
+                emit(.contextRot(ContextRot(agent: agent, cause: .restart, dealsLost: Int64(before.deals.count),
+                                            pricesLost: Int64(before.priceReferences.filter { $0 != .zero }.count),
+                                            reputationLost: Int64(before.reputation.count),
+                                            pendingLost: Int64(before.pending.count))))
+                state.memories[index] = before.persistentPart
+                recover(agent: agent, trigger: .restart, before: before)
+            } else if day > config.graceDays {
+                let elapsed = Double(day - config.graceDays)
+                let episodeChance = 1 - DeterministicMath.pow(1 - Double(config.rotEpisodeRate.ppm) / 1_000_000, elapsed)
+                if random.chance(episodeChance) {
+                    let survival = DeterministicMath.pow(1 - Double(config.memoryDecayRate.ppm) / 1_000_000, elapsed)
+                    rotEpisode(index: index, agent: agent, survival: survival, random: &random)
+                }
+            }
+        }
+        for index in 0..<agents {
+            snapshotMemory(index: index)
+        }
+    }
+
+    func rotEpisode(index: Int, agent: AgentRef, survival: Double, random: inout RandomStream) {
+        let before = state.memories[index]
+        var memory = before
+        memory.deals.removeAll { _ in random.nextUnit() >= survival }
+        var pricesLost: Int64 = 0
+        for channel in memory.priceReferences.indices where memory.priceReferences[channel] != .zero {
+            if random.nextUnit() >= 0.9 * survival {
+                memory.priceReferences[channel] = .zero
+                pricesLost += 1
+            }
+        }
+        memory.reputation.removeAll { _ in random.nextUnit() >= 0.9 * survival }
+        memory.pending.removeAll { _ in random.nextUnit() >= 0.8 * survival }
+        let lost = ContextRot(
+            agent: agent, cause: .decay, dealsLost: Int64(before.deals.count - memory.deals.count),
+            pricesLost: pricesLost, reputationLost: Int64(before.reputation.count - memory.reputation.count),
+            pendingLost: Int64(before.pending.count - memory.pending.count))
+        guard lost.dealsLost + lost.pricesLost + lost.reputationLost + lost.pendingLost > 0 else { return }
+        emit(.contextRot(lost))
+        state.memories[index] = memory
+        if scenario != .b { recover(agent: agent, trigger: .rot, before: before) }
+    }
+
+    /// B keeps yesterday's memory in its private store; C writes today's to the shared ledger.
+    func snapshotMemory(index: Int) {
+        switch scenario {
+        case .b:
+            state.privateStore[index] = state.memories[index]
+        case .c:
+            let sequence = emit(.agentSnapshot(AgentSnapshot(agent: agent(atMemoryIndex: index),
+                                                             state: state.memories[index].canonicalBytes)))
+            state.lastSnapshot[index] = sequence
+        default:
+            break
+        }
+    }
+
+    func kill(_ agent: AgentRef) {
+        if agent.kind == .exchange {
+            // The exchange's records are durable: a killed exchange restarts with all of them.
+            emit(.agentKilled(AgentKilled(agent: agent, keysLost: 0)), excludedFromMarketDigest: true)
+            return
+        }
+        let index = memoryIndex(agent)
+        let before = state.memories[index]
+        emit(.agentKilled(AgentKilled(agent: agent, keysLost: Int64(before.keyCount))), excludedFromMarketDigest: true)
+        state.memories[index] = before.persistentPart
+        recover(agent: agent, trigger: .kill, before: before)
+    }
+
+    /// Rebuilds an agent's memory from its scenario's source and reports how close it came.
+    func recover(agent: AgentRef, trigger: RecoveryTrigger, before: AgentMemory) {
+        let index = memoryIndex(agent)
+        var replayed: Int64 = 0
+        let source: RecoverySource
+        switch scenario {
+        case .a:
+            source = .exchange
+            state.memories[index] = exchangeRecords(for: agent, keeping: state.memories[index])
+        case .b:
+            guard trigger != .rot else { return }
+            source = .privateStore
+            var restored = state.privateStore[index]
+            restored.archive = state.memories[index].archive
+            state.memories[index] = restored
+        case .c:
+            source = .ledger
+            let rebuilt = rebuildFromLedger(agent: agent)
+            state.memories[index] = rebuilt.memory
+            replayed = rebuilt.replayed
+        case .run:
+            preconditionFailure("run is not a trading scenario")
+        }
+        let after = state.memories[index]
+        emit(.recovery(Recovery(
+            agent: agent, trigger: trigger, source: source, keysLost: Int64(before.keyCount),
+            keysRecovered: Int64(after.keyCount), eventsReplayed: replayed, matches: after == before,
+            stateDigest: after.digest)), excludedFromMarketDigest: trigger == .kill)
+    }
+
+    /// Scenario A: the exchange reports every open deal with its delivered count; price
+    /// references, reputation and pending negotiations are the agent's own and stay lost.
+    func exchangeRecords(for agent: AgentRef, keeping current: AgentMemory) -> AgentMemory {
+        var memory = current
+        var notes: [DealNote] = []
+        for deal in state.deals where !deal.settled {
+            let campaign = market.campaigns[deal.campaign]
+            let product = market.products[deal.product]
+            guard (agent.kind == .buyer && campaign.buyer == agent.index)
+                || (agent.kind == .seller && product.seller == agent.index) else { continue }
+            notes.append(DealNote(deal: deal.id, campaign: deal.campaign, product: deal.product,
+                                  impressions: deal.impressions, cpm: deal.buyerCPM, counted: deal.served, endDay: deal.endDay))
+        }
+        memory.deals = notes
+        return memory
+    }
+
+    /// Scenario C: the last ledger snapshot of the agent plus every ledger event after it,
+    /// read through the shared ledger (committed frames and the pending buffer).
+    func rebuildFromLedger(agent: AgentRef) -> (memory: AgentMemory, replayed: Int64) {
+        let index = memoryIndex(agent)
+        // Before its first snapshot an agent's memory is empty at the scenario's first event.
+        let snapshot = state.lastSnapshot[index]
+        let from = snapshot == UInt64.max ? state.scenarioFirstSequence : snapshot
+        guard let ledger else {
+            preconditionFailure("scenario C recovery needs a shared ledger reader")
+        }
+        var memory = AgentMemory()
+        var replayed: Int64 = 0
+        var found = snapshot == UInt64.max
+        do {
+            var chunks = try ledger.sealedFrames(from: from).map { ($0.firstSequence, $0.bytes) }
+            chunks.append((log.firstPendingSequence, log.pendingBytes))
+            for (first, bytes) in chunks {
+                var reader = CanonicalReader(bytes)
+                var sequence = first
+                while !reader.isAtEnd {
+                    let event = try MarketEvent.decode(from: &reader)
+                    defer { sequence += 1 }
+                    if sequence < from { continue }
+                    if sequence == snapshot {
+                        guard case .agentSnapshot(let snapshot) = event.body, snapshot.agent == agent else {
+                            preconditionFailure("ledger event \(sequence) is not \(agent)'s snapshot")
+                        }
+                        var snapshotReader = CanonicalReader(snapshot.state)
+                        memory = try AgentMemory(from: &snapshotReader)
+                        found = true
+                        continue
+                    }
+                    let before = memory
+                    memory.apply(event, agent: agent, market: market, trustsClaims: false)
+                    if memory != before { replayed += 1 }
+                }
+            }
+        } catch {
+            preconditionFailure("shared ledger unreadable during recovery: \(error)")
+        }
+        precondition(found, "snapshot \(from) of \(agent) not found in the shared ledger")
+        return (memory, replayed)
+    }
+}

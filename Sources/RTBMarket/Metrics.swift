@@ -1,0 +1,238 @@
+import RTBCore
+import RTBEvents
+
+/// The counters every scenario reports, each a count or sum over events that happened.
+public enum Counter: Int, CaseIterable, Sendable {
+    case events, deals, impressions, buyerSpend, sellerRevenue, fees, ledgerCosts, ledgerEntries
+    case auctions, auctionsSold, openAuctions, openAuctionsSold, directOffers, directOffersAccepted
+    case negotiations, counterOffers, deliveries, discrepantDeliveries
+    case contextRotEvents, keysLost, restarts, recoveries, recoveriesMatching, keysRecovered, kills
+    case claims, hallucinatedClaims, hallucinationsCaught
+    case reconciledAccepted, reconciledNegotiated, reconciledDisputed, reconciledUnresolvable
+    case disputedSpend, unresolvedSpend, resolutionDays
+
+    /// The JSON and table name.
+    public var name: String {
+        switch self {
+        case .events: return "events"
+        case .deals: return "deals"
+        case .impressions: return "impressions"
+        case .buyerSpend: return "buyer_spend_micros"
+        case .sellerRevenue: return "seller_revenue_micros"
+        case .fees: return "intermediary_fees_micros"
+        case .ledgerCosts: return "ledger_costs_micros"
+        case .ledgerEntries: return "ledger_entries"
+        case .auctions: return "auctions"
+        case .auctionsSold: return "auctions_sold"
+        case .openAuctions: return "open_auctions"
+        case .openAuctionsSold: return "open_auctions_sold"
+        case .directOffers: return "direct_offers"
+        case .directOffersAccepted: return "direct_offers_accepted"
+        case .negotiations: return "negotiations"
+        case .counterOffers: return "counter_offers"
+        case .deliveries: return "deliveries"
+        case .discrepantDeliveries: return "discrepant_deliveries"
+        case .contextRotEvents: return "context_rot_events"
+        case .keysLost: return "keys_lost"
+        case .restarts: return "restarts"
+        case .recoveries: return "recoveries"
+        case .recoveriesMatching: return "recoveries_matching"
+        case .keysRecovered: return "keys_recovered"
+        case .kills: return "kills"
+        case .claims: return "claims"
+        case .hallucinatedClaims: return "hallucinated_claims"
+        case .hallucinationsCaught: return "hallucinations_caught"
+        case .reconciledAccepted: return "campaigns_accepted"
+        case .reconciledNegotiated: return "campaigns_negotiated"
+        case .reconciledDisputed: return "campaigns_disputed"
+        case .reconciledUnresolvable: return "campaigns_unresolvable"
+        case .disputedSpend: return "disputed_spend_micros"
+        case .unresolvedSpend: return "unresolved_spend_micros"
+        case .resolutionDays: return "resolution_days_total"
+        }
+    }
+}
+
+/// A fixed vector of counters.
+public struct Counters: Equatable, Sendable {
+    public var values = [Int64](repeating: 0, count: Counter.allCases.count)
+
+    public init() {}
+
+    @inlinable
+    public subscript(_ counter: Counter) -> Int64 {
+        get { values[counter.rawValue] }
+        set { values[counter.rawValue] = newValue }
+    }
+}
+
+/// Metrics of one scenario: totals, per-day counters and per-campaign delivery, folded from
+/// the event stream. The engine folds its own events; the checker folds decoded ledger events
+/// with the same code and must get the same numbers.
+public struct ScenarioMetrics: Equatable, Sendable {
+    public var scenario: Scenario
+    public var totals = Counters()
+    public var days: [Counters] = []
+    /// Goal and served impressions per campaign (from registration and delivery events).
+    public var campaignGoals: [Int64] = []
+    public var campaignServed: [Int64] = []
+    var currentDay = 0
+
+    public init(scenario: Scenario) {
+        self.scenario = scenario
+    }
+
+    mutating func add(_ counter: Counter, _ amount: Int64) {
+        totals[counter] += amount
+        if currentDay > 0 { days[currentDay - 1][counter] += amount }
+    }
+
+    /// Folds one event.
+    public mutating func observe(_ event: MarketEvent) {
+        add(.events, 1)
+        switch event.body {
+        case .campaignRegistered(let registration):
+            if campaignGoals.count <= registration.campaign {
+                campaignGoals += [Int64](repeating: 0, count: registration.campaign + 1 - campaignGoals.count)
+                campaignServed += [Int64](repeating: 0, count: registration.campaign + 1 - campaignServed.count)
+            }
+            campaignGoals[registration.campaign] = registration.goalImpressions
+        case .dayStarted(let started):
+            while days.count < started.day { days.append(Counters()) }
+            currentDay = started.day
+            days[currentDay - 1][.events] += 1
+        case .auctionCleared(let cleared):
+            add(.auctions, 1)
+            if cleared.winner > 0 { add(.auctionsSold, 1) }
+        case .rfp: add(.negotiations, 1)
+        case .offer: add(.claims, 3)
+        case .counterOffer: add(.counterOffers, 1)
+        case .dealAgreed(let deal):
+            add(.deals, 1)
+            while dealCampaigns.count <= deal.deal { dealCampaigns.append(-1) }
+            dealCampaigns[deal.deal] = deal.campaign
+        case .delivery(let delivery):
+            add(.deliveries, 1)
+            add(.impressions, delivery.served)
+            if delivery.deal < dealCampaigns.count, dealCampaigns[delivery.deal] >= 0 {
+                campaignServed[dealCampaigns[delivery.deal]] += delivery.served
+            }
+            if delivery.buyerCounted != delivery.sellerCounted { add(.discrepantDeliveries, 1) }
+            if event.scenario != .a { add(.claims, 1) }
+        case .settlement(let settlement):
+            add(.buyerSpend, settlement.buyerPaid.raw)
+            add(.sellerRevenue, settlement.sellerReceived.raw)
+            add(.fees, settlement.fee.raw)
+        case .reconciliation(let reconciliation):
+            let counter: Counter = [.reconciledAccepted, .reconciledNegotiated, .reconciledDisputed,
+                                    .reconciledUnresolvable][Int(reconciliation.outcome.rawValue)]
+            add(counter, 1)
+            add(.resolutionDays, Int64(reconciliation.resolutionDays))
+            if reconciliation.outcome == .disputed || reconciliation.outcome == .unresolvable {
+                add(.disputedSpend, (reconciliation.buyerTotal.raw - reconciliation.sellerTotal.raw).magnitude.clampedToInt64)
+            }
+            add(.unresolvedSpend, reconciliation.disputed.raw)
+        case .contextRot(let rot):
+            add(.contextRotEvents, 1)
+            add(.keysLost, rot.dealsLost + rot.pricesLost + rot.reputationLost + rot.pendingLost)
+            if rot.cause == .restart { add(.restarts, 1) }
+        case .recovery(let recovery):
+            add(.recoveries, 1)
+            if recovery.matches { add(.recoveriesMatching, 1) }
+            add(.keysRecovered, recovery.keysRecovered)
+        case .hallucination(let hallucination):
+            add(.hallucinatedClaims, 1)
+            if hallucination.caught { add(.hallucinationsCaught, 1) }
+        case .agentKilled: add(.kills, 1)
+        case .ledgerEntry(let entry):
+            add(.ledgerEntries, 1)
+            add(.ledgerCosts, entry.cost.raw)
+            if entry.payer.kind == .buyer { add(.buyerSpend, entry.cost.raw) } else {
+                add(.sellerRevenue, -entry.cost.raw)
+            }
+        case .openAuction(let auction):
+            let winner = auction.winner > 0 ? auction.bids[Int(auction.winner) - 1].campaign : nil
+            observeOpenAuction(winnerCampaign: winner, priceCents: auction.priceCents, fee: auction.fee, countEvent: false)
+        case .directOffer(let offer):
+            observeDirectOffer(campaign: offer.campaign, cents: offer.cpmCents, accepted: offer.accepted, countEvent: false)
+        default:
+            break
+        }
+    }
+
+    /// Folds an open auction (also called by the engine's fast path, which builds no event).
+    public mutating func observeOpenAuction(winnerCampaign: Int?, priceCents: Int64, fee: Micros, countEvent: Bool = true) {
+        if countEvent { add(.events, 1) }
+        add(.openAuctions, 1)
+        guard let campaign = winnerCampaign else { return }
+        let cost = priceCents * 10
+        add(.openAuctionsSold, 1)
+        add(.impressions, 1)
+        add(.buyerSpend, cost)
+        add(.sellerRevenue, cost - fee.raw)
+        add(.fees, fee.raw)
+        campaignServed[campaign] += 1
+    }
+
+    /// Folds a direct offer (also the engine's fast path).
+    public mutating func observeDirectOffer(campaign: Int, cents: Int64, accepted: Bool, countEvent: Bool = true) {
+        if countEvent { add(.events, 1) }
+        add(.directOffers, 1)
+        guard accepted else { return }
+        add(.directOffersAccepted, 1)
+        add(.impressions, 1)
+        add(.buyerSpend, cents * 10)
+        add(.sellerRevenue, cents * 10)
+        campaignServed[campaign] += 1
+    }
+
+    /// Campaign of each deal by deal number, -1 when unknown (attributes deliveries).
+    public var dealCampaigns: [Int] = []
+
+    /// Canonical bytes for checkpoints.
+    func encode(into writer: inout CanonicalWriter) {
+        writer.u8(scenario.rawValue)
+        writer.varint(currentDay)
+        func list(_ values: [Int64]) {
+            writer.varint(values.count)
+            for value in values { writer.signedVarint(value) }
+        }
+        list(totals.values)
+        writer.varint(days.count)
+        for day in days { list(day.values) }
+        list(campaignGoals)
+        list(campaignServed)
+        writer.varint(dealCampaigns.count)
+        for campaign in dealCampaigns { writer.signedVarint(Int64(campaign)) }
+    }
+
+    static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> ScenarioMetrics {
+        guard let scenario = Scenario(rawValue: try reader.u8()) else {
+            throw .invalidTag(offset: reader.offset - 1, tag: 0, type: "scenario")
+        }
+        var metrics = ScenarioMetrics(scenario: scenario)
+        metrics.currentDay = try reader.int()
+        func list() throws(CanonicalError) -> [Int64] {
+            let count = try reader.count()
+            var values: [Int64] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(try reader.signedVarint()) }
+            return values
+        }
+        metrics.totals.values = try list()
+        let dayCount = try reader.count()
+        for _ in 0..<dayCount {
+            var counters = Counters()
+            counters.values = try list()
+            metrics.days.append(counters)
+        }
+        metrics.campaignGoals = try list()
+        metrics.campaignServed = try list()
+        metrics.dealCampaigns = try list().map { Int($0) }
+        return metrics
+    }
+}
+
+extension UInt64 {
+    var clampedToInt64: Int64 { self > UInt64(Int64.max) ? Int64.max : Int64(self) }
+}

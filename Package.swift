@@ -36,21 +36,26 @@ let package = Package(
             name: "RTBVerify",
             dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger"]
         ),
-        .executableTarget(
-            name: "rtb-sim",
+        .target(
+            name: "RTBCommandLine",
             dependencies: [
-                "RTBVerify",
+                "RTBCore", "RTBEvents", "RTBMarket", "RTBLedger", "RTBTrace", "RTBVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "rtb-sim",
+            dependencies: ["RTBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "rtb-verify",
-            dependencies: [
-                "RTBVerify",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["RTBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "RTBCoreTests", dependencies: ["RTBCore"]),
         .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket"]),
+        .testTarget(
+            name: "RTBVerifyTests",
+            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger", "RTBVerify"]
+        ),
     ]
 )

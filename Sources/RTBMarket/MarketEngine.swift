@@ -246,3 +246,10 @@ public final class MarketEngine {
         }
     }
 }
+
+extension MarketEngine {
+    /// Name of the scenario being run ("a", "b" or "c").
+    public var currentScenarioName: String { isFinished ? "-" : scenario.description }
+    /// The simulated day of the current action.
+    public var currentDay: Int { SimTime(tick: state.now).day }
+}

@@ -49,28 +49,13 @@ extension MarketEngine {
         let larger = max(buyerTotal, sellerTotal)
         let discrepancy = larger == .zero ? 0 : RoundingRule.mulDiv((buyerTotal - sellerTotal).raw.magnitude.clampedToInt64, 1_000_000, larger.raw)
         var random = stream("reconcile", UInt64(campaignIndex))
-        let outcome: ReconciliationOutcome
-        let days: Int
-        var rule: (Micros, Micros) -> Micros  // per deal: buyer figure, seller figure -> amount paid
-        let average: (Micros, Micros) -> Micros = { Micros(($0.raw + $1.raw) / 2) }
-        if discrepancy < 30_000 {
-            (outcome, days, rule) = (.accepted, 1, { $1 })
-        } else if discrepancy < 100_000 {
-            (outcome, days, rule) = (.negotiated, random.int(in: 7...21), average)
-        } else if discrepancy < 150_000 {
-            (outcome, days) = (.disputed, random.int(in: 30...60))
-            rule = random.chance(0.5) ? { $1 } : average
-        } else if discrepancy < 200_000 && random.chance(0.3) {
-            (outcome, days, rule) = (.disputed, random.int(in: 45...90), average)
-        } else {
-            (outcome, days, rule) = (.unresolvable, 90, { min($0, $1) })
-        }
+        let (outcome, days, rule) = ReconciliationLadder.classify(discrepancyPpm: discrepancy, random: &random)
         var paid: [Micros] = []
         var unresolved = Micros.zero
         var remainingBudget = market.campaigns[campaignIndex].budget - state.campaigns[campaignIndex].paid
         for (index, deal) in deals.enumerated() {
             let cap = min(Micros.cost(impressions: deal.impressions, cpm: deal.sellerCPM), remainingBudget)
-            let amount = min(rule(buyerFigures[index], sellerFigures[index]), cap)
+            let amount = min(rule.amount(buyer: buyerFigures[index], seller: sellerFigures[index]), cap)
             remainingBudget -= amount
             paid.append(amount)
             if outcome == .unresolvable {
@@ -92,5 +77,41 @@ extension EngineState {
     /// What the buyer paid for a settled scenario A deal.
     func campaignsPaid(deal: DealState) -> Micros {
         Micros.cost(impressions: deal.served, cpm: deal.buyerCPM)
+    }
+}
+
+/// How a deal is paid once its campaign is classified.
+public enum SettlementRule: Equatable, Sendable {
+    case sellerFigure
+    case average
+    case lowerFigure
+
+    public func amount(buyer: Micros, seller: Micros) -> Micros {
+        switch self {
+        case .sellerFigure: return seller
+        case .average: return Micros((buyer.raw + seller.raw) / 2)
+        case .lowerFigure: return min(buyer, seller)
+        }
+    }
+}
+
+/// The public implementation's reconciliation ladder (scenario B).
+public enum ReconciliationLadder {
+    /// Class, days to resolution and payment rule for a discrepancy |b - s| / max(b, s) in ppm:
+    /// < 3% accepted at the seller's figure in 1 day; < 10% negotiated to the average in 7-21
+    /// days; < 15% disputed 30-60 days, then half settle at the seller's figure and half at the
+    /// average; < 20% disputed 45-90 days and 30% settle at the average, the rest are
+    /// unresolvable; otherwise unresolvable after 90 days (each side keeps the lower figure).
+    public static func classify(discrepancyPpm: Int64, random: inout RandomStream)
+        -> (ReconciliationOutcome, Int, SettlementRule)
+    {
+        if discrepancyPpm < 30_000 { return (.accepted, 1, .sellerFigure) }
+        if discrepancyPpm < 100_000 { return (.negotiated, random.int(in: 7...21), .average) }
+        if discrepancyPpm < 150_000 {
+            let days = random.int(in: 30...60)
+            return (.disputed, days, random.chance(0.5) ? .sellerFigure : .average)
+        }
+        if discrepancyPpm < 200_000 && random.chance(0.3) { return (.disputed, random.int(in: 45...90), .average) }
+        return (.unresolvable, 90, .lowerFigure)
     }
 }

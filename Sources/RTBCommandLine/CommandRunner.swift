@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import RTBCore
+import RTBLedger
+import RTBMarket
+import RTBVerify
+
+/// Documented exit codes (README, "Exit codes").
+public enum ExitStatus {
+    public static let ok: Int32 = 0
+    public static let operatingError: Int32 = 1
+    public static let replayDivergence: Int32 = 10
+    public static let violation: Int32 = 11
+    public static let invalidLedger: Int32 = 12
+    public static let usage: Int32 = 64
+}
+
+/// A failure that already carries its exit code and one-line message.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public var code: Int32
+    public var message: String
+
+    public init(_ code: Int32, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// Parses the command line, runs the command and maps every error to one line on stderr and a
+/// documented exit code: never a stack dump.
+public enum CommandRunner {
+    public static func main(_ root: any ParsableCommand.Type) -> Never {
+        let tool = root.configuration.commandName ?? "rtb"
+        var command: any ParsableCommand
+        do {
+            command = try root.parseAsRoot()
+        } catch {
+            let code = root.exitCode(for: error).rawValue
+            if code == 0 {
+                print(root.fullMessage(for: error))
+                exit(0)
+            }
+            let message = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            let hint = CommandLine.arguments.count > 1 && !CommandLine.arguments[1].hasPrefix("-")
+                ? "\(tool) \(CommandLine.arguments[1]) --help" : "\(tool) --help"
+            FileHandle.standardError.write(Data("\(tool): \(message) (see '\(hint)')\n".utf8))
+            exit(ExitStatus.usage)
+        }
+        do {
+            try command.run()
+            exit(0)
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let (code, message) = describe(error)
+            FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8))
+            exit(code)
+        }
+    }
+
+    /// The exit code and one-line message of an error.
+    public static func describe(_ error: any Error) -> (Int32, String) {
+        switch error {
+        case let failure as CommandFailure: return (failure.code, failure.message)
+        case let ledger as LedgerError: return (ledger.exitCode, ledger.description)
+        case let config as ConfigError: return (ExitStatus.usage, config.description)
+        case let recorder as RecorderError: return (ExitStatus.replayDivergence, recorder.description)
+        case let run as LedgerRunError:
+            switch run {
+            case .engineMismatch: return (ExitStatus.invalidLedger, run.description)
+            case .nothingToResume: return (ExitStatus.usage, run.description)
+            }
+        case let validation as ValidationError: return (ExitStatus.usage, validation.message)
+        case let results as ResultsError: return (ExitStatus.usage, results.description)
+        default:
+            let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "error"
+            return (ExitStatus.operatingError, text)
+        }
+    }
+
+    /// Writes a progress line to stderr when it is a terminal.
+    public static func progress(_ text: String) {
+        guard isatty(2) != 0 else { return }
+        FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
+    }
+
+    /// Ends a progress line.
+    public static func progressDone() {
+        guard isatty(2) != 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// Writes text to a file, mapping failures to exit 1 with the path.
+    public static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw CommandFailure(ExitStatus.operatingError, "\(path): cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads a text file, mapping failures to exit 1 with the path.
+    public static func read(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure(ExitStatus.operatingError, "\(path): cannot read (missing or unreadable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CommandFailure(ExitStatus.usage, "\(path): not UTF-8 text")
+        }
+        return text
+    }
+}
+
+/// The version line both tools print for --version.
+public let versionLine = BuildInfo.versionLine

@@ -1,0 +1,149 @@
+import ArgumentParser
+import RTBCore
+import RTBEvents
+import RTBMarket
+
+/// The options that define a market run.
+public struct MarketOptions: ParsableArguments {
+    @Option(name: .long, help: "Trading models to run, comma-separated: a (exchange), b (direct), c (ledger).")
+    public var scenario = "a,b,c"
+
+    @Option(name: .long, help: "Simulated days (1...\(MarketConfig.maxDays)).")
+    public var days = 30
+
+    @Option(name: .long, help: "Buyer agents (each with --campaigns-per-buyer campaigns).")
+    public var buyers = 5
+
+    @Option(name: .long, help: "Seller agents (each with --products-per-seller products).")
+    public var sellers = 5
+
+    @Option(name: .long, help: "Campaigns per buyer.")
+    public var campaignsPerBuyer = 10
+
+    @Option(name: .long, help: "Products per seller.")
+    public var productsPerSeller = 5
+
+    @Option(name: .long, help: "Run seed (unsigned 64-bit).")
+    public var seed: UInt64 = 42
+
+    @Option(name: .long, help: "Scenario A exchange fee, 10%...20% (e.g. 15% or 0.15).")
+    public var fee = "15%"
+
+    @Option(name: .long, help: "Scenario A payment rule: first-price, second-price, gsp, vcg.")
+    public var mechanism = "second-price"
+
+    @Option(name: .long, help: "Scenario C platform fee, 0%...20%.")
+    public var platformFee = "0%"
+
+    @Option(name: .long, help: "Chance that a B or C claim is hallucinated.")
+    public var hallucinationRate = "10%"
+
+    @Option(name: .long, help: "Open-auction traffic: none, small (10K/day), medium (100K), large (1M), enterprise (10M).")
+    public var volume = "none"
+
+    @Option(name: .long, parsing: .singleValue,
+            help: "Kill an agent: AGENT@TICK with TICK a tick or dDAY[:HH[:MM]] (e.g. buyer-002@d5:12). Repeatable.")
+    public var kill: [String] = []
+
+    @Option(name: .long, parsing: .singleValue, help: "Per-buyer fee discount, BUYER=RATE (e.g. buyer-001=10%). Repeatable.")
+    public var buyerDiscount: [String] = []
+
+    @Option(name: .long, parsing: .singleValue, help: "Per-seller fee discount, SELLER=RATE. Repeatable.")
+    public var sellerDiscount: [String] = []
+
+    public init() {}
+
+    public mutating func validate() throws {
+        _ = try config()
+    }
+
+    /// The config these options describe; throws a one-line usage error naming the option.
+    public func config() throws -> MarketConfig {
+        var config = MarketConfig()
+        var scenarios: [Scenario] = []
+        for name in scenario.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Scenario.markets.first(where: { $0.description == name.lowercased() }) else {
+                throw ValidationError("invalid --scenario '\(scenario)': expected a comma list of a, b, c")
+            }
+            scenarios.append(value)
+        }
+        config.scenarios = scenarios
+        config.days = days
+        config.buyers = buyers
+        config.sellers = sellers
+        config.campaignsPerBuyer = campaignsPerBuyer
+        config.productsPerSeller = productsPerSeller
+        config.seed = seed
+        config.exchangeFee = try Self.rate(fee, option: "--fee")
+        guard let mechanismValue = Mechanism.allCases.first(where: { $0.description == mechanism }) else {
+            throw ValidationError("invalid --mechanism '\(mechanism)': expected one of first-price, second-price, gsp, vcg")
+        }
+        config.mechanism = mechanismValue
+        config.platformFee = try Self.rate(platformFee, option: "--platform-fee")
+        config.hallucinationRate = try Self.rate(hallucinationRate, option: "--hallucination-rate")
+        guard let profile = VolumeProfile(name: volume) else {
+            throw ValidationError("invalid --volume '\(volume)': expected none, small, medium, large or enterprise")
+        }
+        config.volume = profile
+        config.kills = try kill.map { text in
+            guard let parsed = AgentKill.parse(text) else {
+                throw ValidationError("invalid --kill '\(text)': expected AGENT@TICK, e.g. buyer-002@d5:12 or seller-001@90000")
+            }
+            return parsed
+        }
+        config.buyerDiscounts = try Self.discounts(buyerDiscount, kind: .buyer, option: "--buyer-discount")
+        config.sellerDiscounts = try Self.discounts(sellerDiscount, kind: .seller, option: "--seller-discount")
+        if let problem = config.validate() { throw ValidationError(problem.description) }
+        return config
+    }
+
+    static func rate(_ text: String, option: String) throws -> Rate {
+        guard let rate = Rate.parse(text) else {
+            throw ValidationError("invalid \(option) '\(text)': expected a percentage like 15% or a fraction like 0.15")
+        }
+        return rate
+    }
+
+    static func discounts(_ entries: [String], kind: AgentKind, option: String) throws -> [Int: Rate] {
+        var table: [Int: Rate] = [:]
+        for entry in entries {
+            let parts = entry.split(separator: "=")
+            guard parts.count == 2, let agent = AgentRef(name: String(parts[0])), agent.kind == kind,
+                let rate = Rate.parse(String(parts[1]))
+            else { throw ValidationError("invalid \(option) '\(entry)': expected NAME=RATE, e.g. \(kind == .buyer ? "buyer" : "seller")-001=10%") }
+            table[agent.index] = rate
+        }
+        return table
+    }
+}
+
+/// Options that shape recording.
+public struct RecordingOptions: ParsableArguments {
+    @Option(name: .long, help: "Bytes of events per frame (frames are hashed and compressed as a unit).")
+    public var frameBytes = 32 * 1024
+
+    @Option(name: .long, help: "Take a checkpoint every this many frames.")
+    public var checkpointEvery = 64
+
+    @Option(name: .long, help: "zstd level, 1...19 (never changes a digest).")
+    public var zstdLevel: Int32 = 3
+
+    @Flag(name: .long, help: "Sync every commit to disk (SQLite synchronous=FULL); slower, survives power loss.")
+    public var durable = false
+
+    public init() {}
+
+    public mutating func validate() throws {
+        guard (1_024...(16 << 20)).contains(frameBytes) else {
+            throw ValidationError("invalid --frame-bytes \(frameBytes): expected 1024...16777216")
+        }
+        guard (1...1_000_000).contains(checkpointEvery) else {
+            throw ValidationError("invalid --checkpoint-every \(checkpointEvery): expected 1...1000000")
+        }
+        guard (1...19).contains(zstdLevel) else { throw ValidationError("invalid --zstd-level \(zstdLevel): expected 1...19") }
+    }
+
+    public var engineOptions: EngineOptions {
+        EngineOptions(frameTargetBytes: frameBytes, checkpointEveryFrames: checkpointEvery)
+    }
+}

@@ -1,0 +1,290 @@
+import RTBCore
+import RTBTrace
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A ledger file: header, frames, checkpoints and head in SQLite (WAL mode).
+///
+/// Fsync policy: `synchronous=NORMAL` by default. A process that dies (even SIGKILL) loses
+/// nothing it committed; a power failure may lose the last few commits but leaves a valid
+/// prefix. `durable: true` selects `synchronous=FULL` (every commit reaches the disk).
+public final class LedgerStore {
+    let database: SQLiteDatabase
+    public let path: String
+    public let header: RunHeader
+    public let headerBytes: [UInt8]
+    public let genesisHash: Digest32
+    private var insertFrame: SQLiteStatement?
+    private var insertCheckpoint: SQLiteStatement?
+    private var writeHead: SQLiteStatement?
+
+    /// SQLite application id of a ledger: "RTBV".
+    static let applicationID: Int64 = 0x5254_4256
+
+    private init(database: SQLiteDatabase, header: RunHeader, headerBytes: [UInt8], genesisHash: Digest32) {
+        self.database = database
+        self.path = database.path
+        self.header = header
+        self.headerBytes = headerBytes
+        self.genesisHash = genesisHash
+    }
+
+    /// Creates a new ledger; refuses an existing file.
+    public static func create(path: String, header: RunHeader, durable: Bool = false) throws(LedgerError) -> LedgerStore {
+        if access(path, F_OK) == 0 { throw .alreadyExists(path: path) }
+        let database = try SQLiteDatabase(path: path, mode: .create)
+        try database.execute("PRAGMA journal_mode=WAL")
+        try database.execute("PRAGMA synchronous=\(durable ? "FULL" : "NORMAL")")
+        try database.execute("PRAGMA application_id=\(applicationID)")
+        try database.execute("PRAGMA user_version=\(header.formatVersion)")
+        let bytes = header.canonicalBytes
+        let genesis = header.genesisHash
+        try database.transaction { () throws(LedgerError) in
+            try LedgerMigrations.applyAll(to: database)
+            let insert = try database.prepare(
+                "INSERT INTO header (id, format_version, header_bytes, genesis_hash) VALUES (1, ?, ?, ?)")
+            insert.bind(1, Int64(header.formatVersion))
+            insert.bind(2, bytes)
+            insert.bind(3, genesis.bytes)
+            try insert.run()
+        }
+        return LedgerStore(database: database, header: header, headerBytes: bytes, genesisHash: genesis)
+    }
+
+    /// Opens an existing ledger, checking it is one of a supported format.
+    public static func open(path: String, writable: Bool = false, durable: Bool = false) throws(LedgerError) -> LedgerStore {
+        let database = try SQLiteDatabase(path: path, mode: writable ? .readWrite : .readOnly)
+        let application = try database.prepare("PRAGMA application_id")
+        _ = try application.step()
+        guard application.int(0) == applicationID else {
+            throw .notALedger(path: path, reason: "SQLite application id is not RTBV")
+        }
+        let known = LedgerMigrations.all.map(\.name)
+        let applied: [String]
+        do {
+            applied = try LedgerMigrations.applied(in: database)
+        } catch {
+            throw .notALedger(path: path, reason: "no migrations table")
+        }
+        guard applied.count <= known.count, Array(known.prefix(applied.count)) == applied else {
+            throw .unsupportedVersion(path: path, found: "migrations \(applied.joined(separator: ","))",
+                                      supported: "migrations up to \(known.last ?? "")")
+        }
+        guard applied == known else {
+            throw .notALedger(path: path, reason: "incomplete schema (migrations \(applied.joined(separator: ",")))")
+        }
+        let query = try database.prepare("SELECT format_version, header_bytes, genesis_hash FROM header WHERE id = 1")
+        guard try query.step() else { throw .notALedger(path: path, reason: "no header row") }
+        let version = query.int(0)
+        guard version == Int64(BuildInfo.ledgerFormatVersion) else {
+            throw .unsupportedVersion(path: path, found: "format \(version)", supported: "format \(BuildInfo.ledgerFormatVersion)")
+        }
+        let bytes = query.blob(1)
+        let header: RunHeader
+        do {
+            header = try RunHeader(canonical: bytes)
+        } catch {
+            throw .corrupt(path: path, location: "header", reason: error.description)
+        }
+        guard header.formatVersion == BuildInfo.ledgerFormatVersion else {
+            throw .unsupportedVersion(path: path, found: "format \(header.formatVersion)",
+                                      supported: "format \(BuildInfo.ledgerFormatVersion)")
+        }
+        guard let stored = Digest32(bytes: query.blob(2)), stored == header.genesisHash else {
+            throw .corrupt(path: path, location: "header", reason: "genesis hash does not match the header bytes")
+        }
+        if writable {
+            try database.execute("PRAGMA synchronous=\(durable ? "FULL" : "NORMAL")")
+        }
+        return LedgerStore(database: database, header: header, headerBytes: bytes, genesisHash: stored)
+    }
+
+    /// Appends one frame, an optional checkpoint and the new head in one transaction: a crash
+    /// leaves either all of them or none.
+    public func append(frame: FrameRecord, checkpoint: CheckpointRecord?, head: HeadRecord) throws(LedgerError) {
+        try database.transaction { () throws(LedgerError) in
+            if insertFrame == nil {
+                insertFrame = try database.prepare("""
+                    INSERT INTO frames (frame_index, first_sequence, event_count, raw_size, prev_hash, hash, codec, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            }
+            let statement = insertFrame!
+            statement.bind(1, Int64(frame.index))
+            statement.bind(2, Int64(frame.firstSequence))
+            statement.bind(3, Int64(frame.eventCount))
+            statement.bind(4, Int64(frame.rawSize))
+            statement.bind(5, frame.previousHash.bytes)
+            statement.bind(6, frame.hash.bytes)
+            statement.bind(7, Int64(frame.codec))
+            statement.bind(8, frame.payload)
+            try statement.run()
+            if let checkpoint { try insert(checkpoint) }
+            try write(head)
+        }
+    }
+
+    /// Appends a checkpoint taken after the last committed frame.
+    public func appendCheckpoint(_ checkpoint: CheckpointRecord) throws(LedgerError) {
+        try database.transaction { () throws(LedgerError) in try insert(checkpoint) }
+    }
+
+    /// Marks the ledger finished (no frame may follow).
+    public func finish(head: HeadRecord) throws(LedgerError) {
+        try database.transaction { () throws(LedgerError) in try write(head) }
+    }
+
+    private func insert(_ checkpoint: CheckpointRecord) throws(LedgerError) {
+        if insertCheckpoint == nil {
+            insertCheckpoint = try database.prepare("""
+                INSERT INTO checkpoints (frame_count, next_sequence, frame_hash, state_size, state_digest, codec, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+        let statement = insertCheckpoint!
+        statement.bind(1, Int64(checkpoint.frameCount))
+        statement.bind(2, Int64(checkpoint.nextSequence))
+        statement.bind(3, checkpoint.frameHash.bytes)
+        statement.bind(4, Int64(checkpoint.stateSize))
+        statement.bind(5, checkpoint.stateDigest.bytes)
+        statement.bind(6, Int64(checkpoint.codec))
+        statement.bind(7, checkpoint.payload)
+        try statement.run()
+    }
+
+    private func write(_ head: HeadRecord) throws(LedgerError) {
+        if writeHead == nil {
+            writeHead = try database.prepare("""
+                INSERT INTO head (id, frame_count, event_count, head_hash, finished, market_digest)
+                VALUES (1, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET frame_count = excluded.frame_count, event_count = excluded.event_count,
+                    head_hash = excluded.head_hash, finished = excluded.finished, market_digest = excluded.market_digest
+                """)
+        }
+        let statement = writeHead!
+        statement.bind(1, Int64(head.frameCount))
+        statement.bind(2, Int64(head.eventCount))
+        statement.bind(3, head.headHash.bytes)
+        statement.bind(4, head.finished ? 1 : 0)
+        if let digest = head.marketDigest { statement.bind(5, digest.bytes) }
+        try statement.run()
+    }
+
+    /// The head row, or nil before the first frame.
+    public func head() throws(LedgerError) -> HeadRecord? {
+        let query = try database.prepare(
+            "SELECT frame_count, event_count, head_hash, finished, market_digest FROM head WHERE id = 1")
+        guard try query.step() else { return nil }
+        guard let hash = Digest32(bytes: query.blob(2)) else {
+            throw .corrupt(path: path, location: "head", reason: "head hash is not 32 bytes")
+        }
+        let market = query.isNull(4) ? nil : Digest32(bytes: query.blob(4))
+        return HeadRecord(frameCount: Int(query.int(0)), eventCount: UInt64(max(0, query.int(1))), headHash: hash,
+                          finished: query.int(3) != 0, marketDigest: market)
+    }
+
+    /// Number of frame rows.
+    public func frameCount() throws(LedgerError) -> Int {
+        let query = try database.prepare("SELECT count(*) FROM frames")
+        _ = try query.step()
+        return Int(query.int(0))
+    }
+
+    /// Calls `body` with each frame row from `index` on, in index order; stop by returning false.
+    public func forEachFrame(from index: Int = 0, _ body: (FrameRecord) throws -> Bool) throws {
+        let query = try database.prepare("""
+            SELECT frame_index, first_sequence, event_count, raw_size, prev_hash, hash, codec, payload
+            FROM frames WHERE frame_index >= ? ORDER BY frame_index
+            """)
+        query.bind(1, Int64(index))
+        while try query.step() {
+            guard let record = try frameRecord(query) else { continue }
+            if try !body(record) { break }
+        }
+    }
+
+    /// One frame row, or nil.
+    public func frame(at index: Int) throws(LedgerError) -> FrameRecord? {
+        let query = try database.prepare("""
+            SELECT frame_index, first_sequence, event_count, raw_size, prev_hash, hash, codec, payload
+            FROM frames WHERE frame_index = ?
+            """)
+        query.bind(1, Int64(index))
+        guard try query.step() else { return nil }
+        return try frameRecord(query)
+    }
+
+    /// The index of the frame holding event `sequence`, or nil.
+    public func frameIndex(containing sequence: UInt64) throws(LedgerError) -> Int? {
+        let query = try database.prepare(
+            "SELECT frame_index FROM frames WHERE first_sequence <= ? ORDER BY first_sequence DESC LIMIT 1")
+        query.bind(1, Int64(sequence))
+        guard try query.step() else { return nil }
+        return Int(query.int(0))
+    }
+
+    private func frameRecord(_ query: SQLiteStatement) throws(LedgerError) -> FrameRecord? {
+        let index = Int(query.int(0))
+        guard let previous = Digest32(bytes: query.blob(4)), let hash = Digest32(bytes: query.blob(5)) else {
+            throw .corrupt(path: path, location: "frame \(index)", reason: "hash column is not 32 bytes")
+        }
+        guard query.int(1) >= 0, query.int(2) >= 0, query.int(3) >= 0 else {
+            throw .corrupt(path: path, location: "frame \(index)", reason: "negative count")
+        }
+        return FrameRecord(index: index, firstSequence: UInt64(query.int(1)), eventCount: Int(query.int(2)),
+                           rawSize: Int(query.int(3)), previousHash: previous, hash: hash, codec: Int(query.int(6)),
+                           payload: query.blob(7))
+    }
+
+    /// Checkpoint rows without their payloads, in order.
+    public func checkpointIndex() throws(LedgerError) -> [CheckpointRecord] {
+        let query = try database.prepare("""
+            SELECT frame_count, next_sequence, frame_hash, state_size, state_digest, codec
+            FROM checkpoints ORDER BY frame_count
+            """)
+        var records: [CheckpointRecord] = []
+        while try query.step() {
+            let frameCount = Int(query.int(0))
+            guard let frameHash = Digest32(bytes: query.blob(2)), let digest = Digest32(bytes: query.blob(4)) else {
+                throw .corrupt(path: path, location: "checkpoint after frame \(frameCount - 1)", reason: "digest not 32 bytes")
+            }
+            records.append(CheckpointRecord(frameCount: frameCount, nextSequence: UInt64(max(0, query.int(1))),
+                                            frameHash: frameHash, stateSize: Int(query.int(3)), stateDigest: digest,
+                                            codec: Int(query.int(5)), payload: []))
+        }
+        return records
+    }
+
+    /// The checkpoint taken after `frameCount` frames, with its payload.
+    public func checkpoint(frameCount: Int) throws(LedgerError) -> CheckpointRecord? {
+        let query = try database.prepare("""
+            SELECT frame_count, next_sequence, frame_hash, state_size, state_digest, codec, payload
+            FROM checkpoints WHERE frame_count = ?
+            """)
+        query.bind(1, Int64(frameCount))
+        guard try query.step() else { return nil }
+        guard let frameHash = Digest32(bytes: query.blob(2)), let digest = Digest32(bytes: query.blob(4)) else {
+            throw .corrupt(path: path, location: "checkpoint after frame \(frameCount - 1)", reason: "digest not 32 bytes")
+        }
+        return CheckpointRecord(frameCount: frameCount, nextSequence: UInt64(max(0, query.int(1))), frameHash: frameHash,
+                                stateSize: Int(query.int(3)), stateDigest: digest, codec: Int(query.int(5)),
+                                payload: query.blob(6))
+    }
+
+    /// Bytes on disk: the database plus its WAL.
+    public var bytesOnDisk: Int64 {
+        var total: Int64 = 0
+        for suffix in ["", "-wal"] {
+            var info = stat()
+            if stat(path + suffix, &info) == 0 { total += Int64(info.st_size) }
+        }
+        return total
+    }
+
+    /// Folds the WAL into the database file (at the end of a recording).
+    public func checkpointWAL() throws(LedgerError) {
+        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}

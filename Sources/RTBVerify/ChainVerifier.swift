@@ -1,0 +1,191 @@
+import Dispatch
+import RTBCore
+import RTBEvents
+import RTBLedger
+import RTBTrace
+
+/// The result of checking a ledger's chain.
+public struct ChainReport: Sendable {
+    /// Frames, events and raw bytes checked before stopping.
+    public var frames = 0
+    public var events: UInt64 = 0
+    public var rawBytes: Int64 = 0
+    public var checkpoints = 0
+    /// The head hash of the valid part.
+    public var headHash: Digest32
+    /// True when the head says the recording finished.
+    public var finished = false
+    /// The first problem, if any (the ledger is then not intact).
+    public var problem: String?
+
+    public var isIntact: Bool { problem == nil }
+}
+
+/// Verifies a ledger: header, every frame's hash and link, sequence continuity, event counts,
+/// checkpoint digests and the head. Decompression and hashing run on all cores; links are
+/// checked in order.
+public enum ChainVerifier {
+    /// Frames processed per parallel batch.
+    static let batchSize = 64
+
+    public static func verify(path: String, deep: Bool = false, threads: Int = 2) throws(LedgerError) -> ChainReport {
+        let store = try LedgerStore.open(path: path)
+        return try verify(store: store, deep: deep, threads: threads)
+    }
+
+    public static func verify(store: LedgerStore, deep: Bool = false, threads: Int = 2) throws(LedgerError) -> ChainReport {
+        var report = ChainReport(headHash: store.genesisHash)
+        var batch: [FrameRecord] = []
+        var hashByFrame: [Digest32] = []
+        var endSequenceByFrame: [UInt64] = []
+        let workers = max(1, threads)
+        let decompressors = (0..<workers).map { _ in ZstdDecompressor() }
+
+        func flush() {
+            guard report.problem == nil, !batch.isEmpty else { return }
+            let results = process(batch, decompressors: decompressors, deep: deep)
+            for (record, result) in zip(batch, results) {
+                if let problem = check(record, result: result, report: report) {
+                    report.problem = "frame \(record.index): \(problem)"
+                    return
+                }
+                report.frames += 1
+                report.events += UInt64(record.eventCount)
+                report.rawBytes += Int64(record.rawSize)
+                report.headHash = record.hash
+                hashByFrame.append(record.hash)
+                endSequenceByFrame.append(record.firstSequence + UInt64(record.eventCount))
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+
+        do {
+            try store.forEachFrame { record in
+                batch.append(record)
+                if batch.count == batchSize * workers { flush() }
+                return report.problem == nil
+            }
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw .corrupt(path: store.path, location: "frames", reason: "\(error)")
+        }
+        flush()
+        if report.problem != nil { return report }
+        try checkCheckpoints(store: store, hashes: hashByFrame, ends: endSequenceByFrame, report: &report)
+        if report.problem != nil { return report }
+        try checkHead(store: store, report: &report)
+        return report
+    }
+
+    struct FrameResult {
+        var hash: Digest32?
+        var failure: String?
+    }
+
+    static func process(_ batch: [FrameRecord], decompressors: [ZstdDecompressor], deep: Bool) -> [FrameResult] {
+        nonisolated(unsafe) var results = [FrameResult](repeating: FrameResult(), count: batch.count)
+        nonisolated(unsafe) let workers = decompressors
+        let count = batch.count
+        let stride = workers.count
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: stride) { worker in
+                var index = worker
+                while index < count {
+                    output[index] = processOne(batch[index], decompressor: workers[worker], deep: deep)
+                    index += stride
+                }
+            }
+        }
+        return results
+    }
+
+    static func processOne(_ record: FrameRecord, decompressor: ZstdDecompressor, deep: Bool) -> FrameResult {
+        guard record.codec == 1 else { return FrameResult(failure: "unknown codec \(record.codec)") }
+        let bytes: [UInt8]
+        do {
+            bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize, limit: 1 << 28)
+        } catch {
+            return FrameResult(failure: "payload: \(error)")
+        }
+        let hash = FrameChain.hash(previous: record.previousHash, frameIndex: UInt64(record.index),
+                                   firstSequence: record.firstSequence, eventCount: UInt64(record.eventCount), bytes: bytes)
+        if deep {
+            do {
+                var reader = CanonicalReader(bytes)
+                var count = 0
+                while !reader.isAtEnd {
+                    _ = try MarketEvent.decode(from: &reader)
+                    count += 1
+                }
+                if count != record.eventCount {
+                    return FrameResult(hash: hash, failure: "holds \(count) events, its row says \(record.eventCount)")
+                }
+            } catch {
+                return FrameResult(hash: hash, failure: "event bytes do not decode: \(error)")
+            }
+        }
+        return FrameResult(hash: hash)
+    }
+
+    static func check(_ record: FrameRecord, result: FrameResult, report: ChainReport) -> String? {
+        if record.index != report.frames {
+            return "expected frame \(report.frames) here (a frame is missing or out of order)"
+        }
+        if record.previousHash != report.headHash {
+            return "previous hash does not link to frame \(report.frames - 1) (frames swapped, deleted or from another run)"
+        }
+        if record.firstSequence != report.events {
+            return "starts at event \(record.firstSequence), expected \(report.events) (sequence gap)"
+        }
+        if let failure = result.failure { return failure }
+        if result.hash != record.hash { return "hash mismatch: content or hash column altered" }
+        return nil
+    }
+
+    static func checkCheckpoints(store: LedgerStore, hashes: [Digest32], ends: [UInt64],
+                                 report: inout ChainReport) throws(LedgerError) {
+        let decompressor = ZstdDecompressor()
+        for entry in try store.checkpointIndex() {
+            let label = "checkpoint after frame \(entry.frameCount - 1)"
+            guard entry.frameCount >= 1, entry.frameCount <= hashes.count else {
+                report.problem = "\(label): refers to a frame the ledger does not have"
+                return
+            }
+            guard entry.frameHash == hashes[entry.frameCount - 1], entry.nextSequence == ends[entry.frameCount - 1] else {
+                report.problem = "\(label): does not match the frame it follows"
+                return
+            }
+            guard let record = try store.checkpoint(frameCount: entry.frameCount) else { continue }
+            do {
+                let state = try decompressor.decompress(record.payload, expectedSize: record.stateSize, limit: 1 << 30)
+                guard Sha256.hash(state) == record.stateDigest else {
+                    report.problem = "\(label): state digest mismatch"
+                    return
+                }
+            } catch {
+                report.problem = "\(label): payload: \(error)"
+                return
+            }
+            report.checkpoints += 1
+        }
+    }
+
+    static func checkHead(store: LedgerStore, report: inout ChainReport) throws(LedgerError) {
+        guard let head = try store.head() else {
+            if report.frames > 0 { report.problem = "head: missing although \(report.frames) frames exist" }
+            return
+        }
+        report.finished = head.finished
+        if head.frameCount < report.frames {
+            report.problem = "head: says \(head.frameCount) frames but \(report.frames) exist (head moved back)"
+        } else if head.frameCount > report.frames {
+            report.problem = "head: says \(head.frameCount) frames but only \(report.frames) exist (frames missing)"
+        } else if head.eventCount != report.events {
+            report.problem = "head: says \(head.eventCount) events but the frames hold \(report.events)"
+        } else if head.headHash != report.headHash {
+            report.problem = "head: hash does not match the last frame"
+        }
+    }
+}

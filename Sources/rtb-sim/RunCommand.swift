@@ -1,0 +1,34 @@
+import ArgumentParser
+import RTBCommandLine
+import RTBVerify
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the market, record every event into a ledger, print totals and a per-day table.")
+
+    @OptionGroup var market: MarketOptions
+    @OptionGroup var recording: RecordingOptions
+
+    @Option(name: .long, help: "Ledger file to record into (default: traces/run-<config digest>.ledger).")
+    var ledger: String?
+
+    @Flag(name: .long, help: "Replace the ledger file if it exists.")
+    var overwrite = false
+
+    @Option(name: .long, help: "Write the canonical results JSON here.")
+    var output: String?
+
+    func run() throws {
+        let config = try market.config()
+        let path = ledger ?? "traces/run-\(config.digest.short).ledger"
+        try RunPrinter.prepareLedgerPath(path, overwrite: overwrite)
+        let outcome = try RunPrinter.record(config: config, path: path, recording: recording)
+        let report = RunReport(outcome)
+        print(config.summary)
+        print(RunPrinter.recordingLines(outcome, path: path))
+        print(report.totalsTable())
+        print(report.dailyTable())
+        if let output { try CommandRunner.write(report.json, to: output) }
+    }
+}

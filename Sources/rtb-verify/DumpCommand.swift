@@ -1,0 +1,33 @@
+import ArgumentParser
+import RTBCommandLine
+import RTBVerify
+
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Print events one per line (text or JSON lines), in sequence order.")
+
+    @Option(name: .long, help: "Ledger file.")
+    var trace: String
+
+    @Option(name: .long, help: "First event sequence number.")
+    var from: UInt64 = 0
+
+    @Option(name: .long, help: "Number of events (default: all).")
+    var count: UInt64?
+
+    @Option(name: .long, help: "text or jsonl.")
+    var format = "text"
+
+    func validate() throws {
+        guard ["text", "jsonl"].contains(format) else {
+            throw ValidationError("invalid --format '\(format)': expected text or jsonl")
+        }
+    }
+
+    func run() throws {
+        try EventDump.write(path: trace, from: from, count: count, jsonLines: format == "jsonl") { line in
+            print(line)
+        }
+    }
+}

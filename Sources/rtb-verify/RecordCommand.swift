@@ -1,0 +1,48 @@
+import ArgumentParser
+import RTBCommandLine
+import RTBVerify
+
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record a market run into a new ledger, or --resume an interrupted one.")
+
+    @OptionGroup var market: MarketOptions
+    @OptionGroup var recording: RecordingOptions
+
+    @Option(name: .long, help: "Ledger file to create.")
+    var ledger: String?
+
+    @Option(name: .long, help: "Continue this interrupted ledger from its last checkpoint (its header fixes the config).")
+    var resume: String?
+
+    @Flag(name: .long, help: "Replace the ledger file if it exists.")
+    var overwrite = false
+
+    @Flag(name: .long, help: "Also print the totals table.")
+    var summary = false
+
+    func validate() throws {
+        guard (ledger == nil) != (resume == nil) else {
+            throw ValidationError("give exactly one of --ledger FILE (new recording) or --resume FILE")
+        }
+    }
+
+    func run() throws {
+        let outcome: RunOutcome
+        let path: String
+        if let resume {
+            path = resume
+            outcome = try Recording.resume(path: resume, zstdLevel: recording.zstdLevel, durable: recording.durable)
+            print("resumed: \(outcome.framesVerifiedOnResume) committed frames re-derived and checked")
+        } else {
+            path = ledger!
+            let config = try market.config()
+            try RunPrinter.prepareLedgerPath(path, overwrite: overwrite)
+            outcome = try RunPrinter.record(config: config, path: path, recording: recording)
+            print(config.summary)
+        }
+        print(RunPrinter.recordingLines(outcome, path: path), terminator: "")
+        if summary { print("\n" + RunReport(outcome).totalsTable(), terminator: "") }
+    }
+}

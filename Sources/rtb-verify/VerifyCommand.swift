@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import RTBCommandLine
+import RTBVerify
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a ledger's chain: header, frame hashes and links, sequences, counts, checkpoints, head.")
+
+    @Option(name: .long, help: "Ledger file.")
+    var trace: String
+
+    @Flag(name: .long, help: "Also decode every event (structure and per-frame counts).")
+    var deep = false
+
+    @Option(name: .long, help: "Worker threads for decompression and hashing.")
+    var threads = 2
+
+    func validate() throws {
+        guard (1...64).contains(threads) else { throw ValidationError("invalid --threads \(threads): expected 1...64") }
+    }
+
+    func run() throws {
+        let started = DispatchTime.now()
+        let report = try ChainVerifier.verify(path: trace, deep: deep, threads: threads)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let rate = seconds > 0 ? Double(report.rawBytes) / seconds / 1e9 : 0
+        if let problem = report.problem {
+            throw CommandFailure(ExitStatus.invalidLedger,
+                                 "\(trace): \(problem) (the first \(report.frames) frames, \(report.events) events, are intact)")
+        }
+        let state = report.finished ? "intact" : "intact prefix (recording not finished)"
+        print("\(state): \(report.headHash.hex)")
+        print("frames \(report.frames), events \(report.events), checkpoints \(report.checkpoints), "
+              + "raw bytes \(report.rawBytes), \(String(format: "%.2f", rate)) GB/s")
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on a fresh Debian/Ubuntu machine with the Swift
+# toolchain: the SQLite and zstd development packages, pkg-config, and the Python zstandard
+# package used by tools/ledger_reader.py. Installs only what is missing.
+set -euo pipefail
+
+missing=()
+for package in libsqlite3-dev libzstd-dev pkg-config; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}" >&2
+    sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! python3 -c "import zstandard" >/dev/null 2>&1; then
+    echo "setup: installing the Python zstandard package" >&2
+    python3 -m pip install --quiet --disable-pip-version-check zstandard 2>/dev/null \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages zstandard
+fi

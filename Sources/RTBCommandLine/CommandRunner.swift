@@ -31,37 +31,35 @@ public struct CommandFailure: Error, CustomStringConvertible {
 /// Parses the command line, runs the command and maps every error to one line on stderr and a
 /// documented exit code: never a stack dump.
 public enum CommandRunner {
-    public static func main(_ root: any ParsableCommand.Type) -> Never {
+    public static func main<Root: ParsableCommand>(_ root: Root.Type) -> Never {
         let tool = root.configuration.commandName ?? "rtb"
-        var command: any ParsableCommand
         do {
-            command = try root.parseAsRoot()
+            var command = try root.parseAsRoot()
+            try command.run()
+            exit(0)
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
         } catch {
+            if let (code, message) = describe(error) {
+                FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8))
+                exit(code)
+            }
+            // Errors of the argument parser: help and version requests, usage errors.
             let code = root.exitCode(for: error).rawValue
             if code == 0 {
                 print(root.fullMessage(for: error))
                 exit(0)
             }
             let message = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            let hint = CommandLine.arguments.count > 1 && !CommandLine.arguments[1].hasPrefix("-")
-                ? "\(tool) \(CommandLine.arguments[1]) --help" : "\(tool) --help"
+            let subcommand = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
+            let hint = subcommand.map { "\(tool) \($0) --help" } ?? "\(tool) --help"
             FileHandle.standardError.write(Data("\(tool): \(message) (see '\(hint)')\n".utf8))
             exit(ExitStatus.usage)
-        }
-        do {
-            try command.run()
-            exit(0)
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch {
-            let (code, message) = describe(error)
-            FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8))
-            exit(code)
         }
     }
 
     /// The exit code and one-line message of an error.
-    public static func describe(_ error: any Error) -> (Int32, String) {
+    public static func describe(_ error: any Error) -> (Int32, String)? {
         switch error {
         case let failure as CommandFailure: return (failure.code, failure.message)
         case let ledger as LedgerError: return (ledger.exitCode, ledger.description)
@@ -72,11 +70,10 @@ public enum CommandRunner {
             case .engineMismatch: return (ExitStatus.invalidLedger, run.description)
             case .nothingToResume: return (ExitStatus.usage, run.description)
             }
-        case let validation as ValidationError: return (ExitStatus.usage, validation.message)
         case let results as ResultsError: return (ExitStatus.usage, results.description)
+        case let canonical as CanonicalError: return (ExitStatus.invalidLedger, canonical.description)
         default:
-            let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "error"
-            return (ExitStatus.operatingError, text)
+            return nil
         }
     }
 

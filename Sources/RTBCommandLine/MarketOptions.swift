@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RTBCore
 import RTBEvents
 import RTBMarket
@@ -51,14 +52,89 @@ public struct MarketOptions: ParsableArguments {
     @Option(name: .long, parsing: .singleValue, help: "Per-seller fee discount, SELLER=RATE. Repeatable.")
     public var sellerDiscount: [String] = []
 
+    @Option(name: .customLong("config"), help: "Read the market options from a JSON file (keys: the long option names with '_').")
+    public var configFile: String?
+
     public init() {}
 
     public mutating func validate() throws {
-        _ = try config()
+        // A config file is read when the command runs (so a missing file exits 1, not 64).
+        if configFile == nil { _ = try config() }
     }
 
-    /// The config these options describe; throws a one-line usage error naming the option.
+    /// The config these options (or --config FILE) describe; throws a one-line usage error
+    /// naming the option, or the file and key.
     public func config() throws -> MarketConfig {
+        guard let path = configFile else { return try marketConfig() }
+        var commandLine = self
+        commandLine.configFile = nil
+        guard try commandLine.marketConfig() == MarketOptions.parse([]).marketConfig() else {
+            throw ValidationError("give either --config \(path) or market options on the command line, not both")
+        }
+        do {
+            return try MarketOptions.fromFile(path).marketConfig()
+        } catch let error as ValidationError {
+            throw ValidationError(error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)")
+        }
+    }
+
+    /// Keys a config file may hold and the options they set.
+    static let fileKeys = ["scenario", "days", "buyers", "sellers", "campaigns_per_buyer", "products_per_seller", "seed",
+                           "fee", "mechanism", "platform_fee", "hallucination_rate", "volume", "kill", "buyer_discount",
+                           "seller_discount"]
+
+    /// Options read from a JSON config file.
+    static func fromFile(_ path: String) throws -> MarketOptions {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure(ExitStatus.operatingError, "\(path): cannot read (missing or unreadable)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data), let table = object as? [String: Any] else {
+            throw ValidationError("\(path): not a JSON object")
+        }
+        var options = try MarketOptions.parse([])
+        for key in table.keys.sorted() {
+            let value = table[key]!
+            func text() throws -> String {
+                if let string = value as? String { return string }
+                if let number = value as? NSNumber { return number.stringValue }
+                throw ValidationError("\(path): key '\(key)': expected a string or number")
+            }
+            func integer() throws -> Int {
+                guard let number = value as? NSNumber, let exact = Int(exactly: number.doubleValue) else {
+                    throw ValidationError("\(path): key '\(key)': expected an integer")
+                }
+                return exact
+            }
+            func list() throws -> [String] {
+                guard let items = value as? [String] else { throw ValidationError("\(path): key '\(key)': expected a list of strings") }
+                return items
+            }
+            switch key {
+            case "scenario": options.scenario = try text()
+            case "days": options.days = try integer()
+            case "buyers": options.buyers = try integer()
+            case "sellers": options.sellers = try integer()
+            case "campaigns_per_buyer": options.campaignsPerBuyer = try integer()
+            case "products_per_seller": options.productsPerSeller = try integer()
+            case "seed":
+                guard let seed = UInt64(try text()) else { throw ValidationError("\(path): key 'seed': expected an unsigned 64-bit integer") }
+                options.seed = seed
+            case "fee": options.fee = try text()
+            case "mechanism": options.mechanism = try text()
+            case "platform_fee": options.platformFee = try text()
+            case "hallucination_rate": options.hallucinationRate = try text()
+            case "volume": options.volume = try text()
+            case "kill": options.kill = try list()
+            case "buyer_discount": options.buyerDiscount = try list()
+            case "seller_discount": options.sellerDiscount = try list()
+            default:
+                throw ValidationError("\(path): unknown config key '\(key)' (known: \(fileKeys.joined(separator: ", ")))")
+            }
+        }
+        return options
+    }
+
+    func marketConfig() throws -> MarketConfig {
         var config = MarketConfig()
         var scenarios: [Scenario] = []
         for name in scenario.split(separator: ",", omittingEmptySubsequences: false) {

@@ -1,30 +1,30 @@
-import Foundation
 import RTBCore
 import RTBEvents
 import RTBMarket
 
 /// A saved results JSON (from `rtb-sim run --output`), read back for `rtb-sim compare`.
 public struct ResultsDocument {
-    public var root: [String: Any]
-    public var scenarios: [[String: Any]]
+    public var root: JSONValue
+    public var scenarios: [JSONValue]
     let path: String
 
     /// Parses and checks the structure; errors name the file and the field.
     public static func load(path: String, text: String) throws -> ResultsDocument {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(text.utf8))
-        } catch {
-            throw ResultsError.malformed(path: path, field: "(document)", reason: "not JSON")
+        let root: JSONValue
+        switch JSONValue.parse(text) {
+        case .success(let value): root = value
+        case .failure(let error): throw ResultsError.malformed(path: path, field: "(document)", reason: "not JSON: \(error)")
         }
-        guard let root = object as? [String: Any] else {
+        guard root.isObject else {
             throw ResultsError.malformed(path: path, field: "(document)", reason: "not a JSON object")
         }
-        guard let scenarios = root["scenario_results"] as? [[String: Any]] else {
-            throw ResultsError.malformed(path: path, field: "scenario_results", reason: "missing or not a list of objects")
+        guard let scenarios = root["scenario_results"]?.arrayValue else {
+            throw ResultsError.malformed(path: path, field: "scenario_results", reason: "missing or not a list")
         }
         for (index, scenario) in scenarios.enumerated() {
-            guard scenario["scenario"] is String, scenario["totals"] is [String: Any], scenario["derived"] is [String: Any] else {
+            guard scenario["scenario"]?.stringValue != nil, scenario["totals"]?.isObject == true,
+                scenario["derived"]?.isObject == true
+            else {
                 throw ResultsError.malformed(path: path, field: "scenario_results[\(index)]",
                                              reason: "needs scenario, totals and derived")
             }
@@ -32,36 +32,19 @@ public struct ResultsDocument {
         return ResultsDocument(root: root, scenarios: scenarios, path: path)
     }
 
-    /// The document re-serialised canonically (sorted keys).
-    public var canonicalJSON: String { Self.canonical(root) + "\n" }
-
-    static func canonical(_ value: Any) -> String {
-        switch value {
-        case let dictionary as [String: Any]:
-            return "{" + dictionary.keys.sorted().map { JSONText.quote($0) + ":" + canonical(dictionary[$0]!) }
-                .joined(separator: ",") + "}"
-        case let array as [Any]:
-            return "[" + array.map(canonical).joined(separator: ",") + "]"
-        case let text as String:
-            return JSONText.quote(text)
-        case let number as NSNumber:
-            if let exact = Int64(exactly: number.doubleValue), !"\(number)".contains(".") { return String(exact) }
-            return "\(number)"
-        default:
-            return "null"
-        }
-    }
+    /// The document re-serialised canonically (sorted keys, numbers as written).
+    public var canonicalJSON: String { root.canonicalText + "\n" }
 
     /// Scenarios side by side: the headline metrics of the study.
     public func comparisonTable(markdown: Bool) -> String {
-        func total(_ scenario: [String: Any], _ counter: Counter) -> Int64 {
-            ((scenario["totals"] as? [String: Any])?[counter.name] as? NSNumber)?.int64Value ?? 0
+        func total(_ scenario: JSONValue, _ counter: Counter) -> Int64 {
+            scenario["totals"]?[counter.name]?.int64 ?? 0
         }
-        func derived(_ scenario: [String: Any], _ name: String) -> String {
-            guard let value = (scenario["derived"] as? [String: Any])?[name] as? NSNumber else { return "-" }
-            return String(format: "%.2f%%", value.doubleValue * 100)
+        func derived(_ scenario: JSONValue, _ name: String) -> String {
+            guard let value = scenario["derived"]?[name]?.double else { return "-" }
+            return ScenarioSummary.percent(Int64((value * 1_000_000).rounded()))
         }
-        var rows: [[String]] = [["metric"] + scenarios.map { ($0["name"] as? String) ?? ($0["scenario"] as? String ?? "?") }]
+        var rows: [[String]] = [["metric"] + scenarios.map { $0["name"]?.stringValue ?? $0["scenario"]?.stringValue ?? "?" }]
         rows.append(["deals"] + scenarios.map { String(total($0, .deals)) })
         rows.append(["impressions"] + scenarios.map { String(total($0, .impressions)) })
         rows.append(["buyer spend $"] + scenarios.map { Micros(total($0, .buyerSpend)).dollarsText })

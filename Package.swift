@@ -43,6 +43,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "RTBBenchmarks",
+            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger", "RTBVerify"]
+        ),
+        .executableTarget(
+            name: "rtb-bench",
+            dependencies: ["RTBBenchmarks", "RTBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "rtb-sim",
             dependencies: ["RTBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]

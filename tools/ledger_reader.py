@@ -1,17 +1,14 @@
 #!/usr/bin/env python3
-"""Independent reader and verifier of rtb-verify ledgers (format 1).
-
-Written from docs/ledger-format.md, not from the Swift sources. It opens the SQLite file
-read-only, checks the header and genesis hash, walks every frame (link, sequence continuity,
-zstd size, frame hash), decodes every event with tools/event_schema.json, checks each frame's
-event count, the checkpoints, the head row and, for a finished recording, the market digest.
+"""Independent reader and verifier of rtb-verify ledgers (format 1), written from
+docs/ledger-format.md. Needs Python 3.8+ and the `zstandard` package.
 
     python3 tools/ledger_reader.py LEDGER [--json]
 
-Text output: "intact HEADHASH" or "broken: LOCATION: reason", then "events N", "frames N",
-one "kind NAME COUNT" line per kind and one "scenario S NAME COUNT" line per scenario and
-kind. Counts and the head hash cover the intact prefix. Exit status: 0 intact, 12 broken,
-1 if the file cannot be opened. Needs Python 3.8+ and the `zstandard` package.
+Checks the header and genesis hash, every frame (link, sequence continuity, zstd size, hash,
+events decoded with tools/event_schema.json and their count), the checkpoints, the head and,
+for a finished recording, the market digest. Prints "intact HEADHASH" or "broken: LOCATION:
+reason", then "events N", "frames N", "kind NAME COUNT" per kind and "scenario S NAME COUNT"
+per scenario and kind, all for the intact prefix. Exit: 0 intact, 12 broken, 1 cannot open.
 """
 import argparse
 import hashlib
@@ -35,15 +32,12 @@ DCTX = zstandard.ZstdDecompressor()
 
 
 class Broken(Exception):
-    """The ledger is not intact; the message is "LOCATION: reason"."""
+    """The ledger is not intact: malformed bytes, a failed check or a damaged value."""
 
 
-class CannotOpen(Exception):
-    """The file is missing or unreadable."""
-
-
-class DecodeError(Exception):
-    """Canonical bytes (or a stored blob) are malformed."""
+def require(ok, message):
+    if not ok:
+        raise Broken(message)
 
 
 class Canonical:
@@ -56,13 +50,13 @@ class Canonical:
 
     def u8(self):
         if self.pos >= self.end:
-            raise DecodeError(f"truncated at byte {self.pos}")
+            raise Broken(f"truncated at byte {self.pos}")
         self.pos += 1
         return self.data[self.pos - 1]
 
     def raw(self, count):
         if self.end - self.pos < count:
-            raise DecodeError(f"truncated at byte {self.pos}: needed {count} bytes")
+            raise Broken(f"truncated at byte {self.pos}: needed {count} bytes")
         self.pos += count
         return bytes(self.data[self.pos - count:self.pos])
 
@@ -70,15 +64,15 @@ class Canonical:
         data, pos, start, value, shift = self.data, self.pos, self.pos, 0, 0
         while True:
             if pos >= self.end:
-                raise DecodeError(f"truncated varint at byte {start}")
+                raise Broken(f"truncated varint at byte {start}")
             byte = data[pos]
             pos += 1
             if shift == 63 and byte > 1:
-                raise DecodeError(f"varint over 64 bits at byte {start}")
+                raise Broken(f"varint over 64 bits at byte {start}")
             value |= (byte & 0x7F) << shift
             if byte < 0x80:
                 if byte == 0 and shift:
-                    raise DecodeError(f"non-minimal varint at byte {start}")
+                    raise Broken(f"non-minimal varint at byte {start}")
                 self.pos = pos
                 return value
             shift += 7
@@ -86,7 +80,7 @@ class Canonical:
     def bounded(self, limit):
         at, value = self.pos, self.varint()
         if value > limit:
-            raise DecodeError(f"value {value} at byte {at} exceeds {limit}")
+            raise Broken(f"value {value} at byte {at} exceeds {limit}")
         return value
 
     def int63(self):
@@ -98,39 +92,36 @@ class Canonical:
     def bool(self):
         value = self.u8()
         if value > 1:
-            raise DecodeError(f"invalid boolean {value} at byte {self.pos - 1}")
+            raise Broken(f"invalid boolean {value} at byte {self.pos - 1}")
         return value
 
     def agent(self):
         code = self.varint()
         if code & 3 == 3 or code >> 2 > MAX_I31:
-            raise DecodeError(f"invalid agent code {code} at byte {self.pos - 1}")
+            raise Broken(f"invalid agent code {code} before byte {self.pos}")
         return code
-
-    def bids(self):
-        return [(self.int63(), self.int63()) for _ in range(self.bounded(1 << 16))]
 
 
 WIRE = {"id": Canonical.int63, "count": Canonical.int63, "micros": Canonical.int63,
         "ppm": Canonical.int63, "cents": Canonical.int63, "day": Canonical.int63,
         "u64": Canonical.varint, "mask": lambda r: r.bounded(0xFFFF), "bool": Canonical.bool,
         "agent": Canonical.agent, "digest": lambda r: r.raw(32), "bytes": Canonical.bytes,
-        "bids": Canonical.bids}
+        "bids": lambda r: [(r.int63(), r.int63()) for _ in range(r.bounded(1 << 16))]}
 
 
 def enum_reader(name, size):
     def read(r):
         code = r.u8()
         if code >= size:
-            raise DecodeError(f"unknown {name} code {code} at byte {r.pos - 1}")
+            raise Broken(f"unknown {name} code {code} at byte {r.pos - 1}")
         return code
     return read
 
 
 def load_schema():
     """Kind number -> (name, field readers, field names); and the market digest's exclusion test."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "event_schema.json")
-    with open(path, encoding="utf-8") as handle:
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "event_schema.json"),
+              encoding="utf-8") as handle:
         schema = json.load(handle)
     enums, kinds = schema["enums"], {}
     for event in schema["events"]:
@@ -155,9 +146,7 @@ class ChunkedDigest:
         self.tail += data
         full = len(self.tail) - len(self.tail) % CHUNK
         for offset in range(0, full, CHUNK):
-            hasher = hashlib.sha256(self.chain)
-            hasher.update(self.tail[offset:offset + CHUNK])
-            self.chain = hasher.digest()
+            self.chain = hashlib.sha256(self.chain + self.tail[offset:offset + CHUNK]).digest()
         del self.tail[:full]
 
     def finalize(self):
@@ -165,58 +154,45 @@ class ChunkedDigest:
 
 
 def blob(value):
-    """A column as bytes, as SQLite stores it whatever the declared type (NULL = empty)."""
-    return value.encode("utf-8") if isinstance(value, str) else bytes(value or b"")
+    """A column read with CAST(... AS BLOB) as bytes (NULL = empty)."""
+    return bytes(value or b"")
 
 
 def expand(payload, size, limit):
     """Decompresses one zstd frame that must expand to exactly `size` bytes."""
-    if not isinstance(size, int) or not 0 <= size <= limit:
-        raise DecodeError(f"declared size {size} out of range")
+    require(isinstance(size, int) and 0 <= size <= limit, f"declared size {size} out of range")
     try:
         declared = zstandard.frame_content_size(payload)
-        if declared not in (-1, size):
-            raise DecodeError(f"zstd frame expands to {declared} bytes, expected {size}")
+        require(declared in (-1, size), f"zstd frame expands to {declared} bytes, expected {size}")
         data = DCTX.decompress(payload, max_output_size=size, allow_extra_data=False)
     except zstandard.ZstdError as error:
-        raise DecodeError(f"not a valid zstd frame ({error})") from None
-    if len(data) != size:
-        raise DecodeError(f"zstd frame expands to {len(data)} bytes, expected {size}")
+        raise Broken(f"not a valid zstd frame ({error})") from None
+    require(len(data) == size, f"zstd frame expands to {len(data)} bytes, expected {size}")
     return data
 
 
 def check_header(db):
     """Opening checks (steps 2-6 and 21 of the verification algorithm); returns the genesis hash."""
-    try:
-        application = db.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.DatabaseError:
-        raise Broken("not a ledger: not an SQLite database") from None
-    if application != APPLICATION_ID:
-        raise Broken("not a ledger: SQLite application id is not RTBV")
-    try:
-        names = [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY position")]
-    except sqlite3.DatabaseError:
-        raise Broken("not a ledger: no migrations table") from None
-    if names != MIGRATIONS:
-        raise Broken(f"not a ledger of format 1: migrations {','.join(map(str, names))}")
-    row = db.execute("SELECT format_version, header_bytes, genesis_hash FROM header WHERE id = 1").fetchone()
-    if row is None:
-        raise Broken("not a ledger: no header row")
-    if row[0] != 1 or db.execute("PRAGMA user_version").fetchone()[0] != 1:
-        raise Broken(f"header: unsupported format version {row[0]} (this reader reads 1)")
+    application = db.execute("PRAGMA application_id").fetchone()[0]
+    require(application == APPLICATION_ID, "not a ledger: SQLite application id is not RTBV")
+    names = [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY position")]
+    require(names == MIGRATIONS, f"not a ledger of format 1: migrations {','.join(map(str, names))}")
+    row = db.execute("SELECT format_version, CAST(header_bytes AS BLOB), CAST(genesis_hash AS BLOB) "
+                     "FROM header WHERE id = 1").fetchone()
+    require(row is not None, "not a ledger: no header row")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    require(row[0] == 1 and version == 1, f"header: unsupported format version {row[0]}/{version}")
     header = blob(row[1])
     try:
         r = Canonical(header)
-        if r.bytes() != MAGIC or r.varint() != 1:
-            raise DecodeError("magic is not RTBV-LEDGER or format version is not 1")
+        require(r.bytes() == MAGIC and r.varint() == 1, "magic is not RTBV-LEDGER or format is not 1")
         r.bytes().decode("utf-8"), r.varint(), r.bytes()  # engine version, schema version, config
-        if not 1 <= r.varint() <= 1 << 26 or not 1 <= r.varint() <= 1 << 30 or r.pos != r.end:
-            raise DecodeError("bad frame target, checkpoint interval or trailing bytes")
-    except (DecodeError, UnicodeDecodeError) as error:
+        require(1 <= r.varint() <= 1 << 26 and 1 <= r.varint() <= 1 << 30 and r.pos == r.end,
+                "bad frame target, checkpoint interval or trailing bytes")
+    except (Broken, UnicodeDecodeError) as error:
         raise Broken(f"header: malformed: {error}") from None
     genesis = hashlib.sha256(header).digest()
-    if blob(row[2]) != genesis:
-        raise Broken("header: genesis hash does not match the header bytes")
+    require(blob(row[2]) == genesis, "header: genesis hash does not match the header bytes")
     return genesis
 
 
@@ -228,49 +204,45 @@ def decode_frame(raw, count, kinds, excluded):
         start = r.pos
         head = r.u8()
         if head & 0x3F not in kinds:
-            raise DecodeError(f"event bytes do not decode: unknown event kind {head & 0x3F} at byte {start}")
+            raise Broken(f"event bytes do not decode: unknown kind {head & 0x3F} at byte {start}")
         name, readers, fields = kinds[head & 0x3F]
         try:
             r.int63()  # tick
             values = [read(r) for read in readers]
-        except DecodeError as error:
-            raise DecodeError(f"event bytes do not decode: {name} at byte {start}: {error}") from None
+        except Broken as error:
+            raise Broken(f"event bytes do not decode: {name} at byte {start}: {error}") from None
         tally[(SCENARIOS[head >> 6], name)] += 1
         seen += 1
         if excluded(name, fields, values):
             parts.append(view[cursor:start])
             cursor = r.pos
     parts.append(view[cursor:])
-    if seen != count:
-        raise DecodeError(f"holds {seen} events, its row says {count}")
+    require(seen == count, f"holds {seen} events, its row says {count}")
     return tally, parts
 
 
 def walk_frames(db, report, kinds, excluded, market):
     """Steps 7-14; returns (hash, end sequence) per frame and updates `report`."""
     chain, link = [], report["link"]
-    for row in db.execute("SELECT frame_index, first_sequence, event_count, raw_size, prev_hash, hash, "
-                          "codec, payload FROM frames ORDER BY frame_index"):
+    for row in db.execute("SELECT frame_index, first_sequence, event_count, raw_size, "
+                          "CAST(prev_hash AS BLOB), CAST(hash AS BLOB), codec, CAST(payload AS BLOB) "
+                          "FROM frames ORDER BY frame_index"):
         index, (_, first, count, size, prev, stored, codec, payload) = len(chain), row
         try:
-            if row[0] != index:
-                raise DecodeError(f"expected frame {index} here (a frame is missing or out of order)")
-            if not all(isinstance(value, int) and value >= 0 for value in (first, count, size)):
-                raise DecodeError("negative or non-integer count")
-            if blob(prev) != link:
-                raise DecodeError(f"previous hash does not link to frame {index - 1}")
-            if first != report["events"]:
-                raise DecodeError(f"starts at event {first}, expected {report['events']} (sequence gap)")
-            if codec != 1:
-                raise DecodeError(f"unknown codec {codec}")
+            require(row[0] == index, f"expected frame {index} here (a frame is missing or out of order)")
+            require(all(isinstance(value, int) and value >= 0 for value in (first, count, size)),
+                    "negative or non-integer count")
+            require(blob(prev) == link, f"previous hash does not link to frame {index - 1}")
+            require(first == report["events"],
+                    f"starts at event {first}, expected {report['events']} (sequence gap)")
+            require(codec == 1, f"unknown codec {codec}")
             raw = expand(blob(payload), size, FRAME_LIMIT)
             hasher = hashlib.sha256(link + struct.pack("<QQQ", index, first, count))
             hasher.update(raw)
-            if hasher.digest() != blob(stored):
-                raise DecodeError("hash mismatch: content or hash column altered")
+            require(hasher.digest() == blob(stored), "hash mismatch: content or hash column altered")
             tally, parts = decode_frame(raw, count, kinds, excluded)
-        except DecodeError as error:
-            raise Broken(f"frame {index}: {error}") from None
+        except Broken as error:
+            raise Broken(f"frame {row[0] if isinstance(row[0], int) else index}: {error}") from None
         for part in parts:
             market.update(part)
         report["by_scenario"].update(tally)
@@ -283,43 +255,39 @@ def walk_frames(db, report, kinds, excluded, market):
 def check_checkpoints(db, report, chain):
     """Steps 15-17."""
     for frames, next_sequence, frame_hash, size, digest, codec in db.execute(
-            "SELECT frame_count, next_sequence, frame_hash, state_size, state_digest, codec "
-            "FROM checkpoints ORDER BY frame_count").fetchall():
+            "SELECT frame_count, next_sequence, CAST(frame_hash AS BLOB), state_size, "
+            "CAST(state_digest AS BLOB), codec FROM checkpoints ORDER BY frame_count").fetchall():
         where = f"checkpoint after frame {frames - 1 if isinstance(frames, int) else frames}"
-        if not isinstance(frames, int) or not 1 <= frames <= len(chain):
-            raise Broken(f"{where}: refers to a frame the ledger does not have")
-        if (blob(frame_hash), next_sequence) != chain[frames - 1]:
-            raise Broken(f"{where}: does not match the frame it follows")
-        payload = db.execute("SELECT payload FROM checkpoints WHERE frame_count = ?", (frames,)).fetchone()[0]
+        require(isinstance(frames, int) and 1 <= frames <= len(chain),
+                f"{where}: refers to a frame the ledger does not have")
+        require((blob(frame_hash), next_sequence) == chain[frames - 1],
+                f"{where}: does not match the frame it follows")
+        payload = db.execute("SELECT CAST(payload AS BLOB) FROM checkpoints WHERE frame_count = ?",
+                             (frames,)).fetchone()[0]
         try:
-            if codec != 1:
-                raise DecodeError(f"unknown codec {codec}")
+            require(codec == 1, f"unknown codec {codec}")
             state = expand(blob(payload), size, STATE_LIMIT)
-        except DecodeError as error:
+        except Broken as error:
             raise Broken(f"{where}: payload: {error}") from None
-        if hashlib.sha256(state).digest() != blob(digest):
-            raise Broken(f"{where}: state digest mismatch")
+        require(hashlib.sha256(state).digest() == blob(digest), f"{where}: state digest mismatch")
         report["checkpoints"] += 1
 
 
 def check_head(db, report, market):
     """Steps 18-20."""
-    row = db.execute("SELECT frame_count, event_count, head_hash, finished, market_digest "
-                     "FROM head WHERE id = 1").fetchone()
+    row = db.execute("SELECT frame_count, event_count, CAST(head_hash AS BLOB), finished, "
+                     "CAST(market_digest AS BLOB) FROM head WHERE id = 1").fetchone()
     if row is None:
-        if report["frames"]:
-            raise Broken(f"head: missing although {report['frames']} frames exist")
+        require(report["frames"] == 0, f"head: missing although {report['frames']} frames exist")
         return
     frames, events, head_hash, finished, market_digest = row
     report["finished"] = finished not in (0, None)
-    if frames != report["frames"]:
-        raise Broken(f"head: says {frames} frames but {report['frames']} exist")
-    if events != report["events"]:
-        raise Broken(f"head: says {events} events but the frames hold {report['events']}")
-    if blob(head_hash) != report["link"]:
-        raise Broken("head: hash does not match the last frame")
-    if report["finished"] and blob(market_digest) != market.finalize():
-        raise Broken("head: market digest does not match the events")
+    require(frames == report["frames"], f"head: says {frames} frames but {report['frames']} exist")
+    require(events == report["events"],
+            f"head: says {events} events but the frames hold {report['events']}")
+    require(blob(head_hash) == report["link"], "head: hash does not match the last frame")
+    require(not report["finished"] or blob(market_digest) == market.finalize(),
+            "head: market digest does not match the events")
 
 
 def verify(db):
@@ -335,21 +303,9 @@ def verify(db):
         check_head(db, report, market)
     except Broken as problem:
         report["problem"] = str(problem)
-    except sqlite3.DatabaseError as error:  # damaged pages, missing tables or columns
-        report["problem"] = f"database: {error}"
+    except sqlite3.DatabaseError as error:  # not SQLite, damaged pages, missing tables or columns
+        report["problem"] = f"not a ledger or damaged database: {error}"
     return report
-
-
-def open_ledger(path):
-    """Opens the file read-only; CannotOpen when it is missing or unreadable."""
-    if not os.path.isfile(path):
-        raise CannotOpen("no such file")
-    if not os.access(path, os.R_OK):
-        raise CannotOpen("permission denied")
-    try:
-        return sqlite3.connect(f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise CannotOpen(str(error)) from None
 
 
 def print_report(report, as_json):
@@ -380,11 +336,11 @@ def main():
     parser.add_argument("ledger", help="ledger file (SQLite)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    try:
-        db = open_ledger(args.ledger)
-    except CannotOpen as error:
-        print(f"{args.ledger}: cannot open: {error}", file=sys.stderr)
+    if not os.path.isfile(args.ledger) or not os.access(args.ledger, os.R_OK):
+        reason = "no such file" if not os.path.exists(args.ledger) else "not a readable file"
+        print(f"{args.ledger}: cannot open: {reason}", file=sys.stderr)
         return 1
+    db = sqlite3.connect(f"file:{urllib.parse.quote(os.path.abspath(args.ledger))}?mode=ro", uri=True)
     report = verify(db)
     db.close()
     print_report(report, args.json)

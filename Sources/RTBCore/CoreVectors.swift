@@ -7,15 +7,15 @@ public enum CoreVectors {
     /// Lines of "kind input... output...".
     public static func lines() -> [String] {
         var lines: [String] = []
-        let streams: [(UInt64, StreamKey)] = [
-            (42, StreamKey("market")),
-            (1, StreamKey("buyer-001", "bid")),
-            (2026, StreamKey("traffic").appending(UInt64(7))),
+        let streams: [(UInt64, String, StreamKey)] = [
+            (42, "market", StreamKey("market")),
+            (1, "buyer-001/bid", StreamKey("buyer-001", "bid")),
+            (2026, "traffic/7", StreamKey("traffic").appending(UInt64(7))),
         ]
-        for (seed, key) in streams {
+        for (seed, name, key) in streams {
             var stream = RandomStream(seed: seed, key: key)
             let outputs = (0..<5).map { _ in hex64(stream.next()) }
-            lines.append("stream \(seed) \(key) " + outputs.joined(separator: " "))
+            lines.append("stream \(seed) \(name) " + outputs.joined(separator: " "))
         }
         for x in [1.0, -2.5, 10.0] {
             lines.append("exp \(x) " + hex64(DeterministicMath.exp(x).bitPattern))

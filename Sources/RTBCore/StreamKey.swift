@@ -3,12 +3,11 @@
 /// The hash is FNV-1a (64-bit) over a canonical byte form of the parts: a string part is the
 /// byte 0x01, its UTF-8 length as ULEB128, then its UTF-8 bytes; an integer part is the byte
 /// 0x02 then the value as 8 little-endian bytes. The result never depends on the process, the
-/// platform or the Swift version (unlike `Hasher`).
+/// platform or the Swift version (unlike `Hasher`). Only the hash is kept (keys are built in
+/// hot loops).
 public struct StreamKey: Sendable, Hashable, CustomStringConvertible {
     /// The FNV-1a hash of the canonical bytes of the parts.
     public private(set) var hash: UInt64
-    /// A readable form of the parts, for error messages and docs.
-    public private(set) var description: String
 
     static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
     static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
@@ -16,8 +15,10 @@ public struct StreamKey: Sendable, Hashable, CustomStringConvertible {
     /// An empty key; add parts with `appending`.
     public init() {
         hash = Self.fnvOffset
-        description = ""
     }
+
+    /// The hash in hex.
+    public var description: String { "key:" + String(hash, radix: 16) }
 
     /// A key made of string parts, e.g. `StreamKey("market", "buyer-001")`.
     public init(_ parts: String...) {
@@ -29,16 +30,14 @@ public struct StreamKey: Sendable, Hashable, CustomStringConvertible {
     public func appending(_ part: String) -> StreamKey {
         var copy = self
         copy.mixByte(0x01)
-        let utf8 = Array(part.utf8)
-        var length = UInt64(utf8.count)
+        var length = UInt64(part.utf8.count)
         repeat {
             var byte = UInt8(length & 0x7F)
             length >>= 7
             if length != 0 { byte |= 0x80 }
             copy.mixByte(byte)
         } while length != 0
-        for byte in utf8 { copy.mixByte(byte) }
-        copy.description += copy.description.isEmpty ? part : "/" + part
+        for byte in part.utf8 { copy.mixByte(byte) }
         return copy
     }
 
@@ -47,7 +46,6 @@ public struct StreamKey: Sendable, Hashable, CustomStringConvertible {
         var copy = self
         copy.mixByte(0x02)
         for shift in stride(from: 0, to: 64, by: 8) { copy.mixByte(UInt8(truncatingIfNeeded: part >> UInt64(shift))) }
-        copy.description += (copy.description.isEmpty ? "" : "/") + String(part)
         return copy
     }
 

@@ -1,47 +1,89 @@
+import Dispatch
+import Foundation
 import RTBCore
 import RTBLedger
 import RTBMarket
 import RTBTrace
 
-/// Records the engine's frames into a ledger: compresses each frame with zstd, chains its hash
-/// and commits it with its checkpoint and the new head in one transaction. It is also the
-/// shared ledger scenario C agents read back from.
-public final class LedgerRecorder: FrameSink, SharedLedgerReader {
+/// Records the engine's frames into a ledger. Compression, chain hashing and the SQLite
+/// commit (frame, chain link and head in one transaction) run on a serial background queue, so
+/// the engine keeps simulating on its own core; at most `queueDepth` frames wait. It is also
+/// the shared ledger scenario C agents read back from: committed frames through a read-only
+/// connection, plus the frames still in the queue.
+public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sendable {
     public let store: LedgerStore
     let compressor: ZstdCompressor
-    let decompressor = ZstdDecompressor()
-    public private(set) var headHash: Digest32
+    let worker = DispatchQueue(label: "rtb-verify.recorder")
+    let slots: DispatchSemaphore
+    let lock = NSLock()
+    /// Guarded by `lock`: frames sealed but not yet committed, and the first worker error.
+    var inFlight: [SealedFrame] = []
+    var failure: (any Error)?
+    /// Engine-side position (frames and events handed over).
     public private(set) var framesWritten: Int
     public private(set) var eventsWritten: UInt64
     public private(set) var rawBytesWritten: Int64 = 0
-    var pendingCheckpoint: EngineCheckpoint?
+    /// Worker-side chain head (read after `finish`).
+    var chainHead: Digest32
     /// Frames sealed before resuming are compared with the stored ones instead of written.
-    var verifyUntilFrame = 0
+    let verifyUntilFrame: Int
+    var reader: LedgerStore?
+    let decompressor = ZstdDecompressor()
 
     /// Recording into a new ledger.
-    public init(store: LedgerStore, zstdLevel: Int32 = 3) {
-        self.store = store
-        compressor = ZstdCompressor(level: zstdLevel)
-        headHash = store.genesisHash
-        framesWritten = 0
-        eventsWritten = 0
+    public convenience init(store: LedgerStore, zstdLevel: Int32 = 3, queueDepth: Int = 8) {
+        self.init(store: store, fromFrame: 0, previousHash: store.genesisHash, eventsBefore: 0, verifyUntil: 0,
+                  zstdLevel: zstdLevel, queueDepth: queueDepth)
     }
 
     /// Continuing a ledger whose head is `head`; frames the engine re-seals up to the head are
     /// checked against the stored ones.
-    public init(resuming store: LedgerStore, head: HeadRecord, fromFrame: Int, previousHash: Digest32,
-                eventsBefore: UInt64, zstdLevel: Int32 = 3) {
+    public convenience init(resuming store: LedgerStore, head: HeadRecord, fromFrame: Int, previousHash: Digest32,
+                            eventsBefore: UInt64, zstdLevel: Int32 = 3) {
+        self.init(store: store, fromFrame: fromFrame, previousHash: previousHash, eventsBefore: eventsBefore,
+                  verifyUntil: head.frameCount, zstdLevel: zstdLevel, queueDepth: 8)
+    }
+
+    init(store: LedgerStore, fromFrame: Int, previousHash: Digest32, eventsBefore: UInt64, verifyUntil: Int,
+         zstdLevel: Int32, queueDepth: Int) {
         self.store = store
         compressor = ZstdCompressor(level: zstdLevel)
-        headHash = previousHash
+        slots = DispatchSemaphore(value: queueDepth)
         framesWritten = fromFrame
         eventsWritten = eventsBefore
-        verifyUntilFrame = head.frameCount
+        chainHead = previousHash
+        verifyUntilFrame = verifyUntil
+    }
+
+    /// The run digest: the chain head after every queued frame is committed.
+    public var headHash: Digest32 {
+        worker.sync {}
+        return chainHead
     }
 
     public func seal(_ frame: SealedFrame) throws {
         precondition(frame.index == framesWritten, "frames out of order")
-        let hash = FrameChain.hash(previous: headHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
+        try rethrowFailure()
+        slots.wait()
+        lock.withLock { inFlight.append(frame) }
+        framesWritten = frame.index + 1
+        eventsWritten = frame.endSequence
+        rawBytesWritten += Int64(frame.bytes.count)
+        worker.async { [self] in
+            defer { slots.signal() }
+            guard lock.withLock({ failure == nil }) else { return }
+            do {
+                try commit(frame)
+            } catch {
+                lock.withLock { if failure == nil { failure = error } }
+            }
+            lock.withLock { inFlight.removeAll { $0.index == frame.index } }
+        }
+    }
+
+    /// Worker side: hash, compress and commit one frame (or check it when resuming).
+    func commit(_ frame: SealedFrame) throws {
+        let hash = FrameChain.hash(previous: chainHead, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
                                    eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
         if frame.index < verifyUntilFrame {
             guard let stored = try store.frame(at: frame.index), stored.hash == hash else {
@@ -49,50 +91,72 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader {
             }
         } else {
             let record = FrameRecord(index: frame.index, firstSequence: frame.firstSequence, eventCount: frame.eventCount,
-                                     rawSize: frame.bytes.count, previousHash: headHash, hash: hash,
+                                     rawSize: frame.bytes.count, previousHash: chainHead, hash: hash,
                                      payload: compressor.compress(frame.bytes))
             let head = HeadRecord(frameCount: frame.index + 1, eventCount: frame.endSequence, headHash: hash,
                                   finished: false, marketDigest: nil)
             try store.append(frame: record, checkpoint: nil, head: head)
         }
-        headHash = hash
-        framesWritten = frame.index + 1
-        eventsWritten = frame.endSequence
-        rawBytesWritten += Int64(frame.bytes.count)
+        chainHead = hash
     }
 
     public func checkpoint(_ checkpoint: EngineCheckpoint) throws {
         precondition(checkpoint.frameCount == framesWritten, "checkpoint not at the last frame")
-        if checkpoint.frameCount <= verifyUntilFrame, try store.checkpoint(frameCount: checkpoint.frameCount) != nil {
-            return
+        try rethrowFailure()
+        slots.wait()
+        worker.async { [self] in
+            defer { slots.signal() }
+            guard lock.withLock({ failure == nil }) else { return }
+            do {
+                if checkpoint.frameCount <= verifyUntilFrame, try store.checkpoint(frameCount: checkpoint.frameCount) != nil {
+                    return
+                }
+                try store.appendCheckpoint(CheckpointRecord(
+                    frameCount: checkpoint.frameCount, nextSequence: checkpoint.nextSequence, frameHash: chainHead,
+                    stateSize: checkpoint.state.count, stateDigest: checkpoint.stateDigest,
+                    payload: compressor.compress(checkpoint.state)))
+            } catch {
+                lock.withLock { if failure == nil { failure = error } }
+            }
         }
-        let record = CheckpointRecord(
-            frameCount: checkpoint.frameCount, nextSequence: checkpoint.nextSequence, frameHash: headHash,
-            stateSize: checkpoint.state.count, stateDigest: checkpoint.stateDigest,
-            payload: compressor.compress(checkpoint.state))
-        try store.appendCheckpoint(record)
     }
 
-    /// Marks the recording complete with its market digest.
+    func rethrowFailure() throws {
+        if let error = lock.withLock({ failure }) { throw error }
+    }
+
+    /// Waits for every queued frame, then marks the recording complete with its market digest.
     public func finish(marketDigest: Digest32) throws {
-        try store.finish(head: HeadRecord(frameCount: framesWritten, eventCount: eventsWritten, headHash: headHash,
+        worker.sync {}
+        try rethrowFailure()
+        try store.finish(head: HeadRecord(frameCount: framesWritten, eventCount: eventsWritten, headHash: chainHead,
                                           finished: true, marketDigest: marketDigest))
         try store.checkpointWAL()
     }
 
+    /// Waits for the queue without finishing (an interrupted recording stays resumable).
+    public func drain() throws {
+        worker.sync {}
+        try rethrowFailure()
+    }
+
     public func sealedFrames(from sequence: UInt64) throws -> [SealedFrame] {
-        guard framesWritten > 0, let first = try store.frameIndex(containing: sequence) else { return [] }
+        // In-flight frames first: a frame leaving the queue is already committed, so reading
+        // the database second never misses one.
+        let queued = lock.withLock { inFlight }
+        let firstQueued = queued.first?.index ?? framesWritten
+        if reader == nil { reader = try LedgerStore.open(path: store.path) }
         var frames: [SealedFrame] = []
-        let end = framesWritten
-        try store.forEachFrame(from: first) { record in
-            // Frames past the recorder's position exist only when resuming; they are the future.
-            guard record.index < end else { return false }
-            let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
-            frames.append(SealedFrame(index: record.index, firstSequence: record.firstSequence,
-                                      eventCount: record.eventCount, bytes: bytes))
-            return true
+        if let first = try reader!.frameIndex(containing: sequence), first < firstQueued {
+            try reader!.forEachFrame(from: first) { record in
+                guard record.index < firstQueued else { return false }
+                let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
+                frames.append(SealedFrame(index: record.index, firstSequence: record.firstSequence,
+                                          eventCount: record.eventCount, bytes: bytes))
+                return true
+            }
         }
-        return frames
+        return frames + queued.filter { $0.endSequence > sequence }
     }
 }
 

@@ -45,7 +45,7 @@ public struct Digest32: Hashable, Sendable, CustomStringConvertible {
 
     public static func == (lhs: Digest32, rhs: Digest32) -> Bool { lhs.words == rhs.words }
 
-    public func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {  // determinism-ok: Hashable conformance, never in output
         hasher.combine(words.0)
         hasher.combine(words.1)
     }

@@ -195,8 +195,8 @@ extension EngineState {
         for _ in 0..<(try reader.count()) { state.lastSnapshot.append(try reader.u64()) }
         for _ in 0..<(try reader.count()) {
             let metrics = try ScenarioMetrics.decode(from: &reader)
-            guard metrics.totals.values.count == Counter.allCases.count,
-                metrics.days.allSatisfy({ $0.values.count == Counter.allCases.count })
+            guard metrics.totals.counts.count == Counter.allCases.count,
+                metrics.days.allSatisfy({ $0.counts.count == Counter.allCases.count })
             else { throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0) }
             state.metrics.append(metrics)
         }

@@ -17,9 +17,9 @@ public struct MarketConfig: Equatable, Sendable {
     /// Scenario A exchange fee (allowed 10%-20%).
     public var exchangeFee = Rate.percent(15)
     /// Per-buyer fee discounts (multiplicative: the fee becomes fee x (1 - discount)).
-    public var buyerDiscounts: [Int: Rate] = [:]
+    public var buyerDiscounts: [Int: Rate] = [:]  // determinism-ok: encoded in sorted key order
     /// Per-seller fee discounts.
-    public var sellerDiscounts: [Int: Rate] = [:]
+    public var sellerDiscounts: [Int: Rate] = [:]  // determinism-ok: encoded in sorted key order
     /// Scenario A payment rule.
     public var mechanism: Mechanism = .secondPrice
     /// Scenario C platform fee (0 by default: C's cost is the ledger's per-entry cost).
@@ -60,7 +60,7 @@ public struct MarketConfig: Equatable, Sendable {
     /// The one-line reason this config cannot run, or nil.
     public func validate() -> ConfigError? {
         if scenarios.isEmpty { return .invalid("--scenario", "at least one of a, b, c") }
-        if Set(scenarios).count != scenarios.count || scenarios.contains(.run) {
+        if Set(scenarios).count != scenarios.count || scenarios.contains(.run) {  // determinism-ok: size only
             return .invalid("--scenario", "a comma list of distinct a, b, c")
         }
         if !(1...Self.maxDays).contains(days) { return .invalid("--days", "1...\(Self.maxDays)") }

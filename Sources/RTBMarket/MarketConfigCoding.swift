@@ -96,7 +96,7 @@ extension MarketConfig {
     }
 
     private static func readTable(_ reader: inout CanonicalReader) throws(CanonicalError) -> [Int: Rate] {
-        var table: [Int: Rate] = [:]
+        var table: [Int: Rate] = [:]  // determinism-ok: lookups only; encoded sorted
         let count = try reader.count(limit: 1 << 20)
         for _ in 0..<count {
             let index = try reader.int()

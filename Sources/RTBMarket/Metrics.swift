@@ -55,14 +55,14 @@ public enum Counter: Int, CaseIterable, Sendable {
 
 /// A fixed vector of counters.
 public struct Counters: Equatable, Sendable {
-    public var values = [Int64](repeating: 0, count: Counter.allCases.count)
+    public var counts = [Int64](repeating: 0, count: Counter.allCases.count)
 
     public init() {}
 
     @inlinable
     public subscript(_ counter: Counter) -> Int64 {
-        get { values[counter.rawValue] }
-        set { values[counter.rawValue] = newValue }
+        get { counts[counter.rawValue] }
+        set { counts[counter.rawValue] = newValue }
     }
 }
 
@@ -197,9 +197,9 @@ public struct ScenarioMetrics: Equatable, Sendable {
             writer.varint(values.count)
             for value in values { writer.signedVarint(value) }
         }
-        list(totals.values)
+        list(totals.counts)
         writer.varint(days.count)
-        for day in days { list(day.values) }
+        for day in days { list(day.counts) }
         list(campaignGoals)
         list(campaignServed)
         writer.varint(dealCampaigns.count)
@@ -219,11 +219,11 @@ public struct ScenarioMetrics: Equatable, Sendable {
             for _ in 0..<count { values.append(try reader.signedVarint()) }
             return values
         }
-        metrics.totals.values = try list()
+        metrics.totals.counts = try list()
         let dayCount = try reader.count()
         for _ in 0..<dayCount {
             var counters = Counters()
-            counters.values = try list()
+            counters.counts = try list()
             metrics.days.append(counters)
         }
         metrics.campaignGoals = try list()

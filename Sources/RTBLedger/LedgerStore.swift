@@ -31,26 +31,42 @@ public final class LedgerStore {
         self.genesisHash = genesisHash
     }
 
-    /// Creates a new ledger; refuses an existing file.
+    /// Creates a new ledger; refuses an existing file. The schema and header are written to a
+    /// temporary file that is renamed into place once complete, so a crash during creation
+    /// never leaves a half-made ledger at `path` (at worst a stray `path.creating-PID`).
     public static func create(path: String, header: RunHeader, durable: Bool = false) throws(LedgerError) -> LedgerStore {
         if access(path, F_OK) == 0 { throw .alreadyExists(path: path) }
-        let database = try SQLiteDatabase(path: path, mode: .create)
-        try database.execute("PRAGMA journal_mode=WAL")
-        try database.execute("PRAGMA synchronous=\(durable ? "FULL" : "NORMAL")")
-        try database.execute("PRAGMA application_id=\(applicationID)")
-        try database.execute("PRAGMA user_version=\(header.formatVersion)")
-        let bytes = header.canonicalBytes
-        let genesis = header.genesisHash
-        try database.transaction { () throws(LedgerError) in
-            try LedgerMigrations.applyAll(to: database)
-            let insert = try database.prepare(
-                "INSERT INTO header (id, format_version, header_bytes, genesis_hash) VALUES (1, ?, ?, ?)")
-            insert.bind(1, Int64(header.formatVersion))
-            insert.bind(2, bytes)
-            insert.bind(3, genesis.bytes)
-            try insert.run()
+        let temporary = path + ".creating-\(getpid())"
+        unlink(temporary)
+        unlink(temporary + "-wal")
+        unlink(temporary + "-shm")
+        do {
+            let database = try SQLiteDatabase(path: temporary, mode: .create)
+            try database.execute("PRAGMA journal_mode=WAL")
+            try database.execute("PRAGMA application_id=\(applicationID)")
+            try database.execute("PRAGMA user_version=\(header.formatVersion)")
+            try database.transaction { () throws(LedgerError) in
+                try LedgerMigrations.applyAll(to: database)
+                let insert = try database.prepare(
+                    "INSERT INTO header (id, format_version, header_bytes, genesis_hash) VALUES (1, ?, ?, ?)")
+                insert.bind(1, Int64(header.formatVersion))
+                insert.bind(2, header.canonicalBytes)
+                insert.bind(3, header.genesisHash.bytes)
+                try insert.run()
+            }
+            try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
-        return LedgerStore(database: database, header: header, headerBytes: bytes, genesisHash: genesis)
+        if access(path, F_OK) == 0 {
+            unlink(temporary)
+            throw .alreadyExists(path: path)
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw .io(path: path, reason: "cannot move the new ledger into place")
+        }
+        unlink(temporary + "-wal")
+        unlink(temporary + "-shm")
+        return try open(path: path, writable: true, durable: durable)
     }
 
     /// Opens an existing ledger, checking it is one of a supported format.

@@ -71,6 +71,7 @@ public enum CommandRunner {
             case .nothingToResume: return (ExitStatus.usage, run.description)
             }
         case let results as ResultsError: return (ExitStatus.usage, results.description)
+        case let replay as ReplayError: return (ExitStatus.usage, replay.description)
         case let canonical as CanonicalError: return (ExitStatus.invalidLedger, canonical.description)
         default:
             return nil

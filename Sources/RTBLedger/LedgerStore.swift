@@ -19,6 +19,7 @@ public final class LedgerStore {
     private var insertFrame: SQLiteStatement?
     private var insertCheckpoint: SQLiteStatement?
     private var writeHead: SQLiteStatement?
+    private var frameHashQuery: SQLiteStatement?
 
     /// SQLite application id of a ledger: "RTBV".
     static let applicationID: Int64 = 0x5254_4256
@@ -230,6 +231,16 @@ public final class LedgerStore {
         query.bind(1, Int64(index))
         guard try query.step() else { return nil }
         return try frameRecord(query)
+    }
+
+    /// The stored hash of one frame, or nil (reads no payload).
+    public func frameHash(at index: Int) throws(LedgerError) -> Digest32? {
+        if frameHashQuery == nil { frameHashQuery = try database.prepare("SELECT hash FROM frames WHERE frame_index = ?") }
+        let query = frameHashQuery!
+        defer { query.reset() }
+        query.bind(1, Int64(index))
+        guard try query.step() else { return nil }
+        return Digest32(bytes: query.blob(0))
     }
 
     /// The index of the frame holding event `sequence`, or nil.

@@ -92,6 +92,21 @@ public final class MemoryFrameStore: FrameSink, SharedLedgerReader {
     }
 }
 
+/// A planted divergence (tests and benchmarks only; never recorded in a ledger).
+public enum Perturbation: Equatable, Sendable {
+    /// Only the event with this sequence number is written with its tick plus one.
+    case event(UInt64)
+    /// Every event from this sequence number on is (a persistent change of behaviour).
+    case from(UInt64)
+
+    func affects(_ sequence: UInt64) -> Bool {
+        switch self {
+        case .event(let target): return sequence == target
+        case .from(let start): return sequence >= start
+        }
+    }
+}
+
 /// The engine's output buffer: assigns sequence numbers, encodes canonically, seals frames at
 /// step boundaries and keeps the market digest (every event but kill records).
 public struct EventLog: Sendable {
@@ -105,17 +120,17 @@ public struct EventLog: Sendable {
     public private(set) var framesSealed = 0
     /// A frame is sealed at the first step boundary where this many bytes are pending.
     public let frameTargetBytes: Int
-    /// Test-only: the sequence number of an event to perturb (its tick is written plus one).
-    let perturbSequence: UInt64?
+    /// Test-only: events written with their tick plus one.
+    let perturbation: Perturbation?
     /// Byte ranges of pending kill-related events, excluded from the market digest.
     var excludedRanges: [Range<Int>] = []
     /// Digest of the market events sealed so far (resumable).
     public private(set) var market = ChunkedDigest()
 
-    public init(frameTargetBytes: Int, perturbSequence: UInt64? = nil) {
+    public init(frameTargetBytes: Int, perturbation: Perturbation? = nil) {
         precondition(frameTargetBytes > 0, "frame target must be positive")
         self.frameTargetBytes = frameTargetBytes
-        self.perturbSequence = perturbSequence
+        self.perturbation = perturbation
     }
 
     /// Sequence number of the first pending event.
@@ -125,7 +140,7 @@ public struct EventLog: Sendable {
     @discardableResult
     public mutating func append(_ event: MarketEvent, excludedFromMarketDigest: Bool = false) -> UInt64 {
         let start = pending.bytes.count
-        if perturbSequence == nextSequence {
+        if perturbation?.affects(nextSequence) == true {
             var changed = event
             changed.tick += 1
             changed.encode(into: &pending)
@@ -140,7 +155,7 @@ public struct EventLog: Sendable {
 
     /// Appends bytes that a fast path already encoded as one event.
     public mutating func appendEncoded(_ write: (inout CanonicalWriter) -> Void) {
-        if perturbSequence == nextSequence {
+        if perturbation?.affects(nextSequence) == true {
             var scratch = CanonicalWriter(capacity: 64)
             write(&scratch)
             guard var event = try? MarketEvent.decodeAll(scratch.bytes).first else {

@@ -38,8 +38,6 @@ public struct MarketConfig: Equatable, Sendable {
     public var volume: VolumeProfile = .none
     /// Fault injection: agents killed at given ticks.
     public var kills: [AgentKill] = []
-    /// Test-only: perturb the event with this sequence number (replay divergence tests).
-    public var perturbEvent: UInt64? = nil
 
     public init() {}
 

@@ -29,8 +29,6 @@ extension MarketConfig {
             writer.varint(kill.agent.code)
             writer.varint(UInt64(kill.tick))
         }
-        writer.bool(perturbEvent != nil)
-        if let perturbEvent { writer.varint(perturbEvent) }
     }
 
     /// The canonical bytes.
@@ -83,7 +81,6 @@ extension MarketConfig {
             for _ in 0..<killCount {
                 kills.append(AgentKill(agent: try reader.agent(), tick: try reader.int64()))
             }
-            if try reader.bool() { perturbEvent = try reader.varint() }
             try reader.expectEnd()
         } catch let error as CanonicalError {
             throw ConfigError.malformed(error.description)

@@ -7,10 +7,13 @@ public struct EngineOptions: Equatable, Sendable {
     public var frameTargetBytes = 32 * 1024
     /// A checkpoint is taken after every this many frames.
     public var checkpointEveryFrames = 64
+    /// Test-only, never recorded: planted divergences that replay must find.
+    public var perturbation: Perturbation?
 
-    public init(frameTargetBytes: Int = 32 * 1024, checkpointEveryFrames: Int = 64) {
+    public init(frameTargetBytes: Int = 32 * 1024, checkpointEveryFrames: Int = 64, perturbation: Perturbation? = nil) {
         self.frameTargetBytes = frameTargetBytes
         self.checkpointEveryFrames = checkpointEveryFrames
+        self.perturbation = perturbation
     }
 }
 
@@ -45,7 +48,7 @@ public final class MarketEngine {
         self.policy = policy
         self.sink = sink
         self.ledger = ledger
-        log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbSequence: config.perturbEvent)
+        log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
         state = EngineState()
         state.scheduler.schedule(.startScenario, at: 0)
     }
@@ -74,7 +77,7 @@ public final class MarketEngine {
         guard state.isConsistent(with: self.market, config: config) else {
             throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
         }
-        log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbSequence: config.perturbEvent)
+        log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
         log.restore(nextSequence: nextSequence, framesSealed: framesSealed, market: market)
     }
 

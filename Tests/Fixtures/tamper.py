@@ -14,6 +14,7 @@ with write access to the file can. Actions:
   future-migration                 record a migration this build does not know
   rehash-event-byte N OFFSET       change byte OFFSET of frame N's raw events and re-hash the
                                    whole chain consistently (a valid but different history)
+  engine-version TEXT              rewrite the header's engine version and re-hash everything
 """
 import hashlib
 import os
@@ -102,6 +103,15 @@ def main():
         db.execute("UPDATE frames SET payload = ? WHERE frame_index = ?",
                    (zstandard.ZstdCompressor(level=3, write_content_size=True).compress(bytes(raw)), index))
         rehash(db, index)
+    elif action == "engine-version":
+        header = db.execute("SELECT header_bytes FROM header").fetchone()[0]
+        magic_length = header[0]
+        position = 1 + magic_length + 1  # magic (length + bytes), format version varint (1 byte)
+        old_length = header[position]
+        new = args[0].encode()
+        header = header[:position] + bytes([len(new)]) + new + header[position + 1 + old_length:]
+        db.execute("UPDATE header SET header_bytes = ?, genesis_hash = ?", (header, hashlib.sha256(header).digest()))
+        rehash(db, 0)
     else:
         sys.exit(f"unknown action {action}")
     db.commit()

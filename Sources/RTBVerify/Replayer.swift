@@ -1,0 +1,286 @@
+import Dispatch
+import RTBCore
+import RTBEvents
+import RTBLedger
+import RTBMarket
+import RTBTrace
+
+/// How to replay.
+public struct ReplayOptions: Sendable {
+    /// Refuse a ledger recorded by another engine version (otherwise warn and try).
+    public var strict = false
+    /// Start from the checkpoint taken after this many frames.
+    public var fromCheckpoint: Int?
+    /// Locate a divergence by bisection over checkpoints instead of replaying everything.
+    public var bisect = false
+    /// Test only: a planted divergence in the replaying engine.
+    public var perturbation: Perturbation?
+
+    public init(strict: Bool = false, fromCheckpoint: Int? = nil, bisect: Bool = false, perturbation: Perturbation? = nil) {
+        self.strict = strict
+        self.fromCheckpoint = fromCheckpoint
+        self.bisect = bisect
+        self.perturbation = perturbation
+    }
+}
+
+/// What a replay found.
+public struct ReplayReport: Sendable {
+    public var eventsCompared: UInt64
+    public var framesCompared: Int
+    public var checkpointsCompared: Int
+    public var runDigest: Digest32
+    public var divergence: Divergence?
+    /// Set when the ledger's engine version is not this binary's.
+    public var engineWarning: String?
+    public var segmentsRerun: Int
+}
+
+/// Re-executes a recorded run and compares it with the ledger. A replayed frame whose chain
+/// hash equals the stored one is identical byte for byte (so matching frames are never even
+/// decompressed); on the first difference the recorded frame is decoded and compared event by
+/// event. Replayed checkpoints are compared by state digest.
+public final class Replayer {
+    public let store: LedgerStore
+    public let config: MarketConfig
+    public let engineOptions: EngineOptions
+    let checkpoints: [CheckpointRecord]
+    public let market: Market
+
+    public init(path: String) throws {
+        store = try LedgerStore.open(path: path)
+        (config, engineOptions) = try LedgerRun.configuration(of: store)
+        checkpoints = try store.checkpointIndex()
+        market = Market(config: config)
+    }
+
+    /// Frame counts of the stored checkpoints.
+    public var checkpointFrames: [Int] { checkpoints.map(\.frameCount) }
+
+    public func replay(_ options: ReplayOptions) throws -> ReplayReport {
+        var warning: String?
+        if store.header.engineVersion != BuildInfo.engineVersion {
+            let text = "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion)"
+            if options.strict { throw LedgerRunError.engineMismatch(path: store.path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion) }
+            warning = text
+        }
+        var report: ReplayReport
+        if options.bisect {
+            report = try bisect(options)
+        } else {
+            report = try run(from: options.fromCheckpoint, untilFrame: nil, perturb: options.perturbation)
+        }
+        report.engineWarning = warning
+        return report
+    }
+
+    /// Replays from a checkpoint (or the start) until `untilFrame` frames (or the end).
+    func run(from checkpointFrames: Int?, untilFrame: Int?, perturb: Perturbation?) throws -> ReplayReport {
+        var options = engineOptions
+        options.perturbation = perturb
+        let comparator: FrameComparator
+        let engine: MarketEngine
+        let memory: MemoryFrameStore
+        // Scenario C agents read the shared ledger: keep the replay's frames for them.
+        let keepsFrames = config.scenarios.contains(.c)
+        if let checkpointFrames {
+            guard let record = try store.checkpoint(frameCount: checkpointFrames) else {
+                throw ReplayError.noCheckpoint(path: store.path, frameCount: checkpointFrames,
+                                               available: checkpoints.map(\.frameCount))
+            }
+            let state = try ZstdDecompressor().decompress(record.payload, expectedSize: record.stateSize)
+            guard Sha256.hash(state) == record.stateDigest else {
+                throw LedgerError.corrupt(path: store.path, location: "checkpoint after frame \(checkpointFrames - 1)",
+                                          reason: "state digest mismatch")
+            }
+            comparator = FrameComparator(store: store, startFrame: checkpointFrames, previousHash: record.frameHash,
+                                         untilFrame: untilFrame, lastCheckpoint: checkpointFrames)
+            memory = MemoryFrameStore(forwardingTo: comparator)
+            let reader = PrefixedLedgerReader(store: store, prefixFrames: checkpointFrames, rest: memory)
+            engine = try MarketEngine(
+                config: config, restoring: EngineCheckpoint(frameCount: record.frameCount, nextSequence: record.nextSequence,
+                                                            state: state),
+                sink: keepsFrames ? memory : comparator, ledger: reader, options: options)
+            comparator.reader = reader
+        } else {
+            comparator = FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash,
+                                         untilFrame: untilFrame, lastCheckpoint: nil)
+            memory = MemoryFrameStore(forwardingTo: comparator)
+            engine = MarketEngine(config: config, sink: keepsFrames ? memory : comparator, ledger: memory, options: options)
+        }
+        do {
+            while try engine.step() {
+                if comparator.reachedEnd { break }
+            }
+            try comparator.finish(engineFinished: engine.isFinished)
+        } catch let stop as FrameComparator.Stop {
+            return ReplayReport(eventsCompared: stop.divergence.sequence ?? comparator.events, framesCompared: comparator.frames,
+                                checkpointsCompared: comparator.checkpointsCompared, runDigest: comparator.previousHash,
+                                divergence: stop.divergence, engineWarning: nil, segmentsRerun: 0)
+        }
+        return ReplayReport(eventsCompared: comparator.events, framesCompared: comparator.frames,
+                            checkpointsCompared: comparator.checkpointsCompared, runDigest: comparator.previousHash,
+                            divergence: nil, engineWarning: nil, segmentsRerun: 0)
+    }
+
+    /// Binary search for the first segment (between consecutive checkpoints) that does not
+    /// reproduce, assuming a divergence persists once it appears (the usual case for a changed
+    /// engine); then an event-by-event comparison inside that segment.
+    func bisect(_ options: ReplayOptions) throws -> ReplayReport {
+        let starts = [0] + checkpoints.map(\.frameCount)
+        let ends = checkpoints.map(\.frameCount) + [Int.max]
+        var low = 0
+        var high = starts.count - 1
+        var failing: (index: Int, report: ReplayReport)?
+        var probes = 0
+        var matchedEvents: UInt64 = 0
+        while low <= high {
+            let middle = (low + high) / 2
+            let report = try run(from: starts[middle] == 0 ? nil : starts[middle], untilFrame: ends[middle],
+                                 perturb: options.perturbation)
+            probes += 1
+            if report.divergence != nil {
+                failing = (middle, report)
+                high = middle - 1
+            } else {
+                matchedEvents = max(matchedEvents, report.eventsCompared)
+                low = middle + 1
+            }
+        }
+        guard var (_, report) = failing else {
+            let digest = try store.head()?.headHash ?? store.genesisHash
+            return ReplayReport(eventsCompared: matchedEvents, framesCompared: 0, checkpointsCompared: probes,
+                                runDigest: digest, divergence: nil, engineWarning: nil, segmentsRerun: probes)
+        }
+        report.segmentsRerun = probes
+        report.divergence?.segmentsRerun = probes
+        return report
+    }
+}
+
+/// Compares replayed frames and checkpoints with the stored ones, in order.
+final class FrameComparator: FrameSink {
+    struct Stop: Error {
+        var divergence: Divergence
+    }
+
+    let store: LedgerStore
+    var nextFrame: Int
+    var previousHash: Digest32
+    let untilFrame: Int?
+    var lastCheckpoint: Int?
+    var frames = 0
+    var events: UInt64 = 0
+    var checkpointsCompared = 0
+    var reachedEnd = false
+    var reader: PrefixedLedgerReader?
+    let storedFrameCount: Int
+
+    init(store: LedgerStore, startFrame: Int, previousHash: Digest32, untilFrame: Int?, lastCheckpoint: Int?) {
+        self.store = store
+        nextFrame = startFrame
+        self.previousHash = previousHash
+        self.untilFrame = untilFrame
+        self.lastCheckpoint = lastCheckpoint
+        storedFrameCount = (try? store.frameCount()) ?? 0
+    }
+
+    func seal(_ frame: SealedFrame) throws {
+        let hash = FrameChain.hash(previous: previousHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
+                                   eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
+        if try store.frameHash(at: frame.index) != hash {
+            throw Stop(divergence: try locate(frame, stored: try store.frame(at: frame.index)))
+        }
+        previousHash = hash
+        nextFrame = frame.index + 1
+        frames += 1
+        events = frame.endSequence
+        if let untilFrame, nextFrame >= untilFrame { reachedEnd = true }
+    }
+
+    func checkpoint(_ checkpoint: EngineCheckpoint) throws {
+        guard let stored = try store.checkpointIndex().first(where: { $0.frameCount == checkpoint.frameCount }) else { return }
+        checkpointsCompared += 1
+        let digest = checkpoint.stateDigest
+        if digest != stored.stateDigest {
+            throw Stop(divergence: Divergence(
+                sequence: nil, frame: checkpoint.frameCount - 1, expected: nil, actual: nil,
+                checkpoint: (checkpoint.frameCount, stored.stateDigest, digest), lastMatchingCheckpoint: lastCheckpoint,
+                segmentsRerun: 0))
+        }
+        lastCheckpoint = checkpoint.frameCount
+    }
+
+    /// After the engine stopped: the recording must not hold more frames.
+    func finish(engineFinished: Bool) throws {
+        guard engineFinished, !reachedEnd else { return }
+        if nextFrame < storedFrameCount, let stored = try store.frame(at: nextFrame) {
+            let recorded = try decode(stored)
+            throw Stop(divergence: Divergence(
+                sequence: stored.firstSequence, frame: nextFrame, expected: recorded.first, actual: nil, checkpoint: nil,
+                lastMatchingCheckpoint: lastCheckpoint, segmentsRerun: 0))
+        }
+    }
+
+    func decode(_ record: FrameRecord) throws -> [MarketEvent] {
+        let bytes = try ZstdDecompressor().decompress(record.payload, expectedSize: record.rawSize)
+        return try MarketEvent.decodeAll(bytes)
+    }
+
+    /// The first differing event between a replayed frame and the stored one.
+    func locate(_ frame: SealedFrame, stored: FrameRecord?) throws -> Divergence {
+        let replayed = try MarketEvent.decodeAll(frame.bytes)
+        var recorded: [MarketEvent] = []
+        if let stored { recorded = try decode(stored) }
+        var index = 0
+        while index < replayed.count && index < recorded.count && replayed[index] == recorded[index] { index += 1 }
+        // Equal events but a different hash: the stored frame differs beyond the replayed one.
+        let sequence = frame.firstSequence + UInt64(index)
+        return Divergence(
+            sequence: sequence, frame: frame.index, expected: index < recorded.count ? recorded[index] : nil,
+            actual: index < replayed.count ? replayed[index] : nil, checkpoint: nil, lastMatchingCheckpoint: lastCheckpoint,
+            segmentsRerun: 0)
+    }
+}
+
+/// The shared ledger of a replay started mid-run: stored frames before the checkpoint, then
+/// the replay's own frames.
+final class PrefixedLedgerReader: SharedLedgerReader {
+    let store: LedgerStore
+    let prefixFrames: Int
+    let rest: MemoryFrameStore
+    let decompressor = ZstdDecompressor()
+
+    init(store: LedgerStore, prefixFrames: Int, rest: MemoryFrameStore) {
+        self.store = store
+        self.prefixFrames = prefixFrames
+        self.rest = rest
+    }
+
+    func sealedFrames(from sequence: UInt64) throws -> [SealedFrame] {
+        var frames: [SealedFrame] = []
+        if let first = try store.frameIndex(containing: sequence), first < prefixFrames {
+            try store.forEachFrame(from: first) { record in
+                guard record.index < prefixFrames else { return false }
+                let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
+                frames.append(SealedFrame(index: record.index, firstSequence: record.firstSequence,
+                                          eventCount: record.eventCount, bytes: bytes))
+                return true
+            }
+        }
+        return frames + (try rest.sealedFrames(from: sequence))
+    }
+}
+
+/// Replay requests that cannot be carried out.
+public enum ReplayError: Error, CustomStringConvertible {
+    case noCheckpoint(path: String, frameCount: Int, available: [Int])
+
+    public var description: String {
+        switch self {
+        case .noCheckpoint(let path, let frameCount, let available):
+            let list = available.prefix(12).map(String.init).joined(separator: ", ") + (available.count > 12 ? ", ..." : "")
+            return "\(path): no checkpoint after \(frameCount) frames (checkpoints: \(list.isEmpty ? "none" : list))"
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import RTBCommandLine
+import RTBMarket
+import RTBVerify
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Re-execute a recorded run and compare it event by event; report the first divergence.")
+
+    @Option(name: .long, help: "Ledger file.")
+    var trace: String
+
+    @Option(name: .long, help: "Start from the checkpoint taken after this many frames.")
+    var fromCheckpoint: Int?
+
+    @Flag(name: .long, help: "Locate a divergence by bisection over checkpoints (assumes it persists once it appears).")
+    var bisect = false
+
+    @Flag(name: .long, help: "Refuse a ledger recorded by another engine version.")
+    var strict = false
+
+    @Option(name: .long, help: .hidden)
+    var perturbEvent: UInt64?
+
+    @Option(name: .long, help: .hidden)
+    var perturbFrom: UInt64?
+
+    func validate() throws {
+        if bisect && fromCheckpoint != nil { throw ValidationError("give --bisect or --from-checkpoint, not both") }
+    }
+
+    func run() throws {
+        let replayer = try Replayer(path: trace)
+        let started = DispatchTime.now()
+        let perturbation = perturbEvent.map(Perturbation.event) ?? perturbFrom.map(Perturbation.from)
+        let report = try replayer.replay(ReplayOptions(strict: strict, fromCheckpoint: fromCheckpoint, bisect: bisect,
+                                                       perturbation: perturbation))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        if let warning = report.engineWarning {
+            FileHandle.standardError.write(Data("rtb-verify: warning: \(warning); results may differ\n".utf8))
+        }
+        if let divergence = report.divergence {
+            print(divergence.report(trace: trace, market: replayer.market))
+            throw ExitCode(ExitStatus.replayDivergence)
+        }
+        if bisect {
+            print("no divergence found: \(report.segmentsRerun) segments re-run by bisection "
+                  + "(bisection assumes a divergence persists; replay without --bisect checks every event)")
+            return
+        }
+        let rate = seconds > 0 ? Double(report.eventsCompared) / seconds : 0
+        print("identical: \(report.runDigest.hex)")
+        print("events compared \(report.eventsCompared), frames \(report.framesCompared), checkpoints \(report.checkpointsCompared), "
+              + String(format: "%.0f events/s", rate))
+    }
+}

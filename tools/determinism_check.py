@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Determinism checks run by tools/test.sh (and CI) on built binaries.
+
+  determinism_check.py sweep [--seeds N] [--days D] [--bin DIR]
+      N seeds x scenarios a, b, c: each run recorded twice in separate processes (one with
+      SWIFT_DETERMINISTIC_HASHING=1, one without); the run digests must be equal. Failing seeds
+      are printed with the command that reproduces them.
+  determinism_check.py builds [--debug DIR] [--release DIR]
+      The same runs recorded by the debug and the release build must have equal digests.
+"""
+import argparse
+import concurrent.futures
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def record(binary_dir, arguments, ledger, deterministic_hashing):
+    env = dict(os.environ)
+    env.pop("SWIFT_DETERMINISTIC_HASHING", None)
+    if deterministic_hashing:
+        env["SWIFT_DETERMINISTIC_HASHING"] = "1"
+    command = [os.path.join(binary_dir, "rtb-verify"), "record", "--ledger", ledger] + arguments
+    result = subprocess.run(command, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        return None, " ".join(command) + ": " + result.stderr.strip()
+    for line in result.stdout.splitlines():
+        if line.startswith("run digest:"):
+            return line.split()[-1], None
+    return None, "no run digest printed"
+
+
+def sweep(args):
+    cases = [(seed, scenario) for seed in range(1, args.seeds + 1) for scenario in "abc"]
+    failures = []
+    with tempfile.TemporaryDirectory() as directory, concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        def check(case):
+            seed, scenario = case
+            arguments = ["--scenario", scenario, "--seed", str(seed), "--days", str(args.days)]
+            first, error = record(args.bin, arguments, f"{directory}/{scenario}{seed}-1.ledger", False)
+            second, error2 = record(args.bin, arguments, f"{directory}/{scenario}{seed}-2.ledger", True)
+            if error or error2 or first != second:
+                return f"seed {seed} scenario {scenario}: {first} vs {second} {error or error2 or ''}\n" \
+                       f"  reproduce: rtb-verify record {' '.join(arguments)} --ledger X.ledger (twice, compare 'run digest')"
+            return None
+        for outcome in pool.map(check, cases):
+            if outcome:
+                failures.append(outcome)
+    print(f"determinism sweep: {len(cases)} runs x 2 processes, {len(failures)} failures")
+    for failure in failures:
+        print(failure)
+    return 1 if failures else 0
+
+
+def builds(args):
+    configs = [
+        ["--scenario", "a,b,c", "--days", "30", "--seed", "42"],
+        ["--scenario", "c", "--days", "10", "--seed", "7", "--kill", "buyer-002@d4:10"],
+        ["--scenario", "a", "--days", "2", "--seed", "3", "--volume", "small"],
+    ]
+    failures = 0
+    with tempfile.TemporaryDirectory() as directory:
+        for index, arguments in enumerate(configs):
+            debug, error = record(args.debug, arguments, f"{directory}/debug{index}.ledger", False)
+            release, error2 = record(args.release, arguments, f"{directory}/release{index}.ledger", False)
+            same = debug is not None and debug == release
+            failures += 0 if same else 1
+            print(f"{'same' if same else 'DIFFERENT'}: {' '.join(arguments)}: debug {debug} release {release} "
+                  f"{error or error2 or ''}")
+    return 1 if failures else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="mode", required=True)
+    sweep_parser = sub.add_parser("sweep")
+    sweep_parser.add_argument("--seeds", type=int, default=50)
+    sweep_parser.add_argument("--days", type=int, default=30)
+    sweep_parser.add_argument("--bin", default=".build/release")
+    builds_parser = sub.add_parser("builds")
+    builds_parser.add_argument("--debug", default=".build/debug")
+    builds_parser.add_argument("--release", default=".build/release")
+    args = parser.parse_args()
+    sys.exit(sweep(args) if args.mode == "sweep" else builds(args))
+
+
+if __name__ == "__main__":
+    main()

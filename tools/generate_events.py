@@ -54,7 +54,7 @@ TYPES = {
 SCHEMA = [
     (1, "RunStarted", "run", "Opens every run section: what produced it.", [
         ("seed", "u64", "run seed"),
-        ("configDigest", "digest", "SHA-256 of the canonical config bytes in the header"),
+        ("configDigest", "digest", "SHA-256 of the canonical config bytes with the kill list emptied (the market's config)"),
         ("days", "day", "simulated days"),
         ("scenarios", "mask", "bit 0 = A, bit 1 = B, bit 2 = C"),
     ]),
@@ -228,7 +228,7 @@ SCHEMA = [
         ("day", "day", "day number"),
     ]),
     (26, "ScenarioFinished", "a/b/c", "A trading model ends.", [
-        ("events", "count", "events of this scenario, this one included"),
+        ("events", "count", "events of this scenario, this one included, kill records (AgentKilled, kill-triggered Recovery) excluded"),
     ]),
 ]
 

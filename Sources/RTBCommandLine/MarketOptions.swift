@@ -39,6 +39,18 @@ public struct MarketOptions: ParsableArguments {
     @Option(name: .long, help: "Chance that a B or C claim is hallucinated.")
     public var hallucinationRate = "10%"
 
+    @Option(name: .long, help: "Context rot: daily growth of an agent's rot-episode chance after the grace days.")
+    public var rotRate = "1%"
+
+    @Option(name: .long, help: "Context rot: per-day decay of a memory key's survival inside an episode.")
+    public var decayRate = "2%"
+
+    @Option(name: .long, help: "Context rot: days without rot at the start.")
+    public var graceDays = 3
+
+    @Option(name: .long, help: "Daily restart chance of an agent (grows 1% per day).")
+    public var restartRate = "0.5%"
+
     @Option(name: .long, help: "Open-auction traffic: none, small (10K/day), medium (100K), large (1M), enterprise (10M).")
     public var volume = "none"
 
@@ -80,8 +92,8 @@ public struct MarketOptions: ParsableArguments {
 
     /// Keys a config file may hold and the options they set.
     static let fileKeys = ["scenario", "days", "buyers", "sellers", "campaigns_per_buyer", "products_per_seller", "seed",
-                           "fee", "mechanism", "platform_fee", "hallucination_rate", "volume", "kill", "buyer_discount",
-                           "seller_discount"]
+                           "fee", "mechanism", "platform_fee", "hallucination_rate", "rot_rate", "decay_rate",
+                           "grace_days", "restart_rate", "volume", "kill", "buyer_discount", "seller_discount"]
 
     /// Options read from a JSON config file.
     static func fromFile(_ path: String) throws -> MarketOptions {
@@ -123,6 +135,10 @@ public struct MarketOptions: ParsableArguments {
             case "mechanism": options.mechanism = try text()
             case "platform_fee": options.platformFee = try text()
             case "hallucination_rate": options.hallucinationRate = try text()
+            case "rot_rate": options.rotRate = try text()
+            case "decay_rate": options.decayRate = try text()
+            case "grace_days": options.graceDays = try integer()
+            case "restart_rate": options.restartRate = try text()
             case "volume": options.volume = try text()
             case "kill": options.kill = try list()
             case "buyer_discount": options.buyerDiscount = try list()
@@ -157,6 +173,10 @@ public struct MarketOptions: ParsableArguments {
         config.mechanism = mechanismValue
         config.platformFee = try Self.rate(platformFee, option: "--platform-fee")
         config.hallucinationRate = try Self.rate(hallucinationRate, option: "--hallucination-rate")
+        config.rotEpisodeRate = try Self.rate(rotRate, option: "--rot-rate")
+        config.memoryDecayRate = try Self.rate(decayRate, option: "--decay-rate")
+        config.graceDays = graceDays
+        config.restartRate = try Self.rate(restartRate, option: "--restart-rate")
         guard let profile = VolumeProfile(name: volume) else {
             throw ValidationError("invalid --volume '\(volume)': expected none, small, medium, large or enterprise")
         }

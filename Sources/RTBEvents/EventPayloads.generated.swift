@@ -171,7 +171,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 public struct RunStarted: Equatable, Sendable {
     /// run seed
     public var seed: UInt64
-    /// SHA-256 of the canonical config bytes in the header
+    /// SHA-256 of the canonical config bytes with the kill list emptied (the market's config)
     public var configDigest: Digest32
     /// simulated days
     public var days: Int
@@ -1419,7 +1419,7 @@ public struct DayClosed: Equatable, Sendable {
 
 /// A trading model ends. (kind 26, scenarios a/b/c)
 public struct ScenarioFinished: Equatable, Sendable {
-    /// events of this scenario, this one included
+    /// events of this scenario, this one included, kill records (AgentKilled, kill-triggered Recovery) excluded
     public var events: Int64
 
     public init(events: Int64) {

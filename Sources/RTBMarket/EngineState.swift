@@ -69,6 +69,8 @@ struct EngineState: Equatable, Sendable {
     var scenarioIndex = 0
     /// Sequence number of the current scenario's first event.
     var scenarioFirstSequence: UInt64 = 0
+    /// Kill records (excluded from the market digest) emitted in the current scenario.
+    var killRecords: UInt64 = 0
     /// Tick of the action being processed.
     var now: Int64 = 0
     var scheduler = Scheduler()
@@ -92,6 +94,7 @@ extension EngineState {
     func encode(into writer: inout CanonicalWriter) {
         writer.varint(scenarioIndex)
         writer.varint(scenarioFirstSequence)
+        writer.varint(killRecords)
         writer.varint(UInt64(now))
         scheduler.encode(into: &writer)
         writer.varint(campaigns.count)
@@ -143,6 +146,7 @@ extension EngineState {
         var state = EngineState()
         state.scenarioIndex = try reader.int()
         state.scenarioFirstSequence = try reader.varint()
+        state.killRecords = try reader.varint()
         state.now = try reader.int64()
         state.scheduler = try Scheduler.decode(from: &reader)
         for _ in 0..<(try reader.count()) {

@@ -1,8 +1,8 @@
 import RTBCore
 import RTBEvents
 
-/// Scenario A: every hour the exchange auctions each product's hourly batch among the buyers'
-/// eligible campaigns, clears it with the configured mechanism (floor as reserve), delivers,
+/// Scenario A: every two hours the exchange auctions each product's batch for those hours among
+/// the buyers' eligible campaigns, clears it with the configured mechanism (floor as reserve), delivers,
 /// takes its fee and settles at once: its records are the arbiter of delivery and money.
 extension MarketEngine {
     static let purposeAuctionBid: UInt64 = 0xA0C7_10B1

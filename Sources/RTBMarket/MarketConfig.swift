@@ -70,7 +70,7 @@ public struct MarketConfig: Equatable, Sendable {
         if !(1...Self.maxProductsPerSeller).contains(productsPerSeller) {
             return .invalid("--products-per-seller", "1...\(Self.maxProductsPerSeller)")
         }
-        if exchangeFee < .percent(10) || exchangeFee > .percent(20) {
+        if !Self.feeRange.contains(exchangeFee) {
             return .invalid("--fee", "10%...20% (got \(exchangeFee))")
         }
         for (name, table, count) in [("--buyer-discount", buyerDiscounts, buyers), ("--seller-discount", sellerDiscounts, sellers)] {
@@ -99,12 +99,16 @@ public struct MarketConfig: Equatable, Sendable {
         return nil
     }
 
-    /// The fee rate for a (buyer, seller) pair: the base fee times each party's discount factor.
+    /// Allowed range of the exchange fee, discounts included.
+    public static let feeRange = Rate.percent(10)...Rate.percent(20)
+
+    /// The fee rate for a (buyer, seller) pair: the base fee times each party's discount
+    /// factor, clamped to 10%-20% (as the public implementation does).
     public func feeRate(buyer: Int, seller: Int) -> Rate {
         var rate = exchangeFee
         if let discount = buyerDiscounts[buyer] { rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm)) }
         if let discount = sellerDiscounts[seller] { rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm)) }
-        return rate
+        return min(max(rate, Self.feeRange.lowerBound), Self.feeRange.upperBound)
     }
 }
 

@@ -156,6 +156,7 @@ public final class MarketEngine {
         let event = MarketEvent(scenario, tick: state.now, body)
         let before = log.pending.bytes.count
         let sequence = log.append(event, excludedFromMarketDigest: excludedFromMarketDigest)
+        if excludedFromMarketDigest { state.killRecords += 1 }
         lastEventSize = log.pending.bytes.count - before
         state.metrics[state.metrics.count - 1].observe(event)
         applyToMemories(event)
@@ -255,4 +256,15 @@ extension MarketEngine {
     public var currentScenarioName: String { isFinished ? "-" : scenario.description }
     /// The simulated day of the current action.
     public var currentDay: Int { SimTime(tick: state.now).day }
+}
+
+extension MarketEngine {
+    /// The action the next `step()` will perform (for harnesses that time or inspect it).
+    public var nextAction: Action? { state.scheduler.peek?.action }
+
+    /// An agent's current memory (for harnesses comparing it before and after a kill).
+    public func memory(of agent: AgentRef) -> AgentMemory? {
+        guard agent.kind != .exchange, !state.memories.isEmpty else { return nil }
+        return state.memories[memoryIndex(agent)]
+    }
 }

@@ -100,8 +100,11 @@ extension MarketEngine {
         case .b:
             guard trigger != .rot else { return }
             source = .privateStore
+            // The private store is older than the archive: orders archived since it was written
+            // are kept once, in the archive.
             var restored = state.privateStore[index]
             restored.archive = state.memories[index].archive
+            restored.deals.removeAll { note in restored.archive.contains { $0.deal == note.deal } }
             state.memories[index] = restored
         case .c:
             source = .ledger

@@ -27,6 +27,7 @@ extension MarketEngine {
         let sliceStart = SimTime.at(day: day).tick + Int64(minute) * SimTime.ticksPerMinute
         var requests = stream("traffic", UInt64(day), UInt64(minute))
         var bidBits = stream("traffic-bids", UInt64(day), UInt64(minute))
+        var offerPicks = stream("traffic-offers", UInt64(day), UInt64(minute))
         for request in 0..<count {
             let product = market.products[Int(requests.next(below: UInt64(market.products.count)))]
             let segment = Int(requests.next(below: UInt64(Segments.names.count)))
@@ -34,7 +35,7 @@ extension MarketEngine {
             if scenario == .a {
                 openAuction(product: product, segment: segment, day: day, tick: tick, bits: &bidBits)
             } else {
-                directOffer(product: product, day: day, tick: tick, random: &requests)
+                directOffer(product: product, day: day, tick: tick, random: &offerPicks)
             }
         }
         if minute + 1 < 1_440 {

@@ -89,7 +89,7 @@ public enum SettlementRule: Equatable, Sendable {
     public func amount(buyer: Micros, seller: Micros) -> Micros {
         switch self {
         case .sellerFigure: return seller
-        case .average: return Micros((buyer.raw + seller.raw) / 2)
+        case .average: return Micros(RoundingRule.mulDiv(buyer.raw + seller.raw, 1, 2))
         case .lowerFigure: return min(buyer, seller)
         }
     }

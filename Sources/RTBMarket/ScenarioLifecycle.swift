@@ -13,11 +13,16 @@ extension MarketEngine {
     func startScenario() {
         if state.scenarioIndex == 0 && log.nextSequence == 0 {
             state.metrics.append(ScenarioMetrics(scenario: .run))
+            // The market's config digest leaves out fault injection, so a run with kills and its
+            // uninterrupted baseline share their market digest.
+            var market = config
+            market.kills = []
             emitRunEvent(.runStarted(RunStarted(
-                seed: config.seed, configDigest: config.digest, days: config.days,
+                seed: config.seed, configDigest: market.digest, days: config.days,
                 scenarios: config.scenarios.reduce(0) { $0 | UInt16(1) << UInt16($1.rawValue) })))
         }
         state.scenarioFirstSequence = log.nextSequence
+        state.killRecords = 0
         state.now = 0
         state.metrics.append(ScenarioMetrics(scenario: scenario))
         state.campaigns = [CampaignRuntime](repeating: CampaignRuntime(), count: market.campaigns.count)
@@ -88,7 +93,7 @@ extension MarketEngine {
     }
 
     func finishScenario() {
-        let events = log.nextSequence - state.scenarioFirstSequence + 1
+        let events = log.nextSequence - state.scenarioFirstSequence + 1 - state.killRecords
         emit(.scenarioFinished(ScenarioFinished(events: Int64(events))))
         state.scheduler = Scheduler()
         state.scenarioIndex += 1

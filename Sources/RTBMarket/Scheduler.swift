@@ -73,6 +73,7 @@ struct Scheduler: Equatable, Sendable {
     static let capacity = 1 << 22
 
     var isEmpty: Bool { heap.isEmpty }
+    var peek: ScheduledAction? { heap.first }
     var count: Int { heap.count }
 
     mutating func schedule(_ action: Action, at tick: Int64) {

@@ -26,6 +26,9 @@ struct RecordCommand: ParsableCommand {
         guard (ledger == nil) != (resume == nil) else {
             throw ValidationError("give exactly one of --ledger FILE (new recording) or --resume FILE")
         }
+        if let resume, try market.config() != MarketOptions.parse([]).config() {
+            throw ValidationError("--resume \(resume) continues the run its header describes; market options cannot change it")
+        }
     }
 
     func run() throws {

@@ -36,6 +36,8 @@ import RTBEvents
     #expect(config.feeRate(buyer: 1, seller: 0) == Rate(ppm: 135_000))
     #expect(config.feeRate(buyer: 1, seller: 2) == Rate(ppm: 108_000))
     #expect(config.feeRate(buyer: 1, seller: 2).apply(to: .dollars(1_000)) == .dollars(108))
+    config.sellerDiscounts = [2: .percent(50)]
+    #expect(config.feeRate(buyer: 1, seller: 2) == .percent(10))  // 6.75% clamped to the 10% floor
 }
 
 @Test func exchangeSettlesEveryDealWithItsFeeAndPaysNoMoreThanTheBid() throws {

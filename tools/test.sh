@@ -11,3 +11,7 @@ swift test 2>&1 | grep -vE "^(✔ Test .* passed|\[[0-9]+/[0-9]+\] )"
 swift build -c release 2>&1 | tail -n 1
 python3 tools/determinism_check.py builds
 python3 tools/determinism_check.py sweep --seeds 50
+# Recovery acceptance at full scale: scenario C recovers 100 of 100 kill points, for 3 seeds.
+for seed in 1 2 3; do
+    .build/release/rtb-sim test-recovery --agent buyer-002 --scenario c --kill-points 100 --seed "$seed" | tail -n 2
+done

@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket"]),
         .testTarget(
             name: "RTBVerifyTests",
-            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger", "RTBVerify"]
+            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger", "RTBVerify", "RTBCommandLine"]
         ),
     ]
 )

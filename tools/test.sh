@@ -15,3 +15,5 @@ python3 tools/determinism_check.py sweep --seeds 50
 for seed in 1 2 3; do
     .build/release/rtb-sim test-recovery --agent buyer-002 --scenario c --kill-points 100 --seed "$seed" | tail -n 2
 done
+# Every golden run, the 10-million-event enterprise profile included, with the release build.
+.build/release/rtb-verify golden check

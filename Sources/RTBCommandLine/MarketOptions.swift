@@ -227,6 +227,9 @@ public struct RecordingOptions: ParsableArguments {
     @Flag(name: .long, help: "Sync every commit to disk (SQLite synchronous=FULL); slower, survives power loss.")
     public var durable = false
 
+    @Option(name: .long, help: .hidden)
+    public var canary: String?
+
     public init() {}
 
     public mutating func validate() throws {
@@ -237,6 +240,9 @@ public struct RecordingOptions: ParsableArguments {
             throw ValidationError("invalid --checkpoint-every \(checkpointEvery): expected 1...1000000")
         }
         guard (1...19).contains(zstdLevel) else { throw ValidationError("invalid --zstd-level \(zstdLevel): expected 1...19") }
+        if let canary, Canary(rawValue: canary) == nil {
+            throw ValidationError("invalid --canary '\(canary)': expected \(Canary.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     public var engineOptions: EngineOptions {

@@ -27,11 +27,14 @@ public enum RunPrinter {
     }
 
     /// Records with a progress line on stderr (when it is a terminal).
-    public static func record(config: MarketConfig, path: String, recording: RecordingOptions) throws -> RunOutcome {
+    public static func record(config: MarketConfig, path: String, recording: RecordingOptions,
+                              alsoTo extra: FrameSink? = nil) throws -> RunOutcome {
         var lastShown = ""
+        var options = recording.engineOptions
+        options.canary = recording.canary.flatMap(Canary.init(rawValue:))
         let outcome = try Recording.record(
-            config: config, path: path, options: recording.engineOptions, zstdLevel: recording.zstdLevel,
-            durable: recording.durable
+            config: config, path: path, options: options, zstdLevel: recording.zstdLevel,
+            durable: recording.durable, alsoTo: extra
         ) { engine in
             guard engine.stepsTaken % 256 == 0, let current = engine.currentPosition else { return }
             let text = "recording \(current.scenario) day \(current.day)/\(config.days)"

@@ -57,10 +57,15 @@ extension MarketEngine {
         var remaining = batch
         var cleared = false
         while remaining >= Self.minimumLot, !bids.isEmpty {
-            let result = SingleItemAuction.clear(bids: bids, reserve: product.floorCPM.raw, mechanism: config.mechanism)
+            let result = bids.withUnsafeBufferPointer {
+                SingleItemAuction.clear(bids: $0, reserve: product.floorCPM.raw, mechanism: config.mechanism,
+                                        lastWinsTies: options.canary == .flipTieBreak)
+            }
             guard let winnerIndex = result.winner else { break }
+            var price = Micros(result.price)
+            if options.canary == .chargeAboveBid && state.deals.isEmpty { price = Micros(bids[winnerIndex] + 10_000) }
             let sold = sell(auction: auction, product: product, day: day, dealType: dealType, remaining: remaining,
-                            winner: bidders[winnerIndex], price: Micros(result.price), second: Micros(result.secondBid),
+                            winner: bidders[winnerIndex], price: price, second: Micros(result.secondBid),
                             bidders: bids.count)
             remaining -= sold
             cleared = true
@@ -88,11 +93,15 @@ extension MarketEngine {
         let deal = openDeal(campaign: campaign, product: product.index, impressions: impressions, buyerCPM: price,
                             sellerCPM: price, dealType: dealType, origin: .auction, originID: auction, endDay: day)
         let served = impressions * product.reliabilityPermille / 1_000
-        emit(.delivery(Delivery(deal: deal, planned: impressions, served: served, buyerCounted: served, sellerCounted: served)))
+        if !(options.canary == .dropEvent && deal == 0) {
+            emit(.delivery(Delivery(deal: deal, planned: impressions, served: served, buyerCounted: served, sellerCounted: served)))
+        }
         recordServed(deal: deal, planned: impressions, served: served)
         state.campaigns[campaign].boughtToday += impressions
-        let paid = Micros.cost(impressions: served, cpm: price)
-        let fee = config.feeRate(buyer: market.campaigns[campaign].buyer, seller: product.seller).apply(to: paid)
+        var paid = Micros.cost(impressions: served, cpm: price)
+        if options.canary == .overspend && deal == 0 { paid += market.campaigns[campaign].budget }
+        let rate = config.feeRate(buyer: market.campaigns[campaign].buyer, seller: product.seller)
+        let fee = options.canary == .feeRounding ? Micros(paid.raw * rate.ppm / 1_000_000) : rate.apply(to: paid)
         state.campaigns[campaign].committed += paid
         settle(deal: deal, buyerPaid: paid, fee: fee, disputed: .zero)
         return impressions

@@ -9,6 +9,8 @@ public struct EngineOptions: Equatable, Sendable {
     public var checkpointEveryFrames = 64
     /// Test-only, never recorded: planted divergences that replay must find.
     public var perturbation: Perturbation?
+    /// Test-only, never recorded: a deliberately broken behaviour the checker must catch.
+    public var canary: Canary?
 
     public init(frameTargetBytes: Int = 32 * 1024, checkpointEveryFrames: Int = 64, perturbation: Perturbation? = nil) {
         self.frameTargetBytes = frameTargetBytes

@@ -76,7 +76,8 @@ extension MarketEngine {
             openBidCents.append(cents)
         }
         let result = openBidCents.withUnsafeBufferPointer {
-            SingleItemAuction.clear(bids: $0, reserve: floorCents, mechanism: config.mechanism)
+            SingleItemAuction.clear(bids: $0, reserve: floorCents, mechanism: config.mechanism,
+                                    lastWinsTies: options.canary == .flipTieBreak)
         }
         var fee = Micros.zero
         var winnerCampaign: Int?

@@ -55,8 +55,8 @@ public struct RuleBasedPolicy: TradingPolicy {
         case .maximizeReach: bid = campaign.maxCPM.scaled(by: 1_000 - 30 + jitter, over: 1_000)
         case .floorPlus: bid = product.floorCPM.scaled(by: 1_050 + jitter + 30, over: 1_000)
         }
-        bid = min(bid, campaign.maxCPM)
-        bid = Micros.cents(RoundingRule.mulDiv(bid.raw, 1, 10_000))
+        // Bids are whole cents: round, then cap at the max CPM rounded down to cents.
+        bid = Micros.cents(min(RoundingRule.mulDiv(bid.raw, 1, 10_000), campaign.maxCPM.raw / 10_000))
         return bid >= product.floorCPM ? bid : nil
     }
 

@@ -23,13 +23,14 @@ public struct RunOutcome: Sendable {
 public enum Recording {
     /// Records a new run into `path` (refuses an existing file).
     public static func record(config: MarketConfig, path: String, options: EngineOptions = EngineOptions(),
-                              zstdLevel: Int32 = 3, durable: Bool = false,
+                              zstdLevel: Int32 = 3, durable: Bool = false, alsoTo extra: FrameSink? = nil,
                               observer: ((MarketEngine) -> Void)? = nil) throws -> RunOutcome {
         let header = RunHeader(config: config.canonicalBytes, frameTargetBytes: options.frameTargetBytes,
                                checkpointEveryFrames: options.checkpointEveryFrames)
         let store = try LedgerStore.create(path: path, header: header, durable: durable)
         let recorder = LedgerRecorder(store: store, zstdLevel: zstdLevel)
-        let engine = MarketEngine(config: config, sink: recorder, ledger: recorder, options: options)
+        let sink: FrameSink = extra.map { TeeSink(recorder, $0) } ?? recorder
+        let engine = MarketEngine(config: config, sink: sink, ledger: recorder, options: options)
         while try engine.step() { observer?(engine) }
         try recorder.finish(marketDigest: engine.marketDigest)
         return RunOutcome(config: config, metrics: engine.metrics, events: engine.log.nextSequence,
@@ -124,5 +125,26 @@ public enum LedgerRunError: Error, CustomStringConvertible {
             return "\(path): recorded by engine \(ledger), this binary is engine \(binary); refusing to resume"
         case .nothingToResume(let path, let reason): return "\(path): cannot resume: \(reason)"
         }
+    }
+}
+
+/// Sends every frame and checkpoint to two sinks, in order.
+public final class TeeSink: FrameSink {
+    let first: FrameSink
+    let second: FrameSink
+
+    public init(_ first: FrameSink, _ second: FrameSink) {
+        self.first = first
+        self.second = second
+    }
+
+    public func seal(_ frame: SealedFrame) throws {
+        try first.seal(frame)
+        try second.seal(frame)
+    }
+
+    public func checkpoint(_ checkpoint: EngineCheckpoint) throws {
+        try first.checkpoint(checkpoint)
+        try second.checkpoint(checkpoint)
     }
 }

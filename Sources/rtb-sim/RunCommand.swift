@@ -1,5 +1,6 @@
 import ArgumentParser
 import RTBCommandLine
+import RTBMarket
 import RTBVerify
 
 struct RunCommand: ParsableCommand {
@@ -19,16 +20,25 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Write the canonical results JSON here.")
     var output: String?
 
+    @Flag(name: .long, help: "Also check every event online with the economic checker (exit 11 on a violation).")
+    var check = false
+
     func run() throws {
         let config = try market.config()
         let path = ledger ?? "traces/run-\(config.digest.short).ledger"
         try RunPrinter.prepareLedgerPath(path, overwrite: overwrite)
-        let outcome = try RunPrinter.record(config: config, path: path, recording: recording)
+        let checking = check ? CheckingSink(config: config, forwardingTo: NullSink()) : nil
+        let outcome = try RunPrinter.record(config: config, path: path, recording: recording, alsoTo: checking)
         let report = RunReport(outcome)
         print(config.summary)
         print(RunPrinter.recordingLines(outcome, path: path))
         print(report.totalsTable())
         print(report.dailyTable())
         if let output { try CommandRunner.write(report.json, to: output) }
+        if let checker = checking?.checker {
+            print(CheckReport.render(checker.tally, counterfactuals: checker.counterfactuals,
+                                     sampling: checker.truthfulnessSampling, events: outcome.events), terminator: "")
+            if checker.tally.totalViolations > 0 { throw CommandFailure(ExitStatus.violation, "online check found violations") }
+        }
     }
 }

@@ -26,14 +26,15 @@ public struct SingleItemResult: Equatable, Sendable {
 /// max(second-highest bid, reserve).
 public enum SingleItemAuction {
     @inlinable
-    public static func clear(bids: UnsafeBufferPointer<Int64>, reserve: Int64, mechanism: Mechanism) -> SingleItemResult {
+    public static func clear(bids: UnsafeBufferPointer<Int64>, reserve: Int64, mechanism: Mechanism,
+                             lastWinsTies: Bool) -> SingleItemResult {
         var best = -1
         var bestBid: Int64 = 0
         var second: Int64 = 0
         for index in 0..<bids.count {
             let bid = bids[index]
             guard bid >= reserve else { continue }
-            if best < 0 || bid > bestBid {
+            if best < 0 || bid > bestBid || (lastWinsTies && bid == bestBid) {
                 if best >= 0 { second = bestBid }
                 best = index
                 bestBid = bid
@@ -46,8 +47,8 @@ public enum SingleItemAuction {
         return SingleItemResult(winner: best, price: price, secondBid: second)
     }
 
-    /// Array convenience.
+    /// Array convenience (first bidder wins ties).
     public static func clear(bids: [Int64], reserve: Int64, mechanism: Mechanism) -> SingleItemResult {
-        bids.withUnsafeBufferPointer { clear(bids: $0, reserve: reserve, mechanism: mechanism) }
+        bids.withUnsafeBufferPointer { clear(bids: $0, reserve: reserve, mechanism: mechanism, lastWinsTies: false) }
     }
 }

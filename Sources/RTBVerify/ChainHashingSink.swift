@@ -1,0 +1,62 @@
+import RTBCore
+import RTBMarket
+import RTBEvents
+import RTBTrace
+
+/// Computes the run digest (the frame chain's head hash) in memory, exactly as the recorder
+/// would, without a ledger; forwards frames. Also hashes fixed-size chunks of events so golden
+/// files can locate a divergence.
+public final class ChainHashingSink: FrameSink {
+    public private(set) var headHash: Digest32
+    let next: FrameSink?
+    /// Events per chunk of `chunkHashes`.
+    public let chunkEvents: Int
+    /// The first 8 bytes (hex) of SHA-256 over each chunk's canonical event bytes.
+    public private(set) var chunkHashes: [String] = []
+    var chunk: [UInt8] = []
+    var chunkCount = 0
+
+    public init(header: RunHeader, chunkEvents: Int = 256, forwardingTo next: FrameSink? = nil) {
+        headHash = header.genesisHash
+        self.next = next
+        self.chunkEvents = chunkEvents
+    }
+
+    public func seal(_ frame: SealedFrame) throws {
+        headHash = FrameChain.hash(previous: headHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
+                                   eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
+        var reader = CanonicalReader(frame.bytes)
+        while !reader.isAtEnd {
+            let start = reader.offset
+            _ = try MarketEventSkipper.skip(&reader)
+            chunk.append(contentsOf: frame.bytes[start..<reader.offset])
+            chunkCount += 1
+            if chunkCount == chunkEvents { closeChunk() }
+        }
+        try next?.seal(frame)
+    }
+
+    public func checkpoint(_ checkpoint: EngineCheckpoint) throws {
+        try next?.checkpoint(checkpoint)
+    }
+
+    /// Hashes the last partial chunk (call once at the end).
+    public func finish() {
+        if chunkCount > 0 { closeChunk() }
+    }
+
+    func closeChunk() {
+        chunkHashes.append(String(Sha256.hash(chunk).hex.prefix(16)))
+        chunk.removeAll(keepingCapacity: true)
+        chunkCount = 0
+    }
+}
+
+/// Walks over one encoded event (by decoding it).
+enum MarketEventSkipper {
+    static func skip(_ reader: inout CanonicalReader) throws -> Int {
+        let start = reader.offset
+        _ = try RTBEvents.MarketEvent.decode(from: &reader)
+        return reader.offset - start
+    }
+}

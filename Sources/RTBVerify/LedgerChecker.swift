@@ -1,0 +1,100 @@
+import RTBCore
+import RTBEvents
+import RTBLedger
+import RTBMarket
+import RTBTrace
+
+/// What `rtb-verify check` found.
+public struct CheckOutcome: Sendable {
+    public var tally: CheckTally
+    public var metrics: [ScenarioMetrics]
+    public var counterfactuals: Int64
+    public var truthfulnessSampling: Int
+    public var events: UInt64
+    public var runDigest: Digest32?
+}
+
+/// Runs the economic checker over a ledger, or online as a frame sink.
+public enum LedgerChecker {
+    /// Checks every event of a ledger (after verifying its chain).
+    public static func check(path: String, truthfulnessSampling: Int = 8) throws -> CheckOutcome {
+        let store = try LedgerStore.open(path: path)
+        let report = try ChainVerifier.verify(store: store)
+        if let problem = report.problem {
+            throw LedgerError.corrupt(path: path, location: "chain", reason: problem)
+        }
+        let (config, _) = try LedgerRun.configuration(of: store)
+        let checker = EconomicChecker(config: config, truthfulnessSampling: truthfulnessSampling)
+        var events: UInt64 = 0
+        let decompressor = ZstdDecompressor()
+        try store.forEachFrame { record in
+            let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
+            events += try feed(bytes, firstSequence: record.firstSequence, to: checker, frame: record.index, path: path)
+            return true
+        }
+        return CheckOutcome(tally: checker.tally, metrics: checker.metrics, counterfactuals: checker.counterfactuals,
+                            truthfulnessSampling: checker.truthfulnessSampling, events: events, runDigest: report.headHash)
+    }
+
+    /// Decodes a frame's events into the checker; returns how many.
+    static func feed(_ bytes: [UInt8], firstSequence: UInt64, to checker: EconomicChecker, frame: Int, path: String) throws -> UInt64 {
+        var reader = CanonicalReader(bytes)
+        var sequence = firstSequence
+        while !reader.isAtEnd {
+            let start = reader.offset
+            let event: MarketEvent
+            do {
+                event = try MarketEvent.decode(from: &reader)
+            } catch {
+                throw LedgerError.corrupt(path: path, location: "frame \(frame), event \(sequence)", reason: "\(error)")
+            }
+            checker.observe(event, sequence: sequence, size: reader.offset - start)
+            sequence += 1
+        }
+        return sequence - firstSequence
+    }
+}
+
+/// The checker as a frame sink: `rtb-sim run --check` checks events as they are sealed.
+public final class CheckingSink: FrameSink {
+    public let checker: EconomicChecker
+    let next: FrameSink
+
+    public init(config: MarketConfig, forwardingTo next: FrameSink) {
+        checker = EconomicChecker(config: config)
+        self.next = next
+    }
+
+    public func seal(_ frame: SealedFrame) throws {
+        _ = try LedgerChecker.feed(frame.bytes, firstSequence: frame.firstSequence, to: checker, frame: frame.index, path: "(online)")
+        try next.seal(frame)
+    }
+
+    public func checkpoint(_ checkpoint: EngineCheckpoint) throws {
+        try next.checkpoint(checkpoint)
+    }
+}
+
+/// Tables for check results.
+public enum CheckReport {
+    public static func render(_ tally: CheckTally, counterfactuals: Int64, sampling: Int, events: UInt64) -> String {
+        var rows = [["invariant", "checked", "violations", "rule"]]
+        for invariant in Invariant.allCases {
+            rows.append([invariant.name, String(tally.checked[invariant.rawValue]),
+                         String(tally.violations[invariant.rawValue]), invariant.summary])
+        }
+        var text = TextTable.render(rows)
+        text += "events checked: \(events); truthfulness: \(counterfactuals) counterfactual bids on every \(sampling)th open auction\n"
+        if let first = tally.firstFinding {
+            text += "first violation: \(first)\n"
+            for invariant in Invariant.allCases {
+                if let finding = tally.first[invariant.rawValue], finding.sequence != first.sequence || finding.invariant != first.invariant {
+                    text += "first \(invariant.name) violation: \(finding)\n"
+                }
+            }
+        } else {
+            text += "no violations\n"
+        }
+        return text
+    }
+}

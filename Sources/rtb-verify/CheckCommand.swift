@@ -1,0 +1,35 @@
+import ArgumentParser
+import RTBCommandLine
+import RTBVerify
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the market's rules and the expected result ranges from the recorded events alone.")
+
+    @Option(name: .long, help: "Ledger file.")
+    var trace: String
+
+    @Option(name: .long, help: "Golden file: compare the summary metrics with its exact values and ranges.")
+    var golden: String?
+
+    @Option(name: .long, help: "Probe truthfulness on every Nth open auction.")
+    var truthfulnessSampling = 8
+
+    func validate() throws {
+        guard truthfulnessSampling >= 1 else { throw ValidationError("invalid --truthfulness-sampling: expected 1 or more") }
+    }
+
+    func run() throws {
+        let outcome = try LedgerChecker.check(path: trace, truthfulnessSampling: truthfulnessSampling)
+        print(CheckReport.render(outcome.tally, counterfactuals: outcome.counterfactuals,
+                                 sampling: outcome.truthfulnessSampling, events: outcome.events), terminator: "")
+        var failed = outcome.tally.totalViolations > 0
+        if let golden {
+            let comparison = try GoldenCheck.compare(metrics: outcome.metrics, runDigest: outcome.runDigest, goldenPath: golden)
+            print(comparison.text, terminator: "")
+            failed = failed || !comparison.passed
+        }
+        if failed { throw CommandFailure(ExitStatus.violation, "\(trace): violations found (see above)") }
+    }
+}

@@ -49,15 +49,24 @@ let package = Package(
         ),
         .executableTarget(
             name: "rtb-bench",
-            dependencies: ["RTBBenchmarks", "RTBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RTBBenchmarks", "RTBCommandLine", "RTBMarket", "RTBVerify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "rtb-sim",
-            dependencies: ["RTBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RTBCommandLine", "RTBCore", "RTBEvents", "RTBMarket", "RTBVerify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "rtb-verify",
-            dependencies: ["RTBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RTBCommandLine", "RTBCore", "RTBMarket", "RTBVerify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "RTBCoreTests", dependencies: ["RTBCore"]),
         .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket"]),

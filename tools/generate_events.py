@@ -230,6 +230,13 @@ SCHEMA = [
     (26, "ScenarioFinished", "a/b/c", "A trading model ends.", [
         ("events", "count", "events of this scenario, this one included, kill records (AgentKilled, kill-triggered Recovery) excluded"),
     ]),
+    (27, "ScaleRound", "run", "Scale mode: one auction round among every agent (rtb-sim scale).", [
+        ("round", "id", "round number, from 0"),
+        ("bidders", "count", "agents that bid (value within budget)"),
+        ("mechanism", "enum:Mechanism", "payment rule"),
+        ("top", "bids", "the highest bids in rank order, one more than the awards (agent, bid in cents)"),
+        ("awards", "bids", "winners in slot order (agent, payment in cents)"),
+    ]),
 ]
 
 

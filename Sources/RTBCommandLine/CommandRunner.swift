@@ -3,6 +3,7 @@ import Foundation
 import RTBCore
 import RTBLedger
 import RTBMarket
+import RTBTrace
 import RTBVerify
 
 /// Documented exit codes (README, "Exit codes").
@@ -73,6 +74,7 @@ public enum CommandRunner {
         case let results as ResultsError: return (ExitStatus.usage, results.description)
         case let replay as ReplayError: return (ExitStatus.usage, replay.description)
         case let canonical as CanonicalError: return (ExitStatus.invalidLedger, canonical.description)
+        case let zstd as ZstdError: return (ExitStatus.invalidLedger, "corrupt frame payload: \(zstd)")
         default:
             return nil
         }

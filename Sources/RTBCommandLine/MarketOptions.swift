@@ -33,6 +33,9 @@ public struct MarketOptions: ParsableArguments {
     @Option(name: .long, help: "Scenario A payment rule: first-price, second-price, gsp, vcg.")
     public var mechanism = "second-price"
 
+    @Option(name: .long, help: "Agent decision policy: rule-based (the only one today).")
+    public var policy = "rule-based"
+
     @Option(name: .long, help: "Scenario C platform fee, 0%...20%.")
     public var platformFee = "0%"
 
@@ -92,7 +95,7 @@ public struct MarketOptions: ParsableArguments {
 
     /// Keys a config file may hold and the options they set.
     static let fileKeys = ["scenario", "days", "buyers", "sellers", "campaigns_per_buyer", "products_per_seller", "seed",
-                           "fee", "mechanism", "platform_fee", "hallucination_rate", "rot_rate", "decay_rate",
+                           "fee", "mechanism", "policy", "platform_fee", "hallucination_rate", "rot_rate", "decay_rate",
                            "grace_days", "restart_rate", "volume", "kill", "buyer_discount", "seller_discount"]
 
     /// Options read from a JSON config file.
@@ -133,6 +136,7 @@ public struct MarketOptions: ParsableArguments {
                 options.seed = seed
             case "fee": options.fee = try text()
             case "mechanism": options.mechanism = try text()
+            case "policy": options.policy = try text()
             case "platform_fee": options.platformFee = try text()
             case "hallucination_rate": options.hallucinationRate = try text()
             case "rot_rate": options.rotRate = try text()
@@ -171,6 +175,10 @@ public struct MarketOptions: ParsableArguments {
             throw ValidationError("invalid --mechanism '\(mechanism)': expected one of first-price, second-price, gsp, vcg")
         }
         config.mechanism = mechanismValue
+        guard let policyKind = PolicyKind.allCases.first(where: { $0.description == policy }) else {
+            throw ValidationError("invalid --policy '\(policy)': expected rule-based")
+        }
+        config.policy = policyKind
         config.platformFee = try Self.rate(platformFee, option: "--platform-fee")
         config.hallucinationRate = try Self.rate(hallucinationRate, option: "--hallucination-rate")
         config.rotEpisodeRate = try Self.rate(rotRate, option: "--rot-rate")

@@ -134,6 +134,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case directOffer = 24
     case dayClosed = 25
     case scenarioFinished = 26
+    case scaleRound = 27
 
     public var description: String {
         switch self {
@@ -163,6 +164,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .directOffer: return "DirectOffer"
         case .dayClosed: return "DayClosed"
         case .scenarioFinished: return "ScenarioFinished"
+        case .scaleRound: return "ScaleRound"
         }
     }
 }
@@ -1443,6 +1445,56 @@ public struct ScenarioFinished: Equatable, Sendable {
     }
 }
 
+/// Scale mode: one auction round among every agent (rtb-sim scale). (kind 27, scenarios run)
+public struct ScaleRound: Equatable, Sendable {
+    /// round number, from 0
+    public var round: Int
+    /// agents that bid (value within budget)
+    public var bidders: Int64
+    /// payment rule
+    public var mechanism: Mechanism
+    /// the highest bids in rank order, one more than the awards (agent, bid in cents)
+    public var top: [OpenBid]
+    /// winners in slot order (agent, payment in cents)
+    public var awards: [OpenBid]
+
+    public init(round: Int, bidders: Int64, mechanism: Mechanism, top: [OpenBid], awards: [OpenBid]) {
+        self.round = round
+        self.bidders = bidders
+        self.mechanism = mechanism
+        self.top = top
+        self.awards = awards
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(round))
+        writer.varint(UInt64(bidders))
+        writer.u8(mechanism.rawValue)
+        writer.openBids(top)
+        writer.openBids(awards)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        round = try reader.int()
+        bidders = try reader.int64()
+        mechanism = try reader.enumeration(Mechanism.self)
+        top = try reader.openBids()
+        awards = try reader.openBids()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("round", .int(Int64(round))),
+            EventField("bidders", .int(bidders)),
+            EventField("mechanism", .text(mechanism.description)),
+            EventField("top", .bids(top)),
+            EventField("awards", .bids(awards)),
+        ]
+    }
+}
+
 /// The payload of a market event, one case per kind.
 public enum EventBody: Equatable, Sendable {
     case runStarted(RunStarted)
@@ -1471,6 +1523,7 @@ public enum EventBody: Equatable, Sendable {
     case directOffer(DirectOffer)
     case dayClosed(DayClosed)
     case scenarioFinished(ScenarioFinished)
+    case scaleRound(ScaleRound)
 
     /// The kind number.
     public var kind: EventKind {
@@ -1501,6 +1554,7 @@ public enum EventBody: Equatable, Sendable {
         case .directOffer: return .directOffer
         case .dayClosed: return .dayClosed
         case .scenarioFinished: return .scenarioFinished
+        case .scaleRound: return .scaleRound
         }
     }
 
@@ -1533,6 +1587,7 @@ public enum EventBody: Equatable, Sendable {
         case .directOffer(let payload): payload.encode(into: &writer)
         case .dayClosed(let payload): payload.encode(into: &writer)
         case .scenarioFinished(let payload): payload.encode(into: &writer)
+        case .scaleRound(let payload): payload.encode(into: &writer)
         }
     }
 
@@ -1565,6 +1620,7 @@ public enum EventBody: Equatable, Sendable {
         case .directOffer: return .directOffer(try DirectOffer(from: &reader))
         case .dayClosed: return .dayClosed(try DayClosed(from: &reader))
         case .scenarioFinished: return .scenarioFinished(try ScenarioFinished(from: &reader))
+        case .scaleRound: return .scaleRound(try ScaleRound(from: &reader))
         }
     }
 
@@ -1597,6 +1653,7 @@ public enum EventBody: Equatable, Sendable {
         case .directOffer(let payload): return payload.fields
         case .dayClosed(let payload): return payload.fields
         case .scenarioFinished(let payload): return payload.fields
+        case .scaleRound(let payload): return payload.fields
         }
     }
 }

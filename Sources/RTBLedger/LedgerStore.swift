@@ -109,6 +109,10 @@ public final class LedgerStore {
             throw .unsupportedVersion(path: path, found: "format \(header.formatVersion)",
                                       supported: "format \(BuildInfo.ledgerFormatVersion)")
         }
+        guard header.eventSchemaVersion == BuildInfo.eventSchemaVersion else {
+            throw .unsupportedVersion(path: path, found: "event schema \(header.eventSchemaVersion)",
+                                      supported: "event schema \(BuildInfo.eventSchemaVersion)")
+        }
         guard let stored = Digest32(bytes: query.blob(2)), stored == header.genesisHash else {
             throw .corrupt(path: path, location: "header", reason: "genesis hash does not match the header bytes")
         }

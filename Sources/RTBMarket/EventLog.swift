@@ -120,6 +120,8 @@ public enum Canary: String, CaseIterable, Sendable {
     case dropEvent
     /// Equal bids go to the last bidder instead of the first.
     case flipTieBreak
+    /// Scenario C recovery forgets the first open order it rebuilt from the ledger.
+    case brokenRecovery
 }
 
 /// The engine's output buffer: assigns sequence numbers, encodes canonically, seals frames at

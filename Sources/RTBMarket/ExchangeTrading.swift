@@ -52,8 +52,14 @@ extension MarketEngine {
             bidders.append((campaignIndex, want))
             bids.append(bid.raw)
         }
+        if config.mechanism == .vcg {
+            sellAtUniformPrice(auction: auction, product: product, day: day, dealType: dealType, batch: batch,
+                               bidders: bidders, bids: bids)
+            return
+        }
         // The batch is sold in ranks: the best bid takes what it wants, the rest of the batch goes
-        // to the best remaining bid, and so on (each pays the next bid below it, or the floor).
+        // to the best remaining bid, and so on (each pays the next bid below it, or the floor:
+        // GSP over lots, which is second price for the first lot).
         var remaining = batch
         var cleared = false
         while remaining >= Self.minimumLot, !bids.isEmpty {
@@ -75,6 +81,40 @@ extension MarketEngine {
         if !cleared {
             emit(.auctionCleared(AuctionCleared(auction: auction, winner: 0, priceCPM: .zero, impressions: 0,
                                                 bidders: Int64(bids.count), secondCPM: .zero, mechanism: config.mechanism)))
+        }
+    }
+
+    /// VCG with the batch's lots as identical units and unit-demand bidders: lots go in rank
+    /// order (a lot is what the bidder wants and can afford at its bid); every winner pays the
+    /// highest losing bid, or the floor.
+    func sellAtUniformPrice(auction: Int, product: ProductSpec, day: Int, dealType: DealType, batch: Int64,
+                            bidders: [(campaign: Int, want: Int64)], bids: [Int64]) {
+        let order = bids.indices.filter { bids[$0] >= product.floorCPM.raw }
+            .sorted { bids[$0] != bids[$1] ? bids[$0] > bids[$1] : $0 < $1 }
+        var remaining = batch
+        var lots: [(index: Int, impressions: Int64)] = []
+        var firstLoser: Int?
+        for index in order {
+            let campaign = bidders[index].campaign
+            let affordable = (market.campaigns[campaign].budget - state.campaigns[campaign].committed).raw * 1_000 / bids[index]
+            let lot = min(remaining, bidders[index].want, affordable)
+            if remaining >= Self.minimumLot && lot > 0 {
+                lots.append((index, lot))
+                remaining -= lot
+            } else if firstLoser == nil {
+                firstLoser = index
+            }
+        }
+        guard !lots.isEmpty else {
+            emit(.auctionCleared(AuctionCleared(auction: auction, winner: 0, priceCPM: .zero, impressions: 0,
+                                                bidders: Int64(bids.count), secondCPM: .zero, mechanism: config.mechanism)))
+            return
+        }
+        let losing = Micros(firstLoser.map { bids[$0] } ?? 0)
+        let price = max(losing, product.floorCPM)
+        for lot in lots {
+            _ = sell(auction: auction, product: product, day: day, dealType: dealType, remaining: lot.impressions,
+                     winner: bidders[lot.index], price: price, second: losing, bidders: bids.count)
         }
     }
 

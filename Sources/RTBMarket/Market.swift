@@ -15,6 +15,28 @@ public struct CampaignSpec: Equatable, Sendable {
     public var endDay: Int
     public var strategy: BuyerStrategy
 
+    /// A campaign as its registration event describes it.
+    public init(_ event: CampaignRegistered) {
+        self.init(index: event.campaign, buyer: event.buyer.index, budget: event.budget, targetCPM: event.targetCPM,
+                  maxCPM: event.maxCPM, goalImpressions: event.goalImpressions, channel: event.channel,
+                  segments: event.segments, startDay: event.startDay, endDay: event.endDay, strategy: event.strategy)
+    }
+
+    public init(index: Int, buyer: Int, budget: Micros, targetCPM: Micros, maxCPM: Micros, goalImpressions: Int64,
+                channel: Channel, segments: UInt16, startDay: Int, endDay: Int, strategy: BuyerStrategy) {
+        self.index = index
+        self.buyer = buyer
+        self.budget = budget
+        self.targetCPM = targetCPM
+        self.maxCPM = maxCPM
+        self.goalImpressions = goalImpressions
+        self.channel = channel
+        self.segments = segments
+        self.startDay = startDay
+        self.endDay = endDay
+        self.strategy = strategy
+    }
+
     /// The registration event of this campaign.
     public var registration: CampaignRegistered {
         CampaignRegistered(
@@ -36,6 +58,26 @@ public struct ProductSpec: Equatable, Sendable {
     public var segments: UInt16
     /// Share of planned impressions actually served, per mille (ground truth, never announced).
     public var reliabilityPermille: Int64
+
+    /// A product as its registration event describes it (its reliability is never announced).
+    public init(_ event: ProductRegistered) {
+        self.init(index: event.product, seller: event.seller.index, channel: event.channel, tier: event.tier,
+                  floorCPM: event.floorCPM, dailyAvails: event.dailyAvails, dealTypes: event.dealTypes,
+                  segments: event.segments, reliabilityPermille: 0)
+    }
+
+    public init(index: Int, seller: Int, channel: Channel, tier: Tier, floorCPM: Micros, dailyAvails: Int64,
+                dealTypes: UInt16, segments: UInt16, reliabilityPermille: Int64) {
+        self.index = index
+        self.seller = seller
+        self.channel = channel
+        self.tier = tier
+        self.floorCPM = floorCPM
+        self.dailyAvails = dailyAvails
+        self.dealTypes = dealTypes
+        self.segments = segments
+        self.reliabilityPermille = reliabilityPermille
+    }
 
     /// True when the product can be sold with `type`.
     public func supports(_ type: DealType) -> Bool { dealTypes & UInt16(type.bit) != 0 }
@@ -88,6 +130,15 @@ public struct Market: Equatable, Sendable {
         let allCampaigns = campaigns
         campaignsByChannel = Channel.allCases.map { channel in
             allCampaigns.filter { $0.channel == channel }.map(\.index)
+        }
+    }
+
+    /// A market from given campaigns and products (e.g. rebuilt from registration events).
+    public init(campaigns: [CampaignSpec], products: [ProductSpec]) {
+        self.campaigns = campaigns
+        self.products = products
+        campaignsByChannel = Channel.allCases.map { channel in
+            campaigns.filter { $0.channel == channel }.map(\.index)
         }
     }
 

@@ -22,6 +22,8 @@ public struct MarketConfig: Equatable, Sendable {
     public var sellerDiscounts: [Int: Rate] = [:]  // determinism-ok: encoded in sorted key order
     /// Scenario A payment rule.
     public var mechanism: Mechanism = .secondPrice
+    /// The policy every agent decides with.
+    public var policy: PolicyKind = .ruleBased
     /// Scenario C platform fee (0 by default: C's cost is the ledger's per-entry cost).
     public var platformFee = Rate.zero
     /// Chance that one claim of a B or C agent is hallucinated.

@@ -18,6 +18,7 @@ extension MarketConfig {
             }
         }
         writer.u8(mechanism.rawValue)
+        writer.u8(policy.rawValue)
         for rate in [platformFee, hallucinationRate, rotEpisodeRate, memoryDecayRate] {
             writer.varint(UInt64(rate.ppm))
         }
@@ -66,6 +67,10 @@ extension MarketConfig {
             buyerDiscounts = try Self.readTable(&reader)
             sellerDiscounts = try Self.readTable(&reader)
             mechanism = try reader.enumeration(Mechanism.self)
+            guard let policyKind = PolicyKind(rawValue: try reader.u8()) else {
+                throw ConfigError.malformed("unknown policy code")
+            }
+            policy = policyKind
             platformFee = Rate(ppm: try reader.int64())
             hallucinationRate = Rate(ppm: try reader.int64())
             rotEpisodeRate = Rate(ppm: try reader.int64())

@@ -41,13 +41,12 @@ public final class MarketEngine {
     public private(set) var stepsTaken = 0
 
     /// A fresh run. `ledger` must read back what `sink` stores when scenario C is run.
-    public init(config: MarketConfig, sink: FrameSink, ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions(),
-                policy: any TradingPolicy = RuleBasedPolicy()) {
+    public init(config: MarketConfig, sink: FrameSink, ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions()) {
         precondition(config.validate() == nil, "engine started with an invalid config")
         self.config = config
         self.market = Market(config: config)
         self.options = options
-        self.policy = policy
+        self.policy = config.policy.make()
         self.sink = sink
         self.ledger = ledger
         log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
@@ -57,12 +56,11 @@ public final class MarketEngine {
 
     /// Continues a run from a checkpoint's state bytes.
     public init(config: MarketConfig, restoring checkpoint: EngineCheckpoint, sink: FrameSink,
-                ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions(),
-                policy: any TradingPolicy = RuleBasedPolicy()) throws(CanonicalError) {
+                ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions()) throws(CanonicalError) {
         self.config = config
         self.market = Market(config: config)
         self.options = options
-        self.policy = policy
+        self.policy = config.policy.make()
         self.sink = sink
         self.ledger = ledger
         var reader = CanonicalReader(checkpoint.state)

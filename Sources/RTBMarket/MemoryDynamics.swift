@@ -108,7 +108,8 @@ extension MarketEngine {
             state.memories[index] = restored
         case .c:
             source = .ledger
-            let rebuilt = rebuildFromLedger(agent: agent)
+            var rebuilt = rebuildFromLedger(agent: agent)
+            if options.canary == .brokenRecovery && !rebuilt.memory.deals.isEmpty { rebuilt.memory.deals.removeFirst() }
             state.memories[index] = rebuilt.memory
             replayed = rebuilt.replayed
         case .run:

@@ -16,8 +16,10 @@ public struct OfferView: Equatable, Sendable {
     public var impressions: Int64
 }
 
-/// Every decision an agent makes goes through this interface, so that a model-backed policy
-/// can replace the rule-based one; its answers would then be recorded and replayed.
+/// Every decision an agent makes goes through this interface. The config names the policy
+/// (`PolicyKind`), so replay builds the same one. A model-backed policy added later must make
+/// its answers replayable (record them as events and read them back on replay); only the
+/// deterministic rule-based policy exists today.
 public protocol TradingPolicy: Sendable {
     /// Scenario A: the bid (CPM) of a campaign for a batch of a product, or nil to abstain.
     func auctionBid(campaign: CampaignSpec, product: ProductSpec, randomBits: UInt64) -> Micros?
@@ -35,6 +37,20 @@ public protocol TradingPolicy: Sendable {
     func acceptsCounter(product: ProductSpec, cpm: Micros) -> Bool
     /// B and C open traffic: a seller's asking price (cents) for one impression.
     func directAskCents(product: ProductSpec) -> Int64
+}
+
+/// The policies a config can name (recorded in the ledger header with the config).
+public enum PolicyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    case ruleBased = 0
+
+    public var description: String { "rule-based" }
+
+    /// The policy object.
+    public func make() -> any TradingPolicy {
+        switch self {
+        case .ruleBased: return RuleBasedPolicy()
+        }
+    }
 }
 
 /// The deterministic rule-based policy (the seed's "mock LLM"), with the public

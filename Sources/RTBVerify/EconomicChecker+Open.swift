@@ -38,7 +38,7 @@ extension EconomicChecker {
         day.sellers += (cost - open.fee).raw
         day.fees += open.fee.raw
         if config.mechanism != .firstPrice, open.bids.count >= 2, openAuctionsSeen % truthfulnessSampling == 0 {
-            probeTruthfulness(open, sequence)
+            probeTruthfulness(open, sequence, winner: index)
         }
     }
 
@@ -51,13 +51,15 @@ extension EconomicChecker {
         day.sellers += offer.cpmCents * 10
     }
 
-    /// Each bidder's bid is taken as its value; replacing it by any bid of a grid (0 to 2x the
-    /// value) and re-clearing with an independent second-price rule must never raise its utility.
-    func probeTruthfulness(_ open: OpenAuction, _ sequence: UInt64) {
+    /// Each bidder's bid is taken as its value. Its utility from the recorded outcome (winner
+    /// and price as the engine cleared them) must be at least its utility from any bid of a grid
+    /// (0 to 2x the value) re-cleared with an independent second-price rule: a mispriced or
+    /// misallocated auction shows up as a profitable deviation.
+    func probeTruthfulness(_ open: OpenAuction, _ sequence: UInt64, winner: Int) {
         let factors: [Int64] = [0, 250, 500, 800, 900, 950, 990, 1_010, 1_050, 1_100, 1_250, 1_500, 2_000]
         for bidder in open.bids.indices {
             let value = open.bids[bidder].cents
-            let truthful = utility(open, bidder: bidder, bid: value, value: value)
+            let truthful = bidder == winner ? value - open.priceCents : 0
             for factor in factors {
                 let alternative = value * factor / 1_000
                 counterfactuals += 1

@@ -25,6 +25,14 @@ public final class EconomicChecker {
     var previous: (kind: EventKind, size: Int)?
     var day = DayMoney()
     var openAuctionsSeen = 0
+    /// Scenario C: agent memories as the ledger defines them, and what the fold needs.
+    var ledgerMemories: [AgentMemory] = []
+    var buyerCount = 0
+    var negotiationCampaigns: [Int] = []
+    var negotiationProducts: [Int] = []
+    var registeredCampaigns: [CampaignSpec] = []
+    var registeredProducts: [ProductSpec] = []
+    var ledgerMarket: Market?
 
     struct DealRecord {
         var campaign: Int
@@ -36,11 +44,14 @@ public final class EconomicChecker {
     }
 
     struct AuctionRecord {
+        var auction = -1
         var product = 0
         var batch: Int64 = 0
         var floor = Micros.zero
         var bids: [(campaign: Int, cpm: Micros)] = []
         var sold: Int64 = 0
+        /// VCG: prices charged, checked once every winner is known.
+        var uniformPrices: [(price: Micros, sequence: UInt64)] = []
     }
 
     /// Money flows of the current day, summed independently per side.
@@ -83,9 +94,13 @@ public final class EconomicChecker {
             day = DayMoney()
             for index in servedToday.indices { servedToday[index] = 0 }
         case .dayClosed(let closed):
+            finishAuction()
             check(.moneyConservedPerDay, day.buyers == day.sellers + day.fees + day.ledger, sequence,
                   "day \(closed.day): buyers paid \(Micros(day.buyers)), sellers got \(Micros(day.sellers)) + fees \(Micros(day.fees)) + ledger \(Micros(day.ledger))")
-        case .bidRequest(let request): auction = AuctionRecord(product: request.product, batch: request.impressions, floor: request.floorCPM)
+        case .bidRequest(let request):
+            finishAuction()
+            auction = AuctionRecord(auction: request.auction, product: request.product, batch: request.impressions,
+                                    floor: request.floorCPM)
         case .bid(let bid): observeBid(bid, sequence)
         case .auctionCleared(let cleared): observeClearing(cleared, sequence)
         case .dealAgreed(let deal): observeDeal(deal, sequence)
@@ -95,11 +110,12 @@ public final class EconomicChecker {
         case .directOffer(let offer): observeDirectOffer(offer, sequence)
         case .ledgerEntry(let entry): observeLedgerEntry(entry, sequence)
         case .recovery(let recovery) where event.scenario == .c:
-            check(.ledgerRecoveryExact, recovery.matches && recovery.source == .ledger, sequence,
-                  "\(recovery.agent) recovered \(recovery.keysRecovered) of \(recovery.keysLost) keys from \(recovery.source)")
+            check(.ledgerRecoveryExact, recovery.source == .ledger, sequence,
+                  "\(recovery.agent) recovered from \(recovery.source), not the ledger")
         case .reconciliation(let result): observeReconciliation(result, sequence, scenario: event.scenario)
         default: break
         }
+        if event.scenario == .c { followLedgerMemory(event, sequence) }
         previous = (event.kind, size)
     }
 
@@ -111,6 +127,9 @@ public final class EconomicChecker {
         deals = []
         servedToday = []
         day = DayMoney()
+        registeredCampaigns = []
+        registeredProducts = []
+        ledgerMarket = nil
     }
 
     func pay(_ campaign: Int, _ amount: Micros, _ sequence: UInt64) {
@@ -145,14 +164,36 @@ public final class EconomicChecker {
         check(.winnerPaysAtMostBid, cleared.priceCPM <= winning, sequence,
               "auction \(cleared.auction): campaign \(winner) bid \(winning) and pays \(cleared.priceCPM)")
         var others = eligible
-        others.remove(at: others.firstIndex { $0.campaign == winner }!)
-        let expected = config.mechanism == .firstPrice ? winning : max(others.map(\.cpm).max() ?? .zero, auction.floor)
-        check(.paymentRule, cleared.priceCPM == expected, sequence,
-              "auction \(cleared.auction): \(config.mechanism) price should be \(expected), charged \(cleared.priceCPM)")
+        guard let winnerPosition = others.firstIndex(where: { $0.campaign == winner }) else {
+            check(.paymentRule, false, sequence, "auction \(cleared.auction): campaign \(winner) won with a bid below the floor")
+            return
+        }
+        others.remove(at: winnerPosition)
+        switch config.mechanism {
+        case .vcg:
+            auction.uniformPrices.append((cleared.priceCPM, sequence))
+        case .firstPrice, .secondPrice, .gsp:
+            let expected = config.mechanism == .firstPrice ? winning : max(others.map(\.cpm).max() ?? .zero, auction.floor)
+            check(.paymentRule, cleared.priceCPM == expected, sequence,
+                  "auction \(cleared.auction): \(config.mechanism) price should be \(expected), charged \(cleared.priceCPM)")
+        }
         auction.sold += cleared.impressions
         check(.deliveryWithinInventory, auction.sold <= auction.batch, sequence,
               "auction \(cleared.auction) sold \(auction.sold) of a \(auction.batch)-impression batch")
         auction.bids.remove(at: position)
+    }
+
+    /// VCG over lots: once every winner is known, each must have paid the highest losing bid
+    /// (or the floor).
+    func finishAuction() {
+        guard !auction.uniformPrices.isEmpty else { return }
+        let losing = auction.bids.filter { $0.cpm >= auction.floor }.map(\.cpm).max() ?? .zero
+        let expected = max(losing, auction.floor)
+        for (price, sequence) in auction.uniformPrices {
+            check(.paymentRule, price == expected, sequence,
+                  "auction \(auction.auction): vcg price should be the highest losing bid or floor, \(expected); charged \(price)")
+        }
+        auction.uniformPrices = []
     }
 
     func observeDeal(_ deal: DealAgreed, _ sequence: UInt64) {

@@ -145,6 +145,9 @@ public struct GoldenFile: Equatable, Sendable {
         if runDigest != actual.runDigest {
             lines.append("run digest: expected \(runDigest), actual \(actual.runDigest)")
         }
+        if marketDigest != actual.marketDigest {
+            lines.append("market digest: expected \(marketDigest), actual \(actual.marketDigest)")
+        }
         let actualValues = Dictionary(actual.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })  // determinism-ok: lookups only
         let changed = actual.metrics.map(\.name).compactMap { name -> String? in
             let expected = metrics.first { $0.name == name }?.value

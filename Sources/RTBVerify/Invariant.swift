@@ -43,7 +43,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .budgetNeverOverspent: return "a campaign's payments never exceed its budget, at any event"
         case .winnerPaysAtMostBid: return "auction winners pay no more than their bid (individual rationality)"
         case .pricesWithinMaxCPM: return "bids, deal prices and direct purchases stay within the campaign's max CPM"
-        case .paymentRule: return "the price is the mechanism's: own bid (first price) or max(next bid, reserve)"
+        case .paymentRule: return "price per mechanism: own bid; max(next bid, reserve) (second price, GSP); VCG externality"
         case .efficientAllocation: return "each lot goes to the highest remaining bid, ties to the first bidder"
         case .feeRule: return "fee = rate x paid, rounded half to even (A: exchange rate with discounts; B: 0; C: platform)"
         case .moneyConservedPerSettlement: return "buyer paid = seller received + fee, per settlement and open purchase"
@@ -52,7 +52,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .deliveryWithinDeal: return "a deal never serves more than planned or contracted"
         case .deliveryWithinInventory: return "a product never serves more than its daily avails, an auction more than its batch"
         case .ledgerEntryCost: return "each C ledger entry records the preceding event's kind and size at the cost model's price"
-        case .ledgerRecoveryExact: return "every C recovery from the ledger restores the memory exactly"
+        case .ledgerRecoveryExact: return "every C recovery restores the memory the ledger defines (snapshot + events), exactly"
         case .reconciliationLadder: return "each campaign's class matches its discrepancy on the ladder"
         case .truthfulness: return "second-price open auctions: no sampled alternative bid raises the bidder's utility"
         }

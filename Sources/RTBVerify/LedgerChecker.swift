@@ -23,10 +23,13 @@ public enum LedgerChecker {
         if let problem = report.problem {
             throw LedgerError.corrupt(path: path, location: "chain", reason: problem)
         }
+        let decompressor = ZstdDecompressor()
+        if let scale = ScaleConfig(canonical: store.header.config) {
+            return try checkScale(store: store, config: scale, runDigest: report.headHash, decompressor: decompressor)
+        }
         let (config, _) = try LedgerRun.configuration(of: store)
         let checker = EconomicChecker(config: config, truthfulnessSampling: truthfulnessSampling)
         var events: UInt64 = 0
-        let decompressor = ZstdDecompressor()
         try store.forEachFrame { record in
             let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
             events += try feed(bytes, firstSequence: record.firstSequence, to: checker, frame: record.index, path: path)
@@ -34,6 +37,25 @@ public enum LedgerChecker {
         }
         return CheckOutcome(tally: checker.tally, metrics: checker.metrics, counterfactuals: checker.counterfactuals,
                             truthfulnessSampling: checker.truthfulnessSampling, events: events, runDigest: report.headHash)
+    }
+
+    /// Scale-mode ledgers: every round's ranking and payments.
+    static func checkScale(store: LedgerStore, config: ScaleConfig, runDigest: Digest32,
+                           decompressor: ZstdDecompressor) throws -> CheckOutcome {
+        let checker = ScaleRoundChecker(config: config)
+        var events: UInt64 = 0
+        try store.forEachFrame { record in
+            let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
+            var sequence = record.firstSequence
+            for event in try MarketEvent.decodeAll(bytes) {
+                checker.observe(event, sequence: sequence)
+                sequence += 1
+            }
+            events += UInt64(record.eventCount)
+            return true
+        }
+        return CheckOutcome(tally: checker.tally, metrics: [], counterfactuals: 0, truthfulnessSampling: 0, events: events,
+                            runDigest: runDigest)
     }
 
     /// Decodes a frame's events into the checker; returns how many.

@@ -15,8 +15,10 @@ public struct RunOutcome: Sendable {
     public var runDigest: Digest32?
     public var marketDigest: Digest32
     public var bytesOnDisk: Int64?
-    /// Frames re-sealed and checked against the ledger when resuming.
+    /// Resuming: committed frames whose chain was verified, and those re-derived by the engine
+    /// from the last checkpoint and compared with the stored ones.
     public var framesVerifiedOnResume: Int = 0
+    public var framesRederivedOnResume: Int = 0
 }
 
 /// Runs the market into a ledger, into memory, or into nothing.
@@ -45,7 +47,8 @@ public enum Recording {
         let store = try LedgerStore.open(path: path, writable: true, durable: durable)
         let (config, options) = try LedgerRun.configuration(of: store)
         guard store.header.engineVersion == BuildInfo.engineVersion else {
-            throw LedgerRunError.engineMismatch(path: path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion)
+            throw LedgerRunError.engineMismatch(path: path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion,
+                                                action: "resume")
         }
         guard let head = try store.head() else {
             throw LedgerRunError.nothingToResume(path: path, reason: "no frame was committed; record it again")
@@ -53,6 +56,8 @@ public enum Recording {
         if head.finished {
             throw LedgerRunError.nothingToResume(path: path, reason: "the recording is already finished")
         }
+        let chain = try ChainVerifier.verify(store: store)
+        if let problem = chain.problem { throw LedgerError.corrupt(path: path, location: "chain", reason: problem) }
         let checkpoints = try store.checkpointIndex().filter { $0.frameCount <= head.frameCount }
         let engine: MarketEngine
         let recorder: LedgerRecorder
@@ -81,6 +86,7 @@ public enum Recording {
                                  runDigest: recorder.headHash, marketDigest: engine.marketDigest,
                                  bytesOnDisk: store.bytesOnDisk)
         outcome.framesVerifiedOnResume = head.frameCount
+        outcome.framesRederivedOnResume = head.frameCount - (checkpoints.last?.frameCount ?? 0)
         return outcome
     }
 
@@ -116,13 +122,13 @@ public enum LedgerRun {
 
 /// Reasons a ledger cannot be continued or replayed as asked.
 public enum LedgerRunError: Error, CustomStringConvertible {
-    case engineMismatch(path: String, ledger: String, binary: String)
+    case engineMismatch(path: String, ledger: String, binary: String, action: String)
     case nothingToResume(path: String, reason: String)
 
     public var description: String {
         switch self {
-        case .engineMismatch(let path, let ledger, let binary):
-            return "\(path): recorded by engine \(ledger), this binary is engine \(binary); refusing to resume"
+        case .engineMismatch(let path, let ledger, let binary, let action):
+            return "\(path): recorded by engine \(ledger), this binary is engine \(binary); refusing to \(action)"
         case .nothingToResume(let path, let reason): return "\(path): cannot resume: \(reason)"
         }
     }

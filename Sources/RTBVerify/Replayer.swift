@@ -61,13 +61,19 @@ public final class Replayer {
         var warning: String?
         if store.header.engineVersion != BuildInfo.engineVersion {
             let text = "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion)"
-            if options.strict { throw LedgerRunError.engineMismatch(path: store.path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion) }
+            if options.strict {
+                throw LedgerRunError.engineMismatch(path: store.path, ledger: store.header.engineVersion,
+                                                    binary: BuildInfo.engineVersion, action: "replay (--strict)")
+            }
             warning = text
         }
         var report: ReplayReport
         if options.bisect {
             report = try bisect(options)
         } else {
+            // The stored payloads must match their hashes before the hashes stand for them.
+            let chain = try ChainVerifier.verify(store: store)
+            if let problem = chain.problem { throw LedgerError.corrupt(path: store.path, location: "chain", reason: problem) }
             report = try run(from: options.fromCheckpoint, untilFrame: nil, perturb: options.perturbation)
         }
         report.engineWarning = warning
@@ -94,7 +100,8 @@ public final class Replayer {
                                           reason: "state digest mismatch")
             }
             comparator = FrameComparator(store: store, startFrame: checkpointFrames, previousHash: record.frameHash,
-                                         untilFrame: untilFrame, lastCheckpoint: checkpointFrames)
+                                         untilFrame: untilFrame, lastCheckpoint: checkpointFrames,
+                                         checksPayloads: untilFrame != nil)
             memory = MemoryFrameStore(forwardingTo: comparator)
             let reader = PrefixedLedgerReader(store: store, prefixFrames: checkpointFrames, rest: memory)
             engine = try MarketEngine(
@@ -104,7 +111,7 @@ public final class Replayer {
             comparator.reader = reader
         } else {
             comparator = FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash,
-                                         untilFrame: untilFrame, lastCheckpoint: nil)
+                                         untilFrame: untilFrame, lastCheckpoint: nil, checksPayloads: untilFrame != nil)
             memory = MemoryFrameStore(forwardingTo: comparator)
             engine = MarketEngine(config: config, sink: keepsFrames ? memory : comparator, ledger: memory, options: options)
         }
@@ -114,7 +121,7 @@ public final class Replayer {
             }
             try comparator.finish(engineFinished: engine.isFinished)
         } catch let stop as FrameComparator.Stop {
-            return ReplayReport(eventsCompared: stop.divergence.sequence ?? comparator.events, framesCompared: comparator.frames,
+            return ReplayReport(eventsCompared: comparator.events, framesCompared: comparator.frames,
                                 checkpointsCompared: comparator.checkpointsCompared, runDigest: comparator.previousHash,
                                 divergence: stop.divergence, engineWarning: nil, segmentsRerun: 0)
         }
@@ -175,13 +182,19 @@ final class FrameComparator: FrameSink {
     var reachedEnd = false
     var reader: PrefixedLedgerReader?
     let storedFrameCount: Int
+    /// Bisection probes skip the full chain check, so they compare the stored payloads of the
+    /// frames they replay with the replayed bytes.
+    let checksPayloads: Bool
+    let decompressor = ZstdDecompressor()
 
-    init(store: LedgerStore, startFrame: Int, previousHash: Digest32, untilFrame: Int?, lastCheckpoint: Int?) {
+    init(store: LedgerStore, startFrame: Int, previousHash: Digest32, untilFrame: Int?, lastCheckpoint: Int?,
+         checksPayloads: Bool) {
         self.store = store
         nextFrame = startFrame
         self.previousHash = previousHash
         self.untilFrame = untilFrame
         self.lastCheckpoint = lastCheckpoint
+        self.checksPayloads = checksPayloads
         storedFrameCount = (try? store.frameCount()) ?? 0
     }
 
@@ -191,10 +204,14 @@ final class FrameComparator: FrameSink {
         if try store.frameHash(at: frame.index) != hash {
             throw Stop(divergence: try locate(frame, stored: try store.frame(at: frame.index)))
         }
+        if checksPayloads, let stored = try store.frame(at: frame.index),
+            try decompressor.decompress(stored.payload, expectedSize: stored.rawSize) != frame.bytes {
+            throw LedgerError.corrupt(path: store.path, location: "frame \(frame.index)", reason: "payload does not match its hash")
+        }
         previousHash = hash
         nextFrame = frame.index + 1
         frames += 1
-        events = frame.endSequence
+        events += UInt64(frame.eventCount)
         if let untilFrame, nextFrame >= untilFrame { reachedEnd = true }
     }
 
@@ -223,7 +240,7 @@ final class FrameComparator: FrameSink {
     }
 
     func decode(_ record: FrameRecord) throws -> [MarketEvent] {
-        let bytes = try ZstdDecompressor().decompress(record.payload, expectedSize: record.rawSize)
+        let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
         return try MarketEvent.decodeAll(bytes)
     }
 

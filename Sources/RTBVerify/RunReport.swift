@@ -27,6 +27,7 @@ public struct RunReport: Sendable {
         configObject["products_per_seller"] = .int(Int64(config.productsPerSeller))
         configObject["exchange_fee_ppm"] = .int(config.exchangeFee.ppm)
         configObject["mechanism"] = .string(config.mechanism.description)
+        configObject["policy"] = .string(config.policy.description)
         configObject["hallucination_rate_ppm"] = .int(config.hallucinationRate.ppm)
         configObject["volume"] = .string(config.volume.description)
         configObject["kills"] = .raw("[" + config.kills.sorted().map { JSONTextQuote($0.description) }.joined(separator: ",") + "]")

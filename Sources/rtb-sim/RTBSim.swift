@@ -7,7 +7,7 @@ struct RTBSim: ParsableCommand {
         commandName: "rtb-sim",
         abstract: "Simulate agentic ad markets: exchange (A), direct (B) and ledger-backed (C) trading.",
         version: versionLine,
-        subcommands: [RunCommand.self, CompareCommand.self, TestRecoveryCommand.self]
+        subcommands: [RunCommand.self, CompareCommand.self, TestRecoveryCommand.self, ScaleCommand.self]
     )
 
     static func main() { CommandRunner.main(RTBSim.self) }

@@ -24,12 +24,15 @@ struct CheckCommand: ParsableCommand {
         let outcome = try LedgerChecker.check(path: trace, truthfulnessSampling: truthfulnessSampling)
         print(CheckReport.render(outcome.tally, counterfactuals: outcome.counterfactuals,
                                  sampling: outcome.truthfulnessSampling, events: outcome.events), terminator: "")
-        var failed = outcome.tally.totalViolations > 0
+        var problems: [String] = []
+        if outcome.tally.totalViolations > 0 { problems.append("\(outcome.tally.totalViolations) invariant violations") }
         if let golden {
             let comparison = try GoldenCheck.compare(metrics: outcome.metrics, runDigest: outcome.runDigest, goldenPath: golden)
             print(comparison.text, terminator: "")
-            failed = failed || !comparison.passed
+            if !comparison.passed { problems.append("differs from \(golden)") }
         }
-        if failed { throw CommandFailure(ExitStatus.violation, "\(trace): violations found (see above)") }
+        if !problems.isEmpty {
+            throw CommandFailure(ExitStatus.violation, "\(trace): " + problems.joined(separator: "; ") + " (see above)")
+        }
     }
 }

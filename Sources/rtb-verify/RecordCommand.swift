@@ -37,7 +37,8 @@ struct RecordCommand: ParsableCommand {
         if let resume {
             path = resume
             outcome = try Recording.resume(path: resume, zstdLevel: recording.zstdLevel, durable: recording.durable)
-            print("resumed: \(outcome.framesVerifiedOnResume) committed frames re-derived and checked")
+            print("resumed: \(outcome.framesVerifiedOnResume) committed frames verified; "
+                  + "\(outcome.framesRederivedOnResume) after the last checkpoint re-derived and matched")
         } else {
             path = ledger!
             let config = try market.config()

@@ -15,14 +15,16 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
     case .feeRounding: .feeRule
     case .dropEvent: .paidForDelivered
     case .flipTieBreak: .efficientAllocation
+    case .brokenRecovery: .ledgerRecoveryExact
     }
     let directory = TestSupport.temporaryDirectory()
     for seed in UInt64(1)...10 {
         var config = MarketConfig()
-        config.scenarios = [.a]
-        config.days = 2
+        config.scenarios = canary == .brokenRecovery ? [.c] : [.a]
+        config.days = canary == .brokenRecovery ? 12 : 2
         config.seed = seed
-        config.volume = .small
+        config.volume = canary == .brokenRecovery ? .none : .small
+        config.rotEpisodeRate = Rate.percent(10)
         var options = EngineOptions()
         options.canary = canary
         let path = directory + "/\(canary)-\(seed).ledger"

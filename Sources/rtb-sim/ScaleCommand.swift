@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import RTBCommandLine
+import RTBCore
+import RTBEvents
+import RTBMarket
+import RTBVerify
+
+struct ScaleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale",
+        abstract: "Auction rounds among N bidder agents (seed 001); identical results on any number of threads.")
+
+    @Option(name: .long, help: "Bidder agents (1...\(ScaleConfig.maxAgents)).")
+    var agents = 100_000
+
+    @Option(name: .long, help: "Auction rounds.")
+    var rounds = 100
+
+    @Option(name: .long, help: "first-price, second-price, gsp or vcg.")
+    var mechanism = "second-price"
+
+    @Option(name: .long, help: "Slots sold per round (GSP and VCG; 1 for first and second price).")
+    var slots: Int?
+
+    @Option(name: .long, help: "Reserve price in cents.")
+    var reserveCents: Int64 = 100
+
+    @Option(name: .long, help: "Run seed.")
+    var seed: UInt64 = 42
+
+    @Option(name: .long, help: "Worker threads (the results never depend on it).")
+    var threads = 1
+
+    @Option(name: .long, help: "Record the rounds into this ledger.")
+    var ledger: String?
+
+    @Flag(name: .long, help: "Replace the ledger file if it exists.")
+    var overwrite = false
+
+    func validate() throws {
+        _ = try config()
+        guard (1...64).contains(threads) else { throw ValidationError("invalid --threads \(threads): expected 1...64") }
+    }
+
+    func config() throws -> ScaleConfig {
+        var config = ScaleConfig()
+        config.agents = agents
+        config.rounds = rounds
+        config.seed = seed
+        config.reserveCents = reserveCents
+        guard let code = Mechanism.allCases.first(where: { $0.description == mechanism }) else {
+            throw ValidationError("invalid --mechanism '\(mechanism)': expected first-price, second-price, gsp or vcg")
+        }
+        config.mechanism = code
+        config.slots = slots ?? (code == .gsp || code == .vcg ? 3 : 1)
+        if let problem = config.validate() { throw ValidationError(problem.description) }
+        return config
+    }
+
+    func run() throws {
+        let config = try config()
+        if let ledger { try RunPrinter.prepareLedgerPath(ledger, overwrite: overwrite) }
+        let outcome = try ScaleRunner.run(config: config, threads: threads, ledgerPath: ledger)
+        let rate = Double(outcome.rounds) / outcome.seconds
+        print("scale: \(config.agents) agents, \(config.rounds) rounds, \(config.mechanism), \(config.slots) slot(s), "
+              + "seed \(config.seed), \(threads) thread(s)")
+        print("run digest:    \(outcome.runDigest.hex)")
+        print("events:        \(outcome.events)")
+        print("bids placed:   \(outcome.bidsPlaced)")
+        print("total spend:   $\(Micros(outcome.totalSpendCents * 10_000).dollarsText)")
+        print(String(format: "speed:         %.1f rounds/s, %.1f M agent-bids/s", rate, rate * Double(config.agents) / 1e6))
+        print("agent state:   \(ScaleMarket.bytesPerAgent) bytes per agent")
+        if let ledger { print("ledger:        \(ledger)") }
+    }
+}

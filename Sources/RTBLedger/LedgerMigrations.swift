@@ -48,7 +48,7 @@ enum LedgerMigrations {
             CREATE TRIGGER frames_no_delete BEFORE DELETE ON frames
                 BEGIN SELECT RAISE(ABORT, 'ledger is append-only: frames cannot be deleted'); END;
             CREATE TRIGGER frames_contiguous BEFORE INSERT ON frames
-                WHEN NEW.frame_index != (SELECT count(*) FROM frames)
+                WHEN NEW.frame_index != coalesce((SELECT max(frame_index) FROM frames) + 1, 0)
                 BEGIN SELECT RAISE(ABORT, 'ledger is append-only: frames must be appended in order'); END;
             CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
                 BEGIN SELECT RAISE(ABORT, 'ledger is append-only: checkpoints cannot change'); END;

@@ -1,6 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Release builds skip dynamic exclusivity checks in the hot modules (debug builds, which run
+/// the tests, keep them): they cost 10-15% in the engine and the checker.
+let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "rtb-verify",
     platforms: [.macOS(.v15)],
@@ -26,15 +30,17 @@ let package = Package(
         ),
         .target(
             name: "RTBCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: hotPathSettings
         ),
-        .target(name: "RTBEvents", dependencies: ["RTBCore"]),
-        .target(name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents"]),
-        .target(name: "RTBTrace", dependencies: ["RTBCore", "CZstd"]),
-        .target(name: "RTBLedger", dependencies: ["RTBCore", "RTBTrace", "CSQLite"]),
+        .target(name: "RTBEvents", dependencies: ["RTBCore"], swiftSettings: hotPathSettings),
+        .target(name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents"], swiftSettings: hotPathSettings),
+        .target(name: "RTBTrace", dependencies: ["RTBCore", "CZstd"], swiftSettings: hotPathSettings),
+        .target(name: "RTBLedger", dependencies: ["RTBCore", "RTBTrace", "CSQLite"], swiftSettings: hotPathSettings),
         .target(
             name: "RTBVerify",
-            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger"]
+            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger"],
+            swiftSettings: hotPathSettings
         ),
         .target(
             name: "RTBCommandLine",

@@ -224,10 +224,10 @@ public struct MarketOptions: ParsableArguments {
 /// Options that shape recording.
 public struct RecordingOptions: ParsableArguments {
     @Option(name: .long, help: "Bytes of events per frame (frames are hashed and compressed as a unit).")
-    public var frameBytes = 32 * 1024
+    public var frameBytes = EngineOptions.defaultFrameTargetBytes
 
     @Option(name: .long, help: "Take a checkpoint every this many frames.")
-    public var checkpointEvery = 64
+    public var checkpointEvery = EngineOptions.defaultCheckpointEveryFrames
 
     @Option(name: .long, help: "zstd level, 1...19 (never changes a digest).")
     public var zstdLevel: Int32 = 3

@@ -51,7 +51,7 @@ public struct ChunkedDigest: Sendable, Equatable {
 
     private mutating func fold(_ chunk: UnsafeRawBufferPointer) {
         var hasher = Sha256()
-        hasher.update(chain.bytes)
+        hasher.update(digest: chain)
         hasher.update(chunk)
         chain = hasher.finalize()
     }
@@ -59,7 +59,7 @@ public struct ChunkedDigest: Sendable, Equatable {
     /// The digest of everything fed so far.
     public func finalize() -> Digest32 {
         var hasher = Sha256()
-        hasher.update(chain.bytes)
+        hasher.update(digest: chain)
         hasher.update(tail)
         hasher.update(u64: totalBytes)
         return hasher.finalize()

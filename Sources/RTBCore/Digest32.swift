@@ -14,13 +14,16 @@ public struct Digest32: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A digest from exactly 32 bytes; nil for any other length.
-    public init?(bytes: some Collection<UInt8>) {
+    public init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 32 else { return nil }
-        var parts: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in bytes.enumerated() {
-            parts[index / 8] = (parts[index / 8] << 8) | UInt64(byte)
-        }
-        words = (parts[0], parts[1], parts[2], parts[3])
+        func word(_ offset: Int) -> UInt64 { UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        words = (word(0), word(8), word(16), word(24))
+    }
+
+    /// A digest from exactly 32 bytes; nil for any other length.
+    public init?(bytes: [UInt8]) {
+        guard let digest = bytes.withUnsafeBytes({ Digest32(bytes: $0) }) else { return nil }
+        self = digest
     }
 
     /// A digest from 64 hex characters; nil otherwise.
@@ -95,6 +98,12 @@ public struct Sha256: Sendable {
     /// Feeds raw memory.
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
         hasher.update(bufferPointer: buffer)
+    }
+
+    /// Feeds a digest's 32 bytes.
+    public mutating func update(digest: Digest32) {
+        let bigEndian = (digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian)
+        withUnsafeBytes(of: bigEndian) { hasher.update(bufferPointer: $0) }
     }
 
     /// Feeds a fixed-width little-endian integer.

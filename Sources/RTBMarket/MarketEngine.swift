@@ -4,15 +4,18 @@ import RTBEvents
 /// Recording parameters that shape frames and checkpoints (stored in the ledger header).
 public struct EngineOptions: Equatable, Sendable {
     /// A frame is sealed at the first step boundary with at least this many bytes pending.
-    public var frameTargetBytes = 32 * 1024
-    /// A checkpoint is taken after every this many frames.
-    public var checkpointEveryFrames = 64
+    public static let defaultFrameTargetBytes = 64 * 1_024
+    /// A checkpoint is taken after every this many frames (about 2 MiB of events).
+    public static let defaultCheckpointEveryFrames = 32
+    public var frameTargetBytes = EngineOptions.defaultFrameTargetBytes
+    public var checkpointEveryFrames = EngineOptions.defaultCheckpointEveryFrames
     /// Test-only, never recorded: planted divergences that replay must find.
     public var perturbation: Perturbation?
     /// Test-only, never recorded: a deliberately broken behaviour the checker must catch.
     public var canary: Canary?
 
-    public init(frameTargetBytes: Int = 32 * 1024, checkpointEveryFrames: Int = 64, perturbation: Perturbation? = nil) {
+    public init(frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes,
+                checkpointEveryFrames: Int = EngineOptions.defaultCheckpointEveryFrames, perturbation: Perturbation? = nil) {
         self.frameTargetBytes = frameTargetBytes
         self.checkpointEveryFrames = checkpointEveryFrames
         self.perturbation = perturbation

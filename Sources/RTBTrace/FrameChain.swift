@@ -10,7 +10,7 @@ public enum FrameChain {
     public static func hash(previous: Digest32, frameIndex: UInt64, firstSequence: UInt64, eventCount: UInt64,
                             bytes: UnsafeRawBufferPointer) -> Digest32 {
         var hasher = Sha256()
-        hasher.update(previous.bytes)
+        hasher.update(digest: previous)
         hasher.update(u64: frameIndex)
         hasher.update(u64: firstSequence)
         hasher.update(u64: eventCount)

@@ -45,6 +45,28 @@ public final class ZstdDecompressor {
 
     deinit { ZSTD_freeDCtx(context) }
 
+    /// Decompresses one frame into `output` (reusing its storage), which must expand to exactly
+    /// `expectedSize` bytes (at most `limit`).
+    public func decompress(_ compressed: [UInt8], into output: inout [UInt8], expectedSize: Int,
+                           limit: Int = 1 << 30) throws(ZstdError) {
+        guard expectedSize >= 0, expectedSize <= limit else { throw .sizeOutOfRange(expectedSize) }
+        let declared = compressed.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        if declared == ZSTD_CONTENTSIZE_ERROR { throw .notZstd }
+        if declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != UInt64(expectedSize) {
+            throw .sizeMismatch(expected: expectedSize, actual: Int(clamping: declared))
+        }
+        if output.count != expectedSize {
+            output = [UInt8](unsafeUninitializedCapacity: expectedSize) { _, count in count = expectedSize }
+        }
+        let written = output.withUnsafeMutableBytes { out in
+            compressed.withUnsafeBytes { input in
+                ZSTD_decompressDCtx(context, out.baseAddress, out.count, input.baseAddress, input.count)
+            }
+        }
+        if ZSTD_isError(written) != 0 { throw .corrupt(ZstdCompressor.errorName(written)) }
+        guard written == expectedSize else { throw .sizeMismatch(expected: expectedSize, actual: written) }
+    }
+
     /// Decompresses one frame that must expand to exactly `expectedSize` bytes (at most
     /// `limit`, so a forged size cannot exhaust memory).
     public func decompress(_ compressed: [UInt8], expectedSize: Int, limit: Int = 1 << 30) throws(ZstdError) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import RTBCore
 import RTBEvents
 import RTBLedger
@@ -41,10 +42,15 @@ public enum ChainVerifier {
         let workers = max(1, threads)
         let decompressors = (0..<workers).map { _ in ZstdDecompressor() }
 
-        func flush() {
-            guard report.problem == nil, !batch.isEmpty else { return }
-            let results = process(batch, decompressors: decompressors, deep: deep)
-            for (record, result) in zip(batch, results) {
+        // Reading the next batch of rows overlaps decompressing and hashing the current one.
+        var inFlight: (records: [FrameRecord], group: DispatchGroup, results: ResultBox)?
+
+        func collect() {
+            guard let pending = inFlight else { return }
+            inFlight = nil
+            pending.group.wait()
+            guard report.problem == nil else { return }
+            for (record, result) in zip(pending.records, pending.results.values) {
                 if let problem = check(record, result: result, report: report) {
                     report.problem = "frame \(record.index): \(problem)"
                     return
@@ -56,21 +62,39 @@ public enum ChainVerifier {
                 hashByFrame.append(record.hash)
                 endSequenceByFrame.append(record.firstSequence + UInt64(record.eventCount))
             }
+        }
+
+        func submit() {
+            collect()
+            guard report.problem == nil, !batch.isEmpty else { return }
+            let records = batch
             batch.removeAll(keepingCapacity: true)
+            let box = ResultBox()
+            let group = DispatchGroup()
+            group.enter()
+            nonisolated(unsafe) let workers = decompressors
+            DispatchQueue.global().async {
+                box.values = process(records, decompressors: workers, deep: deep)
+                group.leave()
+            }
+            inFlight = (records, group, box)
         }
 
         do {
             try store.forEachFrame { record in
                 batch.append(record)
-                if batch.count == batchSize * workers { flush() }
+                if batch.count == batchSize * workers { submit() }
                 return report.problem == nil
             }
         } catch let error as LedgerError {
+            collect()
             throw error
         } catch {
+            collect()
             throw .corrupt(path: store.path, location: "frames", reason: "\(error)")
         }
-        flush()
+        submit()
+        collect()
         if report.problem != nil { return report }
         try checkCheckpoints(store: store, hashes: hashByFrame, ends: endSequenceByFrame, report: &report)
         if report.problem != nil { return report }
@@ -78,37 +102,52 @@ public enum ChainVerifier {
         return report
     }
 
+    /// Results handed from the processing thread back to the reader.
+    final class ResultBox: @unchecked Sendable {
+        var values: [FrameResult] = []
+        let lock = NSLock()
+    }
+
     struct FrameResult {
         var hash: Digest32?
         var failure: String?
     }
 
+    /// Processes a batch on one thread per decompressor, each taking a contiguous share.
     static func process(_ batch: [FrameRecord], decompressors: [ZstdDecompressor], deep: Bool) -> [FrameResult] {
-        nonisolated(unsafe) var results = [FrameResult](repeating: FrameResult(), count: batch.count)
-        nonisolated(unsafe) let workers = decompressors
+        let box = ResultBox()
+        box.values = [FrameResult](repeating: FrameResult(), count: batch.count)
         let count = batch.count
-        let stride = workers.count
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: stride) { worker in
-                var index = worker
-                while index < count {
-                    output[index] = processOne(batch[index], decompressor: workers[worker], deep: deep)
-                    index += stride
+        let stride = decompressors.count
+        let group = DispatchGroup()
+        for worker in 0..<stride {
+            nonisolated(unsafe) let decompressor = decompressors[worker]
+            group.enter()
+            DispatchQueue.global().async {
+                var scratch: [UInt8] = []
+                let range = count * worker / stride..<count * (worker + 1) / stride
+                var results: [FrameResult] = []
+                results.reserveCapacity(range.count)
+                for index in range {
+                    results.append(processOne(batch[index], decompressor: decompressor, scratch: &scratch, deep: deep))
                 }
+                box.lock.withLock { box.values.replaceSubrange(range, with: results) }
+                group.leave()
             }
         }
-        return results
+        group.wait()
+        return box.values
     }
 
-    static func processOne(_ record: FrameRecord, decompressor: ZstdDecompressor, deep: Bool) -> FrameResult {
+    static func processOne(_ record: FrameRecord, decompressor: ZstdDecompressor, scratch: inout [UInt8],
+                           deep: Bool) -> FrameResult {
         guard record.codec == 1 else { return FrameResult(failure: "unknown codec \(record.codec)") }
-        let bytes: [UInt8]
         do {
-            bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize, limit: 1 << 28)
+            try decompressor.decompress(record.payload, into: &scratch, expectedSize: record.rawSize, limit: 1 << 28)
         } catch {
             return FrameResult(failure: "payload: \(error)")
         }
+        let bytes = scratch
         let hash = FrameChain.hash(previous: record.previousHash, frameIndex: UInt64(record.index),
                                    firstSequence: record.firstSequence, eventCount: UInt64(record.eventCount), bytes: bytes)
         if deep {

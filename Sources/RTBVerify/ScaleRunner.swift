@@ -21,7 +21,7 @@ public struct ScaleOutcome: Sendable {
 /// on one thread, so the outcome is bit-identical for any thread count.
 public enum ScaleRunner {
     /// The run header of a scale run.
-    public static func header(_ config: ScaleConfig, frameTargetBytes: Int = 32 * 1024) -> RunHeader {
+    public static func header(_ config: ScaleConfig, frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes) -> RunHeader {
         RunHeader(config: config.canonicalBytes, frameTargetBytes: frameTargetBytes, checkpointEveryFrames: 1 << 30)
     }
 

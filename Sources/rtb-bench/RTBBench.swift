@@ -2,31 +2,47 @@ import ArgumentParser
 import Foundation
 import RTBBenchmarks
 import RTBCommandLine
-import RTBMarket
-import RTBVerify
 
 @main
 struct RTBBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rtb-bench", abstract: "Measure the performance targets (release build).", version: versionLine)
+        commandName: "rtb-bench",
+        abstract: "Measure every performance target of the issues (build with -c release). See BENCHMARKS.md.",
+        version: versionLine)
 
-    @Option(name: .long, help: "Runs per figure (after one warm-up).")
-    var runs = 5
+    @Flag(name: .long, help: "Tiny sizes, one run each: proves every measurement works (CI).")
+    var smoke = false
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    @Flag(name: .long, help: "Print a markdown table.")
+    var markdown = false
+
+    @Option(name: .long, help: "Scratch directory (default: a temporary one, removed afterwards).")
+    var directory: String?
 
     func run() throws {
-        let directory = NSTemporaryDirectory() + "rtb-bench-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = MarketConfig()
-        var counter = 0
-        let recorded = try Stopwatch.samples(runs: runs) {
-            counter += 1
-            _ = try Recording.record(config: config, path: directory + "/d\(counter).ledger")
+        let scratch = directory ?? NSTemporaryDirectory() + "rtb-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let suite = BenchmarkSuite(scale: smoke ? .smoke : .full, directory: scratch, binaries: binaries)
+        let rows = try suite.runAll()
+        var commit = (try? String(contentsOfFile: ".git/HEAD", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let reference = commit, reference.hasPrefix("ref: ") {
+            commit = (try? String(contentsOfFile: ".git/" + reference.dropFirst(5), encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let null = try Stopwatch.samples(runs: runs) { _ = try Recording.run(config: config) }
-        print(String(format: "default run recorded: median %.3f s (min %.3f, max %.3f)", recorded.median, recorded.min, recorded.max))
-        print(String(format: "default run null sink: median %.3f s (min %.3f, max %.3f)", null.median, null.min, null.max))
-        print(String(format: "recording overhead: %.2fx", recorded.median / null.median))
+        let machine = Machine.describe(commit: commit)
+        if json {
+            print(BenchmarkTable.json(rows, machine: machine), terminator: "")
+        } else {
+            print("machine: " + machine.keys.sorted().map { "\($0) \(machine[$0]!)" }.joined(separator: ", "))
+            print(BenchmarkTable.render(rows, markdown: markdown), terminator: "")
+        }
+        let missed = rows.filter { $0.met == false }.count
+        if missed > 0 && !smoke { FileHandle.standardError.write(Data("rtb-bench: \(missed) target(s) missed\n".utf8)) }
     }
 
     static func main() { CommandRunner.main(RTBBench.self) }

@@ -22,6 +22,9 @@ struct RecordCommand: ParsableCommand {
     @Flag(name: .long, help: "Also print the totals table.")
     var summary = false
 
+    @Flag(name: .long, help: .hidden)
+    var printPeakMemory = false
+
     func validate() throws {
         guard (ledger == nil) != (resume == nil) else {
             throw ValidationError("give exactly one of --ledger FILE (new recording) or --resume FILE")
@@ -48,5 +51,6 @@ struct RecordCommand: ParsableCommand {
         }
         print(RunPrinter.recordingLines(outcome, path: path), terminator: "")
         if summary { print("\n" + RunReport(outcome).totalsTable(), terminator: "") }
+        if printPeakMemory { print("peak memory KiB: \(ProcessMemory.peakKiB() ?? -1)") }
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+import RTBCore
+import RTBEvents
+import RTBMarket
+import RTBVerify
+
+/// Recovery of killed agents, and scale mode.
+extension BenchmarkSuite {
+    func recovery() throws {
+        note("recovery: \(scale.killPoints) kill points in scenario C")
+        var config = defaultConfig
+        config.scenarios = [.c]
+        var study: RecoveryStudy?
+        let seconds = try Stopwatch.time {
+            study = try RecoveryHarness.study(config: config, agents: [.buyer(1)], killPoints: scale.killPoints, killSeed: 42)
+        }
+        let times = Samples(study!.results.map { $0.recoverySeconds * 1_000 })
+        rows.append(.row("one agent recovered from the ledger (kill step)", issue: "#6", samples: times, value: times.median,
+                         unit: "ms", atMost: 10, bound: "\(study!.recoveredCount)/\(study!.results.count) exact", format: "%.3f"))
+        rows.append(.row("test-recovery with \(scale.killPoints) kill points (wall)", issue: "#6", value: seconds, unit: "s",
+                         atMost: 30, format: "%.1f"))
+    }
+
+    func scaleMode() throws {
+        for agents in [scale.scaleAgents.small, scale.scaleAgents.large] {
+            var config = ScaleConfig()
+            config.agents = agents
+            config.rounds = agents == scale.scaleAgents.small ? scale.scaleRounds.small : scale.scaleRounds.large
+            note("scale mode: \(agents) agents")
+            var digests: [Digest32] = []
+            var rates: [Int: [Double]] = [:]  // determinism-ok: benchmark bookkeeping
+            for threads in [1, 2] {
+                for _ in 0..<min(scale.runs, 3) {
+                    let outcome = try ScaleRunner.run(config: config, threads: threads)
+                    digests.append(outcome.runDigest)
+                    rates[threads, default: []].append(Double(outcome.rounds) / outcome.seconds)
+                }
+            }
+            precondition(Set(digests).count == 1, "scale digests differ between thread counts")
+            let one = Samples(rates[1]!)
+            let two = Samples(rates[2]!)
+            let target = agents >= 1_000_000 ? 10.0 : 100.0
+            rows.append(.row("scale mode, \(agents) agents: rounds per second (1 thread)", issue: "#8", samples: one,
+                             value: one.median, unit: "rounds/s", atLeast: target, format: "%.0f"))
+            rows.append(.row("scale mode, \(agents) agents: 2-thread speedup (identical digests)", issue: "#8",
+                             value: two.median / one.median, unit: "x", atLeast: agents >= 1_000_000 ? 1.6 : nil,
+                             bound: String(format: "%.0f rounds/s on 2 threads", two.median), format: "%.2f"))
+        }
+        rows.append(.row("scale mode: agent state", issue: "#8", value: Double(ScaleMarket.bytesPerAgent), unit: "B/agent",
+                         atMost: 64, format: "%.0f"))
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import RTBCore
+import RTBEvents
+import RTBLedger
+import RTBMarket
+import RTBTrace
+import RTBVerify
+
+/// The large volume profile end to end, and what verify, replay and check make of its ledger.
+extension BenchmarkSuite {
+    func largeProfile() throws {
+        var config = MarketConfig()
+        config.scenarios = [.a]
+        config.days = scale.largeDays
+        config.volume = scale.largeProfile
+        note("\(config.volume) profile, \(config.days) days, scenario a, recorded")
+        var counter = 0
+        var outcome: RunOutcome?
+        let runs = min(scale.runs, 3)
+        let recording = try Stopwatch.samples(runs: runs, warmUp: false) {
+            counter += 1
+            outcome = try Recording.record(config: config, path: directory + "/large-\(counter).ledger")
+        }
+        let path = directory + "/large-\(counter).ledger"
+        let result = outcome!
+        let auctions = Double(result.metrics.last!.totals[.openAuctions])
+        rows.append(.row("\(config.volume) profile: open auctions per second, recorded", issue: "#3",
+                         samples: Samples(recording.values.map { auctions / $0 / 1e6 }), value: auctions / recording.median / 1e6,
+                         unit: "M/s", atLeast: 1, format: "%.2f"))
+        rows.append(.row("\(config.volume) profile: events per second, recorded", issue: "#3",
+                         value: Double(result.events) / recording.median / 1e6, unit: "M/s", format: "%.2f"))
+        let disk = Double(result.bytesOnDisk ?? 0)
+        rows.append(.row("\(config.volume) profile: bytes on disk per event", issue: "#4", value: disk / Double(result.events),
+                         unit: "B", atMost: 16, bound: String(format: "%.1f B per auction", disk / auctions), format: "%.2f"))
+        note("verify")
+        var report: ChainReport?
+        let verify = try Stopwatch.samples(runs: scale.runs) { report = try ChainVerifier.verify(path: path) }
+        let raw = Double(report!.rawBytes)
+        rows.append(.row("verify: canonical bytes per second (2 threads)", issue: "#4",
+                         samples: Samples(verify.values.map { raw / $0 / 1e9 }), value: raw / verify.median / 1e9, unit: "GB/s",
+                         atLeast: 1, bound: String(format: "SHA-256 %.2f, zstd decompression %.2f GB/s per core",
+                                                    bounds.sha256GBps, bounds.zstdDecompressGBps), format: "%.2f"))
+        note("replay")
+        let replaySeconds = try Stopwatch.time {
+            let replay = try Replayer(path: path).replay(ReplayOptions())
+            precondition(replay.divergence == nil, "benchmark replay diverged")
+        }
+        rows.append(.row("replay speed / recording speed (same ledger)", issue: "#5", value: recording.median / replaySeconds,
+                         unit: "x", atLeast: 0.9, bound: String(format: "replay %.2f s, recording %.2f s", replaySeconds, recording.median),
+                         format: "%.2f"))
+        note("check")
+        var checked: CheckOutcome?
+        let check = try Stopwatch.samples(runs: min(scale.runs, 3), warmUp: false) {
+            checked = try LedgerChecker.check(path: path, verifyChain: false)
+        }
+        let events = Double(checked!.events)
+        rows.append(.row("check: events per second (one core, truthfulness on every \(checked!.truthfulnessSampling)th open auction)",
+                         issue: "#7", samples: Samples(check.values.map { events / $0 / 1e6 }), value: events / check.median / 1e6,
+                         unit: "M/s", atLeast: 5, bound: "\(checked!.counterfactuals) counterfactual bids per pass", format: "%.2f"))
+    }
+
+    /// Encode + frame + zstd + hash + SQLite commit of already-made events, nothing else.
+    func recorderAlone() throws {
+        note("recorder alone")
+        let (_, engine) = try Recording.run(config: defaultConfig, sink: MemoryFrameStore())
+        _ = engine
+        let store = MemoryFrameStore()
+        let source = MarketEngine(config: defaultConfig, sink: store, ledger: store)
+        try source.run()
+        let events = try store.allEvents()
+        var counter = 0
+        let samples = try Stopwatch.samples(runs: min(scale.runs, 3)) {
+            counter += 1
+            let header = RunHeader(config: defaultConfig.canonicalBytes, frameTargetBytes: EngineOptions.defaultFrameTargetBytes,
+                                   checkpointEveryFrames: EngineOptions.defaultCheckpointEveryFrames)
+            let recorder = LedgerRecorder(store: try LedgerStore.create(path: directory + "/recorder-\(counter).ledger", header: header))
+            var log = EventLog(frameTargetBytes: EngineOptions.defaultFrameTargetBytes)
+            var written = 0
+            while written < scale.recorderEvents {
+                for event in events {
+                    log.append(event)
+                    if let frame = log.sealIfDue() { try recorder.seal(frame) }
+                }
+                written += events.count
+            }
+            if let frame = log.sealIfDue(force: true) { try recorder.seal(frame) }
+            try recorder.finish(marketDigest: log.marketDigest)
+        }
+        let total = Double((scale.recorderEvents + events.count - 1) / events.count * events.count)
+        rows.append(.row("recorder alone: encode, frame, zstd, hash, SQLite commit", issue: "#4",
+                         samples: Samples(samples.values.map { total / $0 / 1e6 }), value: total / samples.median / 1e6, unit: "M events/s",
+                         atLeast: 3, bound: String(format: "zstd %.0f MB/s, SHA-256 %.2f GB/s", bounds.zstdCompressMBps, bounds.sha256GBps),
+                         format: "%.2f"))
+    }
+
+    /// A ledger of about 10^8 events and a persistent divergence from its middle, located by
+    /// bisection over checkpoints.
+    func divergenceLocalisation() throws {
+        var config = MarketConfig()
+        config.scenarios = [.a]
+        config.days = scale.divergenceDays
+        config.volume = scale.divergenceProfile
+        note("divergence localisation: recording \(config.days) days of \(config.volume) traffic")
+        let path = directory + "/divergence.ledger"
+        let outcome = try Recording.record(config: config, path: path)
+        let target = outcome.events / 2
+        var report: ReplayReport?
+        let seconds = try Stopwatch.time {
+            report = try Replayer(path: path).replay(ReplayOptions(bisect: true, perturbation: .from(target)))
+        }
+        precondition(report?.divergence?.sequence == target, "bisection missed the planted divergence")
+        rows.append(.row(String(format: "first divergence in %.2g events (bisection, %d segments re-run)",
+                                Double(outcome.events), report!.segmentsRerun),
+                         issue: "#5", value: seconds, unit: "s", atMost: 2, format: "%.2f"))
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import RTBCore
+import RTBEvents
+import RTBLedger
+import RTBMarket
+import RTBTrace
+import RTBVerify
+
+/// Sizes of one benchmark run: the full targets, or a smoke run of seconds that only proves
+/// every measurement works.
+public struct BenchmarkScale: Sendable {
+    public var runs: Int
+    public var defaultDays: Int
+    public var largeDays: Int
+    public var largeProfile: VolumeProfile
+    public var divergenceDays: Int
+    public var divergenceProfile: VolumeProfile
+    public var recorderEvents: Int
+    public var killPoints: Int
+    public var scaleRounds: (small: Int, large: Int)
+    public var scaleAgents: (small: Int, large: Int)
+
+    public static let full = BenchmarkScale(
+        runs: 5, defaultDays: 30, largeDays: 30, largeProfile: .large, divergenceDays: 10, divergenceProfile: .enterprise,
+        recorderEvents: 6_000_000, killPoints: 100, scaleRounds: (300, 40), scaleAgents: (100_000, 1_000_000))
+    public static let smoke = BenchmarkScale(
+        runs: 1, defaultDays: 2, largeDays: 1, largeProfile: .small, divergenceDays: 1, divergenceProfile: .small,
+        recorderEvents: 100_000, killPoints: 3, scaleRounds: (20, 5), scaleAgents: (10_000, 50_000))
+}
+
+/// Runs every measurement and returns the table rows, printing progress to stderr.
+public final class BenchmarkSuite {
+    let scale: BenchmarkScale
+    let directory: String
+    let binaries: String
+    var rows: [BenchmarkRow] = []
+    var bounds = PhysicalBounds()
+
+    public init(scale: BenchmarkScale, directory: String, binaries: String) {
+        self.scale = scale
+        self.directory = directory
+        self.binaries = binaries
+    }
+
+    func note(_ text: String) {
+        FileHandle.standardError.write(Data("rtb-bench: \(text)\n".utf8))
+    }
+
+    public func runAll() throws -> [BenchmarkRow] {
+        note("physical bounds")
+        bounds = try PhysicalBounds.measure(directory: directory)
+        try defaultRun()
+        try largeProfile()
+        try recorderAlone()
+        try divergenceLocalisation()
+        try recovery()
+        try scaleMode()
+        rows += bounds.rows
+        return rows
+    }
+
+    var defaultConfig: MarketConfig {
+        var config = MarketConfig()
+        config.days = scale.defaultDays
+        return config
+    }
+
+    func defaultRun() throws {
+        note("default run (\(scale.defaultDays) days, a,b,c)")
+        let config = defaultConfig
+        var counter = 0
+        let recorded = try Stopwatch.samples(runs: scale.runs) {
+            counter += 1
+            _ = try Recording.record(config: config, path: directory + "/default-\(counter).ledger")
+        }
+        let null = try Stopwatch.samples(runs: scale.runs) { _ = try Recording.run(config: config) }
+        rows.append(.row("default run, recording included (wall)", issue: "#3", samples: recorded, value: recorded.median,
+                         unit: "s", atMost: 0.25))
+        // Peak memory of a separate `rtb-verify record` process (its own VmHWM).
+        let child = try ChildProcess.run(binaries + "/rtb-verify", [
+            "record", "--days", String(scale.defaultDays), "--ledger", directory + "/default-memory.ledger",
+            "--print-peak-memory"], scratch: directory)
+        let peak = child.output.split(separator: "\n").first { $0.hasPrefix("peak memory KiB:") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+        rows.append(.row("default run, peak memory (separate process)", issue: "#3", value: peak / 1_024,
+                         unit: "MiB", atMost: 64, format: "%.1f"))
+        rows.append(.row("recording overhead vs null sink (same run)", issue: "#4", value: recorded.median / null.median,
+                         unit: "x", atMost: 1.25, bound: String(format: "null sink %.3f s", null.median), format: "%.2f"))
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program and reports its wall time and its standard output.
+public enum ChildProcess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var seconds: Double
+        public var output: String
+    }
+
+    /// The child's output goes to a file, read after it exits.
+    public static func run(_ executable: String, _ arguments: [String], scratch: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let outputPath = scratch + "/child-output.txt"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let output = FileHandle(forWritingAtPath: outputPath)!
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let started = Date()
+        try process.run()
+        process.waitUntilExit()
+        try? output.close()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Result(status: process.terminationStatus, seconds: Date().timeIntervalSince(started), output: text)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import RTBCore
+import RTBTrace
+
+/// SHA-256 and zstd throughput on this machine: the limits recording and verifying run into.
+public struct PhysicalBounds: Sendable {
+    public var sha256GBps = 0.0
+    public var zstdCompressMBps = 0.0
+    public var zstdDecompressGBps = 0.0
+
+    public static func measure(directory: String) throws -> PhysicalBounds {
+        // 64 MiB of event-like bytes: a recorded run's canonical events, repeated.
+        var bytes: [UInt8] = []
+        var writer = CanonicalWriter(capacity: 1 << 16)
+        var stream = RandomStream(seed: 1, key: StreamKey("bench-bytes"))
+        while writer.bytes.count < 1 << 16 {
+            writer.u8(23)
+            writer.varint(stream.next(below: 3_000_000))
+            writer.varint(stream.next(below: 25))
+            writer.varint(1_000 + stream.next(below: 2_000))
+        }
+        while bytes.count < 64 << 20 { bytes += writer.bytes }
+        var bounds = PhysicalBounds()
+        let hash = Stopwatch.samples(runs: 3) { _ = Sha256.hash(bytes) }
+        bounds.sha256GBps = Double(bytes.count) / hash.median / 1e9
+        let frames = stride(from: 0, to: bytes.count, by: 32 << 10).map { Array(bytes[$0..<min($0 + (32 << 10), bytes.count)]) }
+        let compressor = ZstdCompressor(level: 3)
+        var compressed: [[UInt8]] = []
+        let compress = Stopwatch.samples(runs: 3) { compressed = frames.map(compressor.compress) }
+        bounds.zstdCompressMBps = Double(bytes.count) / compress.median / 1e6
+        let decompressor = ZstdDecompressor()
+        let decompress = try Stopwatch.samples(runs: 3) {
+            for (index, frame) in compressed.enumerated() {
+                _ = try decompressor.decompress(frame, expectedSize: frames[index].count)
+            }
+        }
+        bounds.zstdDecompressGBps = Double(bytes.count) / decompress.median / 1e9
+        return bounds
+    }
+
+    var rows: [BenchmarkRow] {
+        [
+            .row("bound: SHA-256, one core", issue: "-", value: sha256GBps, unit: "GB/s", format: "%.2f"),
+            .row("bound: zstd level 3 compression, one core", issue: "-", value: zstdCompressMBps, unit: "MB/s", format: "%.0f"),
+            .row("bound: zstd decompression, one core", issue: "-", value: zstdDecompressGBps, unit: "GB/s", format: "%.2f"),
+        ]
+    }
+}

@@ -29,8 +29,9 @@ extension BenchmarkSuite {
             note("scale mode: \(agents) agents")
             var digests: [Digest32] = []
             var rates: [Int: [Double]] = [:]  // determinism-ok: benchmark bookkeeping
-            for threads in [1, 2] {
-                for _ in 0..<min(scale.runs, 3) {
+            // Alternating thread counts, so machine noise hits both alike.
+            for _ in 0..<scale.runs {
+                for threads in [1, 2] {
                     let outcome = try ScaleRunner.run(config: config, threads: threads)
                     digests.append(outcome.runDigest)
                     rates[threads, default: []].append(Double(outcome.rounds) / outcome.seconds)

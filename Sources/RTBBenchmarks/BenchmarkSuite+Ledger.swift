@@ -35,11 +35,13 @@ extension BenchmarkSuite {
         note("verify")
         var report: ChainReport?
         let verify = try Stopwatch.samples(runs: scale.runs) { report = try ChainVerifier.verify(path: path) }
+        let single = try Stopwatch.samples(runs: min(scale.runs, 3)) { _ = try ChainVerifier.verify(path: path, threads: 1) }
         let raw = Double(report!.rawBytes)
         rows.append(.row("verify: canonical bytes per second (2 threads)", issue: "#4",
                          samples: Samples(verify.values.map { raw / $0 / 1e9 }), value: raw / verify.median / 1e9, unit: "GB/s",
-                         atLeast: 1, bound: String(format: "SHA-256 %.2f, zstd decompression %.2f GB/s per core",
-                                                    bounds.sha256GBps, bounds.zstdDecompressGBps), format: "%.2f"))
+                         atLeast: 1, bound: String(format: "1 thread %.2f GB/s; synthetic per-core SHA-256 %.2f, zstd decompression %.2f",
+                                                    raw / single.median / 1e9, bounds.sha256GBps, bounds.zstdDecompressGBps),
+                         format: "%.2f"))
         note("replay")
         let replaySeconds = try Stopwatch.time {
             let replay = try Replayer(path: path).replay(ReplayOptions())

@@ -46,16 +46,20 @@ public final class BenchmarkSuite {
         FileHandle.standardError.write(Data("rtb-bench: \(text)\n".utf8))
     }
 
-    public func runAll() throws -> [BenchmarkRow] {
+    /// Section names, in run order.
+    public static let sections = ["scale", "default", "large", "recorder", "divergence", "recovery", "bounds"]
+
+    public func runAll(only: Set<String>? = nil) throws -> [BenchmarkRow] {  // determinism-ok: section filter
+        func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
         note("physical bounds")
         bounds = try PhysicalBounds.measure(directory: directory)
-        try defaultRun()
-        try largeProfile()
-        try recorderAlone()
-        try divergenceLocalisation()
-        try recovery()
-        try scaleMode()
-        rows += bounds.rows
+        if wanted("scale") { try scaleMode() }
+        if wanted("default") { try defaultRun() }
+        if wanted("large") { try largeProfile() }
+        if wanted("recorder") { try recorderAlone() }
+        if wanted("divergence") { try divergenceLocalisation() }
+        if wanted("recovery") { try recovery() }
+        if wanted("bounds") { rows += bounds.rows }
         return rows
     }
 

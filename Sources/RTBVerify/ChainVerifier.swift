@@ -71,12 +71,7 @@ public enum ChainVerifier {
             batch.removeAll(keepingCapacity: true)
             let box = ResultBox()
             let group = DispatchGroup()
-            group.enter()
-            nonisolated(unsafe) let workers = decompressors
-            DispatchQueue.global().async {
-                box.values = process(records, decompressors: workers, deep: deep)
-                group.leave()
-            }
+            start(records, decompressors: decompressors, deep: deep, into: box, group: group)
             inFlight = (records, group, box)
         }
 
@@ -113,13 +108,14 @@ public enum ChainVerifier {
         var failure: String?
     }
 
-    /// Processes a batch on one thread per decompressor, each taking a contiguous share.
-    static func process(_ batch: [FrameRecord], decompressors: [ZstdDecompressor], deep: Bool) -> [FrameResult] {
-        let box = ResultBox()
+    /// Starts processing a batch on one dispatch worker per decompressor, each taking a
+    /// contiguous share; `group` is left when all are done. (No thread blocks inside the pool
+    /// waiting for them: a blocked worker would take one of the pool's slots.)
+    static func start(_ batch: [FrameRecord], decompressors: [ZstdDecompressor], deep: Bool, into box: ResultBox,
+                      group: DispatchGroup) {
         box.values = [FrameResult](repeating: FrameResult(), count: batch.count)
         let count = batch.count
         let stride = decompressors.count
-        let group = DispatchGroup()
         for worker in 0..<stride {
             nonisolated(unsafe) let decompressor = decompressors[worker]
             group.enter()
@@ -135,8 +131,6 @@ public enum ChainVerifier {
                 group.leave()
             }
         }
-        group.wait()
-        return box.values
     }
 
     static func processOne(_ record: FrameRecord, decompressor: ZstdDecompressor, scratch: inout [UInt8],

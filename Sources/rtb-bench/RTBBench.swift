@@ -22,13 +22,22 @@ struct RTBBench: ParsableCommand {
     @Option(name: .long, help: "Scratch directory (default: a temporary one, removed afterwards).")
     var directory: String?
 
+    @Option(name: .long, help: "Only these sections, comma-separated: \(BenchmarkSuite.sections.joined(separator: ", ")).")
+    var only: String?
+
+    func validate() throws {
+        if let only, let unknown = only.split(separator: ",").first(where: { !BenchmarkSuite.sections.contains(String($0)) }) {
+            throw ValidationError("invalid --only '\(unknown)': expected \(BenchmarkSuite.sections.joined(separator: ", "))")
+        }
+    }
+
     func run() throws {
         let scratch = directory ?? NSTemporaryDirectory() + "rtb-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
         let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         let suite = BenchmarkSuite(scale: smoke ? .smoke : .full, directory: scratch, binaries: binaries)
-        let rows = try suite.runAll()
+        let rows = try suite.runAll(only: only.map { Set($0.split(separator: ",").map(String.init)) })
         var commit = (try? String(contentsOfFile: ".git/HEAD", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reference = commit, reference.hasPrefix("ref: ") {
             commit = (try? String(contentsOfFile: ".git/" + reference.dropFirst(5), encoding: .utf8))?

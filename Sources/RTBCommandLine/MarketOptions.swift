@@ -230,7 +230,7 @@ public struct RecordingOptions: ParsableArguments {
     public var checkpointEvery = EngineOptions.defaultCheckpointEveryFrames
 
     @Option(name: .long, help: "zstd level, 1...19 (never changes a digest).")
-    public var zstdLevel: Int32 = 3
+    public var zstdLevel: Int32 = 1
 
     @Flag(name: .long, help: "Sync every commit to disk (SQLite synchronous=FULL); slower, survives power loss.")
     public var durable = false

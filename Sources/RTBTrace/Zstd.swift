@@ -7,7 +7,7 @@ public final class ZstdCompressor {
     /// zstd level (1 fastest ... 19 smallest). Never affects a digest: hashes cover raw bytes.
     public let level: Int32
 
-    public init(level: Int32 = 3) {
+    public init(level: Int32 = 1) {
         guard let context = ZSTD_createCCtx() else { preconditionFailure("ZSTD_createCCtx failed (out of memory)") }
         self.context = context
         self.level = level

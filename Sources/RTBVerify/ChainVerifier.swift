@@ -40,7 +40,6 @@ public enum ChainVerifier {
         var hashByFrame: [Digest32] = []
         var endSequenceByFrame: [UInt64] = []
         let workers = max(1, threads)
-        let decompressors = (0..<workers).map { _ in ZstdDecompressor() }
 
         // Reading the next batch of rows overlaps decompressing and hashing the current one.
         var inFlight: (records: [FrameRecord], group: DispatchGroup, results: ResultBox)?
@@ -71,7 +70,7 @@ public enum ChainVerifier {
             batch.removeAll(keepingCapacity: true)
             let box = ResultBox()
             let group = DispatchGroup()
-            start(records, decompressors: decompressors, deep: deep, into: box, group: group)
+            start(records, workers: workers, deep: deep, into: box, group: group)
             inFlight = (records, group, box)
         }
 
@@ -111,17 +110,18 @@ public enum ChainVerifier {
     /// Starts processing a batch on one dispatch worker per decompressor, each taking a
     /// contiguous share; `group` is left when all are done. (No thread blocks inside the pool
     /// waiting for them: a blocked worker would take one of the pool's slots.)
-    static func start(_ batch: [FrameRecord], decompressors: [ZstdDecompressor], deep: Bool, into box: ResultBox,
-                      group: DispatchGroup) {
+    static func start(_ batch: [FrameRecord], workers: Int, deep: Bool, into box: ResultBox, group: DispatchGroup) {
         box.values = [FrameResult](repeating: FrameResult(), count: batch.count)
         let count = batch.count
-        let stride = decompressors.count
-        for worker in 0..<stride {
-            nonisolated(unsafe) let decompressor = decompressors[worker]
+        // Four chunks per worker, so a slower core takes fewer; each chunk has its own
+        // decompressor (contexts are not shared between threads).
+        let chunks = min(count, workers * 4)
+        for chunk in 0..<chunks {
             group.enter()
             DispatchQueue.global().async {
+                let decompressor = ZstdDecompressor()
                 var scratch: [UInt8] = []
-                let range = count * worker / stride..<count * (worker + 1) / stride
+                let range = count * chunk / chunks..<count * (chunk + 1) / chunks
                 var results: [FrameResult] = []
                 results.reserveCapacity(range.count)
                 for index in range {

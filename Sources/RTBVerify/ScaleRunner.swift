@@ -36,7 +36,9 @@ public enum ScaleRunner {
         log.append(MarketEvent(.run, tick: 0, .runStarted(RunStarted(
             seed: config.seed, configDigest: Sha256.hash(config.canonicalBytes), days: 0, scenarios: 0))))
         let workers = max(1, min(threads, config.agents))
-        let bounds = (0...workers).map { config.agents * $0 / workers }
+        // More chunks than threads, so a slower core takes fewer of them; merged in agent order.
+        let chunks = workers == 1 ? 1 : min(workers * 8, config.agents)
+        let bounds = (0...chunks).map { config.agents * $0 / chunks }
         var bids: Int64 = 0
         let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: reported speed only
         for round in 0..<config.rounds {
@@ -45,11 +47,11 @@ public enum ScaleRunner {
                 parts = [market.scan(0..<config.agents, round: round)]
             } else {
                 let snapshot = market
-                nonisolated(unsafe) var results = [ScaleMarket.PartialTop](repeating: .init(), count: workers)
+                nonisolated(unsafe) var results = [ScaleMarket.PartialTop](repeating: .init(), count: chunks)
                 results.withUnsafeMutableBufferPointer { buffer in
                     nonisolated(unsafe) let output = buffer
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        output[worker] = snapshot.scan(bounds[worker]..<bounds[worker + 1], round: round)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        output[chunk] = snapshot.scan(bounds[chunk]..<bounds[chunk + 1], round: round)
                     }
                 }
                 parts = results

@@ -249,6 +249,19 @@ public final class LedgerStore {
         return Digest32(bytes: query.blob(0))
     }
 
+    /// Every stored frame hash, in frame order (reads no payload).
+    public func allFrameHashes() throws(LedgerError) -> [Digest32] {
+        let query = try database.prepare("SELECT hash FROM frames ORDER BY frame_index")
+        var hashes: [Digest32] = []
+        while try query.step() {
+            guard let hash = Digest32(bytes: query.blob(0)) else {
+                throw .corrupt(path: path, location: "frame \(hashes.count)", reason: "hash column is not 32 bytes")
+            }
+            hashes.append(hash)
+        }
+        return hashes
+    }
+
     /// The index of the frame holding event `sequence`, or nil.
     public func frameIndex(containing sequence: UInt64) throws(LedgerError) -> Int? {
         let query = try database.prepare(

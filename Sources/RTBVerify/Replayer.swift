@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import RTBCore
 import RTBEvents
 import RTBLedger
@@ -166,7 +167,10 @@ public final class Replayer {
 }
 
 /// Compares replayed frames and checkpoints with the stored ones, in order.
-final class FrameComparator: FrameSink {
+/// `@unchecked Sendable`: the background hash closure touches `previousHash`, `frames`, `events`
+/// and `storedHashes` only on the serial `hashQueue`, `mismatch` only under `lock`, and
+/// `settle()` joins the queue before anything else reads them.
+final class FrameComparator: FrameSink, @unchecked Sendable {
     struct Stop: Error {
         var divergence: Divergence
     }
@@ -186,6 +190,15 @@ final class FrameComparator: FrameSink {
     /// frames they replay with the replayed bytes.
     let checksPayloads: Bool
     let decompressor = ZstdDecompressor()
+    /// Full replays hash on a background queue (as the recorder does), comparing with the
+    /// stored hashes read up front; the engine learns of a mismatch at its next frame.
+    let hashesInBackground: Bool
+    let hashQueue = DispatchQueue(label: "rtb-verify.replay-hash")
+    let slots = DispatchSemaphore(value: 8)
+    let lock = NSLock()
+    var storedHashes: [Digest32] = []
+    /// Guarded by `lock`: the first frame whose hash differs.
+    var mismatch: SealedFrame?
 
     init(store: LedgerStore, startFrame: Int, previousHash: Digest32, untilFrame: Int?, lastCheckpoint: Int?,
          checksPayloads: Bool) {
@@ -196,9 +209,45 @@ final class FrameComparator: FrameSink {
         self.lastCheckpoint = lastCheckpoint
         self.checksPayloads = checksPayloads
         storedFrameCount = (try? store.frameCount()) ?? 0
+        hashesInBackground = !checksPayloads
+        if hashesInBackground { storedHashes = (try? store.allFrameHashes()) ?? [] }
+    }
+
+    /// Waits for queued hashing; throws the divergence of the first mismatching frame.
+    func settle() throws {
+        guard hashesInBackground else { return }
+        hashQueue.sync {}
+        try throwIfMismatched()
+    }
+
+    func throwIfMismatched() throws {
+        guard let frame = lock.withLock({ mismatch }) else { return }
+        hashQueue.sync {}
+        throw Stop(divergence: try locate(frame, stored: try store.frame(at: frame.index)))
     }
 
     func seal(_ frame: SealedFrame) throws {
+        if hashesInBackground {
+            try throwIfMismatched()
+            slots.wait()
+            hashQueue.async { [self] in
+                defer { slots.signal() }
+                guard lock.withLock({ mismatch == nil }) else { return }
+                let hash = FrameChain.hash(previous: previousHash, frameIndex: UInt64(frame.index),
+                                           firstSequence: frame.firstSequence, eventCount: UInt64(frame.eventCount),
+                                           bytes: frame.bytes)
+                if frame.index < storedHashes.count && storedHashes[frame.index] == hash {
+                    previousHash = hash
+                    frames += 1
+                    events += UInt64(frame.eventCount)
+                } else {
+                    lock.withLock { mismatch = frame }
+                }
+            }
+            nextFrame = frame.index + 1
+            if let untilFrame, nextFrame >= untilFrame { reachedEnd = true }
+            return
+        }
         let hash = FrameChain.hash(previous: previousHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
                                    eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
         if try store.frameHash(at: frame.index) != hash {
@@ -216,6 +265,7 @@ final class FrameComparator: FrameSink {
     }
 
     func checkpoint(_ checkpoint: EngineCheckpoint) throws {
+        try settle()
         guard let stored = try store.checkpointIndex().first(where: { $0.frameCount == checkpoint.frameCount }) else { return }
         checkpointsCompared += 1
         let digest = checkpoint.stateDigest
@@ -230,6 +280,7 @@ final class FrameComparator: FrameSink {
 
     /// After the engine stopped: the recording must not hold more frames.
     func finish(engineFinished: Bool) throws {
+        try settle()
         guard engineFinished, !reachedEnd else { return }
         if nextFrame < storedFrameCount, let stored = try store.frame(at: nextFrame) {
             let recorded = try decode(stored)

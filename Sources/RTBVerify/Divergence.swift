@@ -18,11 +18,11 @@ public struct Divergence: Sendable {
     public var segmentsRerun: Int
 
     /// Field-by-field rendering: name, expected, actual, marker on differing rows.
-    public func report(trace: String, market: Market) -> String {
+    public func report(trace: String, market: Market?) -> String {
         var lines: [String] = []
         if let sequence {
             let event = actual ?? expected
-            let agent = event.flatMap { EventAgents.agent(of: $0, market: market) }.map(\.description) ?? "-"
+            let agent = event.flatMap { event in market.flatMap { EventAgents.agent(of: event, market: $0) } }.map(\.description) ?? "-"
             lines.append("divergence at event \(sequence) (frame \(frame)): \(event.map { "\($0.time)" } ?? "-"), "
                          + "scenario \(event.map { $0.scenario.description } ?? "-"), kind \(event.map { $0.kind.description } ?? "-"), "
                          + "agent \(agent)")

@@ -41,18 +41,30 @@ public struct ReplayReport: Sendable {
 /// hash equals the stored one is identical byte for byte (so matching frames are never even
 /// decompressed); on the first difference the recorded frame is decoded and compared event by
 /// event. Replayed checkpoints are compared by state digest.
+/// Scale-mode ledgers (seed 001 auction rounds) replay the same way, without checkpoints.
 public final class Replayer {
+    enum Subject {
+        case market(MarketConfig, EngineOptions)
+        case scale(ScaleConfig)
+    }
+
     public let store: LedgerStore
-    public let config: MarketConfig
-    public let engineOptions: EngineOptions
+    let subject: Subject
     let checkpoints: [CheckpointRecord]
-    public let market: Market
+    /// The market whose agents name a divergence (nil for a scale run).
+    public let market: Market?
 
     public init(path: String) throws {
         store = try LedgerStore.open(path: path)
-        (config, engineOptions) = try LedgerRun.configuration(of: store)
+        if let scale = ScaleConfig(canonical: store.header.config) {
+            subject = .scale(scale)
+            market = nil
+        } else {
+            let (config, options) = try LedgerRun.configuration(of: store)
+            subject = .market(config, options)
+            market = Market(config: config)
+        }
         checkpoints = try store.checkpointIndex()
-        market = Market(config: config)
     }
 
     /// Frame counts of the stored checkpoints.
@@ -69,21 +81,57 @@ public final class Replayer {
             warning = text
         }
         var report: ReplayReport
-        if options.bisect {
-            report = try bisect(options)
-        } else {
-            // The stored payloads must match their hashes before the hashes stand for them.
-            let chain = try ChainVerifier.verify(store: store)
-            if let problem = chain.problem { throw LedgerError.corrupt(path: store.path, location: "chain", reason: problem) }
-            report = try run(from: options.fromCheckpoint, untilFrame: nil, perturb: options.perturbation)
+        switch subject {
+        case .scale(let config):
+            if let frames = options.fromCheckpoint {
+                throw ReplayError.noCheckpoint(path: store.path, frameCount: frames, available: [])
+            }
+            try verifyChain()
+            report = try runScale(config, perturb: options.perturbation)
+        case .market(let config, let engineOptions):
+            let run = MarketRun(config: config, options: engineOptions)
+            if options.bisect {
+                report = try bisect(run, options)
+            } else {
+                try verifyChain()
+                report = try self.run(run, from: options.fromCheckpoint, untilFrame: nil, perturb: options.perturbation)
+            }
         }
         report.engineWarning = warning
         return report
     }
 
+    /// The stored payloads must match their hashes before the hashes stand for them.
+    func verifyChain() throws {
+        let chain = try ChainVerifier.verify(store: store)
+        if let problem = chain.problem { throw LedgerError.corrupt(path: store.path, location: "chain", reason: problem) }
+    }
+
+    /// A scale run has no checkpoints: one pass over every frame (also under --bisect).
+    func runScale(_ config: ScaleConfig, perturb: Perturbation?) throws -> ReplayReport {
+        let comparator = FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash, untilFrame: nil,
+                                         lastCheckpoint: nil, checksPayloads: false)
+        var divergence: Divergence?
+        do {
+            _ = try ScaleRunner.run(config: config, threads: 1, sink: comparator, perturbation: perturb)
+            try comparator.finish(engineFinished: true)
+        } catch let stop as FrameComparator.Stop {
+            divergence = stop.divergence
+        }
+        return ReplayReport(eventsCompared: comparator.events, framesCompared: comparator.frames,
+                            checkpointsCompared: 0, runDigest: comparator.previousHash, divergence: divergence,
+                            engineWarning: nil, segmentsRerun: 0)
+    }
+
     /// Replays from a checkpoint (or the start) until `untilFrame` frames (or the end).
-    func run(from checkpointFrames: Int?, untilFrame: Int?, perturb: Perturbation?) throws -> ReplayReport {
-        var options = engineOptions
+    struct MarketRun {
+        var config: MarketConfig
+        var options: EngineOptions
+    }
+
+    func run(_ run: MarketRun, from checkpointFrames: Int?, untilFrame: Int?, perturb: Perturbation?) throws -> ReplayReport {
+        let config = run.config
+        var options = run.options
         options.perturbation = perturb
         let comparator: FrameComparator
         let engine: MarketEngine
@@ -134,7 +182,7 @@ public final class Replayer {
     /// Binary search for the first segment (between consecutive checkpoints) that does not
     /// reproduce, assuming a divergence persists once it appears (the usual case for a changed
     /// engine); then an event-by-event comparison inside that segment.
-    func bisect(_ options: ReplayOptions) throws -> ReplayReport {
+    func bisect(_ market: MarketRun, _ options: ReplayOptions) throws -> ReplayReport {
         let starts = [0] + checkpoints.map(\.frameCount)
         let ends = checkpoints.map(\.frameCount) + [Int.max]
         var low = 0
@@ -144,7 +192,7 @@ public final class Replayer {
         var matchedEvents: UInt64 = 0
         while low <= high {
             let middle = (low + high) / 2
-            let report = try run(from: starts[middle] == 0 ? nil : starts[middle], untilFrame: ends[middle],
+            let report = try run(market, from: starts[middle] == 0 ? nil : starts[middle], untilFrame: ends[middle],
                                  perturb: options.perturbation)
             probes += 1
             if report.divergence != nil {

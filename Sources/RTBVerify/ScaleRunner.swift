@@ -25,14 +25,16 @@ public enum ScaleRunner {
         RunHeader(config: config.canonicalBytes, frameTargetBytes: frameTargetBytes, checkpointEveryFrames: 1 << 30)
     }
 
-    /// Runs and records into `ledgerPath` (or only hashes the frames when nil).
-    public static func run(config: ScaleConfig, threads: Int, ledgerPath: String? = nil) throws -> ScaleOutcome {
+    /// Runs and records into `ledgerPath` (or only hashes the frames when nil), forwarding the
+    /// frames to `sink` (a replay's comparator); `perturbation` is for replay tests only.
+    public static func run(config: ScaleConfig, threads: Int, ledgerPath: String? = nil, sink: FrameSink? = nil,
+                           perturbation: Perturbation? = nil) throws -> ScaleOutcome {
         let header = header(config)
         var recorder: LedgerRecorder?
         if let ledgerPath { recorder = LedgerRecorder(store: try LedgerStore.create(path: ledgerPath, header: header)) }
-        let hasher = ChainHashingSink(header: header, chunkEvents: Int.max, forwardingTo: recorder)
+        let hasher = ChainHashingSink(header: header, chunkEvents: Int.max, forwardingTo: recorder ?? sink)
         var market = ScaleMarket(config: config)
-        var log = EventLog(frameTargetBytes: header.frameTargetBytes)
+        var log = EventLog(frameTargetBytes: header.frameTargetBytes, perturbation: perturbation)
         log.append(MarketEvent(.run, tick: 0, .runStarted(RunStarted(
             seed: config.seed, configDigest: Sha256.hash(config.canonicalBytes), days: 0, scenarios: 0))))
         let workers = max(1, min(threads, config.agents))

@@ -37,6 +37,31 @@ func scaleDigestsDoNotDependOnThreads(mechanism: Mechanism) throws {
     #expect(checked.status == 0 && checked.output.contains("no violations"), "\(checked.output)")
     let verified = try TestSupport.run("rtb-verify", ["verify", "--trace", directory + "/two.ledger"])
     #expect(verified.output.contains(String(first.split(separator: " ").last ?? "")))
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", directory + "/one.ledger"])
+    #expect(replayed.status == 0 && replayed.output.contains("identical: " + String(first.split(separator: " ").last ?? "")),
+            "\(replayed.output)\(replayed.error)")
+}
+
+/// A scale run replays bit for bit; a planted change names its round, and --from-checkpoint
+/// is refused (scale ledgers hold no checkpoints).
+@Test func scaleLedgersReplayAndNameTheFirstDivergence() throws {
+    let directory = TestSupport.temporaryDirectory()
+    var config = ScaleConfig()
+    config.agents = 2_000
+    config.rounds = 3_000
+    config.mechanism = .gsp
+    config.slots = 2
+    let path = directory + "/scale.ledger"
+    let recorded = try ScaleRunner.run(config: config, threads: 2, ledgerPath: path)
+    let replayer = try Replayer(path: path)
+    let clean = try replayer.replay(ReplayOptions())
+    #expect(clean.divergence == nil && clean.runDigest == recorded.runDigest && clean.eventsCompared == recorded.events)
+    #expect(clean.framesCompared > 1)
+    let planted = try replayer.replay(ReplayOptions(perturbation: .event(2_500)))
+    #expect(planted.divergence?.sequence == 2_500)
+    #expect(planted.divergence?.actual?.kind == .scaleRound)
+    #expect(planted.divergence?.report(trace: path, market: nil).contains("divergence at event 2500") == true)
+    #expect(throws: ReplayError.self) { try replayer.replay(ReplayOptions(fromCheckpoint: 1)) }
 }
 
 @Test func scaleRejectsSlotsForSingleItemMechanisms() throws {

@@ -17,3 +17,5 @@ for seed in 1 2 3; do
 done
 # Every golden run, the 10-million-event enterprise profile included, with the release build.
 .build/release/rtb-verify golden check
+# Every benchmark measurement runs (tiny sizes, one run each); figures are in BENCHMARKS.md.
+.build/release/rtb-bench --smoke > /dev/null

@@ -3,6 +3,7 @@ import Foundation
 import RTBCore
 import RTBEvents
 import RTBMarket
+import RTBTrace
 
 /// The options that define a market run.
 public struct MarketOptions: ParsableArguments {
@@ -230,7 +231,7 @@ public struct RecordingOptions: ParsableArguments {
     public var checkpointEvery = EngineOptions.defaultCheckpointEveryFrames
 
     @Option(name: .long, help: "zstd level, 1...19 (never changes a digest).")
-    public var zstdLevel: Int32 = 1
+    public var zstdLevel: Int32 = ZstdCompressor.defaultLevel
 
     @Flag(name: .long, help: "Sync every commit to disk (SQLite synchronous=FULL); slower, survives power loss.")
     public var durable = false

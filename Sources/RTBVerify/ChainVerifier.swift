@@ -27,7 +27,7 @@ public struct ChainReport: Sendable {
 /// checked in order.
 public enum ChainVerifier {
     /// Frames processed per parallel batch.
-    static let batchSize = 64
+    static let batchSize = 256
 
     public static func verify(path: String, deep: Bool = false, threads: Int = 2) throws(LedgerError) -> ChainReport {
         let store = try LedgerStore.open(path: path)
@@ -40,6 +40,7 @@ public enum ChainVerifier {
         var hashByFrame: [Digest32] = []
         var endSequenceByFrame: [UInt64] = []
         let workers = max(1, threads)
+        let pool = DecompressorPool()
 
         // Reading the next batch of rows overlaps decompressing and hashing the current one.
         var inFlight: (records: [FrameRecord], group: DispatchGroup, results: ResultBox)?
@@ -70,7 +71,7 @@ public enum ChainVerifier {
             batch.removeAll(keepingCapacity: true)
             let box = ResultBox()
             let group = DispatchGroup()
-            start(records, workers: workers, deep: deep, into: box, group: group)
+            start(records, workers: workers, deep: deep, pool: pool, into: box, group: group)
             inFlight = (records, group, box)
         }
 
@@ -102,6 +103,21 @@ public enum ChainVerifier {
         let lock = NSLock()
     }
 
+    /// Decompression contexts and their output buffers, reused from batch to batch (creating a
+    /// context and faulting in a fresh buffer per chunk cost measurable time).
+    final class DecompressorPool: @unchecked Sendable {
+        let lock = NSLock()
+        var idle: [(ZstdDecompressor, [UInt8])] = []
+
+        func take() -> (ZstdDecompressor, [UInt8]) {
+            lock.withLock { idle.popLast() } ?? (ZstdDecompressor(), [])
+        }
+
+        func give(_ decompressor: ZstdDecompressor, _ scratch: [UInt8]) {
+            lock.withLock { idle.append((decompressor, scratch)) }
+        }
+    }
+
     struct FrameResult {
         var hash: Digest32?
         var failure: String?
@@ -110,17 +126,17 @@ public enum ChainVerifier {
     /// Starts processing a batch on one dispatch worker per decompressor, each taking a
     /// contiguous share; `group` is left when all are done. (No thread blocks inside the pool
     /// waiting for them: a blocked worker would take one of the pool's slots.)
-    static func start(_ batch: [FrameRecord], workers: Int, deep: Bool, into box: ResultBox, group: DispatchGroup) {
+    static func start(_ batch: [FrameRecord], workers: Int, deep: Bool, pool: DecompressorPool, into box: ResultBox,
+                      group: DispatchGroup) {
         box.values = [FrameResult](repeating: FrameResult(), count: batch.count)
         let count = batch.count
-        // Four chunks per worker, so a slower core takes fewer; each chunk has its own
-        // decompressor (contexts are not shared between threads).
+        // Four chunks per worker, so a slower core takes fewer; each chunk takes a decompressor
+        // from the pool for its duration (contexts are never used by two threads at once).
         let chunks = min(count, workers * 4)
         for chunk in 0..<chunks {
             group.enter()
             DispatchQueue.global().async {
-                let decompressor = ZstdDecompressor()
-                var scratch: [UInt8] = []
+                var (decompressor, scratch) = pool.take()
                 let range = count * chunk / chunks..<count * (chunk + 1) / chunks
                 var results: [FrameResult] = []
                 results.reserveCapacity(range.count)
@@ -128,6 +144,7 @@ public enum ChainVerifier {
                     results.append(processOne(batch[index], decompressor: decompressor, scratch: &scratch, deep: deep))
                 }
                 box.lock.withLock { box.values.replaceSubrange(range, with: results) }
+                pool.give(decompressor, scratch)
                 group.leave()
             }
         }

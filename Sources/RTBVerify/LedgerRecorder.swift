@@ -31,7 +31,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     let decompressor = ZstdDecompressor()
 
     /// Recording into a new ledger.
-    public convenience init(store: LedgerStore, zstdLevel: Int32 = 1, queueDepth: Int = 8) {
+    public convenience init(store: LedgerStore, zstdLevel: Int32 = ZstdCompressor.defaultLevel, queueDepth: Int = 8) {
         self.init(store: store, fromFrame: 0, previousHash: store.genesisHash, eventsBefore: 0, verifyUntil: 0,
                   zstdLevel: zstdLevel, queueDepth: queueDepth)
     }
@@ -39,7 +39,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     /// Continuing a ledger whose head is `head`; frames the engine re-seals up to the head are
     /// checked against the stored ones.
     public convenience init(resuming store: LedgerStore, head: HeadRecord, fromFrame: Int, previousHash: Digest32,
-                            eventsBefore: UInt64, zstdLevel: Int32 = 1) {
+                            eventsBefore: UInt64, zstdLevel: Int32 = ZstdCompressor.defaultLevel) {
         self.init(store: store, fromFrame: fromFrame, previousHash: previousHash, eventsBefore: eventsBefore,
                   verifyUntil: head.frameCount, zstdLevel: zstdLevel, queueDepth: 8)
     }

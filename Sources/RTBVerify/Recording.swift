@@ -25,7 +25,7 @@ public struct RunOutcome: Sendable {
 public enum Recording {
     /// Records a new run into `path` (refuses an existing file).
     public static func record(config: MarketConfig, path: String, options: EngineOptions = EngineOptions(),
-                              zstdLevel: Int32 = 1, durable: Bool = false, alsoTo extra: FrameSink? = nil,
+                              zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false, alsoTo extra: FrameSink? = nil,
                               observer: ((MarketEngine) -> Void)? = nil) throws -> RunOutcome {
         let header = RunHeader(config: config.canonicalBytes, frameTargetBytes: options.frameTargetBytes,
                                checkpointEveryFrames: options.checkpointEveryFrames)
@@ -43,7 +43,7 @@ public enum Recording {
 
     /// Continues a recording that was interrupted, from its last checkpoint; ends with the
     /// digest an uninterrupted recording would have.
-    public static func resume(path: String, zstdLevel: Int32 = 1, durable: Bool = false) throws -> RunOutcome {
+    public static func resume(path: String, zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false) throws -> RunOutcome {
         let store = try LedgerStore.open(path: path, writable: true, durable: durable)
         let (config, options) = try LedgerRun.configuration(of: store)
         guard store.header.engineVersion == BuildInfo.engineVersion else {

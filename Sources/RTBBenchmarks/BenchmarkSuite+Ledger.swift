@@ -29,6 +29,10 @@ extension BenchmarkSuite {
                          unit: "M/s", atLeast: 1, format: "%.2f"))
         rows.append(.row("\(config.volume) profile: events per second, recorded", issue: "#3",
                          value: Double(result.events) / recording.median / 1e6, unit: "M/s", format: "%.2f"))
+        let null = try Stopwatch.samples(runs: runs, warmUp: false) { _ = try Recording.run(config: config) }
+        rows.append(.row("\(config.volume) profile: recording overhead vs null sink", issue: "#4",
+                         value: recording.median / null.median, unit: "x", atMost: 1.25,
+                         bound: String(format: "null sink %.2f s", null.median), format: "%.2f"))
         let disk = Double(result.bytesOnDisk ?? 0)
         rows.append(.row("\(config.volume) profile: bytes on disk per event", issue: "#4", value: disk / Double(result.events),
                          unit: "B", atMost: 16, bound: String(format: "%.1f B per auction", disk / auctions), format: "%.2f"))

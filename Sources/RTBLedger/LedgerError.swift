@@ -25,7 +25,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .cannotOpen(let path, let reason): return "\(path): cannot open: \(reason)"
         case .io(let path, let reason): return "\(path): I/O error: \(reason)"
         case .alreadyExists(let path):
-            return "\(path): already exists; use --resume to continue an interrupted recording, or choose a new file"
+            return "\(path): already exists; pass --overwrite to replace it, choose another file, or continue an "
+                + "interrupted recording with rtb-verify record --resume"
         case .notSQLite(let path): return "\(path): not a ledger (not an SQLite database)"
         case .notALedger(let path, let reason): return "\(path): not a rtb-verify ledger: \(reason)"
         case .unsupportedVersion(let path, let found, let supported):

@@ -11,7 +11,10 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var market: MarketOptions
     @OptionGroup var recording: RecordingOptions
 
-    @Option(name: .long, help: "Ledger file to record into (default: traces/run-<config digest>.ledger).")
+    @Option(name: .long, help: """
+        Ledger file to record into (default: traces/run-<config digest>.ledger, replaced when the same \
+        configuration runs again).
+        """)
     var ledger: String?
 
     @Flag(name: .long, help: "Replace the ledger file if it exists.")
@@ -26,7 +29,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let config = try market.config()
         let path = ledger ?? "traces/run-\(config.digest.short).ledger"
-        try RunPrinter.prepareLedgerPath(path, overwrite: overwrite)
+        // The default file is named after the configuration, so a rerun rewrites the same run.
+        try RunPrinter.prepareLedgerPath(path, overwrite: overwrite || ledger == nil)
         let checking = check ? CheckingSink(config: config, forwardingTo: NullSink()) : nil
         let outcome = try RunPrinter.record(config: config, path: path, recording: recording, alsoTo: checking)
         let report = RunReport(outcome)

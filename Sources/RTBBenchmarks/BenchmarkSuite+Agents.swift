@@ -37,7 +37,7 @@ extension BenchmarkSuite {
                     rates[threads, default: []].append(Double(outcome.rounds) / outcome.seconds)
                 }
             }
-            precondition(Set(digests).count == 1, "scale digests differ between thread counts")
+            guard Set(digests).count == 1 else { throw BenchmarkFailure("scale digests differ between thread counts") }
             let one = Samples(rates[1]!)
             let two = Samples(rates[2]!)
             let target = agents >= 1_000_000 ? 10.0 : 100.0

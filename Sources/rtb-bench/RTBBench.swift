@@ -37,7 +37,12 @@ struct RTBBench: ParsableCommand {
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
         let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         let suite = BenchmarkSuite(scale: smoke ? .smoke : .full, directory: scratch, binaries: binaries)
-        let rows = try suite.runAll(only: only.map { Set($0.split(separator: ",").map(String.init)) })
+        let rows: [BenchmarkRow]
+        do {
+            rows = try suite.runAll(only: only.map { Set($0.split(separator: ",").map(String.init)) })
+        } catch let failure as BenchmarkFailure {
+            throw CommandFailure(ExitStatus.operatingError, "benchmark failed: \(failure)")
+        }
         var commit = (try? String(contentsOfFile: ".git/HEAD", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reference = commit, reference.hasPrefix("ref: ") {
             commit = (try? String(contentsOfFile: ".git/" + reference.dropFirst(5), encoding: .utf8))?

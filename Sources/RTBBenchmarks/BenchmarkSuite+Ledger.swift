@@ -16,8 +16,8 @@ extension BenchmarkSuite {
         note("\(config.volume) profile, \(config.days) days, scenario a, recorded")
         var counter = 0
         var outcome: RunOutcome?
-        let runs = min(scale.runs, 3)
-        let recording = try Stopwatch.samples(runs: runs, warmUp: false) {
+        let runs = scale.runs
+        let recording = try Stopwatch.samples(runs: runs) {
             counter += 1
             outcome = try Recording.record(config: config, path: directory + "/large-\(counter).ledger")
         }
@@ -29,7 +29,7 @@ extension BenchmarkSuite {
                          unit: "M/s", atLeast: 1, format: "%.2f"))
         rows.append(.row("\(config.volume) profile: events per second, recorded", issue: "#3",
                          value: Double(result.events) / recording.median / 1e6, unit: "M/s", format: "%.2f"))
-        let null = try Stopwatch.samples(runs: runs, warmUp: false) { _ = try Recording.run(config: config) }
+        let null = try Stopwatch.samples(runs: runs) { _ = try Recording.run(config: config) }
         rows.append(.row("\(config.volume) profile: recording overhead vs null sink", issue: "#4",
                          value: recording.median / null.median, unit: "x", atMost: 1.25,
                          bound: String(format: "null sink %.2f s", null.median), format: "%.2f"))
@@ -39,7 +39,7 @@ extension BenchmarkSuite {
         note("verify")
         var report: ChainReport?
         let verify = try Stopwatch.samples(runs: scale.runs) { report = try ChainVerifier.verify(path: path) }
-        let single = try Stopwatch.samples(runs: min(scale.runs, 3)) { _ = try ChainVerifier.verify(path: path, threads: 1) }
+        let single = try Stopwatch.samples(runs: scale.runs) { _ = try ChainVerifier.verify(path: path, threads: 1) }
         let raw = Double(report!.rawBytes)
         rows.append(.row("verify: canonical bytes per second (2 threads)", issue: "#4",
                          samples: Samples(verify.values.map { raw / $0 / 1e9 }), value: raw / verify.median / 1e9, unit: "GB/s",
@@ -48,7 +48,7 @@ extension BenchmarkSuite {
                          format: "%.2f"))
         note("replay")
         var diverged = false
-        let replays = try Stopwatch.samples(runs: runs, warmUp: false) {
+        let replays = try Stopwatch.samples(runs: runs) {
             if try Replayer(path: path).replay(ReplayOptions()).divergence != nil { diverged = true }
         }
         if diverged { throw BenchmarkFailure("the benchmark's replay diverged from its own recording") }
@@ -58,7 +58,7 @@ extension BenchmarkSuite {
                          format: "%.2f"))
         note("check")
         var checked: CheckOutcome?
-        let check = try Stopwatch.samples(runs: min(scale.runs, 3), warmUp: false) {
+        let check = try Stopwatch.samples(runs: scale.runs) {
             checked = try LedgerChecker.check(path: path, verifyChain: false)
         }
         let events = Double(checked!.events)
@@ -70,14 +70,12 @@ extension BenchmarkSuite {
     /// Encode + frame + zstd + hash + SQLite commit of already-made events, nothing else.
     func recorderAlone() throws {
         note("recorder alone")
-        let (_, engine) = try Recording.run(config: defaultConfig, sink: MemoryFrameStore())
-        _ = engine
         let store = MemoryFrameStore()
         let source = MarketEngine(config: defaultConfig, sink: store, ledger: store)
         try source.run()
         let events = try store.allEvents()
         var counter = 0
-        let samples = try Stopwatch.samples(runs: min(scale.runs, 3)) {
+        let samples = try Stopwatch.samples(runs: scale.runs) {
             counter += 1
             let header = RunHeader(config: defaultConfig.canonicalBytes, frameTargetBytes: EngineOptions.defaultFrameTargetBytes,
                                    checkpointEveryFrames: EngineOptions.defaultCheckpointEveryFrames)
@@ -113,7 +111,7 @@ extension BenchmarkSuite {
         let outcome = try Recording.record(config: config, path: path)
         let target = outcome.events / 2
         var report: ReplayReport?
-        let seconds = try Stopwatch.time {
+        let seconds = try Stopwatch.samples(runs: scale.runs) {
             report = try Replayer(path: path).replay(ReplayOptions(bisect: true, perturbation: .from(target)))
         }
         guard report?.divergence?.sequence == target else {
@@ -121,7 +119,7 @@ extension BenchmarkSuite {
         }
         rows.append(.row(String(format: "first divergence in %.2g events (bisection, %d segments re-run)",
                                 Double(outcome.events), report!.segmentsRerun),
-                         issue: "#5", value: seconds, unit: "s", atMost: 2, format: "%.2f"))
+                         issue: "#5", samples: seconds, value: seconds.median, unit: "s", atMost: 2, format: "%.2f"))
         try? FileManager.default.removeItem(atPath: path)
     }
 }

@@ -62,7 +62,7 @@ extension BenchmarkSuite {
             checked = try LedgerChecker.check(path: path, verifyChain: false)
         }
         let events = Double(checked!.events)
-        rows.append(.row("check: events per second (one core, truthfulness on every \(checked!.truthfulnessSampling)th open auction)",
+        rows.append(.row("check: events per second (one core, truthfulness sampled on 1 in \(checked!.truthfulnessSampling) open auctions)",
                          issue: "#7", samples: Samples(check.values.map { events / $0 / 1e6 }), value: events / check.median / 1e6,
                          unit: "M/s", atLeast: 5, bound: "\(checked!.counterfactuals) counterfactual bids per pass", format: "%.2f"))
     }

@@ -3,8 +3,9 @@ import RTBEvents
 import RTBMarket
 
 /// Recomputes the market's rules from its events alone, independently of the engine's
-/// bookkeeping (it reuses only the config, the cost model and the rounding rule). Feed it every
-/// event in order; read `tally` and the metrics folded from the same events.
+/// bookkeeping: it reuses the config, the cost model, the rounding rule and, to rebuild an
+/// agent's memory from the ledger, `AgentMemory.apply` (the ledger's own definition of memory).
+/// Feed it every event in order; read `tally` and the metrics folded from the same events.
 public final class EconomicChecker {
     public let config: MarketConfig
     public internal(set) var tally = CheckTally()
@@ -68,12 +69,7 @@ public final class EconomicChecker {
     }
 
     func check(_ invariant: Invariant, _ holds: Bool, _ sequence: UInt64, _ witness: @autoclosure () -> String) {
-        tally.checked[invariant.rawValue] += 1
-        guard !holds else { return }
-        tally.violations[invariant.rawValue] += 1
-        if tally.first[invariant.rawValue] == nil {
-            tally.first[invariant.rawValue] = Finding(invariant: invariant, sequence: sequence, witness: witness())
-        }
+        tally.count(invariant, holds: holds, at: sequence, witness: witness())
     }
 
     /// Checks one event; `size` is its canonical size in bytes.

@@ -54,7 +54,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .ledgerEntryCost: return "each C ledger entry records the preceding event's kind and size at the cost model's price"
         case .ledgerRecoveryExact: return "every C recovery restores the memory the ledger defines (snapshot + events), exactly"
         case .reconciliationLadder: return "each campaign's class matches its discrepancy on the ladder"
-        case .truthfulness: return "second-price open auctions: no sampled alternative bid raises the bidder's utility"
+        case .truthfulness: return "open auctions (not first price): no sampled alternative bid beats the recorded outcome"
         }
     }
 }
@@ -75,6 +75,16 @@ public struct CheckTally: Sendable {
     public var first = [Finding?](repeating: nil, count: Invariant.allCases.count)
 
     public var totalViolations: Int64 { violations.reduce(0, +) }
+
+    /// Counts one check of `invariant`; a failed one keeps its witness if it is the first.
+    mutating func count(_ invariant: Invariant, holds: Bool, at sequence: UInt64, witness: @autoclosure () -> String) {
+        checked[invariant.rawValue] += 1
+        guard !holds else { return }
+        violations[invariant.rawValue] += 1
+        if first[invariant.rawValue] == nil {
+            first[invariant.rawValue] = Finding(invariant: invariant, sequence: sequence, witness: witness())
+        }
+    }
 
     /// The earliest violation of any invariant.
     public var firstFinding: Finding? { first.compactMap { $0 }.min { $0.sequence < $1.sequence } }

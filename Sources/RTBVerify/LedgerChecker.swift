@@ -100,6 +100,19 @@ public final class CheckingSink: FrameSink {
 
 /// Tables for check results.
 public enum CheckReport {
+    /// 2nd, 3rd, 4th, 11th, 21st, ...
+    static func ordinal(_ number: Int) -> String {
+        let suffix: String
+        switch (number % 10, number % 100) {
+        case (_, 11...13): suffix = "th"
+        case (1, _): suffix = "st"
+        case (2, _): suffix = "nd"
+        case (3, _): suffix = "rd"
+        default: suffix = "th"
+        }
+        return "\(number)\(suffix)"
+    }
+
     public static func render(_ tally: CheckTally, counterfactuals: Int64, sampling: Int, events: UInt64) -> String {
         var rows = [["invariant", "checked", "violations", "rule"]]
         for invariant in Invariant.allCases {
@@ -107,7 +120,12 @@ public enum CheckReport {
                          String(tally.violations[invariant.rawValue]), invariant.summary])
         }
         var text = TextTable.render(rows)
-        text += "events checked: \(events); truthfulness: \(counterfactuals) counterfactual bids on every \(sampling)th open auction\n"
+        if sampling > 0 {
+            text += "events checked: \(events); truthfulness: \(counterfactuals) counterfactual bids on "
+                + (sampling == 1 ? "every open auction\n" : "every \(ordinal(sampling)) open auction\n")
+        } else {
+            text += "events checked: \(events)\n"
+        }
         if let first = tally.firstFinding {
             text += "first violation: \(first)\n"
             for invariant in Invariant.allCases {

@@ -45,6 +45,9 @@ public enum Recording {
     /// digest an uninterrupted recording would have.
     public static func resume(path: String, zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false) throws -> RunOutcome {
         let store = try LedgerStore.open(path: path, writable: true, durable: durable)
+        if ScaleConfig(canonical: store.header.config) != nil {
+            throw LedgerRunError.nothingToResume(path: path, reason: "a scale-mode ledger; record it again with rtb-sim scale")
+        }
         let (config, options) = try LedgerRun.configuration(of: store)
         guard store.header.engineVersion == BuildInfo.engineVersion else {
             throw LedgerRunError.engineMismatch(path: path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion,

@@ -62,7 +62,7 @@ public enum RecoveryHarness {
             let tick = random.int(in: 0...config.lastTick)
             var killed = config
             killed.kills = agents.map { AgentKill(agent: $0, tick: tick) }
-            results.append(try runKilled(config: killed, agents: agents, baselineDigest: baseline.marketDigest))
+            results.append(try runKilled(config: killed, baselineDigest: baseline.marketDigest))
         }
         return RecoveryStudy(
             scenario: config.scenarios[0], agents: agents, baseline: baselineMetrics.totals,
@@ -70,23 +70,23 @@ public enum RecoveryHarness {
             baselineMarketDigest: baseline.marketDigest, results: results)
     }
 
-    static func runKilled(config: MarketConfig, agents: [AgentRef], baselineDigest: Digest32) throws -> KillPointResult {
+    static func runKilled(config: MarketConfig, baselineDigest: Digest32) throws -> KillPointResult {
         let store = MemoryFrameStore()
         let engine = MarketEngine(config: config, sink: store, ledger: store)
         var fieldsMatching = 0
         var fieldsTotal = 0
         var seconds = 0.0
         while !engine.isFinished {
-            guard case .kill = engine.nextAction else {
+            guard case .kill(let killed) = engine.nextAction else {
                 try engine.step()
                 continue
             }
-            let before = agents.map { engine.memory(of: $0) }
+            let before = engine.memory(of: killed)
             let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: harness timing, outside the engine
             try engine.step()
             seconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9  // determinism-ok: harness timing
-            for (agent, memory) in zip(agents, before) {
-                guard let memory, let after = engine.memory(of: agent) else { continue }
+            // Only the agent this step killed: the others were not touched.
+            if let memory = before, let after = engine.memory(of: killed) {
                 let comparisons = [memory.deals == after.deals, memory.archive == after.archive,
                                    memory.priceReferences == after.priceReferences, memory.reputation == after.reputation,
                                    memory.pending == after.pending]

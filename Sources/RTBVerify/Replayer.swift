@@ -70,15 +70,17 @@ public final class Replayer {
     /// Frame counts of the stored checkpoints.
     public var checkpointFrames: [Int] { checkpoints.map(\.frameCount) }
 
+    /// Set when the ledger was recorded by another engine version (known before replaying).
+    public var engineWarning: String? {
+        guard store.header.engineVersion != BuildInfo.engineVersion else { return nil }
+        return "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion)"
+    }
+
     public func replay(_ options: ReplayOptions) throws -> ReplayReport {
-        var warning: String?
-        if store.header.engineVersion != BuildInfo.engineVersion {
-            let text = "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion)"
-            if options.strict {
-                throw LedgerRunError.engineMismatch(path: store.path, ledger: store.header.engineVersion,
-                                                    binary: BuildInfo.engineVersion, action: "replay (--strict)")
-            }
-            warning = text
+        let warning = engineWarning
+        if warning != nil && options.strict {
+            throw LedgerRunError.engineMismatch(path: store.path, ledger: store.header.engineVersion,
+                                                binary: BuildInfo.engineVersion, action: "replay (--strict)")
         }
         var report: ReplayReport
         switch subject {
@@ -109,11 +111,12 @@ public final class Replayer {
 
     /// A scale run has no checkpoints: one pass over every frame (also under --bisect).
     func runScale(_ config: ScaleConfig, perturb: Perturbation?) throws -> ReplayReport {
-        let comparator = FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash, untilFrame: nil,
+        let comparator = try FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash, untilFrame: nil,
                                          lastCheckpoint: nil, checksPayloads: false)
         var divergence: Divergence?
         do {
-            _ = try ScaleRunner.run(config: config, threads: 1, sink: comparator, perturbation: perturb)
+            _ = try ScaleRunner.run(config: config, threads: 1, frameTargetBytes: store.header.frameTargetBytes,
+                                    sink: comparator, perturbation: perturb)
             try comparator.finish(engineFinished: true)
         } catch let stop as FrameComparator.Stop {
             divergence = stop.divergence
@@ -148,7 +151,7 @@ public final class Replayer {
                 throw LedgerError.corrupt(path: store.path, location: "checkpoint after frame \(checkpointFrames - 1)",
                                           reason: "state digest mismatch")
             }
-            comparator = FrameComparator(store: store, startFrame: checkpointFrames, previousHash: record.frameHash,
+            comparator = try FrameComparator(store: store, startFrame: checkpointFrames, previousHash: record.frameHash,
                                          untilFrame: untilFrame, lastCheckpoint: checkpointFrames,
                                          checksPayloads: untilFrame != nil)
             memory = MemoryFrameStore(forwardingTo: comparator)
@@ -159,7 +162,7 @@ public final class Replayer {
                 sink: keepsFrames ? memory : comparator, ledger: reader, options: options)
             comparator.reader = reader
         } else {
-            comparator = FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash,
+            comparator = try FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash,
                                          untilFrame: untilFrame, lastCheckpoint: nil, checksPayloads: untilFrame != nil)
             memory = MemoryFrameStore(forwardingTo: comparator)
             engine = MarketEngine(config: config, sink: keepsFrames ? memory : comparator, ledger: memory, options: options)
@@ -211,180 +214,6 @@ public final class Replayer {
         report.segmentsRerun = probes
         report.divergence?.segmentsRerun = probes
         return report
-    }
-}
-
-/// Compares replayed frames and checkpoints with the stored ones, in order.
-/// `@unchecked Sendable`: the background hash closure touches `previousHash`, `frames`, `events`
-/// and `storedHashes` only on the serial `hashQueue`, `mismatch` only under `lock`, and
-/// `settle()` joins the queue before anything else reads them.
-final class FrameComparator: FrameSink, @unchecked Sendable {
-    struct Stop: Error {
-        var divergence: Divergence
-    }
-
-    let store: LedgerStore
-    var nextFrame: Int
-    var previousHash: Digest32
-    let untilFrame: Int?
-    var lastCheckpoint: Int?
-    var frames = 0
-    var events: UInt64 = 0
-    var checkpointsCompared = 0
-    var reachedEnd = false
-    var reader: PrefixedLedgerReader?
-    let storedFrameCount: Int
-    /// Bisection probes skip the full chain check, so they compare the stored payloads of the
-    /// frames they replay with the replayed bytes.
-    let checksPayloads: Bool
-    let decompressor = ZstdDecompressor()
-    /// Full replays hash on a background queue (as the recorder does), comparing with the
-    /// stored hashes read up front; the engine learns of a mismatch at its next frame.
-    let hashesInBackground: Bool
-    let hashQueue = DispatchQueue(label: "rtb-verify.replay-hash")
-    let slots = DispatchSemaphore(value: 8)
-    let lock = NSLock()
-    var storedHashes: [Digest32] = []
-    /// Guarded by `lock`: the first frame whose hash differs.
-    var mismatch: SealedFrame?
-
-    init(store: LedgerStore, startFrame: Int, previousHash: Digest32, untilFrame: Int?, lastCheckpoint: Int?,
-         checksPayloads: Bool) {
-        self.store = store
-        nextFrame = startFrame
-        self.previousHash = previousHash
-        self.untilFrame = untilFrame
-        self.lastCheckpoint = lastCheckpoint
-        self.checksPayloads = checksPayloads
-        storedFrameCount = (try? store.frameCount()) ?? 0
-        hashesInBackground = !checksPayloads
-        if hashesInBackground { storedHashes = (try? store.allFrameHashes()) ?? [] }
-    }
-
-    /// Waits for queued hashing; throws the divergence of the first mismatching frame.
-    func settle() throws {
-        guard hashesInBackground else { return }
-        hashQueue.sync {}
-        try throwIfMismatched()
-    }
-
-    func throwIfMismatched() throws {
-        guard let frame = lock.withLock({ mismatch }) else { return }
-        hashQueue.sync {}
-        throw Stop(divergence: try locate(frame, stored: try store.frame(at: frame.index)))
-    }
-
-    func seal(_ frame: SealedFrame) throws {
-        if hashesInBackground {
-            try throwIfMismatched()
-            slots.wait()
-            hashQueue.async { [self] in
-                defer { slots.signal() }
-                guard lock.withLock({ mismatch == nil }) else { return }
-                let hash = FrameChain.hash(previous: previousHash, frameIndex: UInt64(frame.index),
-                                           firstSequence: frame.firstSequence, eventCount: UInt64(frame.eventCount),
-                                           bytes: frame.bytes)
-                if frame.index < storedHashes.count && storedHashes[frame.index] == hash {
-                    previousHash = hash
-                    frames += 1
-                    events += UInt64(frame.eventCount)
-                } else {
-                    lock.withLock { mismatch = frame }
-                }
-            }
-            nextFrame = frame.index + 1
-            if let untilFrame, nextFrame >= untilFrame { reachedEnd = true }
-            return
-        }
-        let hash = FrameChain.hash(previous: previousHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
-                                   eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
-        if try store.frameHash(at: frame.index) != hash {
-            throw Stop(divergence: try locate(frame, stored: try store.frame(at: frame.index)))
-        }
-        if checksPayloads, let stored = try store.frame(at: frame.index),
-            try decompressor.decompress(stored.payload, expectedSize: stored.rawSize) != frame.bytes {
-            throw LedgerError.corrupt(path: store.path, location: "frame \(frame.index)", reason: "payload does not match its hash")
-        }
-        previousHash = hash
-        nextFrame = frame.index + 1
-        frames += 1
-        events += UInt64(frame.eventCount)
-        if let untilFrame, nextFrame >= untilFrame { reachedEnd = true }
-    }
-
-    func checkpoint(_ checkpoint: EngineCheckpoint) throws {
-        try settle()
-        guard let stored = try store.checkpointIndex().first(where: { $0.frameCount == checkpoint.frameCount }) else { return }
-        checkpointsCompared += 1
-        let digest = checkpoint.stateDigest
-        if digest != stored.stateDigest {
-            throw Stop(divergence: Divergence(
-                sequence: nil, frame: checkpoint.frameCount - 1, expected: nil, actual: nil,
-                checkpoint: (checkpoint.frameCount, stored.stateDigest, digest), lastMatchingCheckpoint: lastCheckpoint,
-                segmentsRerun: 0))
-        }
-        lastCheckpoint = checkpoint.frameCount
-    }
-
-    /// After the engine stopped: the recording must not hold more frames.
-    func finish(engineFinished: Bool) throws {
-        try settle()
-        guard engineFinished, !reachedEnd else { return }
-        if nextFrame < storedFrameCount, let stored = try store.frame(at: nextFrame) {
-            let recorded = try decode(stored)
-            throw Stop(divergence: Divergence(
-                sequence: stored.firstSequence, frame: nextFrame, expected: recorded.first, actual: nil, checkpoint: nil,
-                lastMatchingCheckpoint: lastCheckpoint, segmentsRerun: 0))
-        }
-    }
-
-    func decode(_ record: FrameRecord) throws -> [MarketEvent] {
-        let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
-        return try MarketEvent.decodeAll(bytes)
-    }
-
-    /// The first differing event between a replayed frame and the stored one.
-    func locate(_ frame: SealedFrame, stored: FrameRecord?) throws -> Divergence {
-        let replayed = try MarketEvent.decodeAll(frame.bytes)
-        var recorded: [MarketEvent] = []
-        if let stored { recorded = try decode(stored) }
-        var index = 0
-        while index < replayed.count && index < recorded.count && replayed[index] == recorded[index] { index += 1 }
-        // Equal events but a different hash: the stored frame differs beyond the replayed one.
-        let sequence = frame.firstSequence + UInt64(index)
-        return Divergence(
-            sequence: sequence, frame: frame.index, expected: index < recorded.count ? recorded[index] : nil,
-            actual: index < replayed.count ? replayed[index] : nil, checkpoint: nil, lastMatchingCheckpoint: lastCheckpoint,
-            segmentsRerun: 0)
-    }
-}
-
-/// The shared ledger of a replay started mid-run: stored frames before the checkpoint, then
-/// the replay's own frames.
-final class PrefixedLedgerReader: SharedLedgerReader {
-    let store: LedgerStore
-    let prefixFrames: Int
-    let rest: MemoryFrameStore
-    let decompressor = ZstdDecompressor()
-
-    init(store: LedgerStore, prefixFrames: Int, rest: MemoryFrameStore) {
-        self.store = store
-        self.prefixFrames = prefixFrames
-        self.rest = rest
-    }
-
-    func sealedFrames(from sequence: UInt64) throws -> [SealedFrame] {
-        var frames: [SealedFrame] = []
-        if let first = try store.frameIndex(containing: sequence), first < prefixFrames {
-            try store.forEachFrame(from: first) { record in
-                guard record.index < prefixFrames else { return false }
-                let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
-                frames.append(SealedFrame(index: record.index, firstSequence: record.firstSequence,
-                                          eventCount: record.eventCount, bytes: bytes))
-                return true
-            }
-        }
-        return frames + (try rest.sealedFrames(from: sequence))
     }
 }
 

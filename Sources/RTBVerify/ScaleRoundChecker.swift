@@ -13,12 +13,7 @@ public final class ScaleRoundChecker {
     }
 
     func check(_ invariant: Invariant, _ holds: Bool, _ sequence: UInt64, _ witness: @autoclosure () -> String) {
-        tally.checked[invariant.rawValue] += 1
-        guard !holds else { return }
-        tally.violations[invariant.rawValue] += 1
-        if tally.first[invariant.rawValue] == nil {
-            tally.first[invariant.rawValue] = Finding(invariant: invariant, sequence: sequence, witness: witness())
-        }
+        tally.count(invariant, holds: holds, at: sequence, witness: witness())
     }
 
     public func observe(_ event: MarketEvent, sequence: UInt64) {

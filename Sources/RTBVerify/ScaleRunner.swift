@@ -27,9 +27,10 @@ public enum ScaleRunner {
 
     /// Runs and records into `ledgerPath` (or only hashes the frames when nil), forwarding the
     /// frames to `sink` (a replay's comparator); `perturbation` is for replay tests only.
-    public static func run(config: ScaleConfig, threads: Int, ledgerPath: String? = nil, sink: FrameSink? = nil,
-                           perturbation: Perturbation? = nil) throws -> ScaleOutcome {
-        let header = header(config)
+    public static func run(config: ScaleConfig, threads: Int,
+                           frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes, ledgerPath: String? = nil,
+                           sink: FrameSink? = nil, perturbation: Perturbation? = nil) throws -> ScaleOutcome {
+        let header = header(config, frameTargetBytes: frameTargetBytes)
         var recorder: LedgerRecorder?
         if let ledgerPath { recorder = LedgerRecorder(store: try LedgerStore.create(path: ledgerPath, header: header)) }
         let hasher = ChainHashingSink(header: header, chunkEvents: Int.max, forwardingTo: recorder ?? sink)

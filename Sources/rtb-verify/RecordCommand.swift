@@ -1,5 +1,6 @@
 import ArgumentParser
 import RTBCommandLine
+import RTBMarket
 import RTBVerify
 
 struct RecordCommand: ParsableCommand {
@@ -31,6 +32,11 @@ struct RecordCommand: ParsableCommand {
         }
         if let resume, try market.config() != MarketOptions.parse([]).config() {
             throw ValidationError("--resume \(resume) continues the run its header describes; market options cannot change it")
+        }
+        if let resume, recording.frameBytes != EngineOptions.defaultFrameTargetBytes
+            || recording.checkpointEvery != EngineOptions.defaultCheckpointEveryFrames || recording.canary != nil {
+            throw ValidationError("--resume \(resume) keeps the frame size and checkpoint interval of its header; "
+                                  + "--frame-bytes, --checkpoint-every and --canary cannot be given")
         }
     }
 

@@ -34,19 +34,19 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let replayer = try Replayer(path: trace)
+        if let warning = replayer.engineWarning, !strict {
+            FileHandle.standardError.write(Data("rtb-verify: warning: \(warning); results may differ\n".utf8))
+        }
         let started = DispatchTime.now()
         let perturbation = perturbEvent.map(Perturbation.event) ?? perturbFrom.map(Perturbation.from)
         let report = try replayer.replay(ReplayOptions(strict: strict, fromCheckpoint: fromCheckpoint, bisect: bisect,
                                                        perturbation: perturbation))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        if let warning = report.engineWarning {
-            FileHandle.standardError.write(Data("rtb-verify: warning: \(warning); results may differ\n".utf8))
-        }
         if let divergence = report.divergence {
             print(divergence.report(trace: trace, market: replayer.market))
             throw ExitCode(ExitStatus.replayDivergence)
         }
-        if bisect {
+        if bisect && report.segmentsRerun > 0 {
             print("no divergence found: \(report.segmentsRerun) segments re-run by bisection "
                   + "(bisection assumes a divergence persists; replay without --bisect checks every event)")
             return

@@ -108,7 +108,7 @@ SCHEMA = [
         ("winner", "id", "winning campaign + 1, or 0"),
         ("priceCPM", "micros", "clearing price per thousand"),
         ("impressions", "count", "impressions sold"),
-        ("bidders", "count", "bids received"),
+        ("bidders", "count", "bids competing for this lot (ranked lots: those not yet served; VCG: all)"),
         ("secondCPM", "micros", "second-highest bid, 0 if none"),
         ("mechanism", "enum:Mechanism", "payment rule used"),
     ]),

@@ -541,7 +541,7 @@ public struct AuctionCleared: Equatable, Sendable {
     public var priceCPM: Micros
     /// impressions sold
     public var impressions: Int64
-    /// bids received
+    /// bids competing for this lot (ranked lots: those not yet served; VCG: all)
     public var bidders: Int64
     /// second-highest bid, 0 if none
     public var secondCPM: Micros

@@ -329,8 +329,13 @@ public final class LedgerStore {
         return total
     }
 
-    /// Folds the WAL into the database file (at the end of a recording).
+    /// At the end of a recording: folds the WAL into the database file and leaves WAL mode, so a
+    /// finished ledger is one self-contained file that readers open without creating -wal and
+    /// -shm files next to it. (If another connection still has the file open, it stays in WAL
+    /// mode, which is just as valid.)
     public func checkpointWAL() throws(LedgerError) {
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let mode = try database.prepare("PRAGMA journal_mode=DELETE")
+        _ = try mode.step()
     }
 }

@@ -12,6 +12,8 @@ public struct CheckOutcome: Sendable {
     public var truthfulnessSampling: Int
     public var events: UInt64
     public var runDigest: Digest32?
+    /// A scale-mode ledger (no market metrics, so nothing a golden file could compare).
+    public var isScaleRun = false
 }
 
 /// Runs the economic checker over a ledger, or online as a frame sink.
@@ -56,7 +58,7 @@ public enum LedgerChecker {
             return true
         }
         return CheckOutcome(tally: checker.tally, metrics: [], counterfactuals: 0, truthfulnessSampling: 0, events: events,
-                            runDigest: runDigest)
+                            runDigest: runDigest, isScaleRun: true)
     }
 
     /// Decodes a frame's events into the checker; returns how many.

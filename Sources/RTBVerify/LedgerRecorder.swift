@@ -131,6 +131,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         try rethrowFailure()
         try store.finish(head: HeadRecord(frameCount: framesWritten, eventCount: eventsWritten, headHash: chainHead,
                                           finished: true, marketDigest: marketDigest))
+        reader = nil  // its connection would keep the file in WAL mode
         try store.checkpointWAL()
     }
 

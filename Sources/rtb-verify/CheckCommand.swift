@@ -27,6 +27,10 @@ struct CheckCommand: ParsableCommand {
         var problems: [String] = []
         if outcome.tally.totalViolations > 0 { problems.append("\(outcome.tally.totalViolations) invariant violations") }
         if let golden {
+            if outcome.isScaleRun {
+                throw CommandFailure(ExitStatus.usage, "\(trace): a scale-mode ledger has no market metrics to compare with "
+                                     + "\(golden); check it without --golden")
+            }
             let comparison = try GoldenCheck.compare(metrics: outcome.metrics, runDigest: outcome.runDigest, goldenPath: golden)
             print(comparison.text, terminator: "")
             if !comparison.passed { problems.append("differs from \(golden)") }

@@ -17,12 +17,16 @@ public struct BenchmarkRow: Sendable {
     public var issue: String
 
     /// Ratio to a target: lower is better (`atMost`) or higher is better.
-    public static func row(_ name: String, issue: String, samples: Samples? = nil, value: Double, unit: String,
-                           atMost: Double? = nil, atLeast: Double? = nil, bound: String = "",
-                           format: String = "%.3f") -> BenchmarkRow {
+    public static func row(
+        _ name: String, issue: String, samples: Samples? = nil, value: Double, unit: String,
+        atMost: Double? = nil, atLeast: Double? = nil, bound: String = "",
+        format: String = "%.3f"
+    ) -> BenchmarkRow {
         var figure = String(format: format, value) + " " + unit
         if let samples, samples.values.count > 1 {
-            figure += " (" + String(format: format, samples.min) + "-" + String(format: format, samples.max) + ")"
+            figure +=
+                " (" + String(format: format, samples.min) + "-"
+                + String(format: format, samples.max) + ")"
         }
         var target = ""
         var met: Bool?
@@ -33,8 +37,9 @@ public struct BenchmarkRow: Sendable {
             target = ">= " + String(format: format, atLeast) + " " + unit
             met = value >= atLeast
         }
-        return BenchmarkRow(name: name, figure: figure, value: value, unit: unit, target: target, met: met,
-                            bound: bound, issue: issue)
+        return BenchmarkRow(
+            name: name, figure: figure, value: value, unit: unit, target: target, met: met,
+            bound: bound, issue: issue)
     }
 }
 
@@ -42,16 +47,29 @@ public struct BenchmarkRow: Sendable {
 public enum BenchmarkTable {
     public static func render(_ rows: [BenchmarkRow], markdown: Bool) -> String {
         var lines: [String] = []
-        let header = ["figure", "measured (median, min-max)", "target", "met", "bound on this machine", "issue"]
-        let cells = rows.map { [$0.name, $0.figure, $0.target, $0.met.map { $0 ? "yes" : "NO" } ?? "-", $0.bound, $0.issue] }
+        let header = [
+            "figure", "measured (median, min-max)", "target", "met", "bound on this machine",
+            "issue",
+        ]
+        let cells = rows.map {
+            [
+                $0.name, $0.figure, $0.target, $0.met.map { $0 ? "yes" : "NO" } ?? "-", $0.bound,
+                $0.issue,
+            ]
+        }
         if markdown {
             lines.append("| " + header.joined(separator: " | ") + " |")
             lines.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
             for row in cells { lines.append("| " + row.joined(separator: " | ") + " |") }
         } else {
-            let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
+            let widths = header.indices.map { column in
+                ([header] + cells).map { $0[column].count }.max() ?? 0
+            }
             for row in [header] + cells {
-                lines.append(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                lines.append(
+                    row.enumerated().map {
+                        $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0)
+                    }
                     .joined(separator: "  "))
             }
         }
@@ -60,17 +78,24 @@ public enum BenchmarkTable {
 
     public static func json(_ rows: [BenchmarkRow], machine: [String: String]) -> String {
         func quote(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            "\""
+                + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                    of: "\"", with: "\\\"") + "\""
         }
-        let machineText = machine.keys.sorted().map { quote($0) + ":" + quote(machine[$0]!) }.joined(separator: ",")
+        let machineText = machine.keys.sorted().map { quote($0) + ":" + quote(machine[$0]!) }
+            .joined(separator: ",")
         let rowTexts = rows.map { row in
-            "{" + [
-                "\"name\":" + quote(row.name), "\"value\":" + String(row.value), "\"unit\":" + quote(row.unit),
-                "\"figure\":" + quote(row.figure), "\"target\":" + quote(row.target),
-                "\"met\":" + (row.met.map { $0 ? "true" : "false" } ?? "null"), "\"bound\":" + quote(row.bound),
-                "\"issue\":" + quote(row.issue),
-            ].joined(separator: ",") + "}"
+            "{"
+                + [
+                    "\"name\":" + quote(row.name), "\"value\":" + String(row.value),
+                    "\"unit\":" + quote(row.unit),
+                    "\"figure\":" + quote(row.figure), "\"target\":" + quote(row.target),
+                    "\"met\":" + (row.met.map { $0 ? "true" : "false" } ?? "null"),
+                    "\"bound\":" + quote(row.bound),
+                    "\"issue\":" + quote(row.issue),
+                ].joined(separator: ",") + "}"
         }
-        return "{\"machine\":{\(machineText)},\"rows\":[\n" + rowTexts.joined(separator: ",\n") + "\n]}\n"
+        return "{\"machine\":{\(machineText)},\"rows\":[\n" + rowTexts.joined(separator: ",\n")
+            + "\n]}\n"
     }
 }

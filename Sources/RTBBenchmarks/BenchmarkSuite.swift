@@ -21,10 +21,13 @@ public struct BenchmarkScale: Sendable {
     public var scaleAgents: (small: Int, large: Int)
 
     public static let full = BenchmarkScale(
-        runs: 5, defaultDays: 30, largeDays: 30, largeProfile: .large, divergenceDays: 10, divergenceProfile: .enterprise,
-        recorderEvents: 6_000_000, killPoints: 100, scaleRounds: (300, 40), scaleAgents: (100_000, 1_000_000))
+        runs: 5, defaultDays: 30, largeDays: 30, largeProfile: .large, divergenceDays: 10,
+        divergenceProfile: .enterprise,
+        recorderEvents: 6_000_000, killPoints: 100, scaleRounds: (300, 40),
+        scaleAgents: (100_000, 1_000_000))
     public static let smoke = BenchmarkScale(
-        runs: 1, defaultDays: 2, largeDays: 1, largeProfile: .small, divergenceDays: 1, divergenceProfile: .small,
+        runs: 1, defaultDays: 2, largeDays: 1, largeProfile: .small, divergenceDays: 1,
+        divergenceProfile: .small,
         recorderEvents: 100_000, killPoints: 3, scaleRounds: (20, 5), scaleAgents: (10_000, 50_000))
 }
 
@@ -47,7 +50,9 @@ public final class BenchmarkSuite {
     }
 
     /// Section names, in run order.
-    public static let sections = ["scale", "default", "large", "recorder", "divergence", "recovery", "bounds"]
+    public static let sections = [
+        "scale", "default", "large", "recorder", "divergence", "recovery", "bounds",
+    ]
 
     public func runAll(only: Set<String>? = nil) throws -> [BenchmarkRow] {  // determinism-ok: section filter
         func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
@@ -78,17 +83,31 @@ public final class BenchmarkSuite {
             _ = try Recording.record(config: config, path: directory + "/default-\(counter).ledger")
         }
         let null = try Stopwatch.samples(runs: scale.runs) { _ = try Recording.run(config: config) }
-        rows.append(.row("default run, recording included (wall)", issue: "#3", samples: recorded, value: recorded.median,
-                         unit: "s", atMost: 0.25))
+        rows.append(
+            .row(
+                "default run, recording included (wall)", issue: "#3", samples: recorded,
+                value: recorded.median,
+                unit: "s", atMost: 0.25))
         // Peak memory of a separate `rtb-verify record` process (its own VmHWM).
-        let child = try ChildProcess.run(binaries + "/rtb-verify", [
-            "record", "--days", String(scale.defaultDays), "--ledger", directory + "/default-memory.ledger",
-            "--print-peak-memory"], scratch: directory)
-        let peak = child.output.split(separator: "\n").first { $0.hasPrefix("peak memory KiB:") }
+        let child = try ChildProcess.run(
+            binaries + "/rtb-verify",
+            [
+                "record", "--days", String(scale.defaultDays), "--ledger",
+                directory + "/default-memory.ledger",
+                "--print-peak-memory",
+            ], scratch: directory)
+        let peak =
+            child.output.split(separator: "\n").first { $0.hasPrefix("peak memory KiB:") }
             .flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
-        rows.append(.row("default run, peak memory (separate process)", issue: "#3", value: peak / 1_024,
-                         unit: "MiB", atMost: 64, format: "%.1f"))
-        rows.append(.row("recording overhead vs null sink (same run)", issue: "#4", value: recorded.median / null.median,
-                         unit: "x", atMost: 1.25, bound: String(format: "null sink %.3f s", null.median), format: "%.2f"))
+        rows.append(
+            .row(
+                "default run, peak memory (separate process)", issue: "#3", value: peak / 1_024,
+                unit: "MiB", atMost: 64, format: "%.1f"))
+        rows.append(
+            .row(
+                "recording overhead vs null sink (same run)", issue: "#4",
+                value: recorded.median / null.median,
+                unit: "x", atMost: 1.25, bound: String(format: "null sink %.3f s", null.median),
+                format: "%.2f"))
     }
 }

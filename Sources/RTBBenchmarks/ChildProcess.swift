@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program and reports its wall time and its standard output.
@@ -13,7 +13,9 @@ public enum ChildProcess {
     }
 
     /// The child's output goes to a file, read after it exits.
-    public static func run(_ executable: String, _ arguments: [String], scratch: String) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], scratch: String) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -27,6 +29,8 @@ public enum ChildProcess {
         process.waitUntilExit()
         try? output.close()
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return Result(status: process.terminationStatus, seconds: Date().timeIntervalSince(started), output: text)
+        return Result(
+            status: process.terminationStatus, seconds: Date().timeIntervalSince(started),
+            output: text)
     }
 }

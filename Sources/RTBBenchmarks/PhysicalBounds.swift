@@ -26,7 +26,9 @@ public struct PhysicalBounds: Sendable {
         bounds.sha256GBps = Double(bytes.count) / hash.median / 1e9
         // The recorder's frame size and zstd level.
         let frameBytes = EngineOptions.defaultFrameTargetBytes
-        let frames = stride(from: 0, to: bytes.count, by: frameBytes).map { Array(bytes[$0..<min($0 + frameBytes, bytes.count)]) }
+        let frames = stride(from: 0, to: bytes.count, by: frameBytes).map {
+            Array(bytes[$0..<min($0 + frameBytes, bytes.count)])
+        }
         let compressor = ZstdCompressor()
         var compressed: [[UInt8]] = []
         let compress = Stopwatch.samples(runs: 3) { compressed = frames.map(compressor.compress) }
@@ -43,9 +45,15 @@ public struct PhysicalBounds: Sendable {
 
     var rows: [BenchmarkRow] {
         [
-            .row("bound: SHA-256, one core", issue: "-", value: sha256GBps, unit: "GB/s", format: "%.2f"),
-            .row("bound: zstd compression (level \(ZstdCompressor.defaultLevel)), one core", issue: "-", value: zstdCompressMBps, unit: "MB/s", format: "%.0f"),
-            .row("bound: zstd decompression, one core", issue: "-", value: zstdDecompressGBps, unit: "GB/s", format: "%.2f"),
+            .row(
+                "bound: SHA-256, one core", issue: "-", value: sha256GBps, unit: "GB/s",
+                format: "%.2f"),
+            .row(
+                "bound: zstd compression (level \(ZstdCompressor.defaultLevel)), one core",
+                issue: "-", value: zstdCompressMBps, unit: "MB/s", format: "%.0f"),
+            .row(
+                "bound: zstd decompression, one core", issue: "-", value: zstdDecompressGBps,
+                unit: "GB/s", format: "%.2f"),
         ]
     }
 }

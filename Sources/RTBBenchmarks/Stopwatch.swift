@@ -11,7 +11,9 @@ public enum Stopwatch {
     }
 
     /// `runs` timings of `body` after one warm-up run.
-    public static func samples(runs: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows -> Samples {
+    public static func samples(runs: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows
+        -> Samples
+    {
         if warmUp { try body() }
         var values: [Double] = []
         for _ in 0..<runs { values.append(try time(body)) }

@@ -51,7 +51,9 @@ public enum CommandRunner {
                 print(root.fullMessage(for: error))
                 exit(0)
             }
-            let message = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            let message =
+                root.message(for: error).split(separator: "\n").first.map(String.init)
+                ?? "invalid arguments"
             let subcommand = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
             let hint = subcommand.map { "\(tool) \($0) --help" } ?? "\(tool) --help"
             FileHandle.standardError.write(Data("\(tool): \(message) (see '\(hint)')\n".utf8))
@@ -65,7 +67,8 @@ public enum CommandRunner {
         case let failure as CommandFailure: return (failure.code, failure.message)
         case let ledger as LedgerError: return (ledger.exitCode, ledger.description)
         case let config as ConfigError: return (ExitStatus.usage, config.description)
-        case let recorder as RecorderError: return (ExitStatus.replayDivergence, recorder.description)
+        case let recorder as RecorderError:
+            return (ExitStatus.replayDivergence, recorder.description)
         case let run as LedgerRunError:
             switch run {
             case .engineMismatch: return (ExitStatus.invalidLedger, run.description)
@@ -73,8 +76,10 @@ public enum CommandRunner {
             }
         case let results as ResultsError: return (ExitStatus.usage, results.description)
         case let replay as ReplayError: return (ExitStatus.usage, replay.description)
-        case let canonical as CanonicalError: return (ExitStatus.invalidLedger, canonical.description)
-        case let zstd as ZstdError: return (ExitStatus.invalidLedger, "corrupt frame payload: \(zstd)")
+        case let canonical as CanonicalError:
+            return (ExitStatus.invalidLedger, canonical.description)
+        case let zstd as ZstdError:
+            return (ExitStatus.invalidLedger, "corrupt frame payload: \(zstd)")
         default:
             return nil
         }
@@ -97,14 +102,16 @@ public enum CommandRunner {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw CommandFailure(ExitStatus.operatingError, "\(path): cannot write: \(error.localizedDescription)")
+            throw CommandFailure(
+                ExitStatus.operatingError, "\(path): cannot write: \(error.localizedDescription)")
         }
     }
 
     /// Reads a text file, mapping failures to exit 1 with the path.
     public static func read(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(ExitStatus.operatingError, "\(path): cannot read (missing or unreadable)")
+            throw CommandFailure(
+                ExitStatus.operatingError, "\(path): cannot read (missing or unreadable)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CommandFailure(ExitStatus.usage, "\(path): not UTF-8 text")

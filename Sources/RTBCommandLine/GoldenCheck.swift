@@ -10,7 +10,9 @@ public enum GoldenCheck {
         public var text: String
     }
 
-    public static func compare(metrics: [ScenarioMetrics], runDigest: Digest32?, goldenPath: String) throws -> Comparison {
+    public static func compare(metrics: [ScenarioMetrics], runDigest: Digest32?, goldenPath: String)
+        throws -> Comparison
+    {
         let golden = try GoldenFile.parse(try CommandRunner.read(goldenPath), path: goldenPath)
         let actual = GoldenFile.metrics(of: metrics)
         var lines: [String] = []
@@ -18,7 +20,9 @@ public enum GoldenCheck {
             lines.append("run digest: golden \(golden.runDigest), ledger \(runDigest.hex)")
         }
         for (name, value) in actual {
-            if let expected = golden.metrics.first(where: { $0.name == name })?.value, expected != value {
+            if let expected = golden.metrics.first(where: { $0.name == name })?.value,
+                expected != value
+            {
                 lines.append("\(name): golden \(expected), ledger \(value)")
             }
         }
@@ -26,7 +30,10 @@ public enum GoldenCheck {
         lines += outOfRange.map { "out of range: \($0)" }
         let satisfied = golden.ranges.count - outOfRange.count
         var text = "golden \(golden.name): \(satisfied) of \(golden.ranges.count) ranges satisfied"
-        text += lines.isEmpty ? ", every metric equal\n" : "\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        text +=
+            lines.isEmpty
+            ? ", every metric equal\n"
+            : "\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
         return Comparison(passed: lines.isEmpty, text: text)
     }
 }

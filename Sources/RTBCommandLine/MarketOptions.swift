@@ -7,7 +7,9 @@ import RTBTrace
 
 /// The options that define a market run.
 public struct MarketOptions: ParsableArguments {
-    @Option(name: .long, help: "Trading models to run, comma-separated: a (exchange), b (direct), c (ledger).")
+    @Option(
+        name: .long,
+        help: "Trading models to run, comma-separated: a (exchange), b (direct), c (ledger).")
     public var scenario = "a,b,c"
 
     @Option(name: .long, help: "Simulated days (1...\(MarketConfig.maxDays)).")
@@ -43,10 +45,14 @@ public struct MarketOptions: ParsableArguments {
     @Option(name: .long, help: "Chance that a B or C claim is hallucinated.")
     public var hallucinationRate = "10%"
 
-    @Option(name: .long, help: "Context rot: daily growth of an agent's rot-episode chance after the grace days.")
+    @Option(
+        name: .long,
+        help: "Context rot: daily growth of an agent's rot-episode chance after the grace days.")
     public var rotRate = "1%"
 
-    @Option(name: .long, help: "Context rot: per-day decay of a memory key's survival inside an episode.")
+    @Option(
+        name: .long,
+        help: "Context rot: per-day decay of a memory key's survival inside an episode.")
     public var decayRate = "2%"
 
     @Option(name: .long, help: "Context rot: days without rot at the start.")
@@ -55,20 +61,33 @@ public struct MarketOptions: ParsableArguments {
     @Option(name: .long, help: "Daily restart chance of an agent (grows 1% per day).")
     public var restartRate = "0.5%"
 
-    @Option(name: .long, help: "Open-auction traffic: none, small (10K/day), medium (100K), large (1M), enterprise (10M).")
+    @Option(
+        name: .long,
+        help:
+            "Open-auction traffic: none, small (10K/day), medium (100K), large (1M), enterprise (10M)."
+    )
     public var volume = "none"
 
-    @Option(name: .long, parsing: .singleValue,
-            help: "Kill an agent: AGENT@TICK with TICK a tick or dDAY[:HH[:MM]] (e.g. buyer-002@d5:12). Repeatable.")
+    @Option(
+        name: .long, parsing: .singleValue,
+        help:
+            "Kill an agent: AGENT@TICK with TICK a tick or dDAY[:HH[:MM]] (e.g. buyer-002@d5:12). Repeatable."
+    )
     public var kill: [String] = []
 
-    @Option(name: .long, parsing: .singleValue, help: "Per-buyer fee discount, BUYER=RATE (e.g. buyer-001=10%). Repeatable.")
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: "Per-buyer fee discount, BUYER=RATE (e.g. buyer-001=10%). Repeatable.")
     public var buyerDiscount: [String] = []
 
-    @Option(name: .long, parsing: .singleValue, help: "Per-seller fee discount, SELLER=RATE. Repeatable.")
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: "Per-seller fee discount, SELLER=RATE. Repeatable.")
     public var sellerDiscount: [String] = []
 
-    @Option(name: .customLong("config"), help: "Read the market options from a JSON file (keys: the long option names with '_').")
+    @Option(
+        name: .customLong("config"),
+        help: "Read the market options from a JSON file (keys: the long option names with '_').")
     public var configFile: String?
 
     public init() {}
@@ -85,26 +104,35 @@ public struct MarketOptions: ParsableArguments {
         var commandLine = self
         commandLine.configFile = nil
         guard try commandLine.marketConfig() == MarketOptions.parse([]).marketConfig() else {
-            throw ValidationError("give either --config \(path) or market options on the command line, not both")
+            throw ValidationError(
+                "give either --config \(path) or market options on the command line, not both")
         }
         do {
             return try MarketOptions.fromFile(path).marketConfig()
         } catch let error as ValidationError {
-            throw ValidationError(error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)")
+            throw ValidationError(
+                error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)")
         }
     }
 
     /// Keys a config file may hold and the options they set.
-    static let fileKeys = ["scenario", "days", "buyers", "sellers", "campaigns_per_buyer", "products_per_seller", "seed",
-                           "fee", "mechanism", "policy", "platform_fee", "hallucination_rate", "rot_rate", "decay_rate",
-                           "grace_days", "restart_rate", "volume", "kill", "buyer_discount", "seller_discount"]
+    static let fileKeys = [
+        "scenario", "days", "buyers", "sellers", "campaigns_per_buyer", "products_per_seller",
+        "seed",
+        "fee", "mechanism", "policy", "platform_fee", "hallucination_rate", "rot_rate",
+        "decay_rate",
+        "grace_days", "restart_rate", "volume", "kill", "buyer_discount", "seller_discount",
+    ]
 
     /// Options read from a JSON config file.
     static func fromFile(_ path: String) throws -> MarketOptions {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(ExitStatus.operatingError, "\(path): cannot read (missing or unreadable)")
+            throw CommandFailure(
+                ExitStatus.operatingError, "\(path): cannot read (missing or unreadable)")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let table = object as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: data),
+            let table = object as? [String: Any]
+        else {
             throw ValidationError("\(path): not a JSON object")
         }
         var options = try MarketOptions.parse([])
@@ -116,13 +144,16 @@ public struct MarketOptions: ParsableArguments {
                 throw ValidationError("\(path): key '\(key)': expected a string or number")
             }
             func integer() throws -> Int {
-                guard let number = value as? NSNumber, let exact = Int(exactly: number.doubleValue) else {
+                guard let number = value as? NSNumber, let exact = Int(exactly: number.doubleValue)
+                else {
                     throw ValidationError("\(path): key '\(key)': expected an integer")
                 }
                 return exact
             }
             func list() throws -> [String] {
-                guard let items = value as? [String] else { throw ValidationError("\(path): key '\(key)': expected a list of strings") }
+                guard let items = value as? [String] else {
+                    throw ValidationError("\(path): key '\(key)': expected a list of strings")
+                }
                 return items
             }
             switch key {
@@ -133,7 +164,10 @@ public struct MarketOptions: ParsableArguments {
             case "campaigns_per_buyer": options.campaignsPerBuyer = try integer()
             case "products_per_seller": options.productsPerSeller = try integer()
             case "seed":
-                guard let seed = UInt64(try text()) else { throw ValidationError("\(path): key 'seed': expected an unsigned 64-bit integer") }
+                guard let seed = UInt64(try text()) else {
+                    throw ValidationError(
+                        "\(path): key 'seed': expected an unsigned 64-bit integer")
+                }
                 options.seed = seed
             case "fee": options.fee = try text()
             case "mechanism": options.mechanism = try text()
@@ -149,7 +183,9 @@ public struct MarketOptions: ParsableArguments {
             case "buyer_discount": options.buyerDiscount = try list()
             case "seller_discount": options.sellerDiscount = try list()
             default:
-                throw ValidationError("\(path): unknown config key '\(key)' (known: \(fileKeys.joined(separator: ", ")))")
+                throw ValidationError(
+                    "\(path): unknown config key '\(key)' (known: \(fileKeys.joined(separator: ", ")))"
+                )
             }
         }
         return options
@@ -159,8 +195,10 @@ public struct MarketOptions: ParsableArguments {
         var config = MarketConfig()
         var scenarios: [Scenario] = []
         for name in scenario.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let value = Scenario.markets.first(where: { $0.description == name.lowercased() }) else {
-                throw ValidationError("invalid --scenario '\(scenario)': expected a comma list of a, b, c")
+            guard let value = Scenario.markets.first(where: { $0.description == name.lowercased() })
+            else {
+                throw ValidationError(
+                    "invalid --scenario '\(scenario)': expected a comma list of a, b, c")
             }
             scenarios.append(value)
         }
@@ -172,8 +210,11 @@ public struct MarketOptions: ParsableArguments {
         config.productsPerSeller = productsPerSeller
         config.seed = seed
         config.exchangeFee = try Self.rate(fee, option: "--fee")
-        guard let mechanismValue = Mechanism.allCases.first(where: { $0.description == mechanism }) else {
-            throw ValidationError("invalid --mechanism '\(mechanism)': expected one of first-price, second-price, gsp, vcg")
+        guard let mechanismValue = Mechanism.allCases.first(where: { $0.description == mechanism })
+        else {
+            throw ValidationError(
+                "invalid --mechanism '\(mechanism)': expected one of first-price, second-price, gsp, vcg"
+            )
         }
         config.mechanism = mechanismValue
         guard let policyKind = PolicyKind.allCases.first(where: { $0.description == policy }) else {
@@ -187,35 +228,49 @@ public struct MarketOptions: ParsableArguments {
         config.graceDays = graceDays
         config.restartRate = try Self.rate(restartRate, option: "--restart-rate")
         guard let profile = VolumeProfile(name: volume) else {
-            throw ValidationError("invalid --volume '\(volume)': expected none, small, medium, large or enterprise")
+            throw ValidationError(
+                "invalid --volume '\(volume)': expected none, small, medium, large or enterprise")
         }
         config.volume = profile
         config.kills = try kill.map { text in
             guard let parsed = AgentKill.parse(text) else {
-                throw ValidationError("invalid --kill '\(text)': expected AGENT@TICK, e.g. buyer-002@d5:12 or seller-001@90000")
+                throw ValidationError(
+                    "invalid --kill '\(text)': expected AGENT@TICK, e.g. buyer-002@d5:12 or seller-001@90000"
+                )
             }
             return parsed
         }
-        config.buyerDiscounts = try Self.discounts(buyerDiscount, kind: .buyer, option: "--buyer-discount")
-        config.sellerDiscounts = try Self.discounts(sellerDiscount, kind: .seller, option: "--seller-discount")
+        config.buyerDiscounts = try Self.discounts(
+            buyerDiscount, kind: .buyer, option: "--buyer-discount")
+        config.sellerDiscounts = try Self.discounts(
+            sellerDiscount, kind: .seller, option: "--seller-discount")
         if let problem = config.validate() { throw ValidationError(problem.description) }
         return config
     }
 
     static func rate(_ text: String, option: String) throws -> Rate {
         guard let rate = Rate.parse(text) else {
-            throw ValidationError("invalid \(option) '\(text)': expected a percentage like 15% or a fraction like 0.15")
+            throw ValidationError(
+                "invalid \(option) '\(text)': expected a percentage like 15% or a fraction like 0.15"
+            )
         }
         return rate
     }
 
-    static func discounts(_ entries: [String], kind: AgentKind, option: String) throws -> [Int: Rate] {
+    static func discounts(_ entries: [String], kind: AgentKind, option: String) throws -> [Int:
+        Rate]
+    {
         var table: [Int: Rate] = [:]
         for entry in entries {
             let parts = entry.split(separator: "=")
-            guard parts.count == 2, let agent = AgentRef(name: String(parts[0])), agent.kind == kind,
+            guard parts.count == 2, let agent = AgentRef(name: String(parts[0])),
+                agent.kind == kind,
                 let rate = Rate.parse(String(parts[1]))
-            else { throw ValidationError("invalid \(option) '\(entry)': expected NAME=RATE, e.g. \(kind == .buyer ? "buyer" : "seller")-001=10%") }
+            else {
+                throw ValidationError(
+                    "invalid \(option) '\(entry)': expected NAME=RATE, e.g. \(kind == .buyer ? "buyer" : "seller")-001=10%"
+                )
+            }
             table[agent.index] = rate
         }
         return table
@@ -224,7 +279,9 @@ public struct MarketOptions: ParsableArguments {
 
 /// Options that shape recording.
 public struct RecordingOptions: ParsableArguments {
-    @Option(name: .long, help: "Bytes of events per frame (frames are hashed and compressed as a unit).")
+    @Option(
+        name: .long, help: "Bytes of events per frame (frames are hashed and compressed as a unit)."
+    )
     public var frameBytes = EngineOptions.defaultFrameTargetBytes
 
     @Option(name: .long, help: "Take a checkpoint every this many frames.")
@@ -233,7 +290,9 @@ public struct RecordingOptions: ParsableArguments {
     @Option(name: .long, help: "zstd level, 1...19 (never changes a digest).")
     public var zstdLevel: Int32 = ZstdCompressor.defaultLevel
 
-    @Flag(name: .long, help: "Sync every commit to disk (SQLite synchronous=FULL); slower, survives power loss.")
+    @Flag(
+        name: .long,
+        help: "Sync every commit to disk (SQLite synchronous=FULL); slower, survives power loss.")
     public var durable = false
 
     @Option(name: .long, help: .hidden)
@@ -246,11 +305,16 @@ public struct RecordingOptions: ParsableArguments {
             throw ValidationError("invalid --frame-bytes \(frameBytes): expected 1024...16777216")
         }
         guard (1...1_000_000).contains(checkpointEvery) else {
-            throw ValidationError("invalid --checkpoint-every \(checkpointEvery): expected 1...1000000")
+            throw ValidationError(
+                "invalid --checkpoint-every \(checkpointEvery): expected 1...1000000")
         }
-        guard (1...19).contains(zstdLevel) else { throw ValidationError("invalid --zstd-level \(zstdLevel): expected 1...19") }
+        guard (1...19).contains(zstdLevel) else {
+            throw ValidationError("invalid --zstd-level \(zstdLevel): expected 1...19")
+        }
         if let canary, Canary(rawValue: canary) == nil {
-            throw ValidationError("invalid --canary '\(canary)': expected \(Canary.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "invalid --canary '\(canary)': expected \(Canary.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
     }
 

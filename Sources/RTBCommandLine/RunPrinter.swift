@@ -13,7 +13,9 @@ public enum RunPrinter {
             do {
                 try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw CommandFailure(ExitStatus.operatingError, "\(directory): cannot create directory: \(error.localizedDescription)")
+                throw CommandFailure(
+                    ExitStatus.operatingError,
+                    "\(directory): cannot create directory: \(error.localizedDescription)")
             }
         }
         guard overwrite, manager.fileExists(atPath: path) else { return }
@@ -21,14 +23,18 @@ public enum RunPrinter {
             do {
                 try manager.removeItem(atPath: path + suffix)
             } catch {
-                throw CommandFailure(ExitStatus.operatingError, "\(path + suffix): cannot remove: \(error.localizedDescription)")
+                throw CommandFailure(
+                    ExitStatus.operatingError,
+                    "\(path + suffix): cannot remove: \(error.localizedDescription)")
             }
         }
     }
 
     /// Records with a progress line on stderr (when it is a terminal).
-    public static func record(config: MarketConfig, path: String, recording: RecordingOptions,
-                              alsoTo extra: FrameSink? = nil) throws -> RunOutcome {
+    public static func record(
+        config: MarketConfig, path: String, recording: RecordingOptions,
+        alsoTo extra: FrameSink? = nil
+    ) throws -> RunOutcome {
         var lastShown = ""
         var options = recording.engineOptions
         options.canary = recording.canary.flatMap(Canary.init(rawValue:))
@@ -50,7 +56,9 @@ public enum RunPrinter {
     /// The recording lines: digest, events, frames, bytes.
     public static func recordingLines(_ outcome: RunOutcome, path: String) -> String {
         let disk = outcome.bytesOnDisk ?? 0
-        let perEvent = outcome.events == 0 ? "0" : String(format: "%.2f", Double(disk) / Double(outcome.events))
+        let perEvent =
+            outcome.events == 0
+            ? "0" : String(format: "%.2f", Double(disk) / Double(outcome.events))
         return """
             ledger:        \(path)
             run digest:    \(outcome.runDigest?.hex ?? "-")

@@ -90,7 +90,9 @@ public struct CanonicalReader: Sendable {
     public mutating func count(limit: Int = Int(Int32.max)) throws(CanonicalError) -> Int {
         let at = offset
         let value = try varint()
-        if value > UInt64(limit) { throw .valueOutOfRange(offset: at, value: value, limit: UInt64(limit)) }
+        if value > UInt64(limit) {
+            throw .valueOutOfRange(offset: at, value: value, limit: UInt64(limit))
+        }
         return Int(value)
     }
 
@@ -110,7 +112,9 @@ public struct CanonicalReader: Sendable {
     public mutating func string() throws(CanonicalError) -> String {
         let at = offset
         let raw = try byteString()
-        guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(offset: at) }
+        guard let text = String(validating: raw, as: UTF8.self) else {
+            throw .invalidUTF8(offset: at)
+        }
         return text
     }
 

@@ -71,7 +71,8 @@ public enum DeterministicMath {
         if base < 0 {
             guard exponent == exponent.rounded(.towardZero) else { return .nan }
             let magnitude = exp(exponent * log(-base))  // determinism-ok: our own exp and log
-            let isOdd = exponent.magnitude < 0x1p53
+            let isOdd =
+                exponent.magnitude < 0x1p53
                 && Int64(exponent.magnitude).isMultiple(of: 2) == false
             return isOdd ? -magnitude : magnitude
         }

@@ -16,7 +16,9 @@ public struct Digest32: Hashable, Sendable, CustomStringConvertible {
     /// A digest from exactly 32 bytes; nil for any other length.
     public init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 32 else { return nil }
-        func word(_ offset: Int) -> UInt64 { UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        func word(_ offset: Int) -> UInt64 {
+            UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
         words = (word(0), word(8), word(16), word(24))
     }
 
@@ -32,7 +34,9 @@ public struct Digest32: Hashable, Sendable, CustomStringConvertible {
         guard utf8.count == 64 else { return nil }
         var bytes: [UInt8] = []
         for index in stride(from: 0, to: 64, by: 2) {
-            guard let high = Self.nibble(utf8[index]), let low = Self.nibble(utf8[index + 1]) else { return nil }
+            guard let high = Self.nibble(utf8[index]), let low = Self.nibble(utf8[index + 1]) else {
+                return nil
+            }
             bytes.append(high << 4 | low)
         }
         self.init(bytes: bytes)
@@ -102,7 +106,10 @@ public struct Sha256: Sendable {
 
     /// Feeds a digest's 32 bytes.
     public mutating func update(digest: Digest32) {
-        let bigEndian = (digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian)
+        let bigEndian = (
+            digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian,
+            digest.words.3.bigEndian
+        )
         withUnsafeBytes(of: bigEndian) { hasher.update(bufferPointer: $0) }
     }
 

@@ -58,7 +58,8 @@ public struct Micros: Hashable, Comparable, Sendable, CustomStringConvertible {
         let magnitude = raw.magnitude
         let whole = magnitude / UInt64(Self.perDollar)
         let fraction = String(magnitude % UInt64(Self.perDollar))
-        return sign + "$" + String(whole) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
+        return sign + "$" + String(whole) + "." + String(repeating: "0", count: 6 - fraction.count)
+            + fraction
     }
 
     /// Dollars with two decimals (rounded by the project rule), for tables.
@@ -106,9 +107,11 @@ public enum MoneyError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .malformed(let text):
-            return "'\(text)' is not an amount in dollars (digits, optional '.', at most 6 decimals)"
+            return
+                "'\(text)' is not an amount in dollars (digits, optional '.', at most 6 decimals)"
         case .overflow(let text):
-            return "'\(text)' is too large: amounts are limited to \(Micros(Int64.max)) (Int64 micros)"
+            return
+                "'\(text)' is too large: amounts are limited to \(Micros(Int64.max)) (Int64 micros)"
         }
     }
 }

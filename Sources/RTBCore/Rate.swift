@@ -55,7 +55,8 @@ public struct Rate: Hashable, Comparable, Sendable, CustomStringConvertible {
         else { return nil }
         let decimals = isPercent ? 4 : 6
         var fractionText = parts.count == 2 ? String(parts[1]) : ""
-        guard fractionText.allSatisfy({ $0.isASCII && $0.isNumber }), fractionText.count <= decimals,
+        guard fractionText.allSatisfy({ $0.isASCII && $0.isNumber }),
+            fractionText.count <= decimals,
             parts.count == 1 || !fractionText.isEmpty
         else { return nil }
         fractionText += String(repeating: "0", count: decimals - fractionText.count)

@@ -20,7 +20,9 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The first tick of `day` (1-indexed) plus `hour` hours.
     public static func at(day: Int, hour: Int = 0, minute: Int = 0) -> SimTime {
-        SimTime(tick: Int64(day - 1) * ticksPerDay + Int64(hour) * ticksPerHour + Int64(minute) * ticksPerMinute)
+        SimTime(
+            tick: Int64(day - 1) * ticksPerDay + Int64(hour) * ticksPerHour + Int64(minute)
+                * ticksPerMinute)
     }
 
     public static func < (lhs: SimTime, rhs: SimTime) -> Bool { lhs.tick < rhs.tick }

@@ -45,7 +45,9 @@ public struct StreamKey: Sendable, Hashable, CustomStringConvertible {
     public func appending(_ part: UInt64) -> StreamKey {
         var copy = self
         copy.mixByte(0x02)
-        for shift in stride(from: 0, to: 64, by: 8) { copy.mixByte(UInt8(truncatingIfNeeded: part >> UInt64(shift))) }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            copy.mixByte(UInt8(truncatingIfNeeded: part >> UInt64(shift)))
+        }
         return copy
     }
 

@@ -19,7 +19,8 @@ extension CanonicalReader {
     }
 
     /// A u8-coded enum value.
-    public mutating func enumeration<E: WireEnumeration>(_ type: E.Type) throws(CanonicalError) -> E {
+    public mutating func enumeration<E: WireEnumeration>(_ type: E.Type) throws(CanonicalError) -> E
+    {
         let at = offset
         let code = try u8()
         guard let value = E(rawValue: code) else {
@@ -32,7 +33,9 @@ extension CanonicalReader {
     public mutating func agent() throws(CanonicalError) -> AgentRef {
         let at = offset
         let code = try varint()
-        guard let agent = AgentRef(code: code) else { throw .invalidTag(offset: at, tag: code, type: "agent kind") }
+        guard let agent = AgentRef(code: code) else {
+            throw .invalidTag(offset: at, tag: code, type: "agent kind")
+        }
         return agent
     }
 

@@ -73,7 +73,9 @@ public enum BuyerStrategy: UInt8, Sendable, CaseIterable, CustomStringConvertibl
     case maximizeReach = 1
     case floorPlus = 2
 
-    public var description: String { ["target-cpm", "maximize-reach", "floor-plus"][Int(rawValue)] }
+    public var description: String {
+        ["target-cpm", "maximize-reach", "floor-plus"][Int(rawValue)]
+    }
 }
 
 /// Kind of agent.
@@ -104,7 +106,9 @@ public struct AgentRef: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// From a varint code; nil for an unknown kind.
     public init?(code: UInt64) {
-        guard let kind = AgentKind(rawValue: UInt8(code & 3)), code >> 2 <= UInt64(Int32.max) else { return nil }
+        guard let kind = AgentKind(rawValue: UInt8(code & 3)), code >> 2 <= UInt64(Int32.max) else {
+            return nil
+        }
         self.kind = kind
         index = Int(code >> 2)
     }

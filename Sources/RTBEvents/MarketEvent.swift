@@ -38,7 +38,9 @@ public struct MarketEvent: Equatable, Sendable {
     }
 
     /// Reads one event at the reader's position.
-    public static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> MarketEvent {
+    public static func decode(from reader: inout CanonicalReader) throws(CanonicalError)
+        -> MarketEvent
+    {
         let at = reader.offset
         let head = try reader.u8()
         guard let kind = EventKind(rawValue: head & 0x3F) else {
@@ -124,7 +126,8 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
         case .bool(let value): return value ? "true" : "false"
         case .text(let value): return value
         case .bytes(let value): return Self.hex(value)
-        case .bids(let bids): return "[" + bids.map { "\($0.campaign):\($0.cents)" }.joined(separator: ",") + "]"
+        case .bids(let bids):
+            return "[" + bids.map { "\($0.campaign):\($0.cents)" }.joined(separator: ",") + "]"
         }
     }
 
@@ -134,7 +137,8 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
         case .int, .unsigned, .bool: return description
         case .text(let value): return JSONText.quote(value)
         case .bytes(let value): return JSONText.quote(Self.hex(value))
-        case .bids(let bids): return "[" + bids.map { "[\($0.campaign),\($0.cents)]" }.joined(separator: ",") + "]"
+        case .bids(let bids):
+            return "[" + bids.map { "[\($0.campaign),\($0.cents)]" }.joined(separator: ",") + "]"
         }
     }
 

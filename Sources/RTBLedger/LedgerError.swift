@@ -25,7 +25,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .cannotOpen(let path, let reason): return "\(path): cannot open: \(reason)"
         case .io(let path, let reason): return "\(path): I/O error: \(reason)"
         case .alreadyExists(let path):
-            return "\(path): already exists; pass --overwrite to replace it, choose another file, or continue an "
+            return
+                "\(path): already exists; pass --overwrite to replace it, choose another file, or continue an "
                 + "interrupted recording with rtb-verify record --resume"
         case .notSQLite(let path): return "\(path): not a ledger (not an SQLite database)"
         case .notALedger(let path, let reason): return "\(path): not a rtb-verify ledger: \(reason)"
@@ -33,7 +34,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "\(path): unsupported ledger version \(found) (this build reads \(supported))"
         case .corrupt(let path, let location, let reason): return "\(path): \(location): \(reason)"
         case .rejected(let path, let reason): return "\(path): write rejected: \(reason)"
-        case .sql(let path, let reason, let statement): return "\(path): SQLite error: \(reason) (in: \(statement))"
+        case .sql(let path, let reason, let statement):
+            return "\(path): SQLite error: \(reason) (in: \(statement))"
         }
     }
 

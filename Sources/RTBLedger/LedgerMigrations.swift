@@ -3,7 +3,9 @@
 /// file comes from a newer format.
 enum LedgerMigrations {
     static let all: [(name: String, sql: String)] = [
-        ("0001-ledger-tables", """
+        (
+            "0001-ledger-tables",
+            """
             CREATE TABLE header (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 format_version INTEGER NOT NULL,
@@ -37,8 +39,11 @@ enum LedgerMigrations {
                 finished INTEGER NOT NULL,
                 market_digest BLOB
             );
-            """),
-        ("0002-append-only", """
+            """
+        ),
+        (
+            "0002-append-only",
+            """
             CREATE TRIGGER header_no_update BEFORE UPDATE ON header
                 BEGIN SELECT RAISE(ABORT, 'ledger is append-only: header cannot change'); END;
             CREATE TRIGGER header_no_delete BEFORE DELETE ON header
@@ -59,12 +64,14 @@ enum LedgerMigrations {
             CREATE TRIGGER head_forward_only BEFORE UPDATE ON head
                 WHEN NEW.frame_count < OLD.frame_count OR OLD.finished = 1
                 BEGIN SELECT RAISE(ABORT, 'ledger is append-only: head only moves forward'); END;
-            """),
+            """
+        ),
     ]
 
     /// Creates the migrations table and applies every migration.
     static func applyAll(to database: SQLiteDatabase) throws(LedgerError) {
-        try database.execute("CREATE TABLE migrations (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+        try database.execute(
+            "CREATE TABLE migrations (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
         let insert = try database.prepare("INSERT INTO migrations (position, name) VALUES (?, ?)")
         for (position, migration) in all.enumerated() {
             try database.execute(migration.sql)

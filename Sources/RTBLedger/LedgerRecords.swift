@@ -12,8 +12,10 @@ public struct FrameRecord: Equatable, Sendable {
     public var codec: Int
     public var payload: [UInt8]
 
-    public init(index: Int, firstSequence: UInt64, eventCount: Int, rawSize: Int, previousHash: Digest32,
-                hash: Digest32, codec: Int = 1, payload: [UInt8]) {
+    public init(
+        index: Int, firstSequence: UInt64, eventCount: Int, rawSize: Int, previousHash: Digest32,
+        hash: Digest32, codec: Int = 1, payload: [UInt8]
+    ) {
         self.index = index
         self.firstSequence = firstSequence
         self.eventCount = eventCount
@@ -35,8 +37,11 @@ public struct CheckpointRecord: Equatable, Sendable {
     public var codec: Int
     public var payload: [UInt8]
 
-    public init(frameCount: Int, nextSequence: UInt64, frameHash: Digest32, stateSize: Int, stateDigest: Digest32,
-                codec: Int = 1, payload: [UInt8]) {
+    public init(
+        frameCount: Int, nextSequence: UInt64, frameHash: Digest32, stateSize: Int,
+        stateDigest: Digest32,
+        codec: Int = 1, payload: [UInt8]
+    ) {
         self.frameCount = frameCount
         self.nextSequence = nextSequence
         self.frameHash = frameHash
@@ -55,7 +60,10 @@ public struct HeadRecord: Equatable, Sendable {
     public var finished: Bool
     public var marketDigest: Digest32?
 
-    public init(frameCount: Int, eventCount: UInt64, headHash: Digest32, finished: Bool, marketDigest: Digest32?) {
+    public init(
+        frameCount: Int, eventCount: UInt64, headHash: Digest32, finished: Bool,
+        marketDigest: Digest32?
+    ) {
         self.frameCount = frameCount
         self.eventCount = eventCount
         self.headHash = headHash

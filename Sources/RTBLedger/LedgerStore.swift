@@ -2,7 +2,7 @@ import RTBCore
 import RTBTrace
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A ledger file: header, frames, checkpoints and head in SQLite (WAL mode).
@@ -24,7 +24,9 @@ public final class LedgerStore {
     /// SQLite application id of a ledger: "RTBV".
     static let applicationID: Int64 = 0x5254_4256
 
-    private init(database: SQLiteDatabase, header: RunHeader, headerBytes: [UInt8], genesisHash: Digest32) {
+    private init(
+        database: SQLiteDatabase, header: RunHeader, headerBytes: [UInt8], genesisHash: Digest32
+    ) {
         self.database = database
         self.path = database.path
         self.header = header
@@ -35,7 +37,9 @@ public final class LedgerStore {
     /// Creates a new ledger; refuses an existing file. The schema and header are written to a
     /// temporary file that is renamed into place once complete, so a crash during creation
     /// never leaves a half-made ledger at `path` (at worst a stray `path.creating-PID`).
-    public static func create(path: String, header: RunHeader, durable: Bool = false) throws(LedgerError) -> LedgerStore {
+    public static func create(path: String, header: RunHeader, durable: Bool = false)
+        throws(LedgerError) -> LedgerStore
+    {
         if access(path, F_OK) == 0 { throw .alreadyExists(path: path) }
         let temporary = path + ".creating-\(getpid())"
         unlink(temporary)
@@ -49,7 +53,8 @@ public final class LedgerStore {
             try database.transaction { () throws(LedgerError) in
                 try LedgerMigrations.applyAll(to: database)
                 let insert = try database.prepare(
-                    "INSERT INTO header (id, format_version, header_bytes, genesis_hash) VALUES (1, ?, ?, ?)")
+                    "INSERT INTO header (id, format_version, header_bytes, genesis_hash) VALUES (1, ?, ?, ?)"
+                )
                 insert.bind(1, Int64(header.formatVersion))
                 insert.bind(2, header.canonicalBytes)
                 insert.bind(3, header.genesisHash.bytes)
@@ -71,7 +76,9 @@ public final class LedgerStore {
     }
 
     /// Opens an existing ledger, checking it is one of a supported format.
-    public static func open(path: String, writable: Bool = false, durable: Bool = false) throws(LedgerError) -> LedgerStore {
+    public static func open(path: String, writable: Bool = false, durable: Bool = false)
+        throws(LedgerError) -> LedgerStore
+    {
         let database = try SQLiteDatabase(path: path, mode: writable ? .readWrite : .readOnly)
         // Pages are read through a memory map: no copy from the page cache per read.
         try database.execute("PRAGMA mmap_size=1073741824")
@@ -88,17 +95,23 @@ public final class LedgerStore {
             throw .notALedger(path: path, reason: "no migrations table")
         }
         guard applied.count <= known.count, Array(known.prefix(applied.count)) == applied else {
-            throw .unsupportedVersion(path: path, found: "migrations \(applied.joined(separator: ","))",
-                                      supported: "migrations up to \(known.last ?? "")")
+            throw .unsupportedVersion(
+                path: path, found: "migrations \(applied.joined(separator: ","))",
+                supported: "migrations up to \(known.last ?? "")")
         }
         guard applied == known else {
-            throw .notALedger(path: path, reason: "incomplete schema (migrations \(applied.joined(separator: ",")))")
+            throw .notALedger(
+                path: path,
+                reason: "incomplete schema (migrations \(applied.joined(separator: ",")))")
         }
-        let query = try database.prepare("SELECT format_version, header_bytes, genesis_hash FROM header WHERE id = 1")
+        let query = try database.prepare(
+            "SELECT format_version, header_bytes, genesis_hash FROM header WHERE id = 1")
         guard try query.step() else { throw .notALedger(path: path, reason: "no header row") }
         let version = query.int(0)
         guard version == Int64(BuildInfo.ledgerFormatVersion) else {
-            throw .unsupportedVersion(path: path, found: "format \(version)", supported: "format \(BuildInfo.ledgerFormatVersion)")
+            throw .unsupportedVersion(
+                path: path, found: "format \(version)",
+                supported: "format \(BuildInfo.ledgerFormatVersion)")
         }
         let bytes = query.blob(1)
         let header: RunHeader
@@ -108,28 +121,36 @@ public final class LedgerStore {
             throw .corrupt(path: path, location: "header", reason: error.description)
         }
         guard header.formatVersion == BuildInfo.ledgerFormatVersion else {
-            throw .unsupportedVersion(path: path, found: "format \(header.formatVersion)",
-                                      supported: "format \(BuildInfo.ledgerFormatVersion)")
+            throw .unsupportedVersion(
+                path: path, found: "format \(header.formatVersion)",
+                supported: "format \(BuildInfo.ledgerFormatVersion)")
         }
         guard header.eventSchemaVersion == BuildInfo.eventSchemaVersion else {
-            throw .unsupportedVersion(path: path, found: "event schema \(header.eventSchemaVersion)",
-                                      supported: "event schema \(BuildInfo.eventSchemaVersion)")
+            throw .unsupportedVersion(
+                path: path, found: "event schema \(header.eventSchemaVersion)",
+                supported: "event schema \(BuildInfo.eventSchemaVersion)")
         }
         guard let stored = Digest32(bytes: query.blob(2)), stored == header.genesisHash else {
-            throw .corrupt(path: path, location: "header", reason: "genesis hash does not match the header bytes")
+            throw .corrupt(
+                path: path, location: "header",
+                reason: "genesis hash does not match the header bytes")
         }
         if writable {
             try database.execute("PRAGMA synchronous=\(durable ? "FULL" : "NORMAL")")
         }
-        return LedgerStore(database: database, header: header, headerBytes: bytes, genesisHash: stored)
+        return LedgerStore(
+            database: database, header: header, headerBytes: bytes, genesisHash: stored)
     }
 
     /// Appends one frame, an optional checkpoint and the new head in one transaction: a crash
     /// leaves either all of them or none.
-    public func append(frame: FrameRecord, checkpoint: CheckpointRecord?, head: HeadRecord) throws(LedgerError) {
+    public func append(frame: FrameRecord, checkpoint: CheckpointRecord?, head: HeadRecord)
+        throws(LedgerError)
+    {
         try database.transaction { () throws(LedgerError) in
             if insertFrame == nil {
-                insertFrame = try database.prepare("""
+                insertFrame = try database.prepare(
+                    """
                     INSERT INTO frames (frame_index, first_sequence, event_count, raw_size, prev_hash, hash, codec, payload)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
@@ -161,7 +182,8 @@ public final class LedgerStore {
 
     private func insert(_ checkpoint: CheckpointRecord) throws(LedgerError) {
         if insertCheckpoint == nil {
-            insertCheckpoint = try database.prepare("""
+            insertCheckpoint = try database.prepare(
+                """
                 INSERT INTO checkpoints (frame_count, next_sequence, frame_hash, state_size, state_digest, codec, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -179,7 +201,8 @@ public final class LedgerStore {
 
     private func write(_ head: HeadRecord) throws(LedgerError) {
         if writeHead == nil {
-            writeHead = try database.prepare("""
+            writeHead = try database.prepare(
+                """
                 INSERT INTO head (id, frame_count, event_count, head_hash, finished, market_digest)
                 VALUES (1, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET frame_count = excluded.frame_count, event_count = excluded.event_count,
@@ -198,14 +221,16 @@ public final class LedgerStore {
     /// The head row, or nil before the first frame.
     public func head() throws(LedgerError) -> HeadRecord? {
         let query = try database.prepare(
-            "SELECT frame_count, event_count, head_hash, finished, market_digest FROM head WHERE id = 1")
+            "SELECT frame_count, event_count, head_hash, finished, market_digest FROM head WHERE id = 1"
+        )
         guard try query.step() else { return nil }
         guard let hash = Digest32(bytes: query.blob(2)) else {
             throw .corrupt(path: path, location: "head", reason: "head hash is not 32 bytes")
         }
         let market = query.isNull(4) ? nil : Digest32(bytes: query.blob(4))
-        return HeadRecord(frameCount: Int(query.int(0)), eventCount: UInt64(max(0, query.int(1))), headHash: hash,
-                          finished: query.int(3) != 0, marketDigest: market)
+        return HeadRecord(
+            frameCount: Int(query.int(0)), eventCount: UInt64(max(0, query.int(1))), headHash: hash,
+            finished: query.int(3) != 0, marketDigest: market)
     }
 
     /// Number of frame rows.
@@ -217,7 +242,8 @@ public final class LedgerStore {
 
     /// Calls `body` with each frame row from `index` on, in index order; stop by returning false.
     public func forEachFrame(from index: Int = 0, _ body: (FrameRecord) throws -> Bool) throws {
-        let query = try database.prepare("""
+        let query = try database.prepare(
+            """
             SELECT frame_index, first_sequence, event_count, raw_size, prev_hash, hash, codec, payload
             FROM frames WHERE frame_index >= ? ORDER BY frame_index
             """)
@@ -230,7 +256,8 @@ public final class LedgerStore {
 
     /// One frame row, or nil.
     public func frame(at index: Int) throws(LedgerError) -> FrameRecord? {
-        let query = try database.prepare("""
+        let query = try database.prepare(
+            """
             SELECT frame_index, first_sequence, event_count, raw_size, prev_hash, hash, codec, payload
             FROM frames WHERE frame_index = ?
             """)
@@ -241,7 +268,9 @@ public final class LedgerStore {
 
     /// The stored hash of one frame, or nil (reads no payload).
     public func frameHash(at index: Int) throws(LedgerError) -> Digest32? {
-        if frameHashQuery == nil { frameHashQuery = try database.prepare("SELECT hash FROM frames WHERE frame_index = ?") }
+        if frameHashQuery == nil {
+            frameHashQuery = try database.prepare("SELECT hash FROM frames WHERE frame_index = ?")
+        }
         let query = frameHashQuery!
         defer { query.reset() }
         query.bind(1, Int64(index))
@@ -255,7 +284,9 @@ public final class LedgerStore {
         var hashes: [Digest32] = []
         while try query.step() {
             guard let hash = Digest32(bytes: query.blob(0)) else {
-                throw .corrupt(path: path, location: "frame \(hashes.count)", reason: "hash column is not 32 bytes")
+                throw .corrupt(
+                    path: path, location: "frame \(hashes.count)",
+                    reason: "hash column is not 32 bytes")
             }
             hashes.append(hash)
         }
@@ -265,7 +296,8 @@ public final class LedgerStore {
     /// The index of the frame holding event `sequence`, or nil.
     public func frameIndex(containing sequence: UInt64) throws(LedgerError) -> Int? {
         let query = try database.prepare(
-            "SELECT frame_index FROM frames WHERE first_sequence <= ? ORDER BY first_sequence DESC LIMIT 1")
+            "SELECT frame_index FROM frames WHERE first_sequence <= ? ORDER BY first_sequence DESC LIMIT 1"
+        )
         query.bind(1, Int64(sequence))
         guard try query.step() else { return nil }
         return Int(query.int(0))
@@ -273,50 +305,69 @@ public final class LedgerStore {
 
     private func frameRecord(_ query: SQLiteStatement) throws(LedgerError) -> FrameRecord? {
         let index = Int(query.int(0))
-        guard let previous = Digest32(bytes: query.blob(4)), let hash = Digest32(bytes: query.blob(5)) else {
-            throw .corrupt(path: path, location: "frame \(index)", reason: "hash column is not 32 bytes")
+        guard let previous = Digest32(bytes: query.blob(4)),
+            let hash = Digest32(bytes: query.blob(5))
+        else {
+            throw .corrupt(
+                path: path, location: "frame \(index)", reason: "hash column is not 32 bytes")
         }
         guard query.int(1) >= 0, query.int(2) >= 0, query.int(3) >= 0 else {
             throw .corrupt(path: path, location: "frame \(index)", reason: "negative count")
         }
-        return FrameRecord(index: index, firstSequence: UInt64(query.int(1)), eventCount: Int(query.int(2)),
-                           rawSize: Int(query.int(3)), previousHash: previous, hash: hash, codec: Int(query.int(6)),
-                           payload: query.blob(7))
+        return FrameRecord(
+            index: index, firstSequence: UInt64(query.int(1)), eventCount: Int(query.int(2)),
+            rawSize: Int(query.int(3)), previousHash: previous, hash: hash,
+            codec: Int(query.int(6)),
+            payload: query.blob(7))
     }
 
     /// Checkpoint rows without their payloads, in order.
     public func checkpointIndex() throws(LedgerError) -> [CheckpointRecord] {
-        let query = try database.prepare("""
+        let query = try database.prepare(
+            """
             SELECT frame_count, next_sequence, frame_hash, state_size, state_digest, codec
             FROM checkpoints ORDER BY frame_count
             """)
         var records: [CheckpointRecord] = []
         while try query.step() {
             let frameCount = Int(query.int(0))
-            guard let frameHash = Digest32(bytes: query.blob(2)), let digest = Digest32(bytes: query.blob(4)) else {
-                throw .corrupt(path: path, location: "checkpoint after frame \(frameCount - 1)", reason: "digest not 32 bytes")
+            guard let frameHash = Digest32(bytes: query.blob(2)),
+                let digest = Digest32(bytes: query.blob(4))
+            else {
+                throw .corrupt(
+                    path: path, location: "checkpoint after frame \(frameCount - 1)",
+                    reason: "digest not 32 bytes")
             }
-            records.append(CheckpointRecord(frameCount: frameCount, nextSequence: UInt64(max(0, query.int(1))),
-                                            frameHash: frameHash, stateSize: Int(query.int(3)), stateDigest: digest,
-                                            codec: Int(query.int(5)), payload: []))
+            records.append(
+                CheckpointRecord(
+                    frameCount: frameCount, nextSequence: UInt64(max(0, query.int(1))),
+                    frameHash: frameHash, stateSize: Int(query.int(3)), stateDigest: digest,
+                    codec: Int(query.int(5)), payload: []))
         }
         return records
     }
 
     /// The checkpoint taken after `frameCount` frames, with its payload.
     public func checkpoint(frameCount: Int) throws(LedgerError) -> CheckpointRecord? {
-        let query = try database.prepare("""
+        let query = try database.prepare(
+            """
             SELECT frame_count, next_sequence, frame_hash, state_size, state_digest, codec, payload
             FROM checkpoints WHERE frame_count = ?
             """)
         query.bind(1, Int64(frameCount))
         guard try query.step() else { return nil }
-        guard let frameHash = Digest32(bytes: query.blob(2)), let digest = Digest32(bytes: query.blob(4)) else {
-            throw .corrupt(path: path, location: "checkpoint after frame \(frameCount - 1)", reason: "digest not 32 bytes")
+        guard let frameHash = Digest32(bytes: query.blob(2)),
+            let digest = Digest32(bytes: query.blob(4))
+        else {
+            throw .corrupt(
+                path: path, location: "checkpoint after frame \(frameCount - 1)",
+                reason: "digest not 32 bytes")
         }
-        return CheckpointRecord(frameCount: frameCount, nextSequence: UInt64(max(0, query.int(1))), frameHash: frameHash,
-                                stateSize: Int(query.int(3)), stateDigest: digest, codec: Int(query.int(5)),
-                                payload: query.blob(6))
+        return CheckpointRecord(
+            frameCount: frameCount, nextSequence: UInt64(max(0, query.int(1))),
+            frameHash: frameHash,
+            stateSize: Int(query.int(3)), stateDigest: digest, codec: Int(query.int(5)),
+            payload: query.blob(6))
     }
 
     /// Bytes on disk: the database plus its WAL.

@@ -1,7 +1,7 @@
 import CSQLite
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The project's one SQLite wrapper: a connection owned by one object on one thread,
@@ -33,7 +33,8 @@ final class SQLiteDatabase {
         var connection: OpaquePointer?
         let status = sqlite3_open_v2(path, &connection, flags, nil)
         guard status == SQLITE_OK, let connection else {
-            let reason = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "status \(status)"
+            let reason =
+                connection.map { String(cString: sqlite3_errmsg($0)) } ?? "status \(status)"
             sqlite3_close(connection)
             throw .cannotOpen(path: path, reason: reason)
         }
@@ -49,7 +50,8 @@ final class SQLiteDatabase {
         var message: UnsafeMutablePointer<CChar>?
         let status = sqlite3_exec(handle, sql, nil, nil, &message)
         if status != SQLITE_OK {
-            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(status))
+            let text =
+                message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(status))
             sqlite3_free(message)
             throw error(status, text, sql)
         }
@@ -111,13 +113,15 @@ final class SQLiteStatement {
     }
 
     func bind(_ index: Int32, _ value: String) {
-        sqlite3_bind_text(handle, index, value, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+        sqlite3_bind_text(
+            handle, index, value, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
     }
 
     func bind(_ index: Int32, _ value: [UInt8]) {
         value.withUnsafeBytes { buffer in
-            _ = sqlite3_bind_blob64(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
-                                    sqlite3_uint64(buffer.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            _ = sqlite3_bind_blob64(
+                handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                sqlite3_uint64(buffer.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
         }
     }
 

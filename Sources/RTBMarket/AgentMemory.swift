@@ -49,7 +49,8 @@ public struct AgentMemory: Equatable, Sendable {
 
     /// Volatile keys held: open orders, known prices, reputation entries and pending negotiations.
     public var keyCount: Int {
-        deals.count + priceReferences.filter { $0 != .zero }.count + reputation.count + pending.count
+        deals.count + priceReferences.filter { $0 != .zero }.count + reputation.count
+            + pending.count
     }
 
     /// The note of `deal`, open or archived, if known.
@@ -105,19 +106,29 @@ public struct AgentMemory: Equatable, Sendable {
     /// Applies a factual event to the memory of `agent`. `trustsClaims` is false when claims
     /// are verified against the shared ledger (scenario C): then offers' history claims are
     /// not absorbed.
-    public mutating func apply(_ event: MarketEvent, agent: AgentRef, market: Market, trustsClaims: Bool) {
+    public mutating func apply(
+        _ event: MarketEvent, agent: AgentRef, market: Market, trustsClaims: Bool
+    ) {
         switch event.body {
         case .rfp(let rfp):
-            guard agent.kind == .buyer, market.campaigns[rfp.campaign].buyer == agent.index else { return }
-            pending.append(PendingNote(negotiation: rfp.negotiation, campaign: rfp.campaign, product: rfp.product))
+            guard agent.kind == .buyer, market.campaigns[rfp.campaign].buyer == agent.index else {
+                return
+            }
+            pending.append(
+                PendingNote(
+                    negotiation: rfp.negotiation, campaign: rfp.campaign, product: rfp.product))
         case .offer(let offer):
             guard trustsClaims, agent.kind == .buyer,
                 let note = pending.first(where: { $0.negotiation == offer.negotiation })
             else { return }
             let known = reputation(of: note.product)
-            setReputation(note.product, known.map { ($0 + offer.historyPermille) / 2 } ?? offer.historyPermille)
+            setReputation(
+                note.product,
+                known.map { ($0 + offer.historyPermille) / 2 } ?? offer.historyPermille)
         case .negotiationClosed(let closed):
-            if closed.outcome == .rejected, let note = pending.first(where: { $0.negotiation == closed.negotiation }) {
+            if closed.outcome == .rejected,
+                let note = pending.first(where: { $0.negotiation == closed.negotiation })
+            {
                 // A rejection halves what the buyer expects of the product, so it asks elsewhere.
                 setReputation(note.product, (reputation(of: note.product) ?? 900) / 2)
             }
@@ -126,26 +137,37 @@ public struct AgentMemory: Equatable, Sendable {
             let campaign = market.campaigns[deal.campaign]
             let product = market.products[deal.product]
             if agent.kind == .buyer && campaign.buyer == agent.index {
-                deals.append(DealNote(deal: deal.deal, campaign: deal.campaign, product: deal.product,
-                                      impressions: deal.impressions, cpm: deal.buyerCPM, counted: 0, endDay: deal.endDay))
+                deals.append(
+                    DealNote(
+                        deal: deal.deal, campaign: deal.campaign, product: deal.product,
+                        impressions: deal.impressions, cpm: deal.buyerCPM, counted: 0,
+                        endDay: deal.endDay))
                 priceReferences[Int(campaign.channel.rawValue)] = deal.buyerCPM
             } else if agent.kind == .seller && product.seller == agent.index {
-                deals.append(DealNote(deal: deal.deal, campaign: deal.campaign, product: deal.product,
-                                      impressions: deal.impressions, cpm: deal.sellerCPM, counted: 0, endDay: deal.endDay))
+                deals.append(
+                    DealNote(
+                        deal: deal.deal, campaign: deal.campaign, product: deal.product,
+                        impressions: deal.impressions, cpm: deal.sellerCPM, counted: 0,
+                        endDay: deal.endDay))
             }
         case .delivery(let delivery):
             guard let index = indexOfDeal(delivery.deal) else { return }
             if agent.kind == .buyer {
                 deals[index].counted += delivery.buyerCounted
-                let ratio = delivery.planned == 0 ? 1_000 : min(1_000, delivery.buyerCounted * 1_000 / delivery.planned)
+                let ratio =
+                    delivery.planned == 0
+                    ? 1_000 : min(1_000, delivery.buyerCounted * 1_000 / delivery.planned)
                 let product = deals[index].product
-                setReputation(product, reputation(of: product).map { ($0 * 9 + ratio) / 10 } ?? ratio)
+                setReputation(
+                    product, reputation(of: product).map { ($0 * 9 + ratio) / 10 } ?? ratio)
             } else {
                 deals[index].counted += delivery.sellerCounted
             }
         case .settlement(let settlement):
             if let index = indexOfDeal(settlement.deal) { deals.remove(at: index) }
-            if let index = Self.index(of: settlement.deal, in: archive) { archive.remove(at: index) }
+            if let index = Self.index(of: settlement.deal, in: archive) {
+                archive.remove(at: index)
+            }
         case .dayStarted(let started):
             // Orders whose term ended move to the books.
             let ended = deals.filter { $0.endDay < started.day }
@@ -196,21 +218,27 @@ public struct AgentMemory: Equatable, Sendable {
         for index in priceReferences.indices { priceReferences[index] = Micros(try reader.int64()) }
         let reputationCount = try reader.count()
         for _ in 0..<reputationCount {
-            reputation.append(ReputationNote(product: try reader.int(), permille: try reader.int64()))
+            reputation.append(
+                ReputationNote(product: try reader.int(), permille: try reader.int64()))
         }
         let pendingCount = try reader.count()
         for _ in 0..<pendingCount {
-            pending.append(PendingNote(negotiation: try reader.int(), campaign: try reader.int(),
-                                       product: try reader.int()))
+            pending.append(
+                PendingNote(
+                    negotiation: try reader.int(), campaign: try reader.int(),
+                    product: try reader.int()))
         }
     }
 
-    static func decodeNotes(from reader: inout CanonicalReader) throws(CanonicalError) -> [DealNote] {
+    static func decodeNotes(from reader: inout CanonicalReader) throws(CanonicalError) -> [DealNote]
+    {
         var notes: [DealNote] = []
         for _ in 0..<(try reader.count()) {
-            notes.append(DealNote(deal: try reader.int(), campaign: try reader.int(), product: try reader.int(),
-                                  impressions: try reader.int64(), cpm: Micros(try reader.int64()),
-                                  counted: try reader.int64(), endDay: try reader.int()))
+            notes.append(
+                DealNote(
+                    deal: try reader.int(), campaign: try reader.int(), product: try reader.int(),
+                    impressions: try reader.int64(), cpm: Micros(try reader.int64()),
+                    counted: try reader.int64(), endDay: try reader.int()))
         }
         return notes
     }

@@ -43,29 +43,42 @@ extension MarketEngine {
     func reviewCampaigns(buyer: Int) {
         let day = SimTime(tick: state.now).day
         let memory = state.memories[buyer]
-        for campaignIndex in buyer * config.campaignsPerBuyer..<(buyer + 1) * config.campaignsPerBuyer {
+        for campaignIndex in buyer * config.campaignsPerBuyer..<(buyer + 1)
+            * config.campaignsPerBuyer
+        {
             let campaign = market.campaigns[campaignIndex]
             guard day >= campaign.startDay, day <= campaign.endDay,
                 !memory.pending.contains(where: { $0.campaign == campaignIndex })
             else { continue }
             let need = believedNeed(campaign: campaign, memory: memory, day: day)
             guard need * 100 >= campaign.goalImpressions,
-                uncommittedBudget(campaignIndex) >= Micros.cost(impressions: Self.minimumDealImpressions, cpm: campaign.maxCPM)
+                uncommittedBudget(campaignIndex)
+                    >= Micros.cost(impressions: Self.minimumDealImpressions, cpm: campaign.maxCPM)
             else { continue }
             let candidates = market.products.filter { $0.channel == campaign.channel }
-            let targets = policy.rfpTargets(campaign: campaign, candidates: candidates, memory: state.memories[buyer])
+            let targets = policy.rfpTargets(
+                campaign: campaign, candidates: candidates, memory: state.memories[buyer])
             guard !targets.isEmpty else { continue }
             for product in targets {
                 let id = state.negotiations.count
-                state.negotiations.append(NegotiationState(
-                    id: id, campaign: campaignIndex, product: product, requested: need, maxCPM: campaign.maxCPM))
-                emit(.rfp(Rfp(negotiation: id, campaign: campaignIndex, product: product, impressions: need,
-                              maxCPM: campaign.maxCPM)))
-                state.scheduler.schedule(.sellerRespond(negotiation: id), at: state.now + Self.responseDelay)
+                state.negotiations.append(
+                    NegotiationState(
+                        id: id, campaign: campaignIndex, product: product, requested: need,
+                        maxCPM: campaign.maxCPM))
+                emit(
+                    .rfp(
+                        Rfp(
+                            negotiation: id, campaign: campaignIndex, product: product,
+                            impressions: need,
+                            maxCPM: campaign.maxCPM)))
+                state.scheduler.schedule(
+                    .sellerRespond(negotiation: id), at: state.now + Self.responseDelay)
             }
             state.scheduler.schedule(
-                .buyerDecide(campaign: campaignIndex, firstNegotiation: state.negotiations.count - targets.count,
-                             count: targets.count),
+                .buyerDecide(
+                    campaign: campaignIndex,
+                    firstNegotiation: state.negotiations.count - targets.count,
+                    count: targets.count),
                 at: state.now + Self.decisionDelay)
         }
     }
@@ -76,7 +89,8 @@ extension MarketEngine {
         let day = SimTime(tick: state.now).day
         let termDays = Int64(orderEndDay(campaign: campaign, day: day) - day + 1)
         var outstanding: Int64 = 0
-        for deal in state.deals where deal.product == product.index && !deal.settled && deal.endDay >= day {
+        for deal in state.deals
+        where deal.product == product.index && !deal.settled && deal.endDay >= day {
             outstanding += max(0, deal.impressions - deal.served)
         }
         return max(0, product.dailyAvails * termDays - outstanding)
@@ -85,29 +99,37 @@ extension MarketEngine {
     /// The product's true delivery record, per mille (1000 before any delivery).
     func trueHistoryPermille(_ product: Int) -> Int64 {
         let runtime = state.products[product]
-        return runtime.plannedTotal == 0 ? 1_000 : runtime.servedTotal * 1_000 / runtime.plannedTotal
+        return runtime.plannedTotal == 0
+            ? 1_000 : runtime.servedTotal * 1_000 / runtime.plannedTotal
     }
 
     func respondToRfp(_ id: Int) {
         let negotiation = state.negotiations[id]
         let product = market.products[negotiation.product]
-        let available = availableImpressions(product: product, campaign: market.campaigns[negotiation.campaign])
-        guard let quote = policy.quote(product: product, requested: negotiation.requested,
-                                       maxCPM: negotiation.maxCPM, available: available)
+        let available = availableImpressions(
+            product: product, campaign: market.campaigns[negotiation.campaign])
+        guard
+            let quote = policy.quote(
+                product: product, requested: negotiation.requested,
+                maxCPM: negotiation.maxCPM, available: available)
         else {
             closeNegotiation(id, .rejected)
             return
         }
-        let claims = injectOfferClaims(negotiation: id, seller: product.seller, quote: quote,
-                                       history: trueHistoryPermille(product.index))
+        let claims = injectOfferClaims(
+            negotiation: id, seller: product.seller, quote: quote,
+            history: trueHistoryPermille(product.index))
         state.negotiations[id].status = .offered
         state.negotiations[id].trueCPM = quote.cpm
         state.negotiations[id].trueImpressions = quote.impressions
         state.negotiations[id].claimedCPM = claims.cpm
         state.negotiations[id].claimedImpressions = claims.impressions
         state.negotiations[id].dealType = quote.dealType
-        emit(.offer(Offer(negotiation: id, cpm: claims.cpm, impressions: claims.impressions,
-                          dealType: quote.dealType, historyPermille: claims.history)))
+        emit(
+            .offer(
+                Offer(
+                    negotiation: id, cpm: claims.cpm, impressions: claims.impressions,
+                    dealType: quote.dealType, historyPermille: claims.history)))
     }
 
     func closeNegotiation(_ id: Int, _ outcome: NegotiationOutcome) {
@@ -118,10 +140,13 @@ extension MarketEngine {
     /// The offer a buyer acts on: the seller's claims in B, the verified truth in C.
     func offerView(_ negotiation: NegotiationState) -> OfferView {
         scenario == .c
-            ? OfferView(negotiation: negotiation.id, product: negotiation.product, cpm: negotiation.trueCPM,
-                        impressions: negotiation.trueImpressions)
-            : OfferView(negotiation: negotiation.id, product: negotiation.product, cpm: negotiation.claimedCPM,
-                        impressions: negotiation.claimedImpressions)
+            ? OfferView(
+                negotiation: negotiation.id, product: negotiation.product, cpm: negotiation.trueCPM,
+                impressions: negotiation.trueImpressions)
+            : OfferView(
+                negotiation: negotiation.id, product: negotiation.product,
+                cpm: negotiation.claimedCPM,
+                impressions: negotiation.claimedImpressions)
     }
 
     func decideOffers(campaign campaignIndex: Int, negotiations: Range<Int>) {
@@ -136,17 +161,21 @@ extension MarketEngine {
             }
         }
         let ranked = policy.rankOffers(campaign: campaign, offers: offers)
-        var need = believedNeed(campaign: campaign, memory: state.memories[buyer], day: SimTime(tick: state.now).day)
+        var need = believedNeed(
+            campaign: campaign, memory: state.memories[buyer], day: SimTime(tick: state.now).day)
         var budget = uncommittedBudget(campaignIndex)
         let threshold = policy.acceptThreshold(campaign: campaign, memory: state.memories[buyer])
         var countered = false
         for offer in ranked {
-            let affordable = budget.raw * 1_000 / max(offer.cpm.raw, state.negotiations[offer.negotiation].trueCPM.raw)
+            let affordable =
+                budget.raw * 1_000
+                / max(offer.cpm.raw, state.negotiations[offer.negotiation].trueCPM.raw)
             let impressions = min(offer.impressions, need, affordable)
             if impressions < Self.minimumDealImpressions {
                 closeNegotiation(offer.negotiation, .declined)
             } else if offer.cpm <= threshold {
-                let value = signDeal(negotiation: offer.negotiation, impressions: impressions, buyerCPM: offer.cpm)
+                let value = signDeal(
+                    negotiation: offer.negotiation, impressions: impressions, buyerCPM: offer.cpm)
                 need -= impressions
                 budget -= value
             } else if !countered {
@@ -154,7 +183,9 @@ extension MarketEngine {
                 state.negotiations[offer.negotiation].status = .countered
                 state.negotiations[offer.negotiation].counterCPM = threshold
                 emit(.counterOffer(CounterOffer(negotiation: offer.negotiation, cpm: threshold)))
-                state.scheduler.schedule(.counterResponse(negotiation: offer.negotiation), at: state.now + Self.responseDelay)
+                state.scheduler.schedule(
+                    .counterResponse(negotiation: offer.negotiation),
+                    at: state.now + Self.responseDelay)
                 need -= impressions
             } else {
                 closeNegotiation(offer.negotiation, .declined)
@@ -172,12 +203,18 @@ extension MarketEngine {
             closeNegotiation(id, .expired)
             return
         }
-        guard policy.acceptsCounter(product: market.products[negotiation.product], cpm: negotiation.counterCPM) else {
+        guard
+            policy.acceptsCounter(
+                product: market.products[negotiation.product], cpm: negotiation.counterCPM)
+        else {
             closeNegotiation(id, .rejected)
             return
         }
-        let need = believedNeed(campaign: campaign, memory: state.memories[campaign.buyer], day: SimTime(tick: state.now).day)
-        let affordable = uncommittedBudget(negotiation.campaign).raw * 1_000 / negotiation.counterCPM.raw
+        let need = believedNeed(
+            campaign: campaign, memory: state.memories[campaign.buyer],
+            day: SimTime(tick: state.now).day)
+        let affordable =
+            uncommittedBudget(negotiation.campaign).raw * 1_000 / negotiation.counterCPM.raw
         let impressions = min(negotiation.trueImpressions, need, affordable)
         guard impressions >= Self.minimumDealImpressions else {
             closeNegotiation(id, .declined)
@@ -196,10 +233,13 @@ extension MarketEngine {
         let value = Micros.cost(impressions: impressions, cpm: max(buyerCPM, sellerCPM))
         state.campaigns[negotiation.campaign].committed += value
         closeNegotiation(id, .accepted)
-        let endDay = orderEndDay(campaign: market.campaigns[negotiation.campaign], day: SimTime(tick: state.now).day)
-        openDeal(campaign: negotiation.campaign, product: negotiation.product, impressions: impressions,
-                 buyerCPM: buyerCPM, sellerCPM: sellerCPM, dealType: negotiation.dealType, origin: .negotiation,
-                 originID: id, endDay: endDay)
+        let endDay = orderEndDay(
+            campaign: market.campaigns[negotiation.campaign], day: SimTime(tick: state.now).day)
+        openDeal(
+            campaign: negotiation.campaign, product: negotiation.product, impressions: impressions,
+            buyerCPM: buyerCPM, sellerCPM: sellerCPM, dealType: negotiation.dealType,
+            origin: .negotiation,
+            originID: id, endDay: endDay)
         return value
     }
 }

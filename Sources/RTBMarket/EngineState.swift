@@ -99,13 +99,18 @@ extension EngineState {
         scheduler.encode(into: &writer)
         writer.varint(campaigns.count)
         for campaign in campaigns {
-            for value in [campaign.committed.raw, campaign.paid.raw, campaign.openServed, campaign.served, campaign.dailyTarget,
-                          campaign.boughtToday] { writer.signedVarint(value) }
+            for value in [
+                campaign.committed.raw, campaign.paid.raw, campaign.openServed, campaign.served,
+                campaign.dailyTarget,
+                campaign.boughtToday,
+            ] { writer.signedVarint(value) }
         }
         writer.varint(products.count)
         for product in products {
-            for value in [product.servedThisPeriod, product.plannedTotal,
-                          product.servedTotal] { writer.signedVarint(value) }
+            for value in [
+                product.servedThisPeriod, product.plannedTotal,
+                product.servedTotal,
+            ] { writer.signedVarint(value) }
         }
         writer.varint(deals.count)
         for deal in deals {
@@ -124,9 +129,11 @@ extension EngineState {
             writer.varint(negotiation.product)
             writer.u8(negotiation.status.rawValue)
             writer.u8(negotiation.dealType.rawValue)
-            for value in [negotiation.requested, negotiation.maxCPM.raw, negotiation.trueCPM.raw,
-                          negotiation.claimedCPM.raw, negotiation.trueImpressions,
-                          negotiation.claimedImpressions, negotiation.counterCPM.raw] {
+            for value in [
+                negotiation.requested, negotiation.maxCPM.raw, negotiation.trueCPM.raw,
+                negotiation.claimedCPM.raw, negotiation.trueImpressions,
+                negotiation.claimedImpressions, negotiation.counterCPM.raw,
+            ] {
                 writer.signedVarint(value)
             }
         }
@@ -150,15 +157,20 @@ extension EngineState {
         state.now = try reader.int64()
         state.scheduler = try Scheduler.decode(from: &reader)
         for _ in 0..<(try reader.count()) {
-            state.campaigns.append(CampaignRuntime(
-                committed: Micros(try reader.signedVarint()), paid: Micros(try reader.signedVarint()),
-                openServed: try reader.signedVarint(), served: try reader.signedVarint(), dailyTarget: try reader.signedVarint(),
-                boughtToday: try reader.signedVarint()))
+            state.campaigns.append(
+                CampaignRuntime(
+                    committed: Micros(try reader.signedVarint()),
+                    paid: Micros(try reader.signedVarint()),
+                    openServed: try reader.signedVarint(), served: try reader.signedVarint(),
+                    dailyTarget: try reader.signedVarint(),
+                    boughtToday: try reader.signedVarint()))
         }
         for _ in 0..<(try reader.count()) {
-            state.products.append(ProductRuntime(
-                servedThisPeriod: try reader.signedVarint(),
-                plannedTotal: try reader.signedVarint(), servedTotal: try reader.signedVarint()))
+            state.products.append(
+                ProductRuntime(
+                    servedThisPeriod: try reader.signedVarint(),
+                    plannedTotal: try reader.signedVarint(), servedTotal: try reader.signedVarint())
+            )
         }
         for id in 0..<(try reader.count()) {
             let campaign = try reader.int()
@@ -167,10 +179,13 @@ extension EngineState {
             let buyerCPM = Micros(try reader.signedVarint())
             let sellerCPM = Micros(try reader.signedVarint())
             let served = try reader.signedVarint()
-            state.deals.append(DealState(
-                id: id, campaign: campaign, product: product, impressions: impressions, buyerCPM: buyerCPM,
-                sellerCPM: sellerCPM, dealType: try reader.enumeration(DealType.self), endDay: try reader.int(),
-                served: served, settled: try reader.bool()))
+            state.deals.append(
+                DealState(
+                    id: id, campaign: campaign, product: product, impressions: impressions,
+                    buyerCPM: buyerCPM,
+                    sellerCPM: sellerCPM, dealType: try reader.enumeration(DealType.self),
+                    endDay: try reader.int(),
+                    served: served, settled: try reader.bool()))
         }
         for id in 0..<(try reader.count()) {
             let campaign = try reader.int()
@@ -195,7 +210,9 @@ extension EngineState {
         state.nextAuction = try reader.int()
         state.nextLedgerEntry = try reader.int()
         for _ in 0..<(try reader.count()) { state.memories.append(try AgentMemory(from: &reader)) }
-        for _ in 0..<(try reader.count()) { state.privateStore.append(try AgentMemory(from: &reader)) }
+        for _ in 0..<(try reader.count()) {
+            state.privateStore.append(try AgentMemory(from: &reader))
+        }
         for _ in 0..<(try reader.count()) { state.lastSnapshot.append(try reader.u64()) }
         for _ in 0..<(try reader.count()) {
             let metrics = try ScenarioMetrics.decode(from: &reader)

@@ -155,7 +155,9 @@ public struct EventLog: Sendable {
 
     /// Appends one event and returns its sequence number.
     @discardableResult
-    public mutating func append(_ event: MarketEvent, excludedFromMarketDigest: Bool = false) -> UInt64 {
+    public mutating func append(_ event: MarketEvent, excludedFromMarketDigest: Bool = false)
+        -> UInt64
+    {
         let start = pending.bytes.count
         if perturbation?.affects(nextSequence) == true {
             var changed = event
@@ -204,7 +206,8 @@ public struct EventLog: Sendable {
         }
         excludedRanges.removeAll(keepingCapacity: true)
         let frame = SealedFrame(
-            index: framesSealed, firstSequence: firstPendingSequence, eventCount: pendingCount, bytes: bytes)
+            index: framesSealed, firstSequence: firstPendingSequence, eventCount: pendingCount,
+            bytes: bytes)
         framesSealed += 1
         pendingCount = 0
         pending.bytes.removeAll(keepingCapacity: true)

@@ -31,20 +31,28 @@ extension MarketEngine {
     func runAuction(product: ProductSpec, day: Int, hour: Int) {
         let auction = state.nextAuction
         state.nextAuction += 1
-        let batch = Self.hourlyShare(of: product.dailyAvails, hour: hour, count: Self.exchangeRoundHours)
+        let batch = Self.hourlyShare(
+            of: product.dailyAvails, hour: hour, count: Self.exchangeRoundHours)
         let dealType: DealType = product.supports(.openAuction) ? .openAuction : .privateAuction
-        emit(.bidRequest(BidRequest(auction: auction, product: product.index, impressions: batch,
-                                    floorCPM: product.floorCPM, dealType: dealType)))
+        emit(
+            .bidRequest(
+                BidRequest(
+                    auction: auction, product: product.index, impressions: batch,
+                    floorCPM: product.floorCPM, dealType: dealType)))
         var bidders: [(campaign: Int, want: Int64)] = []
         var bids: [Int64] = []
         for campaignIndex in market.campaignsByChannel[Int(product.channel.rawValue)] {
             let campaign = market.campaigns[campaignIndex]
             guard day >= campaign.startDay, day <= campaign.endDay else { continue }
             let runtime = state.campaigns[campaignIndex]
-            let want = min(runtime.dailyTarget - runtime.boughtToday, (runtime.dailyTarget + Self.auctionsPerDayTarget - 1) / Self.auctionsPerDayTarget)
+            let want = min(
+                runtime.dailyTarget - runtime.boughtToday,
+                (runtime.dailyTarget + Self.auctionsPerDayTarget - 1) / Self.auctionsPerDayTarget)
             guard want > 0,
-                let bid = policy.auctionBid(campaign: campaign, product: product,
-                                            randomBits: randomBits(Self.purposeAuctionBid, UInt64(auction), UInt64(campaignIndex)))
+                let bid = policy.auctionBid(
+                    campaign: campaign, product: product,
+                    randomBits: randomBits(
+                        Self.purposeAuctionBid, UInt64(auction), UInt64(campaignIndex)))
             else { continue }
             let affordable = (campaign.budget - runtime.committed).raw * 1_000 / bid.raw
             guard affordable >= 1_000 else { continue }
@@ -53,8 +61,9 @@ extension MarketEngine {
             bids.append(bid.raw)
         }
         if config.mechanism == .vcg {
-            sellAtUniformPrice(auction: auction, product: product, day: day, dealType: dealType, batch: batch,
-                               bidders: bidders, bids: bids)
+            sellAtUniformPrice(
+                auction: auction, product: product, day: day, dealType: dealType, batch: batch,
+                bidders: bidders, bids: bids)
             return
         }
         // The batch is sold in ranks: the best bid takes what it wants, the rest of the batch goes
@@ -64,31 +73,41 @@ extension MarketEngine {
         var cleared = false
         while remaining >= Self.minimumLot, !bids.isEmpty {
             let result = bids.withUnsafeBufferPointer {
-                SingleItemAuction.clear(bids: $0, reserve: product.floorCPM.raw, mechanism: config.mechanism,
-                                        lastWinsTies: options.canary == .flipTieBreak)
+                SingleItemAuction.clear(
+                    bids: $0, reserve: product.floorCPM.raw, mechanism: config.mechanism,
+                    lastWinsTies: options.canary == .flipTieBreak)
             }
             guard let winnerIndex = result.winner else { break }
             var price = Micros(result.price)
-            if options.canary == .chargeAboveBid && state.deals.isEmpty { price = Micros(bids[winnerIndex] + 10_000) }
-            let sold = sell(auction: auction, product: product, day: day, dealType: dealType, remaining: remaining,
-                            winner: bidders[winnerIndex], price: price, second: Micros(result.secondBid),
-                            bidders: bids.count)
+            if options.canary == .chargeAboveBid && state.deals.isEmpty {
+                price = Micros(bids[winnerIndex] + 10_000)
+            }
+            let sold = sell(
+                auction: auction, product: product, day: day, dealType: dealType,
+                remaining: remaining,
+                winner: bidders[winnerIndex], price: price, second: Micros(result.secondBid),
+                bidders: bids.count)
             remaining -= sold
             cleared = true
             bidders.remove(at: winnerIndex)
             bids.remove(at: winnerIndex)
         }
         if !cleared {
-            emit(.auctionCleared(AuctionCleared(auction: auction, winner: 0, priceCPM: .zero, impressions: 0,
-                                                bidders: Int64(bids.count), secondCPM: .zero, mechanism: config.mechanism)))
+            emit(
+                .auctionCleared(
+                    AuctionCleared(
+                        auction: auction, winner: 0, priceCPM: .zero, impressions: 0,
+                        bidders: Int64(bids.count), secondCPM: .zero, mechanism: config.mechanism)))
         }
     }
 
     /// VCG with the batch's lots as identical units and unit-demand bidders: lots go in rank
     /// order (a lot is what the bidder wants and can afford at its bid); every winner pays the
     /// highest losing bid, or the floor.
-    func sellAtUniformPrice(auction: Int, product: ProductSpec, day: Int, dealType: DealType, batch: Int64,
-                            bidders: [(campaign: Int, want: Int64)], bids: [Int64]) {
+    func sellAtUniformPrice(
+        auction: Int, product: ProductSpec, day: Int, dealType: DealType, batch: Int64,
+        bidders: [(campaign: Int, want: Int64)], bids: [Int64]
+    ) {
         let order = bids.indices.filter { bids[$0] >= product.floorCPM.raw }
             .sorted { bids[$0] != bids[$1] ? bids[$0] > bids[$1] : $0 < $1 }
         var remaining = batch
@@ -96,7 +115,9 @@ extension MarketEngine {
         var firstLoser: Int?
         for index in order {
             let campaign = bidders[index].campaign
-            let affordable = (market.campaigns[campaign].budget - state.campaigns[campaign].committed).raw * 1_000 / bids[index]
+            let affordable =
+                (market.campaigns[campaign].budget - state.campaigns[campaign].committed).raw
+                * 1_000 / bids[index]
             let lot = min(remaining, bidders[index].want, affordable)
             if remaining >= Self.minimumLot && lot > 0 {
                 lots.append((index, lot))
@@ -106,15 +127,20 @@ extension MarketEngine {
             }
         }
         guard !lots.isEmpty else {
-            emit(.auctionCleared(AuctionCleared(auction: auction, winner: 0, priceCPM: .zero, impressions: 0,
-                                                bidders: Int64(bids.count), secondCPM: .zero, mechanism: config.mechanism)))
+            emit(
+                .auctionCleared(
+                    AuctionCleared(
+                        auction: auction, winner: 0, priceCPM: .zero, impressions: 0,
+                        bidders: Int64(bids.count), secondCPM: .zero, mechanism: config.mechanism)))
             return
         }
         let losing = Micros(firstLoser.map { bids[$0] } ?? 0)
         let price = max(losing, product.floorCPM)
         for lot in lots {
-            _ = sell(auction: auction, product: product, day: day, dealType: dealType, remaining: lot.impressions,
-                     winner: bidders[lot.index], price: price, second: losing, bidders: bids.count)
+            _ = sell(
+                auction: auction, product: product, day: day, dealType: dealType,
+                remaining: lot.impressions,
+                winner: bidders[lot.index], price: price, second: losing, bidders: bids.count)
         }
     }
 
@@ -122,26 +148,39 @@ extension MarketEngine {
     static let minimumLot: Int64 = 2500
 
     /// Sells part of a batch to one winner: deal, delivery and settlement. Returns impressions sold.
-    func sell(auction: Int, product: ProductSpec, day: Int, dealType: DealType, remaining: Int64,
-              winner: (campaign: Int, want: Int64), price: Micros, second: Micros, bidders: Int) -> Int64 {
+    func sell(
+        auction: Int, product: ProductSpec, day: Int, dealType: DealType, remaining: Int64,
+        winner: (campaign: Int, want: Int64), price: Micros, second: Micros, bidders: Int
+    ) -> Int64 {
         let campaign = winner.campaign
-        let remainingBudget = market.campaigns[campaign].budget - state.campaigns[campaign].committed
+        let remainingBudget =
+            market.campaigns[campaign].budget - state.campaigns[campaign].committed
         let impressions = min(remaining, winner.want, remainingBudget.raw * 1_000 / price.raw)
-        emit(.auctionCleared(AuctionCleared(
-            auction: auction, winner: campaign + 1, priceCPM: price, impressions: impressions,
-            bidders: Int64(bidders), secondCPM: second, mechanism: config.mechanism)))
-        let deal = openDeal(campaign: campaign, product: product.index, impressions: impressions, buyerCPM: price,
-                            sellerCPM: price, dealType: dealType, origin: .auction, originID: auction, endDay: day)
+        emit(
+            .auctionCleared(
+                AuctionCleared(
+                    auction: auction, winner: campaign + 1, priceCPM: price,
+                    impressions: impressions,
+                    bidders: Int64(bidders), secondCPM: second, mechanism: config.mechanism)))
+        let deal = openDeal(
+            campaign: campaign, product: product.index, impressions: impressions, buyerCPM: price,
+            sellerCPM: price, dealType: dealType, origin: .auction, originID: auction, endDay: day)
         let served = impressions * product.reliabilityPermille / 1_000
         if !(options.canary == .dropEvent && deal == 0) {
-            emit(.delivery(Delivery(deal: deal, planned: impressions, served: served, buyerCounted: served, sellerCounted: served)))
+            emit(
+                .delivery(
+                    Delivery(
+                        deal: deal, planned: impressions, served: served, buyerCounted: served,
+                        sellerCounted: served)))
         }
         recordServed(deal: deal, planned: impressions, served: served)
         state.campaigns[campaign].boughtToday += impressions
         var paid = Micros.cost(impressions: served, cpm: price)
         if options.canary == .overspend && deal == 0 { paid += market.campaigns[campaign].budget }
         let rate = config.feeRate(buyer: market.campaigns[campaign].buyer, seller: product.seller)
-        let fee = options.canary == .feeRounding ? Micros(paid.raw * rate.ppm / 1_000_000) : rate.apply(to: paid)
+        let fee =
+            options.canary == .feeRounding
+            ? Micros(paid.raw * rate.ppm / 1_000_000) : rate.apply(to: paid)
         state.campaigns[campaign].committed += paid
         settle(deal: deal, buyerPaid: paid, fee: fee, disputed: .zero)
         return impressions
@@ -149,14 +188,22 @@ extension MarketEngine {
 
     /// Creates a deal, emits it and reserves its budget (B and C: the contract value).
     @discardableResult
-    func openDeal(campaign: Int, product: Int, impressions: Int64, buyerCPM: Micros, sellerCPM: Micros,
-                  dealType: DealType, origin: DealOrigin, originID: Int, endDay: Int) -> Int {
+    func openDeal(
+        campaign: Int, product: Int, impressions: Int64, buyerCPM: Micros, sellerCPM: Micros,
+        dealType: DealType, origin: DealOrigin, originID: Int, endDay: Int
+    ) -> Int {
         let id = state.deals.count
-        state.deals.append(DealState(id: id, campaign: campaign, product: product, impressions: impressions,
-                                     buyerCPM: buyerCPM, sellerCPM: sellerCPM, dealType: dealType, endDay: endDay))
-        emit(.dealAgreed(DealAgreed(
-            deal: id, campaign: campaign, product: product, impressions: impressions, buyerCPM: buyerCPM,
-            sellerCPM: sellerCPM, dealType: dealType, origin: origin, originID: originID, endDay: endDay)))
+        state.deals.append(
+            DealState(
+                id: id, campaign: campaign, product: product, impressions: impressions,
+                buyerCPM: buyerCPM, sellerCPM: sellerCPM, dealType: dealType, endDay: endDay))
+        emit(
+            .dealAgreed(
+                DealAgreed(
+                    deal: id, campaign: campaign, product: product, impressions: impressions,
+                    buyerCPM: buyerCPM,
+                    sellerCPM: sellerCPM, dealType: dealType, origin: origin, originID: originID,
+                    endDay: endDay)))
         return id
     }
 
@@ -175,7 +222,10 @@ extension MarketEngine {
     func settle(deal: Int, buyerPaid: Micros, fee: Micros, disputed: Micros) {
         state.deals[deal].settled = true
         state.campaigns[state.deals[deal].campaign].paid += buyerPaid
-        emit(.settlement(Settlement(deal: deal, buyerPaid: buyerPaid, sellerReceived: buyerPaid - fee, fee: fee,
-                                    disputed: disputed)))
+        emit(
+            .settlement(
+                Settlement(
+                    deal: deal, buyerPaid: buyerPaid, sellerReceived: buyerPaid - fee, fee: fee,
+                    disputed: disputed)))
     }
 }

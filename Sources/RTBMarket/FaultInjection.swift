@@ -30,7 +30,9 @@ public struct AgentKill: Hashable, Sendable, Comparable, CustomStringConvertible
     public static func parseTick(_ text: String) -> Int64? {
         if let tick = Int64(text), tick >= 0 { return tick }
         guard text.hasPrefix("d") else { return nil }
-        let fields = text.dropFirst().split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        let fields = text.dropFirst().split(separator: ":", omittingEmptySubsequences: false).map {
+            Int($0)
+        }
         guard (1...3).contains(fields.count), fields.allSatisfy({ $0 != nil }) else { return nil }
         let day = fields[0]!
         let hour = fields.count > 1 ? fields[1]! : 0

@@ -13,7 +13,9 @@ extension MarketEngine {
         var history: Int64
     }
 
-    func injectOfferClaims(negotiation: Int, seller: Int, quote: Quote, history: Int64) -> OfferClaims {
+    func injectOfferClaims(negotiation: Int, seller: Int, quote: Quote, history: Int64)
+        -> OfferClaims
+    {
         var random = stream("hallucination", UInt64(seller), UInt64(negotiation))
         let rate = Double(config.hallucinationRate.ppm) / 1_000_000
         var claims = OfferClaims(cpm: quote.cpm, impressions: quote.impressions, history: history)
@@ -21,32 +23,44 @@ extension MarketEngine {
         if random.chance(rate) {
             let factor = Int64(random.uniform(1.1, 1.5) * 1_000)
             claims.impressions = quote.impressions * factor / 1_000
-            reportHallucination(agent, .inventory, negotiation, truth: quote.impressions, claimed: claims.impressions)
+            reportHallucination(
+                agent, .inventory, negotiation, truth: quote.impressions,
+                claimed: claims.impressions)
         }
         if random.chance(rate) {
             let factor = Int64(random.uniform(0.7, 0.9) * 1_000)
             claims.cpm = Micros.cents(RoundingRule.mulDiv(quote.cpm.raw, factor, 10_000_000))
-            reportHallucination(agent, .price, negotiation, truth: quote.cpm.raw, claimed: claims.cpm.raw)
+            reportHallucination(
+                agent, .price, negotiation, truth: quote.cpm.raw, claimed: claims.cpm.raw)
         }
         if random.chance(rate) {
             claims.history = min(1_000, history + random.int(in: 50...200 as ClosedRange<Int64>))
-            reportHallucination(agent, .history, negotiation, truth: history, claimed: claims.history)
+            reportHallucination(
+                agent, .history, negotiation, truth: history, claimed: claims.history)
         }
         return claims
     }
 
     /// A delivery report's seller count, possibly inflated.
-    func injectDeliveryClaim(deal: Int, seller: Int, day: Int, round: Int, counted: Int64) -> Int64 {
+    func injectDeliveryClaim(deal: Int, seller: Int, day: Int, round: Int, counted: Int64) -> Int64
+    {
         var random = stream("hallucination-delivery", UInt64(deal), UInt64(day), UInt64(round))
-        guard random.chance(Double(config.hallucinationRate.ppm) / 1_000_000) else { return counted }
+        guard random.chance(Double(config.hallucinationRate.ppm) / 1_000_000) else {
+            return counted
+        }
         let claimed = counted * Int64(random.uniform(1.2, 1.8) * 1_000) / 1_000
         reportHallucination(.seller(seller), .delivery, deal, truth: counted, claimed: claimed)
         return scenario == .c ? counted : claimed
     }
 
-    func reportHallucination(_ agent: AgentRef, _ claim: ClaimType, _ subject: Int, truth: Int64, claimed: Int64) {
+    func reportHallucination(
+        _ agent: AgentRef, _ claim: ClaimType, _ subject: Int, truth: Int64, claimed: Int64
+    ) {
         guard truth != claimed else { return }
-        emit(.hallucination(Hallucination(agent: agent, claim: claim, subject: subject, trueValue: truth,
-                                          claimedValue: claimed, caught: scenario == .c)))
+        emit(
+            .hallucination(
+                Hallucination(
+                    agent: agent, claim: claim, subject: subject, trueValue: truth,
+                    claimedValue: claimed, caught: scenario == .c)))
     }
 }

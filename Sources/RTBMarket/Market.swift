@@ -17,13 +17,19 @@ public struct CampaignSpec: Equatable, Sendable {
 
     /// A campaign as its registration event describes it.
     public init(_ event: CampaignRegistered) {
-        self.init(index: event.campaign, buyer: event.buyer.index, budget: event.budget, targetCPM: event.targetCPM,
-                  maxCPM: event.maxCPM, goalImpressions: event.goalImpressions, channel: event.channel,
-                  segments: event.segments, startDay: event.startDay, endDay: event.endDay, strategy: event.strategy)
+        self.init(
+            index: event.campaign, buyer: event.buyer.index, budget: event.budget,
+            targetCPM: event.targetCPM,
+            maxCPM: event.maxCPM, goalImpressions: event.goalImpressions, channel: event.channel,
+            segments: event.segments, startDay: event.startDay, endDay: event.endDay,
+            strategy: event.strategy)
     }
 
-    public init(index: Int, buyer: Int, budget: Micros, targetCPM: Micros, maxCPM: Micros, goalImpressions: Int64,
-                channel: Channel, segments: UInt16, startDay: Int, endDay: Int, strategy: BuyerStrategy) {
+    public init(
+        index: Int, buyer: Int, budget: Micros, targetCPM: Micros, maxCPM: Micros,
+        goalImpressions: Int64,
+        channel: Channel, segments: UInt16, startDay: Int, endDay: Int, strategy: BuyerStrategy
+    ) {
         self.index = index
         self.buyer = buyer
         self.budget = budget
@@ -40,8 +46,10 @@ public struct CampaignSpec: Equatable, Sendable {
     /// The registration event of this campaign.
     public var registration: CampaignRegistered {
         CampaignRegistered(
-            campaign: index, buyer: .buyer(buyer), budget: budget, targetCPM: targetCPM, maxCPM: maxCPM,
-            goalImpressions: goalImpressions, channel: channel, segments: segments, startDay: startDay,
+            campaign: index, buyer: .buyer(buyer), budget: budget, targetCPM: targetCPM,
+            maxCPM: maxCPM,
+            goalImpressions: goalImpressions, channel: channel, segments: segments,
+            startDay: startDay,
             endDay: endDay, strategy: strategy)
     }
 }
@@ -61,13 +69,17 @@ public struct ProductSpec: Equatable, Sendable {
 
     /// A product as its registration event describes it (its reliability is never announced).
     public init(_ event: ProductRegistered) {
-        self.init(index: event.product, seller: event.seller.index, channel: event.channel, tier: event.tier,
-                  floorCPM: event.floorCPM, dailyAvails: event.dailyAvails, dealTypes: event.dealTypes,
-                  segments: event.segments, reliabilityPermille: 0)
+        self.init(
+            index: event.product, seller: event.seller.index, channel: event.channel,
+            tier: event.tier,
+            floorCPM: event.floorCPM, dailyAvails: event.dailyAvails, dealTypes: event.dealTypes,
+            segments: event.segments, reliabilityPermille: 0)
     }
 
-    public init(index: Int, seller: Int, channel: Channel, tier: Tier, floorCPM: Micros, dailyAvails: Int64,
-                dealTypes: UInt16, segments: UInt16, reliabilityPermille: Int64) {
+    public init(
+        index: Int, seller: Int, channel: Channel, tier: Tier, floorCPM: Micros, dailyAvails: Int64,
+        dealTypes: UInt16, segments: UInt16, reliabilityPermille: Int64
+    ) {
         self.index = index
         self.seller = seller
         self.channel = channel
@@ -85,7 +97,8 @@ public struct ProductSpec: Equatable, Sendable {
     /// The registration event of this product.
     public var registration: ProductRegistered {
         ProductRegistered(
-            product: index, seller: .seller(seller), channel: channel, tier: tier, floorCPM: floorCPM,
+            product: index, seller: .seller(seller), channel: channel, tier: tier,
+            floorCPM: floorCPM,
             dailyAvails: dailyAvails, dealTypes: dealTypes, segments: segments)
     }
 }
@@ -109,22 +122,27 @@ public struct Market: Equatable, Sendable {
         let productTiers = Self.balancedDeck(config.productCount, categories: 3, &decks)
         campaigns = []
         for buyer in 0..<config.buyers {
-            var stream = RandomStream(seed: config.seed, key: StreamKey("market", "buyer").appending(buyer))
+            var stream = RandomStream(
+                seed: config.seed, key: StreamKey("market", "buyer").appending(buyer))
             for number in 0..<config.campaignsPerBuyer {
                 let index = buyer * config.campaignsPerBuyer + number
-                campaigns.append(Self.campaign(
-                    index: index, buyer: buyer, days: config.days,
-                    channel: Channel(rawValue: UInt8(campaignChannels[index]))!, &stream))
+                campaigns.append(
+                    Self.campaign(
+                        index: index, buyer: buyer, days: config.days,
+                        channel: Channel(rawValue: UInt8(campaignChannels[index]))!, &stream))
             }
         }
         products = []
         for seller in 0..<config.sellers {
-            var stream = RandomStream(seed: config.seed, key: StreamKey("market", "seller").appending(seller))
+            var stream = RandomStream(
+                seed: config.seed, key: StreamKey("market", "seller").appending(seller))
             for number in 0..<config.productsPerSeller {
                 let index = seller * config.productsPerSeller + number
-                products.append(Self.product(
-                    index: index, seller: seller, channel: Channel(rawValue: UInt8(productChannels[index]))!,
-                    tier: Tier(rawValue: UInt8(productTiers[index]))!, &stream))
+                products.append(
+                    Self.product(
+                        index: index, seller: seller,
+                        channel: Channel(rawValue: UInt8(productChannels[index]))!,
+                        tier: Tier(rawValue: UInt8(productTiers[index]))!, &stream))
             }
         }
         let allCampaigns = campaigns
@@ -149,47 +167,65 @@ public struct Market: Equatable, Sendable {
     static func balancedDeck(_ count: Int, categories: Int, _ stream: inout RandomStream) -> [Int] {
         var deck = (0..<count).map { $0 % categories }
         let extras = stream.distinctIndices(count % categories, of: categories)
-        for (offset, category) in extras.enumerated() { deck[count - count % categories + offset] = category }
+        for (offset, category) in extras.enumerated() {
+            deck[count - count % categories + offset] = category
+        }
         for index in stride(from: count - 1, to: 0, by: -1) {
             deck.swapAt(index, Int(stream.next(below: UInt64(index + 1))))
         }
         return deck
     }
 
-    static func campaign(index: Int, buyer: Int, days: Int, channel: Channel, _ stream: inout RandomStream) -> CampaignSpec {
+    static func campaign(
+        index: Int, buyer: Int, days: Int, channel: Channel, _ stream: inout RandomStream
+    ) -> CampaignSpec {
         let budget = Micros.dollars(stream.pick(budgetsDollars))
         let targetCPM = Micros.cents(stream.int(in: 1_000...2_500 as ClosedRange<Int64>))
         let maxCPM = targetCPM.scaled(by: 12, over: 10)
         let segmentCount = stream.int(in: 1...3)
         var segments: UInt16 = 0
-        for segment in stream.distinctIndices(segmentCount, of: Segments.names.count) { segments |= 1 << segment }
+        for segment in stream.distinctIndices(segmentCount, of: Segments.names.count) {
+            segments |= 1 << segment
+        }
         let strategy = BuyerStrategy(rawValue: UInt8(stream.next(below: 3)))!
         return CampaignSpec(
             index: index, buyer: buyer, budget: budget, targetCPM: targetCPM, maxCPM: maxCPM,
-            goalImpressions: RoundingRule.mulDiv(budget.raw, 1_000, targetCPM.raw), channel: channel,
+            goalImpressions: RoundingRule.mulDiv(budget.raw, 1_000, targetCPM.raw),
+            channel: channel,
             segments: segments, startDay: 1, endDay: days, strategy: strategy)
     }
 
     /// Base CPM ranges in cents per channel: display 5-15, video 15-35, CTV 25-55, native 8-20.
-    static let baseCentsRange: [ClosedRange<Int64>] = [500...1_500, 1_500...3_500, 2_500...5_500, 800...2_000]
+    static let baseCentsRange: [ClosedRange<Int64>] = [
+        500...1_500, 1_500...3_500, 2_500...5_500, 800...2_000,
+    ]
     /// Daily impressions per tier: premium 50k-200k, standard 200k-1M, performance 500k-5M.
-    static let dailyAvailsRange: [ClosedRange<Int64>] = [50_000...200_000, 200_000...1_000_000, 500_000...5_000_000]
+    static let dailyAvailsRange: [ClosedRange<Int64>] = [
+        50_000...200_000, 200_000...1_000_000, 500_000...5_000_000,
+    ]
     /// Delivery reliability per tier, per mille.
     static let reliabilityRange: [ClosedRange<Int64>] = [980...1_000, 940...990, 900...970]
 
-    static func product(index: Int, seller: Int, channel: Channel, tier: Tier, _ stream: inout RandomStream) -> ProductSpec {
+    static func product(
+        index: Int, seller: Int, channel: Channel, tier: Tier, _ stream: inout RandomStream
+    ) -> ProductSpec {
         let baseCPM = Micros.cents(stream.int(in: baseCentsRange[Int(channel.rawValue)]))
-        let floorCPM = baseCPM.scaled(by: stream.int(in: 600_000...800_000 as ClosedRange<Int64>), over: 1_000_000)
+        let floorCPM = baseCPM.scaled(
+            by: stream.int(in: 600_000...800_000 as ClosedRange<Int64>), over: 1_000_000)
         let dailyAvails = stream.int(in: dailyAvailsRange[Int(tier.rawValue)])
-        let types: [DealType] = tier == .premium
+        let types: [DealType] =
+            tier == .premium
             ? [.programmaticGuaranteed, .preferredDeal, .privateAuction]
             : [.preferredDeal, .privateAuction, .openAuction]
         let segmentCount = stream.int(in: 2...5)
         var segments: UInt16 = 0
-        for segment in stream.distinctIndices(segmentCount, of: Segments.names.count) { segments |= 1 << segment }
+        for segment in stream.distinctIndices(segmentCount, of: Segments.names.count) {
+            segments |= 1 << segment
+        }
         return ProductSpec(
             index: index, seller: seller, channel: channel, tier: tier, floorCPM: floorCPM,
-            dailyAvails: dailyAvails, dealTypes: types.reduce(0) { $0 | UInt16($1.bit) }, segments: segments,
+            dailyAvails: dailyAvails, dealTypes: types.reduce(0) { $0 | UInt16($1.bit) },
+            segments: segments,
             reliabilityPermille: stream.int(in: reliabilityRange[Int(tier.rawValue)]))
     }
 }

@@ -64,8 +64,12 @@ public struct MarketConfig: Equatable, Sendable {
             return .invalid("--scenario", "a comma list of distinct a, b, c")
         }
         if !(1...Self.maxDays).contains(days) { return .invalid("--days", "1...\(Self.maxDays)") }
-        if !(1...Self.maxBuyers).contains(buyers) { return .invalid("--buyers", "1...\(Self.maxBuyers)") }
-        if !(1...Self.maxSellers).contains(sellers) { return .invalid("--sellers", "1...\(Self.maxSellers)") }
+        if !(1...Self.maxBuyers).contains(buyers) {
+            return .invalid("--buyers", "1...\(Self.maxBuyers)")
+        }
+        if !(1...Self.maxSellers).contains(sellers) {
+            return .invalid("--sellers", "1...\(Self.maxSellers)")
+        }
         if !(1...Self.maxCampaignsPerBuyer).contains(campaignsPerBuyer) {
             return .invalid("--campaigns-per-buyer", "1...\(Self.maxCampaignsPerBuyer)")
         }
@@ -75,27 +79,41 @@ public struct MarketConfig: Equatable, Sendable {
         if !Self.feeRange.contains(exchangeFee) {
             return .invalid("--fee", "10%...20% (got \(exchangeFee))")
         }
-        for (name, table, count) in [("--buyer-discount", buyerDiscounts, buyers), ("--seller-discount", sellerDiscounts, sellers)] {
-            for (index, rate) in table where index < 0 || index >= count || rate < .zero || rate > .one {
+        for (name, table, count) in [
+            ("--buyer-discount", buyerDiscounts, buyers),
+            ("--seller-discount", sellerDiscounts, sellers),
+        ] {
+            for (index, rate) in table
+            where index < 0 || index >= count || rate < .zero || rate > .one {
                 return .invalid(name, "an existing agent and a discount in 0%...100%")
             }
         }
-        if platformFee < .zero || platformFee > .percent(20) { return .invalid("--platform-fee", "0%...20%") }
-        for (name, rate) in [("--hallucination-rate", hallucinationRate), ("--rot-rate", rotEpisodeRate),
-                             ("--decay-rate", memoryDecayRate), ("--restart-rate", restartRate)]
+        if platformFee < .zero || platformFee > .percent(20) {
+            return .invalid("--platform-fee", "0%...20%")
+        }
+        for (name, rate) in [
+            ("--hallucination-rate", hallucinationRate), ("--rot-rate", rotEpisodeRate),
+            ("--decay-rate", memoryDecayRate), ("--restart-rate", restartRate),
+        ]
         where rate < .zero || rate > .one {
             return .invalid(name, "0%...100%")
         }
-        if !(0...Self.maxDays).contains(graceDays) { return .invalid("--grace-days", "0...\(Self.maxDays)") }
+        if !(0...Self.maxDays).contains(graceDays) {
+            return .invalid("--grace-days", "0...\(Self.maxDays)")
+        }
         for kill in kills {
             if kill.tick > lastTick {
                 return .invalid("--kill", "a tick in 0...\(lastTick) (d1...d\(days)); got \(kill)")
             }
-            let valid = kill.agent.kind == .buyer ? kill.agent.index < buyers
+            let valid =
+                kill.agent.kind == .buyer
+                ? kill.agent.index < buyers
                 : kill.agent.kind == .seller ? kill.agent.index < sellers : scenarios.contains(.a)
             if !valid {
-                return .invalid("--kill", "one of buyer-001...\(AgentRef.buyer(buyers - 1)), seller-001...\(AgentRef.seller(sellers - 1))"
-                    + (scenarios.contains(.a) ? ", exchange" : "") + "; got \(kill.agent)")
+                return .invalid(
+                    "--kill",
+                    "one of buyer-001...\(AgentRef.buyer(buyers - 1)), seller-001...\(AgentRef.seller(sellers - 1))"
+                        + (scenarios.contains(.a) ? ", exchange" : "") + "; got \(kill.agent)")
             }
         }
         return nil
@@ -108,8 +126,12 @@ public struct MarketConfig: Equatable, Sendable {
     /// factor, clamped to 10%-20% (as the public implementation does).
     public func feeRate(buyer: Int, seller: Int) -> Rate {
         var rate = exchangeFee
-        if let discount = buyerDiscounts[buyer] { rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm)) }
-        if let discount = sellerDiscounts[seller] { rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm)) }
+        if let discount = buyerDiscounts[buyer] {
+            rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm))
+        }
+        if let discount = sellerDiscounts[seller] {
+            rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm))
+        }
         return min(max(rate, Self.feeRange.lowerBound), Self.feeRange.upperBound)
     }
 }

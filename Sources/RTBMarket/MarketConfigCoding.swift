@@ -8,7 +8,9 @@ extension MarketConfig {
         writer.varint(seed)
         writer.varint(UInt64(scenarios.count))
         for scenario in scenarios { writer.u8(scenario.rawValue) }
-        for value in [days, buyers, sellers, campaignsPerBuyer, productsPerSeller] { writer.varint(value) }
+        for value in [days, buyers, sellers, campaignsPerBuyer, productsPerSeller] {
+            writer.varint(value)
+        }
         writer.varint(UInt64(exchangeFee.ppm))
         for table in [buyerDiscounts, sellerDiscounts] {
             writer.varint(table.count)
@@ -47,7 +49,9 @@ extension MarketConfig {
         do {
             var reader = CanonicalReader(bytes)
             let version = try reader.u8()
-            guard version == 1 else { throw ConfigError.malformed("config version \(version) (supported: 1)") }
+            guard version == 1 else {
+                throw ConfigError.malformed("config version \(version) (supported: 1)")
+            }
             self.init()
             seed = try reader.varint()
             let scenarioCount = try reader.count(limit: 3)
@@ -97,7 +101,9 @@ extension MarketConfig {
         if let problem = validate() { throw problem }
     }
 
-    private static func readTable(_ reader: inout CanonicalReader) throws(CanonicalError) -> [Int: Rate] {
+    private static func readTable(_ reader: inout CanonicalReader) throws(CanonicalError) -> [Int:
+        Rate]
+    {
         var table: [Int: Rate] = [:]  // determinism-ok: lookups only; encoded sorted
         let count = try reader.count(limit: 1 << 20)
         for _ in 0..<count {
@@ -109,10 +115,13 @@ extension MarketConfig {
 
     /// A one-line human summary.
     public var summary: String {
-        var text = "seed \(seed), scenarios \(scenarios.map(\.description).joined(separator: ",")), \(days) days, "
+        var text =
+            "seed \(seed), scenarios \(scenarios.map(\.description).joined(separator: ",")), \(days) days, "
             + "\(buyers) buyers x \(campaignsPerBuyer) campaigns, \(sellers) sellers x \(productsPerSeller) products"
         if volume != .none { text += ", volume \(volume)" }
-        if !kills.isEmpty { text += ", kills " + kills.sorted().map(\.description).joined(separator: " ") }
+        if !kills.isEmpty {
+            text += ", kills " + kills.sorted().map(\.description).joined(separator: " ")
+        }
         return text
     }
 }

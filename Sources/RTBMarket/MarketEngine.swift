@@ -14,8 +14,11 @@ public struct EngineOptions: Equatable, Sendable {
     /// Test-only, never recorded: a deliberately broken behaviour the checker must catch.
     public var canary: Canary?
 
-    public init(frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes,
-                checkpointEveryFrames: Int = EngineOptions.defaultCheckpointEveryFrames, perturbation: Perturbation? = nil) {
+    public init(
+        frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes,
+        checkpointEveryFrames: Int = EngineOptions.defaultCheckpointEveryFrames,
+        perturbation: Perturbation? = nil
+    ) {
         self.frameTargetBytes = frameTargetBytes
         self.checkpointEveryFrames = checkpointEveryFrames
         self.perturbation = perturbation
@@ -44,7 +47,10 @@ public final class MarketEngine {
     public private(set) var stepsTaken = 0
 
     /// A fresh run. `ledger` must read back what `sink` stores when scenario C is run.
-    public init(config: MarketConfig, sink: FrameSink, ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions()) {
+    public init(
+        config: MarketConfig, sink: FrameSink, ledger: SharedLedgerReader?,
+        options: EngineOptions = EngineOptions()
+    ) {
         precondition(config.validate() == nil, "engine started with an invalid config")
         self.config = config
         self.market = Market(config: config)
@@ -52,14 +58,17 @@ public final class MarketEngine {
         self.policy = config.policy.make()
         self.sink = sink
         self.ledger = ledger
-        log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
+        log = EventLog(
+            frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
         state = EngineState()
         state.scheduler.schedule(.startScenario, at: 0)
     }
 
     /// Continues a run from a checkpoint's state bytes.
-    public init(config: MarketConfig, restoring checkpoint: EngineCheckpoint, sink: FrameSink,
-                ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions()) throws(CanonicalError) {
+    public init(
+        config: MarketConfig, restoring checkpoint: EngineCheckpoint, sink: FrameSink,
+        ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions()
+    ) throws(CanonicalError) {
         self.config = config
         self.market = Market(config: config)
         self.options = options
@@ -74,13 +83,16 @@ public final class MarketEngine {
         let totalBytes = try reader.varint()
         guard let market = ChunkedDigest(chain: chain, tail: tail, totalBytes: totalBytes),
             nextSequence == checkpoint.nextSequence, framesSealed == checkpoint.frameCount
-        else { throw .valueOutOfRange(offset: 0, value: nextSequence, limit: checkpoint.nextSequence) }
+        else {
+            throw .valueOutOfRange(offset: 0, value: nextSequence, limit: checkpoint.nextSequence)
+        }
         state = try EngineState.decode(from: &reader)
         try reader.expectEnd()
         guard state.isConsistent(with: self.market, config: config) else {
             throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
         }
-        log = EventLog(frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
+        log = EventLog(
+            frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
         log.restore(nextSequence: nextSequence, framesSealed: framesSealed, market: market)
     }
 
@@ -147,7 +159,8 @@ public final class MarketEngine {
         writer.byteString(log.market.tail)
         writer.varint(log.market.totalBytes)
         state.encode(into: &writer)
-        return EngineCheckpoint(frameCount: log.framesSealed, nextSequence: log.nextSequence, state: writer.bytes)
+        return EngineCheckpoint(
+            frameCount: log.framesSealed, nextSequence: log.nextSequence, state: writer.bytes)
     }
 
     // MARK: - Emission
@@ -178,7 +191,8 @@ public final class MarketEngine {
 
     func recordLedgerEntry(kind: EventKind, payer: AgentRef) {
         let entry = LedgerEntry(
-            entry: state.nextLedgerEntry, recordedKind: Int64(kind.rawValue), sizeBytes: Int64(lastEventSize),
+            entry: state.nextLedgerEntry, recordedKind: Int64(kind.rawValue),
+            sizeBytes: Int64(lastEventSize),
             cost: LedgerCostModel.cost(bytes: lastEventSize), payer: payer)
         state.nextLedgerEntry += 1
         let event = MarketEvent(scenario, tick: state.now, .ledgerEntry(entry))
@@ -199,8 +213,10 @@ public final class MarketEngine {
         case .negotiationClosed(let payload):
             return .buyer(market.campaigns[state.negotiations[payload.negotiation].campaign].buyer)
         case .dealAgreed(let payload): return .seller(market.products[payload.product].seller)
-        case .delivery(let payload): return .seller(market.products[state.deals[payload.deal].product].seller)
-        case .settlement(let payload): return .buyer(market.campaigns[state.deals[payload.deal].campaign].buyer)
+        case .delivery(let payload):
+            return .seller(market.products[state.deals[payload.deal].product].seller)
+        case .settlement(let payload):
+            return .buyer(market.campaigns[state.deals[payload.deal].campaign].buyer)
         case .reconciliation(let payload): return .buyer(market.campaigns[payload.campaign].buyer)
         case .agentSnapshot(let payload): return payload.agent
         default: return nil
@@ -238,7 +254,8 @@ public final class MarketEngine {
             seller = market.products[state.deals[payload.deal].product].seller
         case .dayStarted:
             for index in state.memories.indices {
-                state.memories[index].apply(event, agent: agent(atMemoryIndex: index), market: market, trustsClaims: true)
+                state.memories[index].apply(
+                    event, agent: agent(atMemoryIndex: index), market: market, trustsClaims: true)
             }
             return
         default:
@@ -246,10 +263,12 @@ public final class MarketEngine {
         }
         let trusts = scenario != .c
         if let buyer {
-            state.memories[buyer].apply(event, agent: .buyer(buyer), market: market, trustsClaims: trusts)
+            state.memories[buyer].apply(
+                event, agent: .buyer(buyer), market: market, trustsClaims: trusts)
         }
         if let seller {
-            state.memories[config.buyers + seller].apply(event, agent: .seller(seller), market: market, trustsClaims: trusts)
+            state.memories[config.buyers + seller].apply(
+                event, agent: .seller(seller), market: market, trustsClaims: trusts)
         }
     }
 }

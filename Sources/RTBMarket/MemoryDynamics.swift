@@ -15,20 +15,28 @@ extension MarketEngine {
         for index in 0..<agents {
             let agent = agent(atMemoryIndex: index)
             var random = stream("rot", agent.code, UInt64(day))
-            let restartChance = Double(config.restartRate.ppm) / 1_000_000 * (1 + 0.01 * Double(day))
+            let restartChance =
+                Double(config.restartRate.ppm) / 1_000_000 * (1 + 0.01 * Double(day))
             if random.chance(restartChance) {
                 let before = state.memories[index]
-                emit(.contextRot(ContextRot(agent: agent, cause: .restart, dealsLost: Int64(before.deals.count),
-                                            pricesLost: Int64(before.priceReferences.filter { $0 != .zero }.count),
-                                            reputationLost: Int64(before.reputation.count),
-                                            pendingLost: Int64(before.pending.count))))
+                emit(
+                    .contextRot(
+                        ContextRot(
+                            agent: agent, cause: .restart, dealsLost: Int64(before.deals.count),
+                            pricesLost: Int64(before.priceReferences.filter { $0 != .zero }.count),
+                            reputationLost: Int64(before.reputation.count),
+                            pendingLost: Int64(before.pending.count))))
                 state.memories[index] = before.persistentPart
                 recover(agent: agent, trigger: .restart, before: before)
             } else if day > config.graceDays {
                 let elapsed = Double(day - config.graceDays)
-                let episodeChance = 1 - DeterministicMath.pow(1 - Double(config.rotEpisodeRate.ppm) / 1_000_000, elapsed)
+                let episodeChance =
+                    1
+                    - DeterministicMath.pow(
+                        1 - Double(config.rotEpisodeRate.ppm) / 1_000_000, elapsed)
                 if random.chance(episodeChance) {
-                    let survival = DeterministicMath.pow(1 - Double(config.memoryDecayRate.ppm) / 1_000_000, elapsed)
+                    let survival = DeterministicMath.pow(
+                        1 - Double(config.memoryDecayRate.ppm) / 1_000_000, elapsed)
                     rotEpisode(index: index, agent: agent, survival: survival, random: &random)
                 }
             }
@@ -43,7 +51,8 @@ extension MarketEngine {
         var memory = before
         memory.deals.removeAll { _ in random.nextUnit() >= survival }
         var pricesLost: Int64 = 0
-        for channel in memory.priceReferences.indices where memory.priceReferences[channel] != .zero {
+        for channel in memory.priceReferences.indices where memory.priceReferences[channel] != .zero
+        {
             if random.nextUnit() >= 0.9 * survival {
                 memory.priceReferences[channel] = .zero
                 pricesLost += 1
@@ -53,9 +62,12 @@ extension MarketEngine {
         memory.pending.removeAll { _ in random.nextUnit() >= 0.8 * survival }
         let lost = ContextRot(
             agent: agent, cause: .decay, dealsLost: Int64(before.deals.count - memory.deals.count),
-            pricesLost: pricesLost, reputationLost: Int64(before.reputation.count - memory.reputation.count),
+            pricesLost: pricesLost,
+            reputationLost: Int64(before.reputation.count - memory.reputation.count),
             pendingLost: Int64(before.pending.count - memory.pending.count))
-        guard lost.dealsLost + lost.pricesLost + lost.reputationLost + lost.pendingLost > 0 else { return }
+        guard lost.dealsLost + lost.pricesLost + lost.reputationLost + lost.pendingLost > 0 else {
+            return
+        }
         emit(.contextRot(lost))
         state.memories[index] = memory
         if scenario != .b { recover(agent: agent, trigger: .rot, before: before) }
@@ -67,8 +79,11 @@ extension MarketEngine {
         case .b:
             state.privateStore[index] = state.memories[index]
         case .c:
-            let sequence = emit(.agentSnapshot(AgentSnapshot(agent: agent(atMemoryIndex: index),
-                                                             state: state.memories[index].canonicalBytes)))
+            let sequence = emit(
+                .agentSnapshot(
+                    AgentSnapshot(
+                        agent: agent(atMemoryIndex: index),
+                        state: state.memories[index].canonicalBytes)))
             state.lastSnapshot[index] = sequence
         default:
             break
@@ -78,12 +93,16 @@ extension MarketEngine {
     func kill(_ agent: AgentRef) {
         if agent.kind == .exchange {
             // The exchange's records are durable: a killed exchange restarts with all of them.
-            emit(.agentKilled(AgentKilled(agent: agent, keysLost: 0)), excludedFromMarketDigest: true)
+            emit(
+                .agentKilled(AgentKilled(agent: agent, keysLost: 0)), excludedFromMarketDigest: true
+            )
             return
         }
         let index = memoryIndex(agent)
         let before = state.memories[index]
-        emit(.agentKilled(AgentKilled(agent: agent, keysLost: Int64(before.keyCount))), excludedFromMarketDigest: true)
+        emit(
+            .agentKilled(AgentKilled(agent: agent, keysLost: Int64(before.keyCount))),
+            excludedFromMarketDigest: true)
         state.memories[index] = before.persistentPart
         recover(agent: agent, trigger: .kill, before: before)
     }
@@ -109,17 +128,23 @@ extension MarketEngine {
         case .c:
             source = .ledger
             var rebuilt = rebuildFromLedger(agent: agent)
-            if options.canary == .brokenRecovery && !rebuilt.memory.deals.isEmpty { rebuilt.memory.deals.removeFirst() }
+            if options.canary == .brokenRecovery && !rebuilt.memory.deals.isEmpty {
+                rebuilt.memory.deals.removeFirst()
+            }
             state.memories[index] = rebuilt.memory
             replayed = rebuilt.replayed
         case .run:
             preconditionFailure("run is not a trading scenario")
         }
         let after = state.memories[index]
-        emit(.recovery(Recovery(
-            agent: agent, trigger: trigger, source: source, keysLost: Int64(before.keyCount),
-            keysRecovered: Int64(after.keyCount), eventsReplayed: replayed, matches: after == before,
-            stateDigest: after.digest)), excludedFromMarketDigest: trigger == .kill)
+        emit(
+            .recovery(
+                Recovery(
+                    agent: agent, trigger: trigger, source: source,
+                    keysLost: Int64(before.keyCount),
+                    keysRecovered: Int64(after.keyCount), eventsReplayed: replayed,
+                    matches: after == before,
+                    stateDigest: after.digest)), excludedFromMarketDigest: trigger == .kill)
     }
 
     /// Scenario A: the exchange reports every open deal with its delivered count; price
@@ -130,10 +155,15 @@ extension MarketEngine {
         for deal in state.deals where !deal.settled {
             let campaign = market.campaigns[deal.campaign]
             let product = market.products[deal.product]
-            guard (agent.kind == .buyer && campaign.buyer == agent.index)
-                || (agent.kind == .seller && product.seller == agent.index) else { continue }
-            notes.append(DealNote(deal: deal.id, campaign: deal.campaign, product: deal.product,
-                                  impressions: deal.impressions, cpm: deal.buyerCPM, counted: deal.served, endDay: deal.endDay))
+            guard
+                (agent.kind == .buyer && campaign.buyer == agent.index)
+                    || (agent.kind == .seller && product.seller == agent.index)
+            else { continue }
+            notes.append(
+                DealNote(
+                    deal: deal.id, campaign: deal.campaign, product: deal.product,
+                    impressions: deal.impressions, cpm: deal.buyerCPM, counted: deal.served,
+                    endDay: deal.endDay))
         }
         memory.deals = notes
         return memory
@@ -163,8 +193,11 @@ extension MarketEngine {
                     defer { sequence += 1 }
                     if sequence < from { continue }
                     if sequence == snapshot {
-                        guard case .agentSnapshot(let snapshot) = event.body, snapshot.agent == agent else {
-                            preconditionFailure("ledger event \(sequence) is not \(agent)'s snapshot")
+                        guard case .agentSnapshot(let snapshot) = event.body,
+                            snapshot.agent == agent
+                        else {
+                            preconditionFailure(
+                                "ledger event \(sequence) is not \(agent)'s snapshot")
                         }
                         var snapshotReader = CanonicalReader(snapshot.state)
                         memory = try AgentMemory(from: &snapshotReader)

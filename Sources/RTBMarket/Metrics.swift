@@ -93,8 +93,10 @@ public struct ScenarioMetrics: Equatable, Sendable {
         switch event.body {
         case .campaignRegistered(let registration):
             if campaignGoals.count <= registration.campaign {
-                campaignGoals += [Int64](repeating: 0, count: registration.campaign + 1 - campaignGoals.count)
-                campaignServed += [Int64](repeating: 0, count: registration.campaign + 1 - campaignServed.count)
+                campaignGoals += [Int64](
+                    repeating: 0, count: registration.campaign + 1 - campaignGoals.count)
+                campaignServed += [Int64](
+                    repeating: 0, count: registration.campaign + 1 - campaignServed.count)
             }
             campaignGoals[registration.campaign] = registration.goalImpressions
         case .dayStarted(let started):
@@ -124,12 +126,17 @@ public struct ScenarioMetrics: Equatable, Sendable {
             add(.sellerRevenue, settlement.sellerReceived.raw)
             add(.fees, settlement.fee.raw)
         case .reconciliation(let reconciliation):
-            let counter: Counter = [.reconciledAccepted, .reconciledNegotiated, .reconciledDisputed,
-                                    .reconciledUnresolvable][Int(reconciliation.outcome.rawValue)]
+            let counter: Counter = [
+                .reconciledAccepted, .reconciledNegotiated, .reconciledDisputed,
+                .reconciledUnresolvable,
+            ][Int(reconciliation.outcome.rawValue)]
             add(counter, 1)
             add(.resolutionDays, Int64(reconciliation.resolutionDays))
             if reconciliation.outcome == .disputed || reconciliation.outcome == .unresolvable {
-                add(.disputedSpend, (reconciliation.buyerTotal.raw - reconciliation.sellerTotal.raw).magnitude.clampedToInt64)
+                add(
+                    .disputedSpend,
+                    (reconciliation.buyerTotal.raw - reconciliation.sellerTotal.raw).magnitude
+                        .clampedToInt64)
             }
             add(.unresolvedSpend, reconciliation.disputed.raw)
         case .contextRot(let rot):
@@ -147,21 +154,29 @@ public struct ScenarioMetrics: Equatable, Sendable {
         case .ledgerEntry(let entry):
             add(.ledgerEntries, 1)
             add(.ledgerCosts, entry.cost.raw)
-            if entry.payer.kind == .buyer { add(.buyerSpend, entry.cost.raw) } else {
+            if entry.payer.kind == .buyer {
+                add(.buyerSpend, entry.cost.raw)
+            } else {
                 add(.sellerRevenue, -entry.cost.raw)
             }
         case .openAuction(let auction):
             let winner = auction.winner > 0 ? auction.bids[Int(auction.winner) - 1].campaign : nil
-            observeOpenAuction(winnerCampaign: winner, priceCents: auction.priceCents, fee: auction.fee, countEvent: false)
+            observeOpenAuction(
+                winnerCampaign: winner, priceCents: auction.priceCents, fee: auction.fee,
+                countEvent: false)
         case .directOffer(let offer):
-            observeDirectOffer(campaign: offer.campaign, cents: offer.cpmCents, accepted: offer.accepted, countEvent: false)
+            observeDirectOffer(
+                campaign: offer.campaign, cents: offer.cpmCents, accepted: offer.accepted,
+                countEvent: false)
         default:
             break
         }
     }
 
     /// Folds an open auction (also called by the engine's fast path, which builds no event).
-    public mutating func observeOpenAuction(winnerCampaign: Int?, priceCents: Int64, fee: Micros, countEvent: Bool = true) {
+    public mutating func observeOpenAuction(
+        winnerCampaign: Int?, priceCents: Int64, fee: Micros, countEvent: Bool = true
+    ) {
         if countEvent { add(.events, 1) }
         add(.openAuctions, 1)
         guard let campaign = winnerCampaign else { return }
@@ -175,7 +190,9 @@ public struct ScenarioMetrics: Equatable, Sendable {
     }
 
     /// Folds a direct offer (also the engine's fast path).
-    public mutating func observeDirectOffer(campaign: Int, cents: Int64, accepted: Bool, countEvent: Bool = true) {
+    public mutating func observeDirectOffer(
+        campaign: Int, cents: Int64, accepted: Bool, countEvent: Bool = true
+    ) {
         if countEvent { add(.events, 1) }
         add(.directOffers, 1)
         guard accepted else { return }
@@ -206,7 +223,8 @@ public struct ScenarioMetrics: Equatable, Sendable {
         for campaign in dealCampaigns { writer.signedVarint(Int64(campaign)) }
     }
 
-    static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> ScenarioMetrics {
+    static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> ScenarioMetrics
+    {
         guard let scenario = Scenario(rawValue: try reader.u8()) else {
             throw .invalidTag(offset: reader.offset - 1, tag: 0, type: "scenario")
         }

@@ -33,15 +33,18 @@ extension MarketEngine {
             let segment = Int(requests.next(below: UInt64(Segments.names.count)))
             let tick = sliceStart + request * SimTime.ticksPerMinute / max(count, 1)
             if scenario == .a {
-                openAuction(product: product, segment: segment, day: day, tick: tick, bits: &bidBits)
+                openAuction(
+                    product: product, segment: segment, day: day, tick: tick, bits: &bidBits)
             } else {
                 directOffer(product: product, day: day, tick: tick, random: &offerPicks)
             }
         }
         if minute + 1 < 1_440 {
-            state.scheduler.schedule(.trafficSlice(day: day, minute: minute + 1), at: state.now + SimTime.ticksPerMinute)
+            state.scheduler.schedule(
+                .trafficSlice(day: day, minute: minute + 1), at: state.now + SimTime.ticksPerMinute)
         } else if day < config.days {
-            state.scheduler.schedule(.trafficSlice(day: day + 1, minute: 0), at: state.now + SimTime.ticksPerMinute)
+            state.scheduler.schedule(
+                .trafficSlice(day: day + 1, minute: 0), at: state.now + SimTime.ticksPerMinute)
         }
     }
 
@@ -52,7 +55,9 @@ extension MarketEngine {
             && (campaign.budget - state.campaigns[campaign.index].committed).raw >= cents * 10
     }
 
-    func openAuction(product: ProductSpec, segment: Int, day: Int, tick: Int64, bits: inout RandomStream) {
+    func openAuction(
+        product: ProductSpec, segment: Int, day: Int, tick: Int64, bits: inout RandomStream
+    ) {
         let floorCents = RoundingRule.mulDiv(product.floorCPM.raw, 1, 10_000)
         let chance = config.volume.bidChance65536
         var word: UInt64 = 0
@@ -69,22 +74,26 @@ extension MarketEngine {
             bitsLeft -= 1
             guard draw < chance else { continue }
             let campaign = market.campaigns[campaignIndex]
-            let cents = policy.openBidCents(campaign: campaign, product: product, segment: segment,
-                                            randomBits: randomBits(Self.purposeOpenBid, UInt64(tick), UInt64(campaignIndex)))
+            let cents = policy.openBidCents(
+                campaign: campaign, product: product, segment: segment,
+                randomBits: randomBits(Self.purposeOpenBid, UInt64(tick), UInt64(campaignIndex)))
             guard cents >= floorCents, canBuyOne(campaign, day: day, cents: cents) else { continue }
             openBidCampaigns.append(campaignIndex)
             openBidCents.append(cents)
         }
         let result = openBidCents.withUnsafeBufferPointer {
-            SingleItemAuction.clear(bids: $0, reserve: floorCents, mechanism: config.mechanism,
-                                    lastWinsTies: options.canary == .flipTieBreak)
+            SingleItemAuction.clear(
+                bids: $0, reserve: floorCents, mechanism: config.mechanism,
+                lastWinsTies: options.canary == .flipTieBreak)
         }
         var fee = Micros.zero
         var winnerCampaign: Int?
         if let winner = result.winner {
             let campaignIndex = openBidCampaigns[winner]
             let cost = Micros(result.price * 10)
-            fee = config.feeRate(buyer: market.campaigns[campaignIndex].buyer, seller: product.seller).apply(to: cost)
+            fee = config.feeRate(
+                buyer: market.campaigns[campaignIndex].buyer, seller: product.seller
+            ).apply(to: cost)
             buyOne(campaignIndex, cost: cost)
             winnerCampaign = campaignIndex
         }
@@ -105,7 +114,8 @@ extension MarketEngine {
             writer.varint(UInt64(price))
             writer.varint(UInt64(fee.raw))
         }
-        state.metrics[state.metrics.count - 1].observeOpenAuction(winnerCampaign: winnerCampaign, priceCents: price, fee: fee)
+        state.metrics[state.metrics.count - 1].observeOpenAuction(
+            winnerCampaign: winnerCampaign, priceCents: price, fee: fee)
     }
 
     func directOffer(product: ProductSpec, day: Int, tick: Int64, random: inout RandomStream) {
@@ -113,7 +123,8 @@ extension MarketEngine {
         guard !campaigns.isEmpty else { return }
         let campaign = market.campaigns[campaigns[Int(random.next(below: UInt64(campaigns.count)))]]
         let ask = policy.directAskCents(product: product)
-        let accepted = ask * 10_000 <= campaign.maxCPM.raw && canBuyOne(campaign, day: day, cents: ask)
+        let accepted =
+            ask * 10_000 <= campaign.maxCPM.raw && canBuyOne(campaign, day: day, cents: ask)
         if accepted { buyOne(campaign.index, cost: Micros(ask * 10)) }
         let scenarioCode = scenario.rawValue
         log.appendEncoded { writer in
@@ -124,7 +135,8 @@ extension MarketEngine {
             writer.varint(UInt64(ask))
             writer.bool(accepted)
         }
-        state.metrics[state.metrics.count - 1].observeDirectOffer(campaign: campaign.index, cents: ask, accepted: accepted)
+        state.metrics[state.metrics.count - 1].observeDirectOffer(
+            campaign: campaign.index, cents: ask, accepted: accepted)
     }
 
     func buyOne(_ campaign: Int, cost: Micros) {

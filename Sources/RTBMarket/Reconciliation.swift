@@ -14,19 +14,27 @@ extension MarketEngine {
             switch scenario {
             case .a:
                 let total = deals.reduce(Micros.zero) { $0 + state.campaignsPaid(deal: $1) }
-                emit(.reconciliation(Reconciliation(campaign: campaignIndex, buyerTotal: total, sellerTotal: total,
-                                                    discrepancyPpm: 0, outcome: .accepted, resolutionDays: 0,
-                                                    disputed: .zero)))
+                emit(
+                    .reconciliation(
+                        Reconciliation(
+                            campaign: campaignIndex, buyerTotal: total, sellerTotal: total,
+                            discrepancyPpm: 0, outcome: .accepted, resolutionDays: 0,
+                            disputed: .zero)))
             case .b:
                 reconcileFromBooks(campaignIndex, deals: deals)
             case .c:
                 let figures = deals.map { Micros.cost(impressions: $0.served, cpm: $0.sellerCPM) }
                 let total = figures.reduce(Micros.zero, +)
-                emit(.reconciliation(Reconciliation(campaign: campaignIndex, buyerTotal: total, sellerTotal: total,
-                                                    discrepancyPpm: 0, outcome: .accepted, resolutionDays: 0,
-                                                    disputed: .zero)))
+                emit(
+                    .reconciliation(
+                        Reconciliation(
+                            campaign: campaignIndex, buyerTotal: total, sellerTotal: total,
+                            discrepancyPpm: 0, outcome: .accepted, resolutionDays: 0,
+                            disputed: .zero)))
                 for (deal, amount) in zip(deals, figures) {
-                    settle(deal: deal.id, buyerPaid: amount, fee: config.platformFee.apply(to: amount), disputed: .zero)
+                    settle(
+                        deal: deal.id, buyerPaid: amount, fee: config.platformFee.apply(to: amount),
+                        disputed: .zero)
                 }
             case .run:
                 preconditionFailure("run is not a trading scenario")
@@ -40,34 +48,51 @@ extension MarketEngine {
         var sellerFigures: [Micros] = []
         for deal in deals {
             let buyerNote = state.memories[buyer].note(of: deal.id)
-            let sellerNote = state.memories[config.buyers + market.products[deal.product].seller].note(of: deal.id)
-            buyerFigures.append(buyerNote.map { Micros.cost(impressions: $0.counted, cpm: $0.cpm) } ?? .zero)
-            sellerFigures.append(sellerNote.map { Micros.cost(impressions: $0.counted, cpm: $0.cpm) } ?? .zero)
+            let sellerNote = state.memories[config.buyers + market.products[deal.product].seller]
+                .note(of: deal.id)
+            buyerFigures.append(
+                buyerNote.map { Micros.cost(impressions: $0.counted, cpm: $0.cpm) } ?? .zero)
+            sellerFigures.append(
+                sellerNote.map { Micros.cost(impressions: $0.counted, cpm: $0.cpm) } ?? .zero)
         }
         let buyerTotal = buyerFigures.reduce(Micros.zero, +)
         let sellerTotal = sellerFigures.reduce(Micros.zero, +)
         let larger = max(buyerTotal, sellerTotal)
-        let discrepancy = larger == .zero ? 0 : RoundingRule.mulDiv((buyerTotal - sellerTotal).raw.magnitude.clampedToInt64, 1_000_000, larger.raw)
+        let discrepancy =
+            larger == .zero
+            ? 0
+            : RoundingRule.mulDiv(
+                (buyerTotal - sellerTotal).raw.magnitude.clampedToInt64, 1_000_000, larger.raw)
         var random = stream("reconcile", UInt64(campaignIndex))
-        let (outcome, days, rule) = ReconciliationLadder.classify(discrepancyPpm: discrepancy, random: &random)
+        let (outcome, days, rule) = ReconciliationLadder.classify(
+            discrepancyPpm: discrepancy, random: &random)
         var paid: [Micros] = []
         var unresolved = Micros.zero
-        var remainingBudget = market.campaigns[campaignIndex].budget - state.campaigns[campaignIndex].paid
+        var remainingBudget =
+            market.campaigns[campaignIndex].budget - state.campaigns[campaignIndex].paid
         for (index, deal) in deals.enumerated() {
-            let cap = min(Micros.cost(impressions: deal.impressions, cpm: deal.sellerCPM), remainingBudget)
-            let amount = min(rule.amount(buyer: buyerFigures[index], seller: sellerFigures[index]), cap)
+            let cap = min(
+                Micros.cost(impressions: deal.impressions, cpm: deal.sellerCPM), remainingBudget)
+            let amount = min(
+                rule.amount(buyer: buyerFigures[index], seller: sellerFigures[index]), cap)
             remainingBudget -= amount
             paid.append(amount)
             if outcome == .unresolvable {
-                unresolved += Micros((buyerFigures[index] - sellerFigures[index]).raw.magnitude.clampedToInt64)
+                unresolved += Micros(
+                    (buyerFigures[index] - sellerFigures[index]).raw.magnitude.clampedToInt64)
             }
         }
-        emit(.reconciliation(Reconciliation(
-            campaign: campaignIndex, buyerTotal: buyerTotal, sellerTotal: sellerTotal, discrepancyPpm: discrepancy,
-            outcome: outcome, resolutionDays: days, disputed: unresolved)))
+        emit(
+            .reconciliation(
+                Reconciliation(
+                    campaign: campaignIndex, buyerTotal: buyerTotal, sellerTotal: sellerTotal,
+                    discrepancyPpm: discrepancy,
+                    outcome: outcome, resolutionDays: days, disputed: unresolved)))
         for (index, deal) in deals.enumerated() {
-            let disputed = outcome == .unresolvable
-                ? Micros((buyerFigures[index] - sellerFigures[index]).raw.magnitude.clampedToInt64) : .zero
+            let disputed =
+                outcome == .unresolvable
+                ? Micros((buyerFigures[index] - sellerFigures[index]).raw.magnitude.clampedToInt64)
+                : .zero
             settle(deal: deal.id, buyerPaid: paid[index], fee: .zero, disputed: disputed)
         }
     }
@@ -111,7 +136,9 @@ public enum ReconciliationLadder {
             let days = random.int(in: 30...60)
             return (.disputed, days, random.chance(0.5) ? .sellerFigure : .average)
         }
-        if discrepancyPpm < 200_000 && random.chance(0.3) { return (.disputed, random.int(in: 45...90), .average) }
+        if discrepancyPpm < 200_000 && random.chance(0.3) {
+            return (.disputed, random.int(in: 45...90), .average)
+        }
         return (.unresolvable, 90, .lowerFigure)
     }
 }

@@ -9,7 +9,6 @@ extension MarketEngine {
     ]
     static let hourWeightTotal: Int64 = hourWeights.reduce(0, +)
 
-
     func startScenario() {
         if state.scenarioIndex == 0 && log.nextSequence == 0 {
             state.metrics.append(ScenarioMetrics(scenario: .run))
@@ -17,15 +16,20 @@ extension MarketEngine {
             // uninterrupted baseline share their market digest.
             var market = config
             market.kills = []
-            emitRunEvent(.runStarted(RunStarted(
-                seed: config.seed, configDigest: market.digest, days: config.days,
-                scenarios: config.scenarios.reduce(0) { $0 | UInt16(1) << UInt16($1.rawValue) })))
+            emitRunEvent(
+                .runStarted(
+                    RunStarted(
+                        seed: config.seed, configDigest: market.digest, days: config.days,
+                        scenarios: config.scenarios.reduce(0) {
+                            $0 | UInt16(1) << UInt16($1.rawValue)
+                        })))
         }
         state.scenarioFirstSequence = log.nextSequence
         state.killRecords = 0
         state.now = 0
         state.metrics.append(ScenarioMetrics(scenario: scenario))
-        state.campaigns = [CampaignRuntime](repeating: CampaignRuntime(), count: market.campaigns.count)
+        state.campaigns = [CampaignRuntime](
+            repeating: CampaignRuntime(), count: market.campaigns.count)
         state.products = [ProductRuntime](repeating: ProductRuntime(), count: market.products.count)
         state.deals = []
         state.negotiations = []
@@ -35,9 +39,12 @@ extension MarketEngine {
         state.memories = [AgentMemory](repeating: AgentMemory(), count: agents)
         state.privateStore = scenario == .b ? state.memories : []
         state.lastSnapshot = [UInt64](repeating: UInt64.max, count: scenario == .c ? agents : 0)
-        emit(.scenarioStarted(ScenarioStarted(
-            buyers: Int64(config.buyers), sellers: Int64(config.sellers),
-            campaigns: Int64(market.campaigns.count), products: Int64(market.products.count))))
+        emit(
+            .scenarioStarted(
+                ScenarioStarted(
+                    buyers: Int64(config.buyers), sellers: Int64(config.sellers),
+                    campaigns: Int64(market.campaigns.count), products: Int64(market.products.count)
+                )))
         for campaign in market.campaigns { emit(.campaignRegistered(campaign.registration)) }
         for product in market.products { emit(.productRegistered(product.registration)) }
         state.scheduler.schedule(.startDay(day: 1), at: 0)
@@ -59,21 +66,27 @@ extension MarketEngine {
                 let campaign = market.campaigns[index]
                 let remainingGoal = max(0, campaign.goalImpressions - state.campaigns[index].served)
                 let remainingDays = Int64(max(1, campaign.endDay - day + 1))
-                state.campaigns[index].dailyTarget = day <= campaign.endDay ? (remainingGoal + remainingDays - 1) / remainingDays : 0
+                state.campaigns[index].dailyTarget =
+                    day <= campaign.endDay ? (remainingGoal + remainingDays - 1) / remainingDays : 0
                 state.campaigns[index].boughtToday = 0
             }
             for hour in stride(from: 0, to: 24, by: Self.exchangeRoundHours) {
-                state.scheduler.schedule(.exchangeHour(day: day, hour: hour), at: dayStart + Int64(hour) * SimTime.ticksPerHour)
+                state.scheduler.schedule(
+                    .exchangeHour(day: day, hour: hour),
+                    at: dayStart + Int64(hour) * SimTime.ticksPerHour)
             }
         case .b, .c:
             for buyer in 0..<config.buyers {
                 let offsetMinutes = Int64((buyer * 37) % 480)
-                state.scheduler.schedule(.buyerReview(buyer: buyer),
-                                         at: dayStart + 9 * SimTime.ticksPerHour + offsetMinutes * SimTime.ticksPerMinute)
+                state.scheduler.schedule(
+                    .buyerReview(buyer: buyer),
+                    at: dayStart + 9 * SimTime.ticksPerHour + offsetMinutes * SimTime.ticksPerMinute
+                )
             }
             for hour in 0..<24 {
-                state.scheduler.schedule(.deliveryRound(day: day, round: hour),
-                                         at: dayStart + Int64(hour) * SimTime.ticksPerHour + 30 * SimTime.ticksPerMinute)
+                state.scheduler.schedule(
+                    .deliveryRound(day: day, round: hour),
+                    at: dayStart + Int64(hour) * SimTime.ticksPerHour + 30 * SimTime.ticksPerMinute)
             }
         case .run:
             preconditionFailure("run is not a trading scenario")
@@ -131,30 +144,42 @@ extension EngineState {
         else { return false }
         let campaignRange = 0..<market.campaigns.count
         let productRange = 0..<market.products.count
-        for deal in deals where !campaignRange.contains(deal.campaign) || !productRange.contains(deal.product) {
+        for deal in deals
+        where !campaignRange.contains(deal.campaign) || !productRange.contains(deal.product) {
             return false
         }
         for negotiation in negotiations
-        where !campaignRange.contains(negotiation.campaign) || !productRange.contains(negotiation.product) {
+        where !campaignRange.contains(negotiation.campaign)
+            || !productRange.contains(negotiation.product)
+        {
             return false
         }
         for memory in memories + privateStore {
-            for note in memory.deals where note.deal >= deals.count || !campaignRange.contains(note.campaign)
-                || !productRange.contains(note.product) { return false }
+            for note in memory.deals
+            where note.deal >= deals.count || !campaignRange.contains(note.campaign)
+                || !productRange.contains(note.product)
+            { return false }
             for note in memory.pending where note.negotiation >= negotiations.count { return false }
         }
         for item in scheduler.heap {
             switch item.action {
-            case .sellerRespond(let id), .counterResponse(let id): if id >= negotiations.count { return false }
+            case .sellerRespond(let id), .counterResponse(let id):
+                if id >= negotiations.count { return false }
             case .buyerDecide(let campaign, let first, let count):
-                if !campaignRange.contains(campaign) || first < 0 || count < 0 || first + count > negotiations.count {
+                if !campaignRange.contains(campaign) || first < 0 || count < 0
+                    || first + count > negotiations.count
+                {
                     return false
                 }
             case .buyerReview(let buyer): if buyer >= config.buyers { return false }
-            case .startDay(let day), .closeDay(let day): if day < 1 || day > config.days { return false }
-            case .exchangeHour(let day, let hour): if day < 1 || day > config.days || !(0..<24).contains(hour) { return false }
-            case .deliveryRound(let day, let round): if day < 1 || day > config.days || !(0..<24).contains(round) { return false }
-            case .trafficSlice(let day, let minute): if day < 1 || day > config.days || !(0..<1_440).contains(minute) { return false }
+            case .startDay(let day), .closeDay(let day):
+                if day < 1 || day > config.days { return false }
+            case .exchangeHour(let day, let hour):
+                if day < 1 || day > config.days || !(0..<24).contains(hour) { return false }
+            case .deliveryRound(let day, let round):
+                if day < 1 || day > config.days || !(0..<24).contains(round) { return false }
+            case .trafficSlice(let day, let minute):
+                if day < 1 || day > config.days || !(0..<1_440).contains(minute) { return false }
             case .kill(let agent):
                 if agent.kind == .buyer && agent.index >= config.buyers { return false }
                 if agent.kind == .seller && agent.index >= config.sellers { return false }

@@ -26,8 +26,10 @@ public enum Action: Equatable, Sendable {
         case .buyerDecide(let campaign, let first, let count):
             writer.u8(5); writer.varint(campaign); writer.varint(first); writer.varint(count)
         case .counterResponse(let negotiation): writer.u8(6); writer.varint(negotiation)
-        case .deliveryRound(let day, let round): writer.u8(7); writer.varint(day); writer.varint(round)
-        case .trafficSlice(let day, let minute): writer.u8(8); writer.varint(day); writer.varint(minute)
+        case .deliveryRound(let day, let round):
+            writer.u8(7); writer.varint(day); writer.varint(round)
+        case .trafficSlice(let day, let minute):
+            writer.u8(8); writer.varint(day); writer.varint(minute)
         case .kill(let agent): writer.u8(9); writer.varint(agent.code)
         case .closeDay(let day): writer.u8(10); writer.varint(day)
         case .finishScenario: writer.u8(11)
@@ -42,7 +44,10 @@ public enum Action: Equatable, Sendable {
         case 2: return .exchangeHour(day: try reader.int(), hour: try reader.int())
         case 3: return .buyerReview(buyer: try reader.int())
         case 4: return .sellerRespond(negotiation: try reader.int())
-        case 5: return .buyerDecide(campaign: try reader.int(), firstNegotiation: try reader.int(), count: try reader.int())
+        case 5:
+            return .buyerDecide(
+                campaign: try reader.int(), firstNegotiation: try reader.int(),
+                count: try reader.int())
         case 6: return .counterResponse(negotiation: try reader.int())
         case 7: return .deliveryRound(day: try reader.int(), round: try reader.int())
         case 8: return .trafficSlice(day: try reader.int(), minute: try reader.int())
@@ -77,7 +82,8 @@ struct Scheduler: Equatable, Sendable {
     var count: Int { heap.count }
 
     mutating func schedule(_ action: Action, at tick: Int64) {
-        precondition(heap.count < Self.capacity, "scheduler bound exceeded: \(heap.count) pending actions")
+        precondition(
+            heap.count < Self.capacity, "scheduler bound exceeded: \(heap.count) pending actions")
         heap.append(ScheduledAction(tick: tick, order: nextOrder, action: action))
         nextOrder += 1
         var child = heap.count - 1
@@ -128,8 +134,10 @@ struct Scheduler: Equatable, Sendable {
         var items: [ScheduledAction] = []
         items.reserveCapacity(count)
         for _ in 0..<count {
-            items.append(ScheduledAction(tick: try reader.int64(), order: try reader.varint(),
-                                         action: try Action.decode(from: &reader)))
+            items.append(
+                ScheduledAction(
+                    tick: try reader.int64(), order: try reader.varint(),
+                    action: try Action.decode(from: &reader)))
         }
         scheduler.heap = items  // sorted ascending is a valid min-heap
         scheduler.nextOrder = try reader.varint()

@@ -24,7 +24,9 @@ public protocol TradingPolicy: Sendable {
     /// Scenario A: the bid (CPM) of a campaign for a batch of a product, or nil to abstain.
     func auctionBid(campaign: CampaignSpec, product: ProductSpec, randomBits: UInt64) -> Micros?
     /// Open traffic: a campaign's bid in cents for one impression with user segment `segment`.
-    func openBidCents(campaign: CampaignSpec, product: ProductSpec, segment: Int, randomBits: UInt64) -> Int64
+    func openBidCents(
+        campaign: CampaignSpec, product: ProductSpec, segment: Int, randomBits: UInt64
+    ) -> Int64
     /// B and C: the products a campaign sends RFPs to, best first.
     func rfpTargets(campaign: CampaignSpec, candidates: [ProductSpec], memory: AgentMemory) -> [Int]
     /// B and C: a seller's quote for an RFP given the truly available impressions, or nil to reject.
@@ -60,7 +62,9 @@ public enum PolicyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
 public struct RuleBasedPolicy: TradingPolicy {
     public init() {}
 
-    public func auctionBid(campaign: CampaignSpec, product: ProductSpec, randomBits: UInt64) -> Micros? {
+    public func auctionBid(campaign: CampaignSpec, product: ProductSpec, randomBits: UInt64)
+        -> Micros?
+    {
         let overlap = Int64(Segments.overlap(campaign.segments, product.segments))
         let value = campaign.targetCPM.scaled(by: 1_000 + 50 * overlap, over: 1_000)
         // Jitter of -3%..+3% in 0.1% steps from the campaign's own bits.
@@ -72,11 +76,14 @@ public struct RuleBasedPolicy: TradingPolicy {
         case .floorPlus: bid = product.floorCPM.scaled(by: 1_050 + jitter + 30, over: 1_000)
         }
         // Bids are whole cents: round, then cap at the max CPM rounded down to cents.
-        bid = Micros.cents(min(RoundingRule.mulDiv(bid.raw, 1, 10_000), campaign.maxCPM.raw / 10_000))
+        bid = Micros.cents(
+            min(RoundingRule.mulDiv(bid.raw, 1, 10_000), campaign.maxCPM.raw / 10_000))
         return bid >= product.floorCPM ? bid : nil
     }
 
-    public func openBidCents(campaign: CampaignSpec, product: ProductSpec, segment: Int, randomBits: UInt64) -> Int64 {
+    public func openBidCents(
+        campaign: CampaignSpec, product: ProductSpec, segment: Int, randomBits: UInt64
+    ) -> Int64 {
         let targetCents = campaign.targetCPM.raw / 10_000
         let matches = campaign.segments & (1 << UInt16(segment)) != 0
         let jitter = Int64(randomBits % 101) - 50  // -5%..+5%
@@ -84,21 +91,30 @@ public struct RuleBasedPolicy: TradingPolicy {
         return min(cents, campaign.maxCPM.raw / 10_000)
     }
 
-    public func rfpTargets(campaign: CampaignSpec, candidates: [ProductSpec], memory: AgentMemory) -> [Int] {
+    public func rfpTargets(campaign: CampaignSpec, candidates: [ProductSpec], memory: AgentMemory)
+        -> [Int]
+    {
         let scored = candidates.map { product -> (score: Int64, index: Int) in
             let reputation = memory.reputation(of: product.index) ?? 900
-            return (reputation + 50 * Int64(Segments.overlap(campaign.segments, product.segments)), product.index)
+            return (
+                reputation + 50 * Int64(Segments.overlap(campaign.segments, product.segments)),
+                product.index
+            )
         }
         return scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }
             .prefix(3).map(\.index)
     }
 
-    public func quote(product: ProductSpec, requested: Int64, maxCPM: Micros, available: Int64) -> Quote? {
+    public func quote(product: ProductSpec, requested: Int64, maxCPM: Micros, available: Int64)
+        -> Quote?
+    {
         guard maxCPM >= product.floorCPM, available > 0 else { return nil }
         let ask = Micros.cents(RoundingRule.mulDiv(product.floorCPM.raw, 11, 100_000))
-        let dealType: DealType = product.supports(.programmaticGuaranteed) && requested >= 1_000_000
+        let dealType: DealType =
+            product.supports(.programmaticGuaranteed) && requested >= 1_000_000
             ? .programmaticGuaranteed : .preferredDeal
-        return Quote(cpm: min(ask, maxCPM), impressions: min(requested, available), dealType: dealType)
+        return Quote(
+            cpm: min(ask, maxCPM), impressions: min(requested, available), dealType: dealType)
     }
 
     public func rankOffers(campaign: CampaignSpec, offers: [OfferView]) -> [OfferView] {
@@ -107,8 +123,10 @@ public struct RuleBasedPolicy: TradingPolicy {
             let keys: (Int64, Int64)
             switch campaign.strategy {
             case .targetCPM:
-                keys = ((lhs.cpm.raw - campaign.targetCPM.raw).magnitude.clampedToInt64,
-                        (rhs.cpm.raw - campaign.targetCPM.raw).magnitude.clampedToInt64)
+                keys = (
+                    (lhs.cpm.raw - campaign.targetCPM.raw).magnitude.clampedToInt64,
+                    (rhs.cpm.raw - campaign.targetCPM.raw).magnitude.clampedToInt64
+                )
             case .maximizeReach: keys = (-lhs.impressions, -rhs.impressions)
             case .floorPlus: keys = (lhs.cpm.raw, rhs.cpm.raw)
             }

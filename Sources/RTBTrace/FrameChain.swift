@@ -7,8 +7,10 @@ import RTBCore
 /// genesis hash, `SHA-256(header bytes)`. Compression never enters a hash.
 public enum FrameChain {
     /// The hash of one frame.
-    public static func hash(previous: Digest32, frameIndex: UInt64, firstSequence: UInt64, eventCount: UInt64,
-                            bytes: UnsafeRawBufferPointer) -> Digest32 {
+    public static func hash(
+        previous: Digest32, frameIndex: UInt64, firstSequence: UInt64, eventCount: UInt64,
+        bytes: UnsafeRawBufferPointer
+    ) -> Digest32 {
         var hasher = Sha256()
         hasher.update(digest: previous)
         hasher.update(u64: frameIndex)
@@ -19,10 +21,14 @@ public enum FrameChain {
     }
 
     /// Array convenience.
-    public static func hash(previous: Digest32, frameIndex: UInt64, firstSequence: UInt64, eventCount: UInt64,
-                            bytes: [UInt8]) -> Digest32 {
+    public static func hash(
+        previous: Digest32, frameIndex: UInt64, firstSequence: UInt64, eventCount: UInt64,
+        bytes: [UInt8]
+    ) -> Digest32 {
         bytes.withUnsafeBytes {
-            hash(previous: previous, frameIndex: frameIndex, firstSequence: firstSequence, eventCount: eventCount, bytes: $0)
+            hash(
+                previous: previous, frameIndex: frameIndex, firstSequence: firstSequence,
+                eventCount: eventCount, bytes: $0)
         }
     }
 }
@@ -43,9 +49,13 @@ public struct RunHeader: Equatable, Sendable {
     public var frameTargetBytes: Int
     public var checkpointEveryFrames: Int
 
-    public init(formatVersion: UInt32 = BuildInfo.ledgerFormatVersion, engineVersion: String = BuildInfo.engineVersion,
-                eventSchemaVersion: UInt32 = BuildInfo.eventSchemaVersion, config: [UInt8], frameTargetBytes: Int,
-                checkpointEveryFrames: Int) {
+    public init(
+        formatVersion: UInt32 = BuildInfo.ledgerFormatVersion,
+        engineVersion: String = BuildInfo.engineVersion,
+        eventSchemaVersion: UInt32 = BuildInfo.eventSchemaVersion, config: [UInt8],
+        frameTargetBytes: Int,
+        checkpointEveryFrames: Int
+    ) {
         self.formatVersion = formatVersion
         self.engineVersion = engineVersion
         self.eventSchemaVersion = eventSchemaVersion
@@ -76,16 +86,22 @@ public struct RunHeader: Equatable, Sendable {
             var reader = CanonicalReader(bytes)
             guard try reader.string() == Self.magic else { throw HeaderError.badMagic }
             let version = try reader.varint()
-            guard version <= UInt64(UInt32.max) else { throw HeaderError.malformed("format version") }
+            guard version <= UInt64(UInt32.max) else {
+                throw HeaderError.malformed("format version")
+            }
             formatVersion = UInt32(version)
             engineVersion = try reader.string()
             let schema = try reader.varint()
-            guard schema <= UInt64(UInt32.max) else { throw HeaderError.malformed("event schema version") }
+            guard schema <= UInt64(UInt32.max) else {
+                throw HeaderError.malformed("event schema version")
+            }
             eventSchemaVersion = UInt32(schema)
             config = try reader.byteString()
             frameTargetBytes = try reader.count(limit: 1 << 26)
             checkpointEveryFrames = try reader.count(limit: 1 << 30)
-            guard frameTargetBytes > 0, checkpointEveryFrames > 0 else { throw HeaderError.malformed("zero frame size") }
+            guard frameTargetBytes > 0, checkpointEveryFrames > 0 else {
+                throw HeaderError.malformed("zero frame size")
+            }
             try reader.expectEnd()
         } catch let error as HeaderError {
             throw error

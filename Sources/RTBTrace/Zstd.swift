@@ -11,7 +11,9 @@ public final class ZstdCompressor {
     public static let defaultLevel: Int32 = 1
 
     public init(level: Int32 = ZstdCompressor.defaultLevel) {
-        guard let context = ZSTD_createCCtx() else { preconditionFailure("ZSTD_createCCtx failed (out of memory)") }
+        guard let context = ZSTD_createCCtx() else {
+            preconditionFailure("ZSTD_createCCtx failed (out of memory)")
+        }
         self.context = context
         self.level = level
     }
@@ -24,10 +26,12 @@ public final class ZstdCompressor {
         var output = [UInt8](repeating: 0, count: bound)
         let written = output.withUnsafeMutableBytes { out in
             bytes.withUnsafeBytes { input in
-                ZSTD_compressCCtx(context, out.baseAddress, bound, input.baseAddress, input.count, level)
+                ZSTD_compressCCtx(
+                    context, out.baseAddress, bound, input.baseAddress, input.count, level)
             }
         }
-        precondition(ZSTD_isError(written) == 0, "zstd compression failed: \(Self.errorName(written))")
+        precondition(
+            ZSTD_isError(written) == 0, "zstd compression failed: \(Self.errorName(written))")
         output.removeLast(bound - written)
         return output
     }
@@ -42,7 +46,9 @@ public final class ZstdDecompressor {
     private let context: OpaquePointer
 
     public init() {
-        guard let context = ZSTD_createDCtx() else { preconditionFailure("ZSTD_createDCtx failed (out of memory)") }
+        guard let context = ZSTD_createDCtx() else {
+            preconditionFailure("ZSTD_createDCtx failed (out of memory)")
+        }
         self.context = context
     }
 
@@ -50,31 +56,44 @@ public final class ZstdDecompressor {
 
     /// Decompresses one frame into `output` (reusing its storage), which must expand to exactly
     /// `expectedSize` bytes (at most `limit`).
-    public func decompress(_ compressed: [UInt8], into output: inout [UInt8], expectedSize: Int,
-                           limit: Int = 1 << 30) throws(ZstdError) {
+    public func decompress(
+        _ compressed: [UInt8], into output: inout [UInt8], expectedSize: Int,
+        limit: Int = 1 << 30
+    ) throws(ZstdError) {
         guard expectedSize >= 0, expectedSize <= limit else { throw .sizeOutOfRange(expectedSize) }
-        let declared = compressed.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        let declared = compressed.withUnsafeBytes {
+            ZSTD_getFrameContentSize($0.baseAddress, $0.count)
+        }
         if declared == ZSTD_CONTENTSIZE_ERROR { throw .notZstd }
         if declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != UInt64(expectedSize) {
             throw .sizeMismatch(expected: expectedSize, actual: Int(clamping: declared))
         }
         if output.count != expectedSize {
-            output = [UInt8](unsafeUninitializedCapacity: expectedSize) { _, count in count = expectedSize }
+            output = [UInt8](unsafeUninitializedCapacity: expectedSize) { _, count in
+                count = expectedSize
+            }
         }
         let written = output.withUnsafeMutableBytes { out in
             compressed.withUnsafeBytes { input in
-                ZSTD_decompressDCtx(context, out.baseAddress, out.count, input.baseAddress, input.count)
+                ZSTD_decompressDCtx(
+                    context, out.baseAddress, out.count, input.baseAddress, input.count)
             }
         }
         if ZSTD_isError(written) != 0 { throw .corrupt(ZstdCompressor.errorName(written)) }
-        guard written == expectedSize else { throw .sizeMismatch(expected: expectedSize, actual: written) }
+        guard written == expectedSize else {
+            throw .sizeMismatch(expected: expectedSize, actual: written)
+        }
     }
 
     /// Decompresses one frame that must expand to exactly `expectedSize` bytes (at most
     /// `limit`, so a forged size cannot exhaust memory).
-    public func decompress(_ compressed: [UInt8], expectedSize: Int, limit: Int = 1 << 30) throws(ZstdError) -> [UInt8] {
+    public func decompress(_ compressed: [UInt8], expectedSize: Int, limit: Int = 1 << 30)
+        throws(ZstdError) -> [UInt8]
+    {
         guard expectedSize >= 0, expectedSize <= limit else { throw .sizeOutOfRange(expectedSize) }
-        let declared = compressed.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        let declared = compressed.withUnsafeBytes {
+            ZSTD_getFrameContentSize($0.baseAddress, $0.count)
+        }
         if declared == ZSTD_CONTENTSIZE_ERROR { throw .notZstd }
         if declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != UInt64(expectedSize) {
             throw .sizeMismatch(expected: expectedSize, actual: Int(clamping: declared))
@@ -82,13 +101,16 @@ public final class ZstdDecompressor {
         var output = [UInt8](repeating: 0, count: expectedSize)
         let written = output.withUnsafeMutableBytes { out in
             compressed.withUnsafeBytes { input in
-                ZSTD_decompressDCtx(context, out.baseAddress, out.count, input.baseAddress, input.count)
+                ZSTD_decompressDCtx(
+                    context, out.baseAddress, out.count, input.baseAddress, input.count)
             }
         }
         if ZSTD_isError(written) != 0 {
             throw .corrupt(ZstdCompressor.errorName(written))
         }
-        guard written == expectedSize else { throw .sizeMismatch(expected: expectedSize, actual: written) }
+        guard written == expectedSize else {
+            throw .sizeMismatch(expected: expectedSize, actual: written)
+        }
         return output
     }
 }
@@ -104,7 +126,8 @@ public enum ZstdError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .notZstd: return "not a zstd frame"
         case .corrupt(let reason): return "corrupt zstd frame (\(reason))"
-        case .sizeMismatch(let expected, let actual): return "zstd frame expands to \(actual) bytes, expected \(expected)"
+        case .sizeMismatch(let expected, let actual):
+            return "zstd frame expands to \(actual) bytes, expected \(expected)"
         case .sizeOutOfRange(let size): return "declared size \(size) out of range"
         }
     }

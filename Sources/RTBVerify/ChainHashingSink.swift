@@ -23,8 +23,9 @@ public final class ChainHashingSink: FrameSink {
     }
 
     public func seal(_ frame: SealedFrame) throws {
-        headHash = FrameChain.hash(previous: headHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
-                                   eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
+        headHash = FrameChain.hash(
+            previous: headHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
+            eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
         var reader = CanonicalReader(frame.bytes)
         while !reader.isAtEnd {
             let start = reader.offset

@@ -29,12 +29,16 @@ public enum ChainVerifier {
     /// Frames processed per parallel batch.
     static let batchSize = 256
 
-    public static func verify(path: String, deep: Bool = false, threads: Int = 2) throws(LedgerError) -> ChainReport {
+    public static func verify(path: String, deep: Bool = false, threads: Int = 2)
+        throws(LedgerError) -> ChainReport
+    {
         let store = try LedgerStore.open(path: path)
         return try verify(store: store, deep: deep, threads: threads)
     }
 
-    public static func verify(store: LedgerStore, deep: Bool = false, threads: Int = 2) throws(LedgerError) -> ChainReport {
+    public static func verify(store: LedgerStore, deep: Bool = false, threads: Int = 2)
+        throws(LedgerError) -> ChainReport
+    {
         var report = ChainReport(headHash: store.genesisHash)
         var batch: [FrameRecord] = []
         var hashByFrame: [Digest32] = []
@@ -91,7 +95,8 @@ public enum ChainVerifier {
         submit()
         collect()
         if report.problem != nil { return report }
-        try checkCheckpoints(store: store, hashes: hashByFrame, ends: endSequenceByFrame, report: &report)
+        try checkCheckpoints(
+            store: store, hashes: hashByFrame, ends: endSequenceByFrame, report: &report)
         if report.problem != nil { return report }
         try checkHead(store: store, report: &report)
         return report
@@ -126,8 +131,11 @@ public enum ChainVerifier {
     /// Starts processing a batch on one dispatch worker per decompressor, each taking a
     /// contiguous share; `group` is left when all are done. (No thread blocks inside the pool
     /// waiting for them: a blocked worker would take one of the pool's slots.)
-    static func start(_ batch: [FrameRecord], workers: Int, deep: Bool, pool: DecompressorPool, into box: ResultBox,
-                      group: DispatchGroup) {
+    static func start(
+        _ batch: [FrameRecord], workers: Int, deep: Bool, pool: DecompressorPool,
+        into box: ResultBox,
+        group: DispatchGroup
+    ) {
         box.values = [FrameResult](repeating: FrameResult(), count: batch.count)
         let count = batch.count
         // Four chunks per worker, so a slower core takes fewer; each chunk takes a decompressor
@@ -141,7 +149,10 @@ public enum ChainVerifier {
                 var results: [FrameResult] = []
                 results.reserveCapacity(range.count)
                 for index in range {
-                    results.append(processOne(batch[index], decompressor: decompressor, scratch: &scratch, deep: deep))
+                    results.append(
+                        processOne(
+                            batch[index], decompressor: decompressor, scratch: &scratch, deep: deep)
+                    )
                 }
                 box.lock.withLock { box.values.replaceSubrange(range, with: results) }
                 pool.give(decompressor, scratch)
@@ -150,17 +161,24 @@ public enum ChainVerifier {
         }
     }
 
-    static func processOne(_ record: FrameRecord, decompressor: ZstdDecompressor, scratch: inout [UInt8],
-                           deep: Bool) -> FrameResult {
-        guard record.codec == 1 else { return FrameResult(failure: "unknown codec \(record.codec)") }
+    static func processOne(
+        _ record: FrameRecord, decompressor: ZstdDecompressor, scratch: inout [UInt8],
+        deep: Bool
+    ) -> FrameResult {
+        guard record.codec == 1 else {
+            return FrameResult(failure: "unknown codec \(record.codec)")
+        }
         do {
-            try decompressor.decompress(record.payload, into: &scratch, expectedSize: record.rawSize, limit: 1 << 28)
+            try decompressor.decompress(
+                record.payload, into: &scratch, expectedSize: record.rawSize, limit: 1 << 28)
         } catch {
             return FrameResult(failure: "payload: \(error)")
         }
         let bytes = scratch
-        let hash = FrameChain.hash(previous: record.previousHash, frameIndex: UInt64(record.index),
-                                   firstSequence: record.firstSequence, eventCount: UInt64(record.eventCount), bytes: bytes)
+        let hash = FrameChain.hash(
+            previous: record.previousHash, frameIndex: UInt64(record.index),
+            firstSequence: record.firstSequence, eventCount: UInt64(record.eventCount), bytes: bytes
+        )
         if deep {
             do {
                 var reader = CanonicalReader(bytes)
@@ -170,7 +188,9 @@ public enum ChainVerifier {
                     count += 1
                 }
                 if count != record.eventCount {
-                    return FrameResult(hash: hash, failure: "holds \(count) events, its row says \(record.eventCount)")
+                    return FrameResult(
+                        hash: hash,
+                        failure: "holds \(count) events, its row says \(record.eventCount)")
                 }
             } catch {
                 return FrameResult(hash: hash, failure: "event bytes do not decode: \(error)")
@@ -184,18 +204,22 @@ public enum ChainVerifier {
             return "expected frame \(report.frames) here (a frame is missing or out of order)"
         }
         if record.previousHash != report.headHash {
-            return "previous hash does not link to frame \(report.frames - 1) (frames swapped, deleted or from another run)"
+            return
+                "previous hash does not link to frame \(report.frames - 1) (frames swapped, deleted or from another run)"
         }
         if record.firstSequence != report.events {
-            return "starts at event \(record.firstSequence), expected \(report.events) (sequence gap)"
+            return
+                "starts at event \(record.firstSequence), expected \(report.events) (sequence gap)"
         }
         if let failure = result.failure { return failure }
         if result.hash != record.hash { return "hash mismatch: content or hash column altered" }
         return nil
     }
 
-    static func checkCheckpoints(store: LedgerStore, hashes: [Digest32], ends: [UInt64],
-                                 report: inout ChainReport) throws(LedgerError) {
+    static func checkCheckpoints(
+        store: LedgerStore, hashes: [Digest32], ends: [UInt64],
+        report: inout ChainReport
+    ) throws(LedgerError) {
         let decompressor = ZstdDecompressor()
         for entry in try store.checkpointIndex() {
             let label = "checkpoint after frame \(entry.frameCount - 1)"
@@ -203,13 +227,16 @@ public enum ChainVerifier {
                 report.problem = "\(label): refers to a frame the ledger does not have"
                 return
             }
-            guard entry.frameHash == hashes[entry.frameCount - 1], entry.nextSequence == ends[entry.frameCount - 1] else {
+            guard entry.frameHash == hashes[entry.frameCount - 1],
+                entry.nextSequence == ends[entry.frameCount - 1]
+            else {
                 report.problem = "\(label): does not match the frame it follows"
                 return
             }
             guard let record = try store.checkpoint(frameCount: entry.frameCount) else { continue }
             do {
-                let state = try decompressor.decompress(record.payload, expectedSize: record.stateSize, limit: 1 << 30)
+                let state = try decompressor.decompress(
+                    record.payload, expectedSize: record.stateSize, limit: 1 << 30)
                 guard Sha256.hash(state) == record.stateDigest else {
                     report.problem = "\(label): state digest mismatch"
                     return
@@ -224,16 +251,21 @@ public enum ChainVerifier {
 
     static func checkHead(store: LedgerStore, report: inout ChainReport) throws(LedgerError) {
         guard let head = try store.head() else {
-            if report.frames > 0 { report.problem = "head: missing although \(report.frames) frames exist" }
+            if report.frames > 0 {
+                report.problem = "head: missing although \(report.frames) frames exist"
+            }
             return
         }
         report.finished = head.finished
         if head.frameCount < report.frames {
-            report.problem = "head: says \(head.frameCount) frames but \(report.frames) exist (head moved back)"
+            report.problem =
+                "head: says \(head.frameCount) frames but \(report.frames) exist (head moved back)"
         } else if head.frameCount > report.frames {
-            report.problem = "head: says \(head.frameCount) frames but only \(report.frames) exist (frames missing)"
+            report.problem =
+                "head: says \(head.frameCount) frames but only \(report.frames) exist (frames missing)"
         } else if head.eventCount != report.events {
-            report.problem = "head: says \(head.eventCount) events but the frames hold \(report.events)"
+            report.problem =
+                "head: says \(head.eventCount) events but the frames hold \(report.events)"
         } else if head.headHash != report.headHash {
             report.problem = "head: hash does not match the last frame"
         }

@@ -22,25 +22,35 @@ public struct Divergence: Sendable {
         var lines: [String] = []
         if let sequence {
             let event = actual ?? expected
-            let agent = event.flatMap { event in market.flatMap { EventAgents.agent(of: event, market: $0) } }.map(\.description) ?? "-"
-            lines.append("divergence at event \(sequence) (frame \(frame)): \(event.map { "\($0.time)" } ?? "-"), "
-                         + "scenario \(event.map { $0.scenario.description } ?? "-"), kind \(event.map { $0.kind.description } ?? "-"), "
-                         + "agent \(agent)")
+            let agent =
+                event.flatMap { event in market.flatMap { EventAgents.agent(of: event, market: $0) }
+                }.map(\.description) ?? "-"
+            lines.append(
+                "divergence at event \(sequence) (frame \(frame)): \(event.map { "\($0.time)" } ?? "-"), "
+                    + "scenario \(event.map { $0.scenario.description } ?? "-"), kind \(event.map { $0.kind.description } ?? "-"), "
+                    + "agent \(agent)")
             let expectedFields = expected?.fields ?? []
             let actualFields = actual?.fields ?? []
             var rows = [["field", "expected (recorded)", "actual (replayed)", ""]]
             for index in 0..<max(expectedFields.count, actualFields.count) {
-                let name = index < expectedFields.count ? expectedFields[index].name : actualFields[index].name
-                let left = index < expectedFields.count ? expectedFields[index].value.description : "(none)"
-                let right = index < actualFields.count ? actualFields[index].value.description : "(none)"
+                let name =
+                    index < expectedFields.count
+                    ? expectedFields[index].name : actualFields[index].name
+                let left =
+                    index < expectedFields.count
+                    ? expectedFields[index].value.description : "(none)"
+                let right =
+                    index < actualFields.count ? actualFields[index].value.description : "(none)"
                 rows.append([name, left, right, left == right ? "" : "<-- differs"])
             }
             if expected == nil { rows.append(["(recording)", "ends here", "", "<-- differs"]) }
             if actual == nil { rows.append(["(replay)", "", "ends here", "<-- differs"]) }
             lines.append(TextTable.render(rows))
         } else if let checkpoint {
-            lines.append("divergence: checkpoint after frame \(checkpoint.frameCount - 1) has state digest \(checkpoint.actual.short) "
-                         + "on replay, \(checkpoint.expected.short) recorded (every event before it matched)")
+            lines.append(
+                "divergence: checkpoint after frame \(checkpoint.frameCount - 1) has state digest \(checkpoint.actual.short) "
+                    + "on replay, \(checkpoint.expected.short) recorded (every event before it matched)"
+            )
         }
         if let last = lastMatchingCheckpoint {
             lines.append("last matching checkpoint: after frame \(last - 1)")

@@ -9,7 +9,8 @@ extension EconomicChecker {
     func followLedgerMemory(_ event: MarketEvent, _ sequence: UInt64) {
         switch event.body {
         case .scenarioStarted(let started):
-            ledgerMemories = [AgentMemory](repeating: AgentMemory(), count: Int(started.buyers + started.sellers))
+            ledgerMemories = [AgentMemory](
+                repeating: AgentMemory(), count: Int(started.buyers + started.sellers))
             buyerCount = Int(started.buyers)
             negotiationCampaigns = []
             negotiationProducts = []
@@ -22,13 +23,17 @@ extension EconomicChecker {
             return
         case .agentSnapshot(let snapshot):
             var reader = CanonicalReader(snapshot.state)
-            guard let memory = try? AgentMemory(from: &reader), let slot = slot(snapshot.agent) else { return }
+            guard let memory = try? AgentMemory(from: &reader), let slot = slot(snapshot.agent)
+            else { return }
             ledgerMemories[slot] = memory
             return
         case .recovery(let recovery):
             guard let slot = slot(recovery.agent) else { return }
-            check(.ledgerRecoveryExact, recovery.stateDigest == ledgerMemories[slot].digest && recovery.matches, sequence,
-                  "\(recovery.agent) recovered memory \(recovery.stateDigest.short), the ledger defines \(ledgerMemories[slot].digest.short)")
+            check(
+                .ledgerRecoveryExact,
+                recovery.stateDigest == ledgerMemories[slot].digest && recovery.matches, sequence,
+                "\(recovery.agent) recovered memory \(recovery.stateDigest.short), the ledger defines \(ledgerMemories[slot].digest.short)"
+            )
             return
         case .rfp(let rfp):
             while negotiationCampaigns.count <= rfp.negotiation {
@@ -41,7 +46,8 @@ extension EconomicChecker {
             break
         }
         if ledgerMarket == nil || ledgerMarket!.campaigns.count != registeredCampaigns.count
-            || ledgerMarket!.products.count != registeredProducts.count {
+            || ledgerMarket!.products.count != registeredProducts.count
+        {
             ledgerMarket = Market(campaigns: registeredCampaigns, products: registeredProducts)
         }
         let market = ledgerMarket!
@@ -52,7 +58,9 @@ extension EconomicChecker {
     }
 
     func slot(_ agent: AgentRef) -> Int? {
-        let index = agent.kind == .buyer ? agent.index : agent.kind == .seller ? buyerCount + agent.index : -1
+        let index =
+            agent.kind == .buyer
+            ? agent.index : agent.kind == .seller ? buyerCount + agent.index : -1
         return index >= 0 && index < ledgerMemories.count ? index : nil
     }
 
@@ -64,8 +72,12 @@ extension EconomicChecker {
         func seller(_ product: Int) -> [AgentRef] {
             product < market.products.count ? [.seller(market.products[product].seller)] : []
         }
-        func negotiation(_ id: Int) -> [AgentRef] { id < negotiationCampaigns.count ? buyer(negotiationCampaigns[id]) : [] }
-        func deal(_ id: Int) -> [AgentRef] { id < deals.count ? buyer(deals[id].campaign) + seller(deals[id].product) : [] }
+        func negotiation(_ id: Int) -> [AgentRef] {
+            id < negotiationCampaigns.count ? buyer(negotiationCampaigns[id]) : []
+        }
+        func deal(_ id: Int) -> [AgentRef] {
+            id < deals.count ? buyer(deals[id].campaign) + seller(deals[id].product) : []
+        }
         switch event.body {
         case .rfp(let payload): return buyer(payload.campaign)
         case .offer(let payload): return negotiation(payload.negotiation)
@@ -74,7 +86,9 @@ extension EconomicChecker {
         case .delivery(let payload): return deal(payload.deal)
         case .settlement(let payload): return deal(payload.deal)
         case .dayStarted:
-            return (0..<ledgerMemories.count).map { $0 < buyerCount ? .buyer($0) : .seller($0 - buyerCount) }
+            return (0..<ledgerMemories.count).map {
+                $0 < buyerCount ? .buyer($0) : .seller($0 - buyerCount)
+            }
         default: return []
         }
     }

@@ -10,42 +10,64 @@ extension EconomicChecker {
         guard open.winner > 0 else { return }
         let index = Int(open.winner) - 1
         guard index < open.bids.count else {
-            check(.efficientAllocation, false, sequence, "open auction winner \(open.winner) of \(open.bids.count) bids")
+            check(
+                .efficientAllocation, false, sequence,
+                "open auction winner \(open.winner) of \(open.bids.count) bids")
             return
         }
         let winner = open.bids[index]
         let best = open.bids.map(\.cents).max() ?? 0
         let firstBest = open.bids.firstIndex { $0.cents == best } ?? 0
-        check(.efficientAllocation, firstBest == index, sequence,
-              "open auction on product \(open.product): bid \(index) won with \(winner.cents)c, bid \(firstBest) offered \(best)c first")
-        check(.winnerPaysAtMostBid, open.priceCents <= winner.cents, sequence,
-              "open auction: campaign \(winner.campaign) bid \(winner.cents)c and pays \(open.priceCents)c")
-        let second = open.bids.enumerated().filter { $0.offset != index }.map(\.element.cents).max() ?? 0
+        check(
+            .efficientAllocation, firstBest == index, sequence,
+            "open auction on product \(open.product): bid \(index) won with \(winner.cents)c, bid \(firstBest) offered \(best)c first"
+        )
+        check(
+            .winnerPaysAtMostBid, open.priceCents <= winner.cents, sequence,
+            "open auction: campaign \(winner.campaign) bid \(winner.cents)c and pays \(open.priceCents)c"
+        )
+        let second =
+            open.bids.enumerated().filter { $0.offset != index }.map(\.element.cents).max() ?? 0
         let expected = config.mechanism == .firstPrice ? winner.cents : max(second, open.floorCents)
-        check(.paymentRule, open.priceCents == expected, sequence,
-              "open auction: \(config.mechanism) price should be \(expected)c, charged \(open.priceCents)c")
+        check(
+            .paymentRule, open.priceCents == expected, sequence,
+            "open auction: \(config.mechanism) price should be \(expected)c, charged \(open.priceCents)c"
+        )
         let cost = Micros(open.priceCents * 10)
         if winner.campaign < campaigns.count, open.product < products.count {
-            let rate = config.feeRate(buyer: campaigns[winner.campaign].buyer.index, seller: products[open.product].seller.index)
-            check(.feeRule, open.fee == rate.apply(to: cost), sequence,
-                  "open auction: fee \(open.fee) on \(cost), expected \(rate.apply(to: cost))")
-            check(.pricesWithinMaxCPM, winner.cents * 10_000 <= campaigns[winner.campaign].maxCPM.raw, sequence,
-                  "campaign \(winner.campaign) bid \(winner.cents)c above its max \(campaigns[winner.campaign].maxCPM)")
+            let rate = config.feeRate(
+                buyer: campaigns[winner.campaign].buyer.index,
+                seller: products[open.product].seller.index)
+            check(
+                .feeRule, open.fee == rate.apply(to: cost), sequence,
+                "open auction: fee \(open.fee) on \(cost), expected \(rate.apply(to: cost))")
+            check(
+                .pricesWithinMaxCPM, winner.cents * 10_000 <= campaigns[winner.campaign].maxCPM.raw,
+                sequence,
+                "campaign \(winner.campaign) bid \(winner.cents)c above its max \(campaigns[winner.campaign].maxCPM)"
+            )
         }
-        check(.moneyConservedPerSettlement, open.fee <= cost, sequence, "open auction: fee \(open.fee) above the price \(cost)")
+        check(
+            .moneyConservedPerSettlement, open.fee <= cost, sequence,
+            "open auction: fee \(open.fee) above the price \(cost)")
         pay(winner.campaign, cost, sequence)
         day.buyers += cost.raw
         day.sellers += (cost - open.fee).raw
         day.fees += open.fee.raw
-        if config.mechanism != .firstPrice, open.bids.count >= 2, openAuctionsSeen % truthfulnessSampling == 0 {
+        if config.mechanism != .firstPrice, open.bids.count >= 2,
+            openAuctionsSeen % truthfulnessSampling == 0
+        {
             probeTruthfulness(open, sequence, winner: index)
         }
     }
 
     func observeDirectOffer(_ offer: DirectOffer, _ sequence: UInt64) {
         guard offer.accepted, offer.campaign < campaigns.count else { return }
-        check(.pricesWithinMaxCPM, offer.cpmCents * 10_000 <= campaigns[offer.campaign].maxCPM.raw, sequence,
-              "campaign \(offer.campaign) bought at \(offer.cpmCents)c above its max \(campaigns[offer.campaign].maxCPM)")
+        check(
+            .pricesWithinMaxCPM, offer.cpmCents * 10_000 <= campaigns[offer.campaign].maxCPM.raw,
+            sequence,
+            "campaign \(offer.campaign) bought at \(offer.cpmCents)c above its max \(campaigns[offer.campaign].maxCPM)"
+        )
         pay(offer.campaign, Micros(offer.cpmCents * 10), sequence)
         day.buyers += offer.cpmCents * 10
         day.sellers += offer.cpmCents * 10
@@ -56,7 +78,9 @@ extension EconomicChecker {
     /// (0 to 2x the value) re-cleared with an independent second-price rule: a mispriced or
     /// misallocated auction shows up as a profitable deviation.
     func probeTruthfulness(_ open: OpenAuction, _ sequence: UInt64, winner: Int) {
-        let factors: [Int64] = [0, 250, 500, 800, 900, 950, 990, 1_010, 1_050, 1_100, 1_250, 1_500, 2_000]
+        let factors: [Int64] = [
+            0, 250, 500, 800, 900, 950, 990, 1_010, 1_050, 1_100, 1_250, 1_500, 2_000,
+        ]
         for bidder in open.bids.indices {
             let value = open.bids[bidder].cents
             let truthful = bidder == winner ? value - open.priceCents : 0
@@ -64,8 +88,10 @@ extension EconomicChecker {
                 let alternative = value * factor / 1_000
                 counterfactuals += 1
                 let gained = utility(open, bidder: bidder, bid: alternative, value: value)
-                check(.truthfulness, gained <= truthful, sequence,
-                      "bidder \(bidder) (value \(value)c) gains \(gained - truthful) by bidding \(alternative)c instead")
+                check(
+                    .truthfulness, gained <= truthful, sequence,
+                    "bidder \(bidder) (value \(value)c) gains \(gained - truthful) by bidding \(alternative)c instead"
+                )
             }
         }
     }

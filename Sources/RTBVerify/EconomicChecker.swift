@@ -68,7 +68,10 @@ public final class EconomicChecker {
         self.truthfulnessSampling = max(1, truthfulnessSampling)
     }
 
-    func check(_ invariant: Invariant, _ holds: Bool, _ sequence: UInt64, _ witness: @autoclosure () -> String) {
+    func check(
+        _ invariant: Invariant, _ holds: Bool, _ sequence: UInt64,
+        _ witness: @autoclosure () -> String
+    ) {
         tally.count(invariant, holds: holds, at: sequence, witness: witness())
     }
 
@@ -81,22 +84,29 @@ public final class EconomicChecker {
         metrics[metrics.count - 1].observe(event)
         switch event.body {
         case .campaignRegistered(let campaign):
-            while campaigns.count <= campaign.campaign { campaigns.append(campaign); spend.append(0) }
+            while campaigns.count <= campaign.campaign {
+                campaigns.append(campaign); spend.append(0)
+            }
             campaigns[campaign.campaign] = campaign
         case .productRegistered(let product):
-            while products.count <= product.product { products.append(product); servedToday.append(0) }
+            while products.count <= product.product {
+                products.append(product); servedToday.append(0)
+            }
             products[product.product] = product
         case .dayStarted:
             day = DayMoney()
             for index in servedToday.indices { servedToday[index] = 0 }
         case .dayClosed(let closed):
             finishAuction()
-            check(.moneyConservedPerDay, day.buyers == day.sellers + day.fees + day.ledger, sequence,
-                  "day \(closed.day): buyers paid \(Micros(day.buyers)), sellers got \(Micros(day.sellers)) + fees \(Micros(day.fees)) + ledger \(Micros(day.ledger))")
+            check(
+                .moneyConservedPerDay, day.buyers == day.sellers + day.fees + day.ledger, sequence,
+                "day \(closed.day): buyers paid \(Micros(day.buyers)), sellers got \(Micros(day.sellers)) + fees \(Micros(day.fees)) + ledger \(Micros(day.ledger))"
+            )
         case .bidRequest(let request):
             finishAuction()
-            auction = AuctionRecord(auction: request.auction, product: request.product, batch: request.impressions,
-                                    floor: request.floorCPM)
+            auction = AuctionRecord(
+                auction: request.auction, product: request.product, batch: request.impressions,
+                floor: request.floorCPM)
         case .bid(let bid): observeBid(bid, sequence)
         case .auctionCleared(let cleared): observeClearing(cleared, sequence)
         case .dealAgreed(let deal): observeDeal(deal, sequence)
@@ -106,9 +116,11 @@ public final class EconomicChecker {
         case .directOffer(let offer): observeDirectOffer(offer, sequence)
         case .ledgerEntry(let entry): observeLedgerEntry(entry, sequence)
         case .recovery(let recovery) where event.scenario == .c:
-            check(.ledgerRecoveryExact, recovery.source == .ledger, sequence,
-                  "\(recovery.agent) recovered from \(recovery.source), not the ledger")
-        case .reconciliation(let result): observeReconciliation(result, sequence, scenario: event.scenario)
+            check(
+                .ledgerRecoveryExact, recovery.source == .ledger, sequence,
+                "\(recovery.agent) recovered from \(recovery.source), not the ledger")
+        case .reconciliation(let result):
+            observeReconciliation(result, sequence, scenario: event.scenario)
         default: break
         }
         if event.scenario == .c { followLedgerMemory(event, sequence) }
@@ -131,15 +143,19 @@ public final class EconomicChecker {
     func pay(_ campaign: Int, _ amount: Micros, _ sequence: UInt64) {
         guard campaign < campaigns.count else { return }
         spend[campaign] += amount.raw
-        check(.budgetNeverOverspent, spend[campaign] <= campaigns[campaign].budget.raw, sequence,
-              "campaign \(campaign) has paid \(Micros(spend[campaign])) of a \(campaigns[campaign].budget) budget")
+        check(
+            .budgetNeverOverspent, spend[campaign] <= campaigns[campaign].budget.raw, sequence,
+            "campaign \(campaign) has paid \(Micros(spend[campaign])) of a \(campaigns[campaign].budget) budget"
+        )
     }
 
     func observeBid(_ bid: Bid, _ sequence: UInt64) {
         auction.bids.append((bid.campaign, bid.cpm))
         if bid.campaign < campaigns.count {
-            check(.pricesWithinMaxCPM, bid.cpm <= campaigns[bid.campaign].maxCPM, sequence,
-                  "campaign \(bid.campaign) bids \(bid.cpm) above its max \(campaigns[bid.campaign].maxCPM)")
+            check(
+                .pricesWithinMaxCPM, bid.cpm <= campaigns[bid.campaign].maxCPM, sequence,
+                "campaign \(bid.campaign) bids \(bid.cpm) above its max \(campaigns[bid.campaign].maxCPM)"
+            )
         }
     }
 
@@ -151,17 +167,25 @@ public final class EconomicChecker {
             let first = eligible.firstIndex(where: { $0.cpm == best.cpm }),
             let position = auction.bids.firstIndex(where: { $0.campaign == winner })
         else {
-            check(.efficientAllocation, false, sequence, "auction \(cleared.auction): winner \(winner) placed no bid")
+            check(
+                .efficientAllocation, false, sequence,
+                "auction \(cleared.auction): winner \(winner) placed no bid")
             return
         }
         let winning = auction.bids[position].cpm
-        check(.efficientAllocation, eligible[first].campaign == winner, sequence,
-              "auction \(cleared.auction): campaign \(winner) won with \(winning), campaign \(eligible[first].campaign) bid \(best.cpm) first")
-        check(.winnerPaysAtMostBid, cleared.priceCPM <= winning, sequence,
-              "auction \(cleared.auction): campaign \(winner) bid \(winning) and pays \(cleared.priceCPM)")
+        check(
+            .efficientAllocation, eligible[first].campaign == winner, sequence,
+            "auction \(cleared.auction): campaign \(winner) won with \(winning), campaign \(eligible[first].campaign) bid \(best.cpm) first"
+        )
+        check(
+            .winnerPaysAtMostBid, cleared.priceCPM <= winning, sequence,
+            "auction \(cleared.auction): campaign \(winner) bid \(winning) and pays \(cleared.priceCPM)"
+        )
         var others = eligible
         guard let winnerPosition = others.firstIndex(where: { $0.campaign == winner }) else {
-            check(.paymentRule, false, sequence, "auction \(cleared.auction): campaign \(winner) won with a bid below the floor")
+            check(
+                .paymentRule, false, sequence,
+                "auction \(cleared.auction): campaign \(winner) won with a bid below the floor")
             return
         }
         others.remove(at: winnerPosition)
@@ -169,13 +193,19 @@ public final class EconomicChecker {
         case .vcg:
             auction.uniformPrices.append((cleared.priceCPM, sequence))
         case .firstPrice, .secondPrice, .gsp:
-            let expected = config.mechanism == .firstPrice ? winning : max(others.map(\.cpm).max() ?? .zero, auction.floor)
-            check(.paymentRule, cleared.priceCPM == expected, sequence,
-                  "auction \(cleared.auction): \(config.mechanism) price should be \(expected), charged \(cleared.priceCPM)")
+            let expected =
+                config.mechanism == .firstPrice
+                ? winning : max(others.map(\.cpm).max() ?? .zero, auction.floor)
+            check(
+                .paymentRule, cleared.priceCPM == expected, sequence,
+                "auction \(cleared.auction): \(config.mechanism) price should be \(expected), charged \(cleared.priceCPM)"
+            )
         }
         auction.sold += cleared.impressions
-        check(.deliveryWithinInventory, auction.sold <= auction.batch, sequence,
-              "auction \(cleared.auction) sold \(auction.sold) of a \(auction.batch)-impression batch")
+        check(
+            .deliveryWithinInventory, auction.sold <= auction.batch, sequence,
+            "auction \(cleared.auction) sold \(auction.sold) of a \(auction.batch)-impression batch"
+        )
         auction.bids.remove(at: position)
     }
 
@@ -186,19 +216,28 @@ public final class EconomicChecker {
         let losing = auction.bids.filter { $0.cpm >= auction.floor }.map(\.cpm).max() ?? .zero
         let expected = max(losing, auction.floor)
         for (price, sequence) in auction.uniformPrices {
-            check(.paymentRule, price == expected, sequence,
-                  "auction \(auction.auction): vcg price should be the highest losing bid or floor, \(expected); charged \(price)")
+            check(
+                .paymentRule, price == expected, sequence,
+                "auction \(auction.auction): vcg price should be the highest losing bid or floor, \(expected); charged \(price)"
+            )
         }
         auction.uniformPrices = []
     }
 
     func observeDeal(_ deal: DealAgreed, _ sequence: UInt64) {
-        while deals.count <= deal.deal { deals.append(DealRecord(campaign: 0, product: 0, impressions: 0, buyerCPM: .zero, sellerCPM: .zero)) }
-        deals[deal.deal] = DealRecord(campaign: deal.campaign, product: deal.product, impressions: deal.impressions,
-                                      buyerCPM: deal.buyerCPM, sellerCPM: deal.sellerCPM)
+        while deals.count <= deal.deal {
+            deals.append(
+                DealRecord(
+                    campaign: 0, product: 0, impressions: 0, buyerCPM: .zero, sellerCPM: .zero))
+        }
+        deals[deal.deal] = DealRecord(
+            campaign: deal.campaign, product: deal.product, impressions: deal.impressions,
+            buyerCPM: deal.buyerCPM, sellerCPM: deal.sellerCPM)
         if deal.campaign < campaigns.count {
-            check(.pricesWithinMaxCPM, deal.buyerCPM <= campaigns[deal.campaign].maxCPM, sequence,
-                  "deal \(deal.deal) at \(deal.buyerCPM) above campaign \(deal.campaign)'s max \(campaigns[deal.campaign].maxCPM)")
+            check(
+                .pricesWithinMaxCPM, deal.buyerCPM <= campaigns[deal.campaign].maxCPM, sequence,
+                "deal \(deal.deal) at \(deal.buyerCPM) above campaign \(deal.campaign)'s max \(campaigns[deal.campaign].maxCPM)"
+            )
         }
     }
 
@@ -206,39 +245,57 @@ public final class EconomicChecker {
         guard delivery.deal < deals.count else { return }
         deals[delivery.deal].served += delivery.served
         let record = deals[delivery.deal]
-        check(.deliveryWithinDeal, delivery.served <= delivery.planned && record.served <= record.impressions, sequence,
-              "deal \(delivery.deal) served \(delivery.served) of \(delivery.planned) planned, \(record.served) of \(record.impressions) contracted")
+        check(
+            .deliveryWithinDeal,
+            delivery.served <= delivery.planned && record.served <= record.impressions, sequence,
+            "deal \(delivery.deal) served \(delivery.served) of \(delivery.planned) planned, \(record.served) of \(record.impressions) contracted"
+        )
         guard record.product < products.count else { return }
         servedToday[record.product] += delivery.served
-        check(.deliveryWithinInventory, servedToday[record.product] <= products[record.product].dailyAvails, sequence,
-              "product \(record.product) served \(servedToday[record.product]) today, avails \(products[record.product].dailyAvails)")
+        check(
+            .deliveryWithinInventory,
+            servedToday[record.product] <= products[record.product].dailyAvails, sequence,
+            "product \(record.product) served \(servedToday[record.product]) today, avails \(products[record.product].dailyAvails)"
+        )
     }
 
     func observeSettlement(_ settlement: Settlement, _ sequence: UInt64) {
         guard settlement.deal < deals.count else { return }
         let deal = deals[settlement.deal]
-        check(.moneyConservedPerSettlement, settlement.buyerPaid == settlement.sellerReceived + settlement.fee, sequence,
-              "deal \(settlement.deal): buyer paid \(settlement.buyerPaid), seller got \(settlement.sellerReceived), fee \(settlement.fee)")
+        check(
+            .moneyConservedPerSettlement,
+            settlement.buyerPaid == settlement.sellerReceived + settlement.fee, sequence,
+            "deal \(settlement.deal): buyer paid \(settlement.buyerPaid), seller got \(settlement.sellerReceived), fee \(settlement.fee)"
+        )
         let expectedFee: Micros
         switch scenario {
         case .a:
             let buyer = deal.campaign < campaigns.count ? campaigns[deal.campaign].buyer.index : 0
             let seller = deal.product < products.count ? products[deal.product].seller.index : 0
-            expectedFee = config.feeRate(buyer: buyer, seller: seller).apply(to: settlement.buyerPaid)
+            expectedFee = config.feeRate(buyer: buyer, seller: seller).apply(
+                to: settlement.buyerPaid)
         case .c: expectedFee = config.platformFee.apply(to: settlement.buyerPaid)
         default: expectedFee = .zero
         }
-        check(.feeRule, settlement.fee == expectedFee, sequence,
-              "deal \(settlement.deal): fee \(settlement.fee) on \(settlement.buyerPaid), expected \(expectedFee)")
+        check(
+            .feeRule, settlement.fee == expectedFee, sequence,
+            "deal \(settlement.deal): fee \(settlement.fee) on \(settlement.buyerPaid), expected \(expectedFee)"
+        )
         switch scenario {
         case .b:
-            let cap = Micros.cost(impressions: deal.impressions, cpm: max(deal.buyerCPM, deal.sellerCPM))
-            check(.paidForDelivered, settlement.buyerPaid <= cap, sequence,
-                  "deal \(settlement.deal): paid \(settlement.buyerPaid) above the contract value \(cap)")
+            let cap = Micros.cost(
+                impressions: deal.impressions, cpm: max(deal.buyerCPM, deal.sellerCPM))
+            check(
+                .paidForDelivered, settlement.buyerPaid <= cap, sequence,
+                "deal \(settlement.deal): paid \(settlement.buyerPaid) above the contract value \(cap)"
+            )
         default:
-            let owed = Micros.cost(impressions: deal.served, cpm: scenario == .a ? deal.buyerCPM : deal.sellerCPM)
-            check(.paidForDelivered, settlement.buyerPaid == owed, sequence,
-                  "deal \(settlement.deal): paid \(settlement.buyerPaid) for \(deal.served) served impressions worth \(owed)")
+            let owed = Micros.cost(
+                impressions: deal.served, cpm: scenario == .a ? deal.buyerCPM : deal.sellerCPM)
+            check(
+                .paidForDelivered, settlement.buyerPaid == owed, sequence,
+                "deal \(settlement.deal): paid \(settlement.buyerPaid) for \(deal.served) served impressions worth \(owed)"
+            )
         }
         pay(deal.campaign, settlement.buyerPaid, sequence)
         day.buyers += settlement.buyerPaid.raw
@@ -247,17 +304,32 @@ public final class EconomicChecker {
     }
 
     func observeLedgerEntry(_ entry: LedgerEntry, _ sequence: UInt64) {
-        let matches = previous.map { $0.kind.rawValue == UInt8(truncatingIfNeeded: entry.recordedKind) && $0.size == Int(entry.sizeBytes) } ?? false
-        check(.ledgerEntryCost, matches && entry.cost == LedgerCostModel.cost(bytes: Int(entry.sizeBytes)), sequence,
-              "entry \(entry.entry): kind \(entry.recordedKind), \(entry.sizeBytes) bytes, cost \(entry.cost); preceding event \(previous.map { "\($0.kind) of \($0.size) bytes" } ?? "none")")
+        let matches =
+            previous.map {
+                $0.kind.rawValue == UInt8(truncatingIfNeeded: entry.recordedKind)
+                    && $0.size == Int(entry.sizeBytes)
+            } ?? false
+        check(
+            .ledgerEntryCost,
+            matches && entry.cost == LedgerCostModel.cost(bytes: Int(entry.sizeBytes)), sequence,
+            "entry \(entry.entry): kind \(entry.recordedKind), \(entry.sizeBytes) bytes, cost \(entry.cost); preceding event \(previous.map { "\($0.kind) of \($0.size) bytes" } ?? "none")"
+        )
         day.ledger += entry.cost.raw
-        if entry.payer.kind == .buyer { day.buyers += entry.cost.raw } else { day.sellers -= entry.cost.raw }
+        if entry.payer.kind == .buyer {
+            day.buyers += entry.cost.raw
+        } else {
+            day.sellers -= entry.cost.raw
+        }
     }
 
     func observeReconciliation(_ result: Reconciliation, _ sequence: UInt64, scenario: Scenario) {
         let larger = max(result.buyerTotal, result.sellerTotal)
-        let discrepancy = larger == .zero ? 0
-            : RoundingRule.mulDiv((result.buyerTotal.raw - result.sellerTotal.raw).magnitude.clampedInt64, 1_000_000, larger.raw)
+        let discrepancy =
+            larger == .zero
+            ? 0
+            : RoundingRule.mulDiv(
+                (result.buyerTotal.raw - result.sellerTotal.raw).magnitude.clampedInt64, 1_000_000,
+                larger.raw)
         let allowed: [ReconciliationOutcome]
         switch discrepancy {
         case ..<30_000: allowed = [.accepted]
@@ -266,9 +338,15 @@ public final class EconomicChecker {
         case ..<200_000: allowed = [.disputed, .unresolvable]
         default: allowed = [.unresolvable]
         }
-        let immediate = scenario == .b || (result.resolutionDays == 0 && result.buyerTotal == result.sellerTotal)
-        check(.reconciliationLadder, discrepancy == result.discrepancyPpm && allowed.contains(result.outcome) && immediate,
-              sequence, "campaign \(result.campaign): \(result.buyerTotal) vs \(result.sellerTotal) is \(discrepancy) ppm, classed \(result.outcome) (recorded \(result.discrepancyPpm) ppm, \(result.resolutionDays) days)")
+        let immediate =
+            scenario == .b
+            || (result.resolutionDays == 0 && result.buyerTotal == result.sellerTotal)
+        check(
+            .reconciliationLadder,
+            discrepancy == result.discrepancyPpm && allowed.contains(result.outcome) && immediate,
+            sequence,
+            "campaign \(result.campaign): \(result.buyerTotal) vs \(result.sellerTotal) is \(discrepancy) ppm, classed \(result.outcome) (recorded \(result.discrepancyPpm) ppm, \(result.resolutionDays) days)"
+        )
     }
 }
 

@@ -6,8 +6,10 @@ import RTBTrace
 /// Decodes a ledger's events in sequence order, for people (text) and tools (JSON lines).
 public enum EventDump {
     /// Calls `output` with one line per event from `from`, at most `count` events.
-    public static func write(path: String, from: UInt64, count: UInt64?, jsonLines: Bool,
-                             output: (String) -> Void) throws {
+    public static func write(
+        path: String, from: UInt64, count: UInt64?, jsonLines: Bool,
+        output: (String) -> Void
+    ) throws {
         let store = try LedgerStore.open(path: path)
         var remaining = count ?? UInt64.max
         guard remaining > 0, let first = try store.frameIndex(containing: from) else { return }
@@ -28,15 +30,19 @@ public enum EventDump {
 
     /// Decodes every event from frame `fromFrame` on; `body` returns false to stop. Errors name
     /// the frame and event.
-    public static func forEachEvent(store: LedgerStore, fromFrame: Int = 0,
-                                    _ body: (UInt64, MarketEvent) throws -> Bool) throws {
+    public static func forEachEvent(
+        store: LedgerStore, fromFrame: Int = 0,
+        _ body: (UInt64, MarketEvent) throws -> Bool
+    ) throws {
         let decompressor = ZstdDecompressor()
         try store.forEachFrame(from: fromFrame) { record in
             let bytes: [UInt8]
             do {
                 bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
             } catch {
-                throw LedgerError.corrupt(path: store.path, location: "frame \(record.index)", reason: "payload: \(error)")
+                throw LedgerError.corrupt(
+                    path: store.path, location: "frame \(record.index)", reason: "payload: \(error)"
+                )
             }
             var reader = CanonicalReader(bytes)
             var sequence = record.firstSequence
@@ -45,8 +51,9 @@ public enum EventDump {
                 do {
                     event = try MarketEvent.decode(from: &reader)
                 } catch {
-                    throw LedgerError.corrupt(path: store.path, location: "frame \(record.index), event \(sequence)",
-                                              reason: "\(error)")
+                    throw LedgerError.corrupt(
+                        path: store.path, location: "frame \(record.index), event \(sequence)",
+                        reason: "\(error)")
                 }
                 if try !body(sequence, event) { return false }
                 sequence += 1

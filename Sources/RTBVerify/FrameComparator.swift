@@ -40,8 +40,11 @@ final class FrameComparator: FrameSink, @unchecked Sendable {
     /// Guarded by `lock`: the first frame whose hash differs.
     var mismatch: SealedFrame?
 
-    init(store: LedgerStore, startFrame: Int, previousHash: Digest32, untilFrame: Int?, lastCheckpoint: Int?,
-         checksPayloads: Bool) throws(LedgerError) {
+    init(
+        store: LedgerStore, startFrame: Int, previousHash: Digest32, untilFrame: Int?,
+        lastCheckpoint: Int?,
+        checksPayloads: Bool
+    ) throws(LedgerError) {
         self.store = store
         nextFrame = startFrame
         self.previousHash = previousHash
@@ -73,9 +76,10 @@ final class FrameComparator: FrameSink, @unchecked Sendable {
             hashQueue.async { [self] in
                 defer { slots.signal() }
                 guard lock.withLock({ mismatch == nil }) else { return }
-                let hash = FrameChain.hash(previous: previousHash, frameIndex: UInt64(frame.index),
-                                           firstSequence: frame.firstSequence, eventCount: UInt64(frame.eventCount),
-                                           bytes: frame.bytes)
+                let hash = FrameChain.hash(
+                    previous: previousHash, frameIndex: UInt64(frame.index),
+                    firstSequence: frame.firstSequence, eventCount: UInt64(frame.eventCount),
+                    bytes: frame.bytes)
                 if frame.index < storedHashes.count && storedHashes[frame.index] == hash {
                     previousHash = hash
                     frames += 1
@@ -88,14 +92,19 @@ final class FrameComparator: FrameSink, @unchecked Sendable {
             if let untilFrame, nextFrame >= untilFrame { reachedEnd = true }
             return
         }
-        let hash = FrameChain.hash(previous: previousHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
-                                   eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
+        let hash = FrameChain.hash(
+            previous: previousHash, frameIndex: UInt64(frame.index),
+            firstSequence: frame.firstSequence,
+            eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
         if try store.frameHash(at: frame.index) != hash {
             throw Stop(divergence: try locate(frame, stored: try store.frame(at: frame.index)))
         }
         if checksPayloads, let stored = try store.frame(at: frame.index),
-            try decompressor.decompress(stored.payload, expectedSize: stored.rawSize) != frame.bytes {
-            throw LedgerError.corrupt(path: store.path, location: "frame \(frame.index)", reason: "payload does not match its hash")
+            try decompressor.decompress(stored.payload, expectedSize: stored.rawSize) != frame.bytes
+        {
+            throw LedgerError.corrupt(
+                path: store.path, location: "frame \(frame.index)",
+                reason: "payload does not match its hash")
         }
         previousHash = hash
         nextFrame = frame.index + 1
@@ -106,14 +115,20 @@ final class FrameComparator: FrameSink, @unchecked Sendable {
 
     func checkpoint(_ checkpoint: EngineCheckpoint) throws {
         try settle()
-        guard let stored = try store.checkpointIndex().first(where: { $0.frameCount == checkpoint.frameCount }) else { return }
+        guard
+            let stored = try store.checkpointIndex().first(where: {
+                $0.frameCount == checkpoint.frameCount
+            })
+        else { return }
         checkpointsCompared += 1
         let digest = checkpoint.stateDigest
         if digest != stored.stateDigest {
-            throw Stop(divergence: Divergence(
-                sequence: nil, frame: checkpoint.frameCount - 1, expected: nil, actual: nil,
-                checkpoint: (checkpoint.frameCount, stored.stateDigest, digest), lastMatchingCheckpoint: lastCheckpoint,
-                segmentsRerun: 0))
+            throw Stop(
+                divergence: Divergence(
+                    sequence: nil, frame: checkpoint.frameCount - 1, expected: nil, actual: nil,
+                    checkpoint: (checkpoint.frameCount, stored.stateDigest, digest),
+                    lastMatchingCheckpoint: lastCheckpoint,
+                    segmentsRerun: 0))
         }
         lastCheckpoint = checkpoint.frameCount
     }
@@ -124,9 +139,11 @@ final class FrameComparator: FrameSink, @unchecked Sendable {
         guard engineFinished, !reachedEnd else { return }
         if nextFrame < storedFrameCount, let stored = try store.frame(at: nextFrame) {
             let recorded = try decode(stored)
-            throw Stop(divergence: Divergence(
-                sequence: stored.firstSequence, frame: nextFrame, expected: recorded.first, actual: nil, checkpoint: nil,
-                lastMatchingCheckpoint: lastCheckpoint, segmentsRerun: 0))
+            throw Stop(
+                divergence: Divergence(
+                    sequence: stored.firstSequence, frame: nextFrame, expected: recorded.first,
+                    actual: nil, checkpoint: nil,
+                    lastMatchingCheckpoint: lastCheckpoint, segmentsRerun: 0))
         }
     }
 
@@ -141,12 +158,15 @@ final class FrameComparator: FrameSink, @unchecked Sendable {
         var recorded: [MarketEvent] = []
         if let stored { recorded = try decode(stored) }
         var index = 0
-        while index < replayed.count && index < recorded.count && replayed[index] == recorded[index] { index += 1 }
+        while index < replayed.count && index < recorded.count && replayed[index] == recorded[index]
+        { index += 1 }
         // Equal events but a different hash: the stored frame differs beyond the replayed one.
         let sequence = frame.firstSequence + UInt64(index)
         return Divergence(
-            sequence: sequence, frame: frame.index, expected: index < recorded.count ? recorded[index] : nil,
-            actual: index < replayed.count ? replayed[index] : nil, checkpoint: nil, lastMatchingCheckpoint: lastCheckpoint,
+            sequence: sequence, frame: frame.index,
+            expected: index < recorded.count ? recorded[index] : nil,
+            actual: index < replayed.count ? replayed[index] : nil, checkpoint: nil,
+            lastMatchingCheckpoint: lastCheckpoint,
             segmentsRerun: 0)
     }
 }

@@ -40,21 +40,41 @@ public enum Invariant: Int, CaseIterable, Sendable {
     /// What is checked, in one line.
     public var summary: String {
         switch self {
-        case .budgetNeverOverspent: return "a campaign's payments never exceed its budget, at any event"
-        case .winnerPaysAtMostBid: return "auction winners pay no more than their bid (individual rationality)"
-        case .pricesWithinMaxCPM: return "bids, deal prices and direct purchases stay within the campaign's max CPM"
-        case .paymentRule: return "price per mechanism: own bid; max(next bid, reserve) (second price, GSP); VCG externality"
-        case .efficientAllocation: return "each lot goes to the highest remaining bid, ties to the first bidder"
-        case .feeRule: return "fee = rate x paid, rounded half to even (A: exchange rate with discounts; B: 0; C: platform)"
-        case .moneyConservedPerSettlement: return "buyer paid = seller received + fee, per settlement and open purchase"
-        case .moneyConservedPerDay: return "per day: buyer spend = seller revenue + fees + ledger costs"
-        case .paidForDelivered: return "A and C pay exactly for served impressions; B never above the contract value"
+        case .budgetNeverOverspent:
+            return "a campaign's payments never exceed its budget, at any event"
+        case .winnerPaysAtMostBid:
+            return "auction winners pay no more than their bid (individual rationality)"
+        case .pricesWithinMaxCPM:
+            return "bids, deal prices and direct purchases stay within the campaign's max CPM"
+        case .paymentRule:
+            return
+                "price per mechanism: own bid; max(next bid, reserve) (second price, GSP); VCG externality"
+        case .efficientAllocation:
+            return "each lot goes to the highest remaining bid, ties to the first bidder"
+        case .feeRule:
+            return
+                "fee = rate x paid, rounded half to even (A: exchange rate with discounts; B: 0; C: platform)"
+        case .moneyConservedPerSettlement:
+            return "buyer paid = seller received + fee, per settlement and open purchase"
+        case .moneyConservedPerDay:
+            return "per day: buyer spend = seller revenue + fees + ledger costs"
+        case .paidForDelivered:
+            return "A and C pay exactly for served impressions; B never above the contract value"
         case .deliveryWithinDeal: return "a deal never serves more than planned or contracted"
-        case .deliveryWithinInventory: return "a product never serves more than its daily avails, an auction more than its batch"
-        case .ledgerEntryCost: return "each C ledger entry records the preceding event's kind and size at the cost model's price"
-        case .ledgerRecoveryExact: return "every C recovery restores the memory the ledger defines (snapshot + events), exactly"
-        case .reconciliationLadder: return "each campaign's class matches its discrepancy on the ladder"
-        case .truthfulness: return "open auctions (not first price): no sampled alternative bid beats the recorded outcome"
+        case .deliveryWithinInventory:
+            return
+                "a product never serves more than its daily avails, an auction more than its batch"
+        case .ledgerEntryCost:
+            return
+                "each C ledger entry records the preceding event's kind and size at the cost model's price"
+        case .ledgerRecoveryExact:
+            return
+                "every C recovery restores the memory the ledger defines (snapshot + events), exactly"
+        case .reconciliationLadder:
+            return "each campaign's class matches its discrepancy on the ladder"
+        case .truthfulness:
+            return
+                "open auctions (not first price): no sampled alternative bid beats the recorded outcome"
         }
     }
 }
@@ -77,12 +97,15 @@ public struct CheckTally: Sendable {
     public var totalViolations: Int64 { violations.reduce(0, +) }
 
     /// Counts one check of `invariant`; a failed one keeps its witness if it is the first.
-    mutating func count(_ invariant: Invariant, holds: Bool, at sequence: UInt64, witness: @autoclosure () -> String) {
+    mutating func count(
+        _ invariant: Invariant, holds: Bool, at sequence: UInt64, witness: @autoclosure () -> String
+    ) {
         checked[invariant.rawValue] += 1
         guard !holds else { return }
         violations[invariant.rawValue] += 1
         if first[invariant.rawValue] == nil {
-            first[invariant.rawValue] = Finding(invariant: invariant, sequence: sequence, witness: witness())
+            first[invariant.rawValue] = Finding(
+                invariant: invariant, sequence: sequence, witness: witness())
         }
     }
 

@@ -14,7 +14,9 @@ public indirect enum JSONValue: Equatable, Sendable {
             parser.skipSpace()
             let value = try parser.value(depth: 0)
             parser.skipSpace()
-            guard parser.offset == parser.bytes.count else { throw JSONParseError(offset: parser.offset, reason: "trailing text") }
+            guard parser.offset == parser.bytes.count else {
+                throw JSONParseError(offset: parser.offset, reason: "trailing text")
+            }
             return .success(value)
         } catch let error as JSONParseError {
             return .failure(error)
@@ -27,7 +29,8 @@ public indirect enum JSONValue: Equatable, Sendable {
     public var canonicalText: String {
         switch self {
         case .object(let members):
-            return "{" + members.keys.sorted().map { JSONTextQuote($0) + ":" + members[$0]!.canonicalText }
+            return "{"
+                + members.keys.sorted().map { JSONTextQuote($0) + ":" + members[$0]!.canonicalText }
                 .joined(separator: ",") + "}"
         case .array(let items): return "[" + items.map(\.canonicalText).joined(separator: ",") + "]"
         case .string(let text): return JSONTextQuote(text)
@@ -72,14 +75,20 @@ public indirect enum JSONValue: Equatable, Sendable {
         var offset = 0
 
         mutating func skipSpace() {
-            while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+            while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) {
+                offset += 1
+            }
         }
 
-        func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: offset, reason: reason) }
+        func fail(_ reason: String) -> JSONParseError {
+            JSONParseError(offset: offset, reason: reason)
+        }
 
         mutating func expect(_ literal: String) throws {
             let utf8 = Array(literal.utf8)
-            guard offset + utf8.count <= bytes.count, Array(bytes[offset..<offset + utf8.count]) == utf8 else {
+            guard offset + utf8.count <= bytes.count,
+                Array(bytes[offset..<offset + utf8.count]) == utf8
+            else {
                 throw fail("expected \(literal)")
             }
             offset += utf8.count
@@ -93,7 +102,9 @@ public indirect enum JSONValue: Equatable, Sendable {
                 offset += 1
                 var members: [String: JSONValue] = [:]
                 skipSpace()
-                if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(members) }
+                if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
+                    offset += 1; return .object(members)
+                }
                 while true {
                     skipSpace()
                     let key = try string()
@@ -102,7 +113,9 @@ public indirect enum JSONValue: Equatable, Sendable {
                     skipSpace()
                     members[key] = try value(depth: depth + 1)
                     skipSpace()
-                    if offset < bytes.count, bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+                    if offset < bytes.count, bytes[offset] == UInt8(ascii: ",") {
+                        offset += 1; continue
+                    }
                     try expect("}")
                     return .object(members)
                 }
@@ -110,12 +123,16 @@ public indirect enum JSONValue: Equatable, Sendable {
                 offset += 1
                 var items: [JSONValue] = []
                 skipSpace()
-                if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { offset += 1; return .array(items) }
+                if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+                    offset += 1; return .array(items)
+                }
                 while true {
                     skipSpace()
                     items.append(try value(depth: depth + 1))
                     skipSpace()
-                    if offset < bytes.count, bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+                    if offset < bytes.count, bytes[offset] == UInt8(ascii: ",") {
+                        offset += 1; continue
+                    }
                     try expect("]")
                     return .array(items)
                 }
@@ -129,7 +146,9 @@ public indirect enum JSONValue: Equatable, Sendable {
 
         mutating func number() throws -> String {
             let start = offset
-            while offset < bytes.count, "+-0123456789.eE".utf8.contains(bytes[offset]) { offset += 1 }
+            while offset < bytes.count, "+-0123456789.eE".utf8.contains(bytes[offset]) {
+                offset += 1
+            }
             let text = String(decoding: bytes[start..<offset], as: UTF8.self)
             guard !text.isEmpty, Double(text) != nil else { throw fail("invalid number") }
             return text
@@ -163,7 +182,9 @@ public indirect enum JSONValue: Equatable, Sendable {
                     case UInt8(ascii: "f"): scalars.append("\u{0C}")
                     case UInt8(ascii: "u"):
                         guard offset + 4 <= bytes.count,
-                            let code = UInt32(String(decoding: bytes[offset..<offset + 4], as: UTF8.self), radix: 16),
+                            let code = UInt32(
+                                String(decoding: bytes[offset..<offset + 4], as: UTF8.self),
+                                radix: 16),
                             let scalar = Unicode.Scalar(code)
                         else { throw fail("invalid \\u escape") }
                         offset += 4

@@ -20,31 +20,44 @@ public struct CheckOutcome: Sendable {
 public enum LedgerChecker {
     /// Checks every event of a ledger, after verifying its chain unless `verifyChain` is false
     /// (benchmarks time the checking pass alone).
-    public static func check(path: String, truthfulnessSampling: Int = 8, verifyChain: Bool = true) throws -> CheckOutcome {
+    public static func check(path: String, truthfulnessSampling: Int = 8, verifyChain: Bool = true)
+        throws -> CheckOutcome
+    {
         let store = try LedgerStore.open(path: path)
-        let report = verifyChain ? try ChainVerifier.verify(store: store) : ChainReport(headHash: try store.head()?.headHash ?? store.genesisHash)
+        let report =
+            verifyChain
+            ? try ChainVerifier.verify(store: store)
+            : ChainReport(headHash: try store.head()?.headHash ?? store.genesisHash)
         if let problem = report.problem {
             throw LedgerError.corrupt(path: path, location: "chain", reason: problem)
         }
         let decompressor = ZstdDecompressor()
         if let scale = ScaleConfig(canonical: store.header.config) {
-            return try checkScale(store: store, config: scale, runDigest: report.headHash, decompressor: decompressor)
+            return try checkScale(
+                store: store, config: scale, runDigest: report.headHash, decompressor: decompressor)
         }
         let (config, _) = try LedgerRun.configuration(of: store)
         let checker = EconomicChecker(config: config, truthfulnessSampling: truthfulnessSampling)
         var events: UInt64 = 0
         try store.forEachFrame { record in
             let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
-            events += try feed(bytes, firstSequence: record.firstSequence, to: checker, frame: record.index, path: path)
+            events += try feed(
+                bytes, firstSequence: record.firstSequence, to: checker, frame: record.index,
+                path: path)
             return true
         }
-        return CheckOutcome(tally: checker.tally, metrics: checker.metrics, counterfactuals: checker.counterfactuals,
-                            truthfulnessSampling: checker.truthfulnessSampling, events: events, runDigest: report.headHash)
+        return CheckOutcome(
+            tally: checker.tally, metrics: checker.metrics,
+            counterfactuals: checker.counterfactuals,
+            truthfulnessSampling: checker.truthfulnessSampling, events: events,
+            runDigest: report.headHash)
     }
 
     /// Scale-mode ledgers: every round's ranking and payments.
-    static func checkScale(store: LedgerStore, config: ScaleConfig, runDigest: Digest32,
-                           decompressor: ZstdDecompressor) throws -> CheckOutcome {
+    static func checkScale(
+        store: LedgerStore, config: ScaleConfig, runDigest: Digest32,
+        decompressor: ZstdDecompressor
+    ) throws -> CheckOutcome {
         let checker = ScaleRoundChecker(config: config)
         var events: UInt64 = 0
         try store.forEachFrame { record in
@@ -57,12 +70,17 @@ public enum LedgerChecker {
             events += UInt64(record.eventCount)
             return true
         }
-        return CheckOutcome(tally: checker.tally, metrics: [], counterfactuals: 0, truthfulnessSampling: 0, events: events,
-                            runDigest: runDigest, isScaleRun: true)
+        return CheckOutcome(
+            tally: checker.tally, metrics: [], counterfactuals: 0, truthfulnessSampling: 0,
+            events: events,
+            runDigest: runDigest, isScaleRun: true)
     }
 
     /// Decodes a frame's events into the checker; returns how many.
-    static func feed(_ bytes: [UInt8], firstSequence: UInt64, to checker: EconomicChecker, frame: Int, path: String) throws -> UInt64 {
+    static func feed(
+        _ bytes: [UInt8], firstSequence: UInt64, to checker: EconomicChecker, frame: Int,
+        path: String
+    ) throws -> UInt64 {
         var reader = CanonicalReader(bytes)
         var sequence = firstSequence
         while !reader.isAtEnd {
@@ -71,7 +89,8 @@ public enum LedgerChecker {
             do {
                 event = try MarketEvent.decode(from: &reader)
             } catch {
-                throw LedgerError.corrupt(path: path, location: "frame \(frame), event \(sequence)", reason: "\(error)")
+                throw LedgerError.corrupt(
+                    path: path, location: "frame \(frame), event \(sequence)", reason: "\(error)")
             }
             checker.observe(event, sequence: sequence, size: reader.offset - start)
             sequence += 1
@@ -91,7 +110,9 @@ public final class CheckingSink: FrameSink {
     }
 
     public func seal(_ frame: SealedFrame) throws {
-        _ = try LedgerChecker.feed(frame.bytes, firstSequence: frame.firstSequence, to: checker, frame: frame.index, path: "(online)")
+        _ = try LedgerChecker.feed(
+            frame.bytes, firstSequence: frame.firstSequence, to: checker, frame: frame.index,
+            path: "(online)")
         try next.seal(frame)
     }
 
@@ -115,23 +136,31 @@ public enum CheckReport {
         return "\(number)\(suffix)"
     }
 
-    public static func render(_ tally: CheckTally, counterfactuals: Int64, sampling: Int, events: UInt64) -> String {
+    public static func render(
+        _ tally: CheckTally, counterfactuals: Int64, sampling: Int, events: UInt64
+    ) -> String {
         var rows = [["invariant", "checked", "violations", "rule"]]
         for invariant in Invariant.allCases {
-            rows.append([invariant.name, String(tally.checked[invariant.rawValue]),
-                         String(tally.violations[invariant.rawValue]), invariant.summary])
+            rows.append([
+                invariant.name, String(tally.checked[invariant.rawValue]),
+                String(tally.violations[invariant.rawValue]), invariant.summary,
+            ])
         }
         var text = TextTable.render(rows)
         if sampling > 0 {
-            text += "events checked: \(events); truthfulness: \(counterfactuals) counterfactual bids on "
-                + (sampling == 1 ? "every open auction\n" : "every \(ordinal(sampling)) open auction\n")
+            text +=
+                "events checked: \(events); truthfulness: \(counterfactuals) counterfactual bids on "
+                + (sampling == 1
+                    ? "every open auction\n" : "every \(ordinal(sampling)) open auction\n")
         } else {
             text += "events checked: \(events)\n"
         }
         if let first = tally.firstFinding {
             text += "first violation: \(first)\n"
             for invariant in Invariant.allCases {
-                if let finding = tally.first[invariant.rawValue], finding.sequence != first.sequence || finding.invariant != first.invariant {
+                if let finding = tally.first[invariant.rawValue],
+                    finding.sequence != first.sequence || finding.invariant != first.invariant
+                {
                     text += "first \(invariant.name) violation: \(finding)\n"
                 }
             }

@@ -31,21 +31,32 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     let decompressor = ZstdDecompressor()
 
     /// Recording into a new ledger.
-    public convenience init(store: LedgerStore, zstdLevel: Int32 = ZstdCompressor.defaultLevel, queueDepth: Int = 8) {
-        self.init(store: store, fromFrame: 0, previousHash: store.genesisHash, eventsBefore: 0, verifyUntil: 0,
-                  zstdLevel: zstdLevel, queueDepth: queueDepth)
+    public convenience init(
+        store: LedgerStore, zstdLevel: Int32 = ZstdCompressor.defaultLevel, queueDepth: Int = 8
+    ) {
+        self.init(
+            store: store, fromFrame: 0, previousHash: store.genesisHash, eventsBefore: 0,
+            verifyUntil: 0,
+            zstdLevel: zstdLevel, queueDepth: queueDepth)
     }
 
     /// Continuing a ledger whose head is `head`; frames the engine re-seals up to the head are
     /// checked against the stored ones.
-    public convenience init(resuming store: LedgerStore, head: HeadRecord, fromFrame: Int, previousHash: Digest32,
-                            eventsBefore: UInt64, zstdLevel: Int32 = ZstdCompressor.defaultLevel) {
-        self.init(store: store, fromFrame: fromFrame, previousHash: previousHash, eventsBefore: eventsBefore,
-                  verifyUntil: head.frameCount, zstdLevel: zstdLevel, queueDepth: 8)
+    public convenience init(
+        resuming store: LedgerStore, head: HeadRecord, fromFrame: Int, previousHash: Digest32,
+        eventsBefore: UInt64, zstdLevel: Int32 = ZstdCompressor.defaultLevel
+    ) {
+        self.init(
+            store: store, fromFrame: fromFrame, previousHash: previousHash,
+            eventsBefore: eventsBefore,
+            verifyUntil: head.frameCount, zstdLevel: zstdLevel, queueDepth: 8)
     }
 
-    init(store: LedgerStore, fromFrame: Int, previousHash: Digest32, eventsBefore: UInt64, verifyUntil: Int,
-         zstdLevel: Int32, queueDepth: Int) {
+    init(
+        store: LedgerStore, fromFrame: Int, previousHash: Digest32, eventsBefore: UInt64,
+        verifyUntil: Int,
+        zstdLevel: Int32, queueDepth: Int
+    ) {
         self.store = store
         compressor = ZstdCompressor(level: zstdLevel)
         slots = DispatchSemaphore(value: queueDepth)
@@ -83,18 +94,23 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
 
     /// Worker side: hash, compress and commit one frame (or check it when resuming).
     func commit(_ frame: SealedFrame) throws {
-        let hash = FrameChain.hash(previous: chainHead, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
-                                   eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
+        let hash = FrameChain.hash(
+            previous: chainHead, frameIndex: UInt64(frame.index),
+            firstSequence: frame.firstSequence,
+            eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
         if frame.index < verifyUntilFrame {
             guard let stored = try store.frame(at: frame.index), stored.hash == hash else {
                 throw RecorderError.resumeDiverged(path: store.path, frame: frame.index)
             }
         } else {
-            let record = FrameRecord(index: frame.index, firstSequence: frame.firstSequence, eventCount: frame.eventCount,
-                                     rawSize: frame.bytes.count, previousHash: chainHead, hash: hash,
-                                     payload: compressor.compress(frame.bytes))
-            let head = HeadRecord(frameCount: frame.index + 1, eventCount: frame.endSequence, headHash: hash,
-                                  finished: false, marketDigest: nil)
+            let record = FrameRecord(
+                index: frame.index, firstSequence: frame.firstSequence,
+                eventCount: frame.eventCount,
+                rawSize: frame.bytes.count, previousHash: chainHead, hash: hash,
+                payload: compressor.compress(frame.bytes))
+            let head = HeadRecord(
+                frameCount: frame.index + 1, eventCount: frame.endSequence, headHash: hash,
+                finished: false, marketDigest: nil)
             try store.append(frame: record, checkpoint: nil, head: head)
         }
         chainHead = hash
@@ -108,13 +124,17 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
             defer { slots.signal() }
             guard lock.withLock({ failure == nil }) else { return }
             do {
-                if checkpoint.frameCount <= verifyUntilFrame, try store.checkpoint(frameCount: checkpoint.frameCount) != nil {
+                if checkpoint.frameCount <= verifyUntilFrame,
+                    try store.checkpoint(frameCount: checkpoint.frameCount) != nil
+                {
                     return
                 }
-                try store.appendCheckpoint(CheckpointRecord(
-                    frameCount: checkpoint.frameCount, nextSequence: checkpoint.nextSequence, frameHash: chainHead,
-                    stateSize: checkpoint.state.count, stateDigest: checkpoint.stateDigest,
-                    payload: compressor.compress(checkpoint.state)))
+                try store.appendCheckpoint(
+                    CheckpointRecord(
+                        frameCount: checkpoint.frameCount, nextSequence: checkpoint.nextSequence,
+                        frameHash: chainHead,
+                        stateSize: checkpoint.state.count, stateDigest: checkpoint.stateDigest,
+                        payload: compressor.compress(checkpoint.state)))
             } catch {
                 lock.withLock { if failure == nil { failure = error } }
             }
@@ -129,8 +149,10 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     public func finish(marketDigest: Digest32) throws {
         worker.sync {}
         try rethrowFailure()
-        try store.finish(head: HeadRecord(frameCount: framesWritten, eventCount: eventsWritten, headHash: chainHead,
-                                          finished: true, marketDigest: marketDigest))
+        try store.finish(
+            head: HeadRecord(
+                frameCount: framesWritten, eventCount: eventsWritten, headHash: chainHead,
+                finished: true, marketDigest: marketDigest))
         reader = nil  // its connection would keep the file in WAL mode
         try store.checkpointWAL()
     }
@@ -151,9 +173,12 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         if let first = try reader!.frameIndex(containing: sequence), first < firstQueued {
             try reader!.forEachFrame(from: first) { record in
                 guard record.index < firstQueued else { return false }
-                let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
-                frames.append(SealedFrame(index: record.index, firstSequence: record.firstSequence,
-                                          eventCount: record.eventCount, bytes: bytes))
+                let bytes = try decompressor.decompress(
+                    record.payload, expectedSize: record.rawSize)
+                frames.append(
+                    SealedFrame(
+                        index: record.index, firstSequence: record.firstSequence,
+                        eventCount: record.eventCount, bytes: bytes))
                 return true
             }
         }
@@ -168,7 +193,8 @@ public enum RecorderError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .resumeDiverged(let path, let frame):
-            return "\(path): frame \(frame): resumed run does not reproduce the stored frame (different engine or config?)"
+            return
+                "\(path): frame \(frame): resumed run does not reproduce the stored frame (different engine or config?)"
         }
     }
 }

@@ -25,9 +25,12 @@ final class PrefixedLedgerReader: SharedLedgerReader {
         if let first = try store.frameIndex(containing: sequence), first < prefixFrames {
             try store.forEachFrame(from: first) { record in
                 guard record.index < prefixFrames else { return false }
-                let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
-                frames.append(SealedFrame(index: record.index, firstSequence: record.firstSequence,
-                                          eventCount: record.eventCount, bytes: bytes))
+                let bytes = try decompressor.decompress(
+                    record.payload, expectedSize: record.rawSize)
+                frames.append(
+                    SealedFrame(
+                        index: record.index, firstSequence: record.firstSequence,
+                        eventCount: record.eventCount, bytes: bytes))
                 return true
             }
         }

@@ -24,70 +24,93 @@ public struct RunOutcome: Sendable {
 /// Runs the market into a ledger, into memory, or into nothing.
 public enum Recording {
     /// Records a new run into `path` (refuses an existing file).
-    public static func record(config: MarketConfig, path: String, options: EngineOptions = EngineOptions(),
-                              zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false, alsoTo extra: FrameSink? = nil,
-                              observer: ((MarketEngine) -> Void)? = nil) throws -> RunOutcome {
-        let header = RunHeader(config: config.canonicalBytes, frameTargetBytes: options.frameTargetBytes,
-                               checkpointEveryFrames: options.checkpointEveryFrames)
+    public static func record(
+        config: MarketConfig, path: String, options: EngineOptions = EngineOptions(),
+        zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false,
+        alsoTo extra: FrameSink? = nil,
+        observer: ((MarketEngine) -> Void)? = nil
+    ) throws -> RunOutcome {
+        let header = RunHeader(
+            config: config.canonicalBytes, frameTargetBytes: options.frameTargetBytes,
+            checkpointEveryFrames: options.checkpointEveryFrames)
         let store = try LedgerStore.create(path: path, header: header, durable: durable)
         let recorder = LedgerRecorder(store: store, zstdLevel: zstdLevel)
         let sink: FrameSink = extra.map { TeeSink(recorder, $0) } ?? recorder
         let engine = MarketEngine(config: config, sink: sink, ledger: recorder, options: options)
         while try engine.step() { observer?(engine) }
         try recorder.finish(marketDigest: engine.marketDigest)
-        return RunOutcome(config: config, metrics: engine.metrics, events: engine.log.nextSequence,
-                          frames: recorder.framesWritten, rawBytes: recorder.rawBytesWritten,
-                          runDigest: recorder.headHash, marketDigest: engine.marketDigest,
-                          bytesOnDisk: store.bytesOnDisk)
+        return RunOutcome(
+            config: config, metrics: engine.metrics, events: engine.log.nextSequence,
+            frames: recorder.framesWritten, rawBytes: recorder.rawBytesWritten,
+            runDigest: recorder.headHash, marketDigest: engine.marketDigest,
+            bytesOnDisk: store.bytesOnDisk)
     }
 
     /// Continues a recording that was interrupted, from its last checkpoint; ends with the
     /// digest an uninterrupted recording would have.
-    public static func resume(path: String, zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false) throws -> RunOutcome {
+    public static func resume(
+        path: String, zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false
+    ) throws -> RunOutcome {
         let store = try LedgerStore.open(path: path, writable: true, durable: durable)
         if ScaleConfig(canonical: store.header.config) != nil {
-            throw LedgerRunError.nothingToResume(path: path, reason: "a scale-mode ledger; record it again with rtb-sim scale")
+            throw LedgerRunError.nothingToResume(
+                path: path, reason: "a scale-mode ledger; record it again with rtb-sim scale")
         }
         let (config, options) = try LedgerRun.configuration(of: store)
         guard store.header.engineVersion == BuildInfo.engineVersion else {
-            throw LedgerRunError.engineMismatch(path: path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion,
-                                                action: "resume")
+            throw LedgerRunError.engineMismatch(
+                path: path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion,
+                action: "resume")
         }
         guard let head = try store.head() else {
-            throw LedgerRunError.nothingToResume(path: path, reason: "no frame was committed; record it again")
+            throw LedgerRunError.nothingToResume(
+                path: path, reason: "no frame was committed; record it again")
         }
         if head.finished {
-            throw LedgerRunError.nothingToResume(path: path, reason: "the recording is already finished")
+            throw LedgerRunError.nothingToResume(
+                path: path, reason: "the recording is already finished")
         }
         let chain = try ChainVerifier.verify(store: store)
-        if let problem = chain.problem { throw LedgerError.corrupt(path: path, location: "chain", reason: problem) }
+        if let problem = chain.problem {
+            throw LedgerError.corrupt(path: path, location: "chain", reason: problem)
+        }
         let checkpoints = try store.checkpointIndex().filter { $0.frameCount <= head.frameCount }
         let engine: MarketEngine
         let recorder: LedgerRecorder
-        if let last = checkpoints.last, let record = try store.checkpoint(frameCount: last.frameCount) {
-            let state = try ZstdDecompressor().decompress(record.payload, expectedSize: record.stateSize)
+        if let last = checkpoints.last,
+            let record = try store.checkpoint(frameCount: last.frameCount)
+        {
+            let state = try ZstdDecompressor().decompress(
+                record.payload, expectedSize: record.stateSize)
             guard Sha256.hash(state) == record.stateDigest else {
-                throw LedgerError.corrupt(path: path, location: "checkpoint after frame \(last.frameCount - 1)",
-                                          reason: "state digest mismatch")
+                throw LedgerError.corrupt(
+                    path: path, location: "checkpoint after frame \(last.frameCount - 1)",
+                    reason: "state digest mismatch")
             }
-            recorder = LedgerRecorder(resuming: store, head: head, fromFrame: record.frameCount,
-                                      previousHash: record.frameHash, eventsBefore: record.nextSequence,
-                                      zstdLevel: zstdLevel)
+            recorder = LedgerRecorder(
+                resuming: store, head: head, fromFrame: record.frameCount,
+                previousHash: record.frameHash, eventsBefore: record.nextSequence,
+                zstdLevel: zstdLevel)
             engine = try MarketEngine(
-                config: config, restoring: EngineCheckpoint(frameCount: record.frameCount, nextSequence: record.nextSequence,
-                                                            state: state),
+                config: config,
+                restoring: EngineCheckpoint(
+                    frameCount: record.frameCount, nextSequence: record.nextSequence,
+                    state: state),
                 sink: recorder, ledger: recorder, options: options)
         } else {
-            recorder = LedgerRecorder(resuming: store, head: head, fromFrame: 0, previousHash: store.genesisHash,
-                                      eventsBefore: 0, zstdLevel: zstdLevel)
-            engine = MarketEngine(config: config, sink: recorder, ledger: recorder, options: options)
+            recorder = LedgerRecorder(
+                resuming: store, head: head, fromFrame: 0, previousHash: store.genesisHash,
+                eventsBefore: 0, zstdLevel: zstdLevel)
+            engine = MarketEngine(
+                config: config, sink: recorder, ledger: recorder, options: options)
         }
         try engine.run()
         try recorder.finish(marketDigest: engine.marketDigest)
-        var outcome = RunOutcome(config: config, metrics: engine.metrics, events: engine.log.nextSequence,
-                                 frames: recorder.framesWritten, rawBytes: recorder.rawBytesWritten,
-                                 runDigest: recorder.headHash, marketDigest: engine.marketDigest,
-                                 bytesOnDisk: store.bytesOnDisk)
+        var outcome = RunOutcome(
+            config: config, metrics: engine.metrics, events: engine.log.nextSequence,
+            frames: recorder.framesWritten, rawBytes: recorder.rawBytesWritten,
+            runDigest: recorder.headHash, marketDigest: engine.marketDigest,
+            bytesOnDisk: store.bytesOnDisk)
         outcome.framesVerifiedOnResume = head.frameCount
         outcome.framesRederivedOnResume = head.frameCount - (checkpoints.last?.frameCount ?? 0)
         return outcome
@@ -95,15 +118,19 @@ public enum Recording {
 
     /// Runs without a ledger: frames go to `sink` (a null sink by default); scenario C reads
     /// back from an in-memory store.
-    public static func run(config: MarketConfig, options: EngineOptions = EngineOptions(),
-                           sink: FrameSink = NullSink()) throws -> (outcome: RunOutcome, engine: MarketEngine) {
+    public static func run(
+        config: MarketConfig, options: EngineOptions = EngineOptions(),
+        sink: FrameSink = NullSink()
+    ) throws -> (outcome: RunOutcome, engine: MarketEngine) {
         let needsReader = config.scenarios.contains(.c)
         let store = needsReader ? MemoryFrameStore(forwardingTo: sink) : nil
-        let engine = MarketEngine(config: config, sink: store ?? sink, ledger: store, options: options)
+        let engine = MarketEngine(
+            config: config, sink: store ?? sink, ledger: store, options: options)
         try engine.run()
-        let outcome = RunOutcome(config: config, metrics: engine.metrics, events: engine.log.nextSequence,
-                                 frames: engine.log.framesSealed, rawBytes: 0, runDigest: nil,
-                                 marketDigest: engine.marketDigest, bytesOnDisk: nil)
+        let outcome = RunOutcome(
+            config: config, metrics: engine.metrics, events: engine.log.nextSequence,
+            frames: engine.log.framesSealed, rawBytes: 0, runDigest: nil,
+            marketDigest: engine.marketDigest, bytesOnDisk: nil)
         return (outcome, engine)
     }
 }
@@ -111,15 +138,21 @@ public enum Recording {
 /// Reading what produced a ledger.
 public enum LedgerRun {
     /// The config and recording options stored in a ledger's header.
-    public static func configuration(of store: LedgerStore) throws -> (MarketConfig, EngineOptions) {
+    public static func configuration(of store: LedgerStore) throws -> (MarketConfig, EngineOptions)
+    {
         let config: MarketConfig
         do {
             config = try MarketConfig(canonical: store.header.config)
         } catch {
-            throw LedgerError.corrupt(path: store.path, location: "header", reason: "config: \(error)")
+            throw LedgerError.corrupt(
+                path: store.path, location: "header", reason: "config: \(error)")
         }
-        return (config, EngineOptions(frameTargetBytes: store.header.frameTargetBytes,
-                                      checkpointEveryFrames: store.header.checkpointEveryFrames))
+        return (
+            config,
+            EngineOptions(
+                frameTargetBytes: store.header.frameTargetBytes,
+                checkpointEveryFrames: store.header.checkpointEveryFrames)
+        )
     }
 }
 
@@ -131,7 +164,8 @@ public enum LedgerRunError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .engineMismatch(let path, let ledger, let binary, let action):
-            return "\(path): recorded by engine \(ledger), this binary is engine \(binary); refusing to \(action)"
+            return
+                "\(path): recorded by engine \(ledger), this binary is engine \(binary); refusing to \(action)"
         case .nothingToResume(let path, let reason): return "\(path): cannot resume: \(reason)"
         }
     }

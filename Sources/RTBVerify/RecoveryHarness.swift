@@ -38,13 +38,16 @@ public struct RecoveryStudy: Sendable {
     /// Mean change of a counter against the baseline (negative = lost).
     public func meanChange(_ counter: Counter) -> Double {
         guard !results.isEmpty else { return 0 }
-        return Double(results.reduce(Int64(0)) { $0 + $1.totals[counter] - baseline[counter] }) / Double(results.count)
+        return Double(results.reduce(Int64(0)) { $0 + $1.totals[counter] - baseline[counter] })
+            / Double(results.count)
     }
 
     /// Mean change of goal attainment, in ppm.
     public var meanGoalAttainmentChangePpm: Double {
         guard !results.isEmpty else { return 0 }
-        return Double(results.reduce(Int64(0)) { $0 + $1.goalAttainmentPpm - baselineGoalAttainmentPpm }) / Double(results.count)
+        return Double(
+            results.reduce(Int64(0)) { $0 + $1.goalAttainmentPpm - baselineGoalAttainmentPpm })
+            / Double(results.count)
     }
 }
 
@@ -52,8 +55,11 @@ public struct RecoveryStudy: Sendable {
 public enum RecoveryHarness {
     /// `config` must hold exactly one scenario and no kills; kill ticks are drawn from
     /// `killSeed` over the whole run.
-    public static func study(config: MarketConfig, agents: [AgentRef], killPoints: Int, killSeed: UInt64) throws -> RecoveryStudy {
-        precondition(config.scenarios.count == 1 && config.kills.isEmpty, "one scenario, no planned kills")
+    public static func study(
+        config: MarketConfig, agents: [AgentRef], killPoints: Int, killSeed: UInt64
+    ) throws -> RecoveryStudy {
+        precondition(
+            config.scenarios.count == 1 && config.kills.isEmpty, "one scenario, no planned kills")
         let baseline = try Recording.run(config: config).outcome
         let baselineMetrics = baseline.metrics.last!
         var random = RandomStream(seed: killSeed, key: StreamKey("kill-points"))
@@ -70,7 +76,8 @@ public enum RecoveryHarness {
             baselineMarketDigest: baseline.marketDigest, results: results)
     }
 
-    static func runKilled(config: MarketConfig, baselineDigest: Digest32) throws -> KillPointResult {
+    static func runKilled(config: MarketConfig, baselineDigest: Digest32) throws -> KillPointResult
+    {
         let store = MemoryFrameStore()
         let engine = MarketEngine(config: config, sink: store, ledger: store)
         var fieldsMatching = 0
@@ -87,9 +94,12 @@ public enum RecoveryHarness {
             seconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9  // determinism-ok: harness timing
             // Only the agent this step killed: the others were not touched.
             if let memory = before, let after = engine.memory(of: killed) {
-                let comparisons = [memory.deals == after.deals, memory.archive == after.archive,
-                                   memory.priceReferences == after.priceReferences, memory.reputation == after.reputation,
-                                   memory.pending == after.pending]
+                let comparisons = [
+                    memory.deals == after.deals, memory.archive == after.archive,
+                    memory.priceReferences == after.priceReferences,
+                    memory.reputation == after.reputation,
+                    memory.pending == after.pending,
+                ]
                 fieldsMatching += comparisons.filter { $0 }.count
                 fieldsTotal += comparisons.count
             }
@@ -106,8 +116,10 @@ public enum RecoveryHarness {
             }
         }
         return KillPointResult(
-            tick: config.kills.first?.tick ?? 0, fieldsMatching: fieldsMatching, fieldsTotal: fieldsTotal,
-            marketDigestMatches: engine.marketDigest == baselineDigest, eventsReplayed: replayed, keysLost: lost,
+            tick: config.kills.first?.tick ?? 0, fieldsMatching: fieldsMatching,
+            fieldsTotal: fieldsTotal,
+            marketDigestMatches: engine.marketDigest == baselineDigest, eventsReplayed: replayed,
+            keysLost: lost,
             keysRecovered: recovered, recoverySeconds: seconds, totals: metrics.totals,
             goalAttainmentPpm: ScenarioSummary(metrics).goalAttainmentPpm ?? 0)
     }

@@ -17,7 +17,10 @@ public struct ReplayOptions: Sendable {
     /// Test only: a planted divergence in the replaying engine.
     public var perturbation: Perturbation?
 
-    public init(strict: Bool = false, fromCheckpoint: Int? = nil, bisect: Bool = false, perturbation: Perturbation? = nil) {
+    public init(
+        strict: Bool = false, fromCheckpoint: Int? = nil, bisect: Bool = false,
+        perturbation: Perturbation? = nil
+    ) {
         self.strict = strict
         self.fromCheckpoint = fromCheckpoint
         self.bisect = bisect
@@ -73,14 +76,16 @@ public final class Replayer {
     /// Set when the ledger was recorded by another engine version (known before replaying).
     public var engineWarning: String? {
         guard store.header.engineVersion != BuildInfo.engineVersion else { return nil }
-        return "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion)"
+        return
+            "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion)"
     }
 
     public func replay(_ options: ReplayOptions) throws -> ReplayReport {
         let warning = engineWarning
         if warning != nil && options.strict {
-            throw LedgerRunError.engineMismatch(path: store.path, ledger: store.header.engineVersion,
-                                                binary: BuildInfo.engineVersion, action: "replay (--strict)")
+            throw LedgerRunError.engineMismatch(
+                path: store.path, ledger: store.header.engineVersion,
+                binary: BuildInfo.engineVersion, action: "replay (--strict)")
         }
         var report: ReplayReport
         switch subject {
@@ -96,7 +101,9 @@ public final class Replayer {
                 report = try bisect(run, options)
             } else {
                 try verifyChain()
-                report = try self.run(run, from: options.fromCheckpoint, untilFrame: nil, perturb: options.perturbation)
+                report = try self.run(
+                    run, from: options.fromCheckpoint, untilFrame: nil,
+                    perturb: options.perturbation)
             }
         }
         report.engineWarning = warning
@@ -106,24 +113,29 @@ public final class Replayer {
     /// The stored payloads must match their hashes before the hashes stand for them.
     func verifyChain() throws {
         let chain = try ChainVerifier.verify(store: store)
-        if let problem = chain.problem { throw LedgerError.corrupt(path: store.path, location: "chain", reason: problem) }
+        if let problem = chain.problem {
+            throw LedgerError.corrupt(path: store.path, location: "chain", reason: problem)
+        }
     }
 
     /// A scale run has no checkpoints: one pass over every frame (also under --bisect).
     func runScale(_ config: ScaleConfig, perturb: Perturbation?) throws -> ReplayReport {
-        let comparator = try FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash, untilFrame: nil,
-                                         lastCheckpoint: nil, checksPayloads: false)
+        let comparator = try FrameComparator(
+            store: store, startFrame: 0, previousHash: store.genesisHash, untilFrame: nil,
+            lastCheckpoint: nil, checksPayloads: false)
         var divergence: Divergence?
         do {
-            _ = try ScaleRunner.run(config: config, threads: 1, frameTargetBytes: store.header.frameTargetBytes,
-                                    sink: comparator, perturbation: perturb)
+            _ = try ScaleRunner.run(
+                config: config, threads: 1, frameTargetBytes: store.header.frameTargetBytes,
+                sink: comparator, perturbation: perturb)
             try comparator.finish(engineFinished: true)
         } catch let stop as FrameComparator.Stop {
             divergence = stop.divergence
         }
-        return ReplayReport(eventsCompared: comparator.events, framesCompared: comparator.frames,
-                            checkpointsCompared: 0, runDigest: comparator.previousHash, divergence: divergence,
-                            engineWarning: nil, segmentsRerun: 0)
+        return ReplayReport(
+            eventsCompared: comparator.events, framesCompared: comparator.frames,
+            checkpointsCompared: 0, runDigest: comparator.previousHash, divergence: divergence,
+            engineWarning: nil, segmentsRerun: 0)
     }
 
     /// Replays from a checkpoint (or the start) until `untilFrame` frames (or the end).
@@ -132,7 +144,9 @@ public final class Replayer {
         var options: EngineOptions
     }
 
-    func run(_ run: MarketRun, from checkpointFrames: Int?, untilFrame: Int?, perturb: Perturbation?) throws -> ReplayReport {
+    func run(
+        _ run: MarketRun, from checkpointFrames: Int?, untilFrame: Int?, perturb: Perturbation?
+    ) throws -> ReplayReport {
         let config = run.config
         var options = run.options
         options.perturbation = perturb
@@ -143,29 +157,39 @@ public final class Replayer {
         let keepsFrames = config.scenarios.contains(.c)
         if let checkpointFrames {
             guard let record = try store.checkpoint(frameCount: checkpointFrames) else {
-                throw ReplayError.noCheckpoint(path: store.path, frameCount: checkpointFrames,
-                                               available: checkpoints.map(\.frameCount))
+                throw ReplayError.noCheckpoint(
+                    path: store.path, frameCount: checkpointFrames,
+                    available: checkpoints.map(\.frameCount))
             }
-            let state = try ZstdDecompressor().decompress(record.payload, expectedSize: record.stateSize)
+            let state = try ZstdDecompressor().decompress(
+                record.payload, expectedSize: record.stateSize)
             guard Sha256.hash(state) == record.stateDigest else {
-                throw LedgerError.corrupt(path: store.path, location: "checkpoint after frame \(checkpointFrames - 1)",
-                                          reason: "state digest mismatch")
+                throw LedgerError.corrupt(
+                    path: store.path, location: "checkpoint after frame \(checkpointFrames - 1)",
+                    reason: "state digest mismatch")
             }
-            comparator = try FrameComparator(store: store, startFrame: checkpointFrames, previousHash: record.frameHash,
-                                         untilFrame: untilFrame, lastCheckpoint: checkpointFrames,
-                                         checksPayloads: untilFrame != nil)
+            comparator = try FrameComparator(
+                store: store, startFrame: checkpointFrames, previousHash: record.frameHash,
+                untilFrame: untilFrame, lastCheckpoint: checkpointFrames,
+                checksPayloads: untilFrame != nil)
             memory = MemoryFrameStore(forwardingTo: comparator)
-            let reader = PrefixedLedgerReader(store: store, prefixFrames: checkpointFrames, rest: memory)
+            let reader = PrefixedLedgerReader(
+                store: store, prefixFrames: checkpointFrames, rest: memory)
             engine = try MarketEngine(
-                config: config, restoring: EngineCheckpoint(frameCount: record.frameCount, nextSequence: record.nextSequence,
-                                                            state: state),
+                config: config,
+                restoring: EngineCheckpoint(
+                    frameCount: record.frameCount, nextSequence: record.nextSequence,
+                    state: state),
                 sink: keepsFrames ? memory : comparator, ledger: reader, options: options)
             comparator.reader = reader
         } else {
-            comparator = try FrameComparator(store: store, startFrame: 0, previousHash: store.genesisHash,
-                                         untilFrame: untilFrame, lastCheckpoint: nil, checksPayloads: untilFrame != nil)
+            comparator = try FrameComparator(
+                store: store, startFrame: 0, previousHash: store.genesisHash,
+                untilFrame: untilFrame, lastCheckpoint: nil, checksPayloads: untilFrame != nil)
             memory = MemoryFrameStore(forwardingTo: comparator)
-            engine = MarketEngine(config: config, sink: keepsFrames ? memory : comparator, ledger: memory, options: options)
+            engine = MarketEngine(
+                config: config, sink: keepsFrames ? memory : comparator, ledger: memory,
+                options: options)
         }
         do {
             while try engine.step() {
@@ -173,13 +197,16 @@ public final class Replayer {
             }
             try comparator.finish(engineFinished: engine.isFinished)
         } catch let stop as FrameComparator.Stop {
-            return ReplayReport(eventsCompared: comparator.events, framesCompared: comparator.frames,
-                                checkpointsCompared: comparator.checkpointsCompared, runDigest: comparator.previousHash,
-                                divergence: stop.divergence, engineWarning: nil, segmentsRerun: 0)
+            return ReplayReport(
+                eventsCompared: comparator.events, framesCompared: comparator.frames,
+                checkpointsCompared: comparator.checkpointsCompared,
+                runDigest: comparator.previousHash,
+                divergence: stop.divergence, engineWarning: nil, segmentsRerun: 0)
         }
-        return ReplayReport(eventsCompared: comparator.events, framesCompared: comparator.frames,
-                            checkpointsCompared: comparator.checkpointsCompared, runDigest: comparator.previousHash,
-                            divergence: nil, engineWarning: nil, segmentsRerun: 0)
+        return ReplayReport(
+            eventsCompared: comparator.events, framesCompared: comparator.frames,
+            checkpointsCompared: comparator.checkpointsCompared, runDigest: comparator.previousHash,
+            divergence: nil, engineWarning: nil, segmentsRerun: 0)
     }
 
     /// Binary search for the first segment (between consecutive checkpoints) that does not
@@ -195,8 +222,9 @@ public final class Replayer {
         var matchedEvents: UInt64 = 0
         while low <= high {
             let middle = (low + high) / 2
-            let report = try run(market, from: starts[middle] == 0 ? nil : starts[middle], untilFrame: ends[middle],
-                                 perturb: options.perturbation)
+            let report = try run(
+                market, from: starts[middle] == 0 ? nil : starts[middle], untilFrame: ends[middle],
+                perturb: options.perturbation)
             probes += 1
             if report.divergence != nil {
                 failing = (middle, report)
@@ -208,8 +236,9 @@ public final class Replayer {
         }
         guard var (_, report) = failing else {
             let digest = try store.head()?.headHash ?? store.genesisHash
-            return ReplayReport(eventsCompared: matchedEvents, framesCompared: 0, checkpointsCompared: probes,
-                                runDigest: digest, divergence: nil, engineWarning: nil, segmentsRerun: probes)
+            return ReplayReport(
+                eventsCompared: matchedEvents, framesCompared: 0, checkpointsCompared: probes,
+                runDigest: digest, divergence: nil, engineWarning: nil, segmentsRerun: probes)
         }
         report.segmentsRerun = probes
         report.divergence?.segmentsRerun = probes
@@ -224,8 +253,11 @@ public enum ReplayError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noCheckpoint(let path, let frameCount, let available):
-            let list = available.prefix(12).map(String.init).joined(separator: ", ") + (available.count > 12 ? ", ..." : "")
-            return "\(path): no checkpoint after \(frameCount) frames (checkpoints: \(list.isEmpty ? "none" : list))"
+            let list =
+                available.prefix(12).map(String.init).joined(separator: ", ")
+                + (available.count > 12 ? ", ..." : "")
+            return
+                "\(path): no checkpoint after \(frameCount) frames (checkpoints: \(list.isEmpty ? "none" : list))"
         }
     }
 }

@@ -13,20 +13,25 @@ public struct ResultsDocument {
         let root: JSONValue
         switch JSONValue.parse(text) {
         case .success(let value): root = value
-        case .failure(let error): throw ResultsError.malformed(path: path, field: "(document)", reason: "not JSON: \(error)")
+        case .failure(let error):
+            throw ResultsError.malformed(
+                path: path, field: "(document)", reason: "not JSON: \(error)")
         }
         guard root.isObject else {
-            throw ResultsError.malformed(path: path, field: "(document)", reason: "not a JSON object")
+            throw ResultsError.malformed(
+                path: path, field: "(document)", reason: "not a JSON object")
         }
         guard let scenarios = root["scenario_results"]?.arrayValue else {
-            throw ResultsError.malformed(path: path, field: "scenario_results", reason: "missing or not a list")
+            throw ResultsError.malformed(
+                path: path, field: "scenario_results", reason: "missing or not a list")
         }
         for (index, scenario) in scenarios.enumerated() {
             guard scenario["scenario"]?.stringValue != nil, scenario["totals"]?.isObject == true,
                 scenario["derived"]?.isObject == true
             else {
-                throw ResultsError.malformed(path: path, field: "scenario_results[\(index)]",
-                                             reason: "needs scenario, totals and derived")
+                throw ResultsError.malformed(
+                    path: path, field: "scenario_results[\(index)]",
+                    reason: "needs scenario, totals and derived")
             }
         }
         return ResultsDocument(root: root, scenarios: scenarios, path: path)
@@ -44,20 +49,29 @@ public struct ResultsDocument {
             guard let value = scenario["derived"]?[name]?.double else { return "-" }
             return ScenarioSummary.percent(Int64((value * 1_000_000).rounded()))
         }
-        var rows: [[String]] = [["metric"] + scenarios.map { $0["name"]?.stringValue ?? $0["scenario"]?.stringValue ?? "?" }]
+        var rows: [[String]] = [
+            ["metric"]
+                + scenarios.map { $0["name"]?.stringValue ?? $0["scenario"]?.stringValue ?? "?" }
+        ]
         rows.append(["deals"] + scenarios.map { String(total($0, .deals)) })
         rows.append(["impressions"] + scenarios.map { String(total($0, .impressions)) })
-        rows.append(["buyer spend $"] + scenarios.map { Micros(total($0, .buyerSpend)).dollarsText })
-        rows.append(["intermediary fees $"] + scenarios.map { Micros(total($0, .fees)).dollarsText })
+        rows.append(
+            ["buyer spend $"] + scenarios.map { Micros(total($0, .buyerSpend)).dollarsText })
+        rows.append(
+            ["intermediary fees $"] + scenarios.map { Micros(total($0, .fees)).dollarsText })
         rows.append(["take rate"] + scenarios.map { derived($0, "take_rate") })
-        rows.append(["ledger costs $"] + scenarios.map { Micros(total($0, .ledgerCosts)).dollarsText })
+        rows.append(
+            ["ledger costs $"] + scenarios.map { Micros(total($0, .ledgerCosts)).dollarsText })
         rows.append(["ledger entries"] + scenarios.map { String(total($0, .ledgerEntries)) })
         rows.append(["goal attainment"] + scenarios.map { derived($0, "goal_attainment") })
         rows.append(["context-rot events"] + scenarios.map { String(total($0, .contextRotEvents)) })
         rows.append(["hallucination rate"] + scenarios.map { derived($0, "hallucination_rate") })
         rows.append(["recovery rate"] + scenarios.map { derived($0, "recovery_rate") })
-        rows.append(["campaigns unresolvable"] + scenarios.map { String(total($0, .reconciledUnresolvable)) })
-        rows.append(["disputed spend $"] + scenarios.map { Micros(total($0, .disputedSpend)).dollarsText })
+        rows.append(
+            ["campaigns unresolvable"]
+                + scenarios.map { String(total($0, .reconciledUnresolvable)) })
+        rows.append(
+            ["disputed spend $"] + scenarios.map { Micros(total($0, .disputedSpend)).dollarsText })
         return TextTable.render(rows, markdown: markdown)
     }
 }

@@ -19,7 +19,9 @@ public struct RunReport: Sendable {
         let config = outcome.config
         var configObject = JSONObject()
         configObject["seed"] = .raw(String(config.seed))
-        configObject["scenarios"] = .raw("[" + config.scenarios.map { JSONTextQuote($0.description) }.joined(separator: ",") + "]")
+        configObject["scenarios"] = .raw(
+            "[" + config.scenarios.map { JSONTextQuote($0.description) }.joined(separator: ",")
+                + "]")
         configObject["days"] = .int(Int64(config.days))
         configObject["buyers"] = .int(Int64(config.buyers))
         configObject["sellers"] = .int(Int64(config.sellers))
@@ -30,7 +32,9 @@ public struct RunReport: Sendable {
         configObject["policy"] = .string(config.policy.description)
         configObject["hallucination_rate_ppm"] = .int(config.hallucinationRate.ppm)
         configObject["volume"] = .string(config.volume.description)
-        configObject["kills"] = .raw("[" + config.kills.sorted().map { JSONTextQuote($0.description) }.joined(separator: ",") + "]")
+        configObject["kills"] = .raw(
+            "[" + config.kills.sorted().map { JSONTextQuote($0.description) }.joined(separator: ",")
+                + "]")
         configObject["config_digest"] = .string(config.digest.hex)
         root["config"] = .object(configObject)
         root["engine_version"] = .string(BuildInfo.engineVersion)
@@ -38,7 +42,8 @@ public struct RunReport: Sendable {
         root["run_digest"] = outcome.runDigest.map { .string($0.hex) } ?? .null
         root["market_digest"] = .string(outcome.marketDigest.hex)
         root["events"] = .int(Int64(outcome.events))
-        root["scenario_results"] = .raw("[" + scenarios.map { scenarioJSON($0).text }.joined(separator: ",") + "]")
+        root["scenario_results"] = .raw(
+            "[" + scenarios.map { scenarioJSON($0).text }.joined(separator: ",") + "]")
         return root.text + "\n"
     }
 
@@ -54,11 +59,13 @@ public struct RunReport: Sendable {
         }
         derived["average_cpm_micros"] = summary.averageCPM.map { .int($0.raw) } ?? .null
         object["derived"] = .object(derived)
-        object["days"] = .raw("[" + metrics.days.enumerated().map { index, day in
-            var dayObject = countersJSON(day)
-            dayObject["day"] = .int(Int64(index + 1))
-            return dayObject.text
-        }.joined(separator: ",") + "]")
+        object["days"] = .raw(
+            "["
+                + metrics.days.enumerated().map { index, day in
+                    var dayObject = countersJSON(day)
+                    dayObject["day"] = .int(Int64(index + 1))
+                    return dayObject.text
+                }.joined(separator: ",") + "]")
         return object
     }
 
@@ -86,19 +93,29 @@ public struct RunReport: Sendable {
         row("goal attainment") { ScenarioSummary.percent(ScenarioSummary($0).goalAttainmentPpm) }
         row("auctions (sold)") { "\($0.totals[.auctions]) (\($0.totals[.auctionsSold]))" }
         if outcome.config.volume != .none {
-            row("open auctions (sold)") { "\($0.totals[.openAuctions]) (\($0.totals[.openAuctionsSold]))" }
-            row("direct offers (bought)") { "\($0.totals[.directOffers]) (\($0.totals[.directOffersAccepted]))" }
+            row("open auctions (sold)") {
+                "\($0.totals[.openAuctions]) (\($0.totals[.openAuctionsSold]))"
+            }
+            row("direct offers (bought)") {
+                "\($0.totals[.directOffers]) (\($0.totals[.directOffersAccepted]))"
+            }
         }
         row("negotiations") { String($0.totals[.negotiations]) }
         row("context-rot events") { String($0.totals[.contextRotEvents]) }
         row("keys lost") { String($0.totals[.keysLost]) }
         row("restarts") { String($0.totals[.restarts]) }
-        row("recoveries (exact)") { "\($0.totals[.recoveries]) (\($0.totals[.recoveriesMatching]))" }
+        row("recoveries (exact)") {
+            "\($0.totals[.recoveries]) (\($0.totals[.recoveriesMatching]))"
+        }
         row("recovery rate") { ScenarioSummary.percent(ScenarioSummary($0).recoveryRatePpm) }
         row("kills") { String($0.totals[.kills]) }
         row("claims") { String($0.totals[.claims]) }
-        row("hallucinated claims (caught)") { "\($0.totals[.hallucinatedClaims]) (\($0.totals[.hallucinationsCaught]))" }
-        row("hallucination rate") { ScenarioSummary.percent(ScenarioSummary($0).hallucinationRatePpm) }
+        row("hallucinated claims (caught)") {
+            "\($0.totals[.hallucinatedClaims]) (\($0.totals[.hallucinationsCaught]))"
+        }
+        row("hallucination rate") {
+            ScenarioSummary.percent(ScenarioSummary($0).hallucinationRatePpm)
+        }
         row("discrepant deliveries") { String($0.totals[.discrepantDeliveries]) }
         row("campaigns acc/neg/disp/unres") {
             "\($0.totals[.reconciledAccepted])/\($0.totals[.reconciledNegotiated])/\($0.totals[.reconciledDisputed])/\($0.totals[.reconciledUnresolvable])"
@@ -106,7 +123,9 @@ public struct RunReport: Sendable {
         row("disputed spend $") { Micros($0.totals[.disputedSpend]).dollarsText }
         row("unresolved spend $") { Micros($0.totals[.unresolvedSpend]).dollarsText }
         row("mean days to resolution") {
-            ScenarioSummary($0).meanResolutionDaysPpm.map { ScenarioSummary.decimal($0 / 10_000 * 10_000).dropLast(4) + "" } ?? "-"
+            ScenarioSummary($0).meanResolutionDaysPpm.map {
+                ScenarioSummary.decimal($0 / 10_000 * 10_000).dropLast(4) + ""
+            } ?? "-"
         }
         row("events") { String($0.totals[.events]) }
         return TextTable.render(rows, markdown: markdown)
@@ -125,8 +144,10 @@ public struct RunReport: Sendable {
             var row = [String(day + 1)]
             for metrics in scenarios {
                 let counters = day < metrics.days.count ? metrics.days[day] : Counters()
-                row += [String(counters[.deals]), Micros(counters[.buyerSpend]).dollarsText,
-                        String(counters[.contextRotEvents]), String(counters[.hallucinatedClaims])]
+                row += [
+                    String(counters[.deals]), Micros(counters[.buyerSpend]).dollarsText,
+                    String(counters[.contextRotEvents]), String(counters[.hallucinatedClaims]),
+                ]
             }
             rows.append(row)
         }
@@ -138,7 +159,9 @@ public struct RunReport: Sendable {
 public enum TextTable {
     public static func render(_ rows: [[String]], markdown: Bool = false) -> String {
         guard let first = rows.first else { return "" }
-        let widths = first.indices.map { column in rows.map { $0.count > column ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = first.indices.map { column in
+            rows.map { $0.count > column ? $0[column].count : 0 }.max() ?? 0
+        }
         func pad(_ text: String, _ width: Int, left: Bool) -> String {
             let spaces = String(repeating: " ", count: max(0, width - text.count))
             return left ? text + spaces : spaces + text
@@ -148,11 +171,20 @@ public enum TextTable {
             let cells = first.indices.map { column in
                 pad(column < row.count ? row[column] : "", widths[column], left: column == 0)
             }
-            lines.append(markdown ? "| " + cells.joined(separator: " | ") + " |" : cells.joined(separator: "  "))
+            lines.append(
+                markdown
+                    ? "| " + cells.joined(separator: " | ") + " |" : cells.joined(separator: "  "))
             if index == 0 {
-                lines.append(markdown
-                    ? "|" + widths.enumerated().map { $0.offset == 0 ? " " + String(repeating: "-", count: $0.element) + " " : " " + String(repeating: "-", count: max(1, $0.element - 1)) + ": " }.joined(separator: "|") + "|"
-                    : widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+                lines.append(
+                    markdown
+                        ? "|"
+                            + widths.enumerated().map {
+                                $0.offset == 0
+                                    ? " " + String(repeating: "-", count: $0.element) + " "
+                                    : " " + String(repeating: "-", count: max(1, $0.element - 1))
+                                        + ": "
+                            }.joined(separator: "|") + "|"
+                        : widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -177,17 +209,18 @@ struct JSONObject {
     }
 
     var text: String {
-        "{" + entries.keys.sorted().map { key in
-            let value: String
-            switch entries[key]! {
-            case .int(let number): value = String(number)
-            case .string(let text): value = JSONTextQuote(text)
-            case .raw(let text): value = text
-            case .object(let object): value = object.text
-            case .null: value = "null"
-            }
-            return JSONTextQuote(key) + ":" + value
-        }.joined(separator: ",") + "}"
+        "{"
+            + entries.keys.sorted().map { key in
+                let value: String
+                switch entries[key]! {
+                case .int(let number): value = String(number)
+                case .string(let text): value = JSONTextQuote(text)
+                case .raw(let text): value = text
+                case .object(let object): value = object.text
+                case .null: value = "null"
+                }
+                return JSONTextQuote(key) + ":" + value
+            }.joined(separator: ",") + "}"
     }
 }
 

@@ -21,23 +21,38 @@ public struct ScaleOutcome: Sendable {
 /// on one thread, so the outcome is bit-identical for any thread count.
 public enum ScaleRunner {
     /// The run header of a scale run.
-    public static func header(_ config: ScaleConfig, frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes) -> RunHeader {
-        RunHeader(config: config.canonicalBytes, frameTargetBytes: frameTargetBytes, checkpointEveryFrames: 1 << 30)
+    public static func header(
+        _ config: ScaleConfig, frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes
+    ) -> RunHeader {
+        RunHeader(
+            config: config.canonicalBytes, frameTargetBytes: frameTargetBytes,
+            checkpointEveryFrames: 1 << 30)
     }
 
     /// Runs and records into `ledgerPath` (or only hashes the frames when nil), forwarding the
     /// frames to `sink` (a replay's comparator); `perturbation` is for replay tests only.
-    public static func run(config: ScaleConfig, threads: Int,
-                           frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes, ledgerPath: String? = nil,
-                           sink: FrameSink? = nil, perturbation: Perturbation? = nil) throws -> ScaleOutcome {
+    public static func run(
+        config: ScaleConfig, threads: Int,
+        frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes, ledgerPath: String? = nil,
+        sink: FrameSink? = nil, perturbation: Perturbation? = nil
+    ) throws -> ScaleOutcome {
         let header = header(config, frameTargetBytes: frameTargetBytes)
         var recorder: LedgerRecorder?
-        if let ledgerPath { recorder = LedgerRecorder(store: try LedgerStore.create(path: ledgerPath, header: header)) }
-        let hasher = ChainHashingSink(header: header, chunkEvents: Int.max, forwardingTo: recorder ?? sink)
+        if let ledgerPath {
+            recorder = LedgerRecorder(
+                store: try LedgerStore.create(path: ledgerPath, header: header))
+        }
+        let hasher = ChainHashingSink(
+            header: header, chunkEvents: Int.max, forwardingTo: recorder ?? sink)
         var market = ScaleMarket(config: config)
         var log = EventLog(frameTargetBytes: header.frameTargetBytes, perturbation: perturbation)
-        log.append(MarketEvent(.run, tick: 0, .runStarted(RunStarted(
-            seed: config.seed, configDigest: Sha256.hash(config.canonicalBytes), days: 0, scenarios: 0))))
+        log.append(
+            MarketEvent(
+                .run, tick: 0,
+                .runStarted(
+                    RunStarted(
+                        seed: config.seed, configDigest: Sha256.hash(config.canonicalBytes),
+                        days: 0, scenarios: 0))))
         let workers = max(1, min(threads, config.agents))
         // More chunks than threads, so a slower core takes fewer of them; merged in agent order.
         let chunks = workers == 1 ? 1 : min(workers * 8, config.agents)
@@ -50,23 +65,30 @@ public enum ScaleRunner {
                 parts = [market.scan(0..<config.agents, round: round)]
             } else {
                 let snapshot = market
-                nonisolated(unsafe) var results = [ScaleMarket.PartialTop](repeating: .init(), count: chunks)
+                nonisolated(unsafe) var results = [ScaleMarket.PartialTop](
+                    repeating: .init(), count: chunks)
                 results.withUnsafeMutableBufferPointer { buffer in
                     nonisolated(unsafe) let output = buffer
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        output[chunk] = snapshot.scan(bounds[chunk]..<bounds[chunk + 1], round: round)
+                        output[chunk] = snapshot.scan(
+                            bounds[chunk]..<bounds[chunk + 1], round: round)
                     }
                 }
                 parts = results
             }
             let top = market.merge(parts)
             bids += Int64(top.bidders)
-            log.append(MarketEvent(.run, tick: Int64(round), .scaleRound(market.settle(round: round, top: top))))
-            if let frame = log.sealIfDue(force: round == config.rounds - 1) { try hasher.seal(frame) }
+            log.append(
+                MarketEvent(
+                    .run, tick: Int64(round), .scaleRound(market.settle(round: round, top: top))))
+            if let frame = log.sealIfDue(force: round == config.rounds - 1) {
+                try hasher.seal(frame)
+            }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9  // determinism-ok: reported speed only
         try recorder?.finish(marketDigest: log.marketDigest)
-        return ScaleOutcome(config: config, rounds: config.rounds, bidsPlaced: bids, runDigest: hasher.headHash,
-                            events: log.nextSequence, totalSpendCents: market.totalSpendCents, seconds: seconds)
+        return ScaleOutcome(
+            config: config, rounds: config.rounds, bidsPlaced: bids, runDigest: hasher.headHash,
+            events: log.nextSequence, totalSpendCents: market.totalSpendCents, seconds: seconds)
     }
 }

@@ -20,20 +20,29 @@ public struct ScenarioSummary: Sendable {
     /// Fees as a share of buyer spend.
     public var takeRatePpm: Int64? { Self.ppm(totals[.fees], totals[.buyerSpend]) }
     /// Hallucinated claims as a share of claims.
-    public var hallucinationRatePpm: Int64? { Self.ppm(totals[.hallucinatedClaims], totals[.claims]) }
+    public var hallucinationRatePpm: Int64? {
+        Self.ppm(totals[.hallucinatedClaims], totals[.claims])
+    }
     /// Recoveries whose memory equals the memory before the loss, as a share of recoveries.
-    public var recoveryRatePpm: Int64? { Self.ppm(totals[.recoveriesMatching], totals[.recoveries]) }
+    public var recoveryRatePpm: Int64? {
+        Self.ppm(totals[.recoveriesMatching], totals[.recoveries])
+    }
     /// Deliveries whose two counts differ, as a share of deliveries.
-    public var discrepancyRatePpm: Int64? { Self.ppm(totals[.discrepantDeliveries], totals[.deliveries]) }
+    public var discrepancyRatePpm: Int64? {
+        Self.ppm(totals[.discrepantDeliveries], totals[.deliveries])
+    }
     /// Buyer spend per thousand impressions.
     public var averageCPM: Micros? {
-        totals[.impressions] == 0 ? nil : Micros(RoundingRule.mulDiv(totals[.buyerSpend], 1_000, totals[.impressions]))
+        totals[.impressions] == 0
+            ? nil : Micros(RoundingRule.mulDiv(totals[.buyerSpend], 1_000, totals[.impressions]))
     }
     /// Mean over campaigns of min(1, served / goal).
     public var goalAttainmentPpm: Int64? {
         let pairs = zip(metrics.campaignServed, metrics.campaignGoals).filter { $0.1 > 0 }
         guard !pairs.isEmpty else { return nil }
-        let sum = pairs.reduce(Int64(0)) { $0 + min(1_000_000, RoundingRule.mulDiv($1.0, 1_000_000, $1.1)) }
+        let sum = pairs.reduce(Int64(0)) {
+            $0 + min(1_000_000, RoundingRule.mulDiv($1.0, 1_000_000, $1.1))
+        }
         return sum / Int64(pairs.count)
     }
     /// Campaigns reconciled.
@@ -42,7 +51,9 @@ public struct ScenarioSummary: Sendable {
             + totals[.reconciledUnresolvable]
     }
     /// Mean days to resolution.
-    public var meanResolutionDaysPpm: Int64? { Self.ppm(totals[.resolutionDays], campaignsReconciled) }
+    public var meanResolutionDaysPpm: Int64? {
+        Self.ppm(totals[.resolutionDays], campaignsReconciled)
+    }
 
     /// Derived values by name (nil = undefined, e.g. no claims).
     public var derived: [(name: String, ppm: Int64?)] {
@@ -61,7 +72,8 @@ public struct ScenarioSummary: Sendable {
         let sign = ppm < 0 ? "-" : ""
         let magnitude = ppm.magnitude
         let fraction = String(magnitude % 1_000_000)
-        return sign + String(magnitude / 1_000_000) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
+        return sign + String(magnitude / 1_000_000) + "."
+            + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
     /// "14.99%" from ppm.
@@ -69,6 +81,7 @@ public struct ScenarioSummary: Sendable {
         guard let ppm else { return "-" }
         let hundredths = RoundingRule.mulDiv(ppm, 1, 100)
         let fraction = String(hundredths.magnitude % 100)
-        return (hundredths < 0 ? "-" : "") + String(hundredths.magnitude / 100) + "." + (fraction.count == 1 ? "0" : "") + fraction + "%"
+        return (hundredths < 0 ? "-" : "") + String(hundredths.magnitude / 100) + "."
+            + (fraction.count == 1 ? "0" : "") + fraction + "%"
     }
 }

@@ -7,7 +7,8 @@ import RTBCommandLine
 struct RTBBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtb-bench",
-        abstract: "Measure every performance target of the issues (build with -c release). See BENCHMARKS.md.",
+        abstract:
+            "Measure every performance target of the issues (build with -c release). See BENCHMARKS.md.",
         version: versionLine)
 
     @Flag(name: .long, help: "Tiny sizes, one run each: proves every measurement works (CI).")
@@ -22,12 +23,22 @@ struct RTBBench: ParsableCommand {
     @Option(name: .long, help: "Scratch directory (default: a temporary one, removed afterwards).")
     var directory: String?
 
-    @Option(name: .long, help: "Only these sections, comma-separated: \(BenchmarkSuite.sections.joined(separator: ", ")).")
+    @Option(
+        name: .long,
+        help:
+            "Only these sections, comma-separated: \(BenchmarkSuite.sections.joined(separator: ", "))."
+    )
     var only: String?
 
     func validate() throws {
-        if let only, let unknown = only.split(separator: ",").first(where: { !BenchmarkSuite.sections.contains(String($0)) }) {
-            throw ValidationError("invalid --only '\(unknown)': expected \(BenchmarkSuite.sections.joined(separator: ", "))")
+        if let only,
+            let unknown = only.split(separator: ",").first(where: {
+                !BenchmarkSuite.sections.contains(String($0))
+            })
+        {
+            throw ValidationError(
+                "invalid --only '\(unknown)': expected \(BenchmarkSuite.sections.joined(separator: ", "))"
+            )
         }
     }
 
@@ -35,28 +46,37 @@ struct RTBBench: ParsableCommand {
         let scratch = directory ?? NSTemporaryDirectory() + "rtb-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let suite = BenchmarkSuite(scale: smoke ? .smoke : .full, directory: scratch, binaries: binaries)
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
+        let suite = BenchmarkSuite(
+            scale: smoke ? .smoke : .full, directory: scratch, binaries: binaries)
         let rows: [BenchmarkRow]
         do {
-            rows = try suite.runAll(only: only.map { Set($0.split(separator: ",").map(String.init)) })
+            rows = try suite.runAll(
+                only: only.map { Set($0.split(separator: ",").map(String.init)) })
         } catch let failure as BenchmarkFailure {
             throw CommandFailure(ExitStatus.operatingError, "benchmark failed: \(failure)")
         }
-        var commit = (try? String(contentsOfFile: ".git/HEAD", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        var commit = (try? String(contentsOfFile: ".git/HEAD", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         if let reference = commit, reference.hasPrefix("ref: ") {
-            commit = (try? String(contentsOfFile: ".git/" + reference.dropFirst(5), encoding: .utf8))?
+            commit =
+                (try? String(contentsOfFile: ".git/" + reference.dropFirst(5), encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let machine = Machine.describe(commit: commit)
         if json {
             print(BenchmarkTable.json(rows, machine: machine), terminator: "")
         } else {
-            print("machine: " + machine.keys.sorted().map { "\($0) \(machine[$0]!)" }.joined(separator: ", "))
+            print(
+                "machine: "
+                    + machine.keys.sorted().map { "\($0) \(machine[$0]!)" }.joined(separator: ", "))
             print(BenchmarkTable.render(rows, markdown: markdown), terminator: "")
         }
         let missed = rows.filter { $0.met == false }.count
-        if missed > 0 && !smoke { FileHandle.standardError.write(Data("rtb-bench: \(missed) target(s) missed\n".utf8)) }
+        if missed > 0 && !smoke {
+            FileHandle.standardError.write(Data("rtb-bench: \(missed) target(s) missed\n".utf8))
+        }
     }
 
     static func main() { CommandRunner.main(RTBBench.self) }

@@ -5,7 +5,8 @@ import RTBVerify
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Re-render a saved results JSON (from run --output) as a table, markdown or JSON.")
+        abstract: "Re-render a saved results JSON (from run --output) as a table, markdown or JSON."
+    )
 
     @Argument(help: "Results JSON written by 'rtb-sim run --output'.")
     var results: String
@@ -20,7 +21,8 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let document = try ResultsDocument.load(path: results, text: try CommandRunner.read(results))
+        let document = try ResultsDocument.load(
+            path: results, text: try CommandRunner.read(results))
         switch format {
         case "json": print(document.canonicalJSON, terminator: "")
         case "markdown": print(document.comparisonTable(markdown: true), terminator: "")

@@ -5,9 +5,12 @@ import RTBCommandLine
 struct RTBSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtb-sim",
-        abstract: "Simulate agentic ad markets: exchange (A), direct (B) and ledger-backed (C) trading.",
+        abstract:
+            "Simulate agentic ad markets: exchange (A), direct (B) and ledger-backed (C) trading.",
         version: versionLine,
-        subcommands: [RunCommand.self, CompareCommand.self, TestRecoveryCommand.self, ScaleCommand.self]
+        subcommands: [
+            RunCommand.self, CompareCommand.self, TestRecoveryCommand.self, ScaleCommand.self,
+        ]
     )
 
     static func main() { CommandRunner.main(RTBSim.self) }

@@ -6,15 +6,18 @@ import RTBVerify
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the market, record every event into a ledger, print totals and a per-day table.")
+        abstract:
+            "Run the market, record every event into a ledger, print totals and a per-day table.")
 
     @OptionGroup var market: MarketOptions
     @OptionGroup var recording: RecordingOptions
 
-    @Option(name: .long, help: """
-        Ledger file to record into (default: traces/run-<config digest>.ledger, replaced when the same \
-        configuration runs again).
-        """)
+    @Option(
+        name: .long,
+        help: """
+            Ledger file to record into (default: traces/run-<config digest>.ledger, replaced when the same \
+            configuration runs again).
+            """)
     var ledger: String?
 
     @Flag(name: .long, help: "Replace the ledger file if it exists.")
@@ -23,7 +26,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Write the canonical results JSON here.")
     var output: String?
 
-    @Flag(name: .long, help: "Also check every event online with the economic checker (exit 11 on a violation).")
+    @Flag(
+        name: .long,
+        help: "Also check every event online with the economic checker (exit 11 on a violation).")
     var check = false
 
     func run() throws {
@@ -32,7 +37,8 @@ struct RunCommand: ParsableCommand {
         // The default file is named after the configuration, so a rerun rewrites the same run.
         try RunPrinter.prepareLedgerPath(path, overwrite: overwrite || ledger == nil)
         let checking = check ? CheckingSink(config: config, forwardingTo: NullSink()) : nil
-        let outcome = try RunPrinter.record(config: config, path: path, recording: recording, alsoTo: checking)
+        let outcome = try RunPrinter.record(
+            config: config, path: path, recording: recording, alsoTo: checking)
         let report = RunReport(outcome)
         print(config.summary)
         print(RunPrinter.recordingLines(outcome, path: path))
@@ -40,9 +46,13 @@ struct RunCommand: ParsableCommand {
         print(report.dailyTable())
         if let output { try CommandRunner.write(report.json, to: output) }
         if let checker = checking?.checker {
-            print(CheckReport.render(checker.tally, counterfactuals: checker.counterfactuals,
-                                     sampling: checker.truthfulnessSampling, events: outcome.events), terminator: "")
-            if checker.tally.totalViolations > 0 { throw CommandFailure(ExitStatus.violation, "online check found violations") }
+            print(
+                CheckReport.render(
+                    checker.tally, counterfactuals: checker.counterfactuals,
+                    sampling: checker.truthfulnessSampling, events: outcome.events), terminator: "")
+            if checker.tally.totalViolations > 0 {
+                throw CommandFailure(ExitStatus.violation, "online check found violations")
+            }
         }
     }
 }

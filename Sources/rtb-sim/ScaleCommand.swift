@@ -9,7 +9,9 @@ import RTBVerify
 struct ScaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale",
-        abstract: "Auction rounds among N bidder agents (seed 001); identical results on any number of threads.")
+        abstract:
+            "Auction rounds among N bidder agents (seed 001); identical results on any number of threads."
+    )
 
     @Option(name: .long, help: "Bidder agents (1...\(ScaleConfig.maxAgents)).")
     var agents = 100_000
@@ -40,7 +42,9 @@ struct ScaleCommand: ParsableCommand {
 
     func validate() throws {
         _ = try config()
-        guard (1...64).contains(threads) else { throw ValidationError("invalid --threads \(threads): expected 1...64") }
+        guard (1...64).contains(threads) else {
+            throw ValidationError("invalid --threads \(threads): expected 1...64")
+        }
     }
 
     func config() throws -> ScaleConfig {
@@ -50,7 +54,9 @@ struct ScaleCommand: ParsableCommand {
         config.seed = seed
         config.reserveCents = reserveCents
         guard let code = Mechanism.allCases.first(where: { $0.description == mechanism }) else {
-            throw ValidationError("invalid --mechanism '\(mechanism)': expected first-price, second-price, gsp or vcg")
+            throw ValidationError(
+                "invalid --mechanism '\(mechanism)': expected first-price, second-price, gsp or vcg"
+            )
         }
         config.mechanism = code
         config.slots = slots ?? (code == .gsp || code == .vcg ? 3 : 1)
@@ -63,13 +69,17 @@ struct ScaleCommand: ParsableCommand {
         if let ledger { try RunPrinter.prepareLedgerPath(ledger, overwrite: overwrite) }
         let outcome = try ScaleRunner.run(config: config, threads: threads, ledgerPath: ledger)
         let rate = Double(outcome.rounds) / outcome.seconds
-        print("scale: \(config.agents) agents, \(config.rounds) rounds, \(config.mechanism), \(config.slots) slot(s), "
-              + "seed \(config.seed), \(threads) thread(s)")
+        print(
+            "scale: \(config.agents) agents, \(config.rounds) rounds, \(config.mechanism), \(config.slots) slot(s), "
+                + "seed \(config.seed), \(threads) thread(s)")
         print("run digest:    \(outcome.runDigest.hex)")
         print("events:        \(outcome.events)")
         print("bids placed:   \(outcome.bidsPlaced)")
         print("total spend:   $\(Micros(outcome.totalSpendCents * 10_000).dollarsText)")
-        print(String(format: "speed:         %.1f rounds/s, %.1f M agent-bids/s", rate, rate * Double(config.agents) / 1e6))
+        print(
+            String(
+                format: "speed:         %.1f rounds/s, %.1f M agent-bids/s", rate,
+                rate * Double(config.agents) / 1e6))
         print("agent state:   \(ScaleMarket.bytesPerAgent) bytes per agent")
         if let ledger { print("ledger:        \(ledger)") }
     }

@@ -8,7 +8,9 @@ import RTBVerify
 struct TestRecoveryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-recovery",
-        abstract: "Kill agents at seeded random ticks and compare every run with the uninterrupted baseline.")
+        abstract:
+            "Kill agents at seeded random ticks and compare every run with the uninterrupted baseline."
+    )
 
     @Option(name: .long, help: "Agent to kill, e.g. buyer-002 (or use --agents).")
     var agent: String?
@@ -50,16 +52,25 @@ struct TestRecoveryCommand: ParsableCommand {
         config.buyers = buyers
         config.sellers = sellers
         if let problem = config.validate() { throw ValidationError(problem.description) }
-        guard (1...10_000).contains(killPoints) else { throw ValidationError("invalid --kill-points \(killPoints): expected 1...10000") }
-        let names = (agents.map { $0.split(separator: ",").map(String.init) } ?? []) + (agent.map { [$0] } ?? [])
+        guard (1...10_000).contains(killPoints) else {
+            throw ValidationError("invalid --kill-points \(killPoints): expected 1...10000")
+        }
+        let names =
+            (agents.map { $0.split(separator: ",").map(String.init) } ?? [])
+            + (agent.map { [$0] } ?? [])
         guard !names.isEmpty else { throw ValidationError("give --agent NAME or --agents A,B") }
-        let valid = "buyer-001...\(AgentRef.buyer(buyers - 1)), seller-001...\(AgentRef.seller(sellers - 1))"
+        let valid =
+            "buyer-001...\(AgentRef.buyer(buyers - 1)), seller-001...\(AgentRef.seller(sellers - 1))"
             + (chosen == .a ? ", exchange" : "")
         let refs = try names.map { name -> AgentRef in
             guard let ref = AgentRef(name: name),
-                (ref.kind == .buyer && ref.index < buyers) || (ref.kind == .seller && ref.index < sellers)
+                (ref.kind == .buyer && ref.index < buyers)
+                    || (ref.kind == .seller && ref.index < sellers)
                     || (ref.kind == .exchange && chosen == .a)
-            else { throw ValidationError("invalid agent '\(name)' for scenario \(scenario): expected one of \(valid)") }
+            else {
+                throw ValidationError(
+                    "invalid agent '\(name)' for scenario \(scenario): expected one of \(valid)")
+            }
             return ref
         }
         return (config, refs)
@@ -67,10 +78,14 @@ struct TestRecoveryCommand: ParsableCommand {
 
     func run() throws {
         let (config, refs) = try plan()
-        let study = try RecoveryHarness.study(config: config, agents: refs, killPoints: killPoints, killSeed: seed)
+        let study = try RecoveryHarness.study(
+            config: config, agents: refs, killPoints: killPoints, killSeed: seed)
         print(RecoveryReport.render(study))
         if study.scenario == .c && study.recoveredCount < study.results.count {
-            throw CommandFailure(ExitStatus.violation, "scenario C recovered \(study.recoveredCount) of \(study.results.count) kill points")
+            throw CommandFailure(
+                ExitStatus.violation,
+                "scenario C recovered \(study.recoveredCount) of \(study.results.count) kill points"
+            )
         }
     }
 }

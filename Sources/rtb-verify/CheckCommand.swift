@@ -5,38 +5,54 @@ import RTBVerify
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the market's rules and the expected result ranges from the recorded events alone.")
+        abstract:
+            "Check the market's rules and the expected result ranges from the recorded events alone."
+    )
 
     @Option(name: .long, help: "Ledger file.")
     var trace: String
 
-    @Option(name: .long, help: "Golden file: compare the summary metrics with its exact values and ranges.")
+    @Option(
+        name: .long,
+        help: "Golden file: compare the summary metrics with its exact values and ranges.")
     var golden: String?
 
     @Option(name: .long, help: "Probe truthfulness on every Nth open auction.")
     var truthfulnessSampling = 8
 
     func validate() throws {
-        guard truthfulnessSampling >= 1 else { throw ValidationError("invalid --truthfulness-sampling: expected 1 or more") }
+        guard truthfulnessSampling >= 1 else {
+            throw ValidationError("invalid --truthfulness-sampling: expected 1 or more")
+        }
     }
 
     func run() throws {
-        let outcome = try LedgerChecker.check(path: trace, truthfulnessSampling: truthfulnessSampling)
-        print(CheckReport.render(outcome.tally, counterfactuals: outcome.counterfactuals,
-                                 sampling: outcome.truthfulnessSampling, events: outcome.events), terminator: "")
+        let outcome = try LedgerChecker.check(
+            path: trace, truthfulnessSampling: truthfulnessSampling)
+        print(
+            CheckReport.render(
+                outcome.tally, counterfactuals: outcome.counterfactuals,
+                sampling: outcome.truthfulnessSampling, events: outcome.events), terminator: "")
         var problems: [String] = []
-        if outcome.tally.totalViolations > 0 { problems.append("\(outcome.tally.totalViolations) invariant violations") }
+        if outcome.tally.totalViolations > 0 {
+            problems.append("\(outcome.tally.totalViolations) invariant violations")
+        }
         if let golden {
             if outcome.isScaleRun {
-                throw CommandFailure(ExitStatus.usage, "\(trace): a scale-mode ledger has no market metrics to compare with "
-                                     + "\(golden); check it without --golden")
+                throw CommandFailure(
+                    ExitStatus.usage,
+                    "\(trace): a scale-mode ledger has no market metrics to compare with "
+                        + "\(golden); check it without --golden")
             }
-            let comparison = try GoldenCheck.compare(metrics: outcome.metrics, runDigest: outcome.runDigest, goldenPath: golden)
+            let comparison = try GoldenCheck.compare(
+                metrics: outcome.metrics, runDigest: outcome.runDigest, goldenPath: golden)
             print(comparison.text, terminator: "")
             if !comparison.passed { problems.append("differs from \(golden)") }
         }
         if !problems.isEmpty {
-            throw CommandFailure(ExitStatus.violation, "\(trace): " + problems.joined(separator: "; ") + " (see above)")
+            throw CommandFailure(
+                ExitStatus.violation,
+                "\(trace): " + problems.joined(separator: "; ") + " (see above)")
         }
     }
 }

@@ -26,7 +26,8 @@ struct DumpCommand: ParsableCommand {
     }
 
     func run() throws {
-        try EventDump.write(path: trace, from: from, count: count, jsonLines: format == "jsonl") { line in
+        try EventDump.write(path: trace, from: from, count: count, jsonLines: format == "jsonl") {
+            line in
             print(line)
         }
     }

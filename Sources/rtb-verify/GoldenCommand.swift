@@ -8,45 +8,59 @@ struct GoldenCommand: ParsableCommand {
         subcommands: [Check.self, Update.self, Add.self])
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run golden runs fresh and compare (exit 11 on a mismatch).")
+        static let configuration = CommandConfiguration(
+            abstract: "Run golden runs fresh and compare (exit 11 on a mismatch).")
         @Option(name: .long, help: "Golden directory.") var directory = "golden"
         @Argument(help: "Names (default: all).") var names: [String] = []
 
         func run() throws {
             var failed = 0
-            for (_, golden) in try GoldenRunner.files(in: directory) where names.isEmpty || names.contains(golden.name) {
+            for (_, golden) in try GoldenRunner.files(in: directory)
+            where names.isEmpty || names.contains(golden.name) {
                 let (passed, report) = try GoldenRunner.check(golden, directory: directory)
                 print(report)
                 if !passed { failed += 1 }
             }
-            if failed > 0 { throw CommandFailure(ExitStatus.violation, "\(failed) golden run(s) differ") }
+            if failed > 0 {
+                throw CommandFailure(ExitStatus.violation, "\(failed) golden run(s) differ")
+            }
         }
     }
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rewrite golden files from fresh runs and print what changed (the only way they change).")
+            abstract:
+                "Rewrite golden files from fresh runs and print what changed (the only way they change)."
+        )
         @Option(name: .long, help: "Golden directory.") var directory = "golden"
         @Argument(help: "Names (default: all).") var names: [String] = []
 
         func run() throws {
-            let files = try GoldenRunner.files(in: directory).filter { names.isEmpty || names.contains($0.golden.name) }
+            let files = try GoldenRunner.files(in: directory).filter {
+                names.isEmpty || names.contains($0.golden.name)
+            }
             print(try GoldenRunner.update(files, directory: directory), terminator: "")
         }
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a golden file from `rtb-verify record` options.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a golden file from `rtb-verify record` options.")
         @Option(name: .long, help: "Golden directory.") var directory = "golden"
         @Argument(help: "Name of the golden run.") var name: String
-        @Argument(parsing: .captureForPassthrough, help: "Options of `rtb-verify record` (after --).") var arguments: [String] = []
+        @Argument(
+            parsing: .captureForPassthrough, help: "Options of `rtb-verify record` (after --).")
+        var arguments: [String] = []
 
         func run() throws {
             let options = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
-            let golden = try GoldenRunner.run(name: name, arguments: options,
-                                              ledgerPath: GoldenRunner.ledgerPath(directory: directory, name: name))
+            let golden = try GoldenRunner.run(
+                name: name, arguments: options,
+                ledgerPath: GoldenRunner.ledgerPath(directory: directory, name: name))
             try CommandRunner.write(golden.json, to: directory + "/" + name + ".json")
-            print("\(name): \(golden.runDigest.prefix(12)), \(golden.events) events, \(golden.ranges.count) ranges")
+            print(
+                "\(name): \(golden.runDigest.prefix(12)), \(golden.events) events, \(golden.ranges.count) ranges"
+            )
         }
     }
 }

@@ -7,7 +7,10 @@ struct RTBVerifyTool: ParsableCommand {
         commandName: "rtb-verify",
         abstract: "Record, verify, dump, replay and check rtb-verify ledgers.",
         version: versionLine,
-        subcommands: [RecordCommand.self, VerifyCommand.self, DumpCommand.self, ReplayCommand.self, CheckCommand.self, GoldenCommand.self, VectorsCommand.self]
+        subcommands: [
+            RecordCommand.self, VerifyCommand.self, DumpCommand.self, ReplayCommand.self,
+            CheckCommand.self, GoldenCommand.self, VectorsCommand.self,
+        ]
     )
 
     static func main() { CommandRunner.main(RTBVerifyTool.self) }

@@ -14,7 +14,11 @@ struct RecordCommand: ParsableCommand {
     @Option(name: .long, help: "Ledger file to create.")
     var ledger: String?
 
-    @Option(name: .long, help: "Continue this interrupted ledger from its last checkpoint (its header fixes the config).")
+    @Option(
+        name: .long,
+        help:
+            "Continue this interrupted ledger from its last checkpoint (its header fixes the config)."
+    )
     var resume: String?
 
     @Flag(name: .long, help: "Replace the ledger file if it exists.")
@@ -28,15 +32,22 @@ struct RecordCommand: ParsableCommand {
 
     func validate() throws {
         guard (ledger == nil) != (resume == nil) else {
-            throw ValidationError("give exactly one of --ledger FILE (new recording) or --resume FILE")
+            throw ValidationError(
+                "give exactly one of --ledger FILE (new recording) or --resume FILE")
         }
         if let resume, try market.config() != MarketOptions.parse([]).config() {
-            throw ValidationError("--resume \(resume) continues the run its header describes; market options cannot change it")
+            throw ValidationError(
+                "--resume \(resume) continues the run its header describes; market options cannot change it"
+            )
         }
-        if let resume, recording.frameBytes != EngineOptions.defaultFrameTargetBytes
-            || recording.checkpointEvery != EngineOptions.defaultCheckpointEveryFrames || recording.canary != nil {
-            throw ValidationError("--resume \(resume) keeps the frame size and checkpoint interval of its header; "
-                                  + "--frame-bytes, --checkpoint-every and --canary cannot be given")
+        if let resume,
+            recording.frameBytes != EngineOptions.defaultFrameTargetBytes
+                || recording.checkpointEvery != EngineOptions.defaultCheckpointEveryFrames
+                || recording.canary != nil
+        {
+            throw ValidationError(
+                "--resume \(resume) keeps the frame size and checkpoint interval of its header; "
+                    + "--frame-bytes, --checkpoint-every and --canary cannot be given")
         }
     }
 
@@ -45,9 +56,12 @@ struct RecordCommand: ParsableCommand {
         let path: String
         if let resume {
             path = resume
-            outcome = try Recording.resume(path: resume, zstdLevel: recording.zstdLevel, durable: recording.durable)
-            print("resumed: \(outcome.framesVerifiedOnResume) committed frames verified; "
-                  + "\(outcome.framesRederivedOnResume) after the last checkpoint re-derived and matched")
+            outcome = try Recording.resume(
+                path: resume, zstdLevel: recording.zstdLevel, durable: recording.durable)
+            print(
+                "resumed: \(outcome.framesVerifiedOnResume) committed frames verified; "
+                    + "\(outcome.framesRederivedOnResume) after the last checkpoint re-derived and matched"
+            )
         } else {
             path = ledger!
             let config = try market.config()

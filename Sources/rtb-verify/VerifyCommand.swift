@@ -6,7 +6,9 @@ import RTBVerify
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a ledger's chain: header, frame hashes and links, sequences, counts, checkpoints, head.")
+        abstract:
+            "Check a ledger's chain: header, frame hashes and links, sequences, counts, checkpoints, head."
+    )
 
     @Option(name: .long, help: "Ledger file.")
     var trace: String
@@ -18,7 +20,9 @@ struct VerifyCommand: ParsableCommand {
     var threads = 2
 
     func validate() throws {
-        guard (1...64).contains(threads) else { throw ValidationError("invalid --threads \(threads): expected 1...64") }
+        guard (1...64).contains(threads) else {
+            throw ValidationError("invalid --threads \(threads): expected 1...64")
+        }
     }
 
     func run() throws {
@@ -27,12 +31,15 @@ struct VerifyCommand: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let rate = seconds > 0 ? Double(report.rawBytes) / seconds / 1e9 : 0
         if let problem = report.problem {
-            throw CommandFailure(ExitStatus.invalidLedger,
-                                 "\(trace): \(problem) (the first \(report.frames) frames, \(report.events) events, are intact)")
+            throw CommandFailure(
+                ExitStatus.invalidLedger,
+                "\(trace): \(problem) (the first \(report.frames) frames, \(report.events) events, are intact)"
+            )
         }
         let state = report.finished ? "intact" : "intact prefix (recording not finished)"
         print("\(state): \(report.headHash.hex)")
-        print("frames \(report.frames), events \(report.events), checkpoints \(report.checkpoints), "
-              + "raw bytes \(report.rawBytes), \(String(format: "%.2f", rate)) GB/s")
+        print(
+            "frames \(report.frames), events \(report.events), checkpoints \(report.checkpoints), "
+                + "raw bytes \(report.rawBytes), \(String(format: "%.2f", rate)) GB/s")
     }
 }

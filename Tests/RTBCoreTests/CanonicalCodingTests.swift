@@ -21,11 +21,17 @@ import RTBCore
 
 @Test func truncationIsRejected() {
     var reader = CanonicalReader([0x07, 0x00])
-    #expect(throws: CanonicalError.truncated(offset: 0, needed: 4, available: 2)) { try reader.u32() }
+    #expect(throws: CanonicalError.truncated(offset: 0, needed: 4, available: 2)) {
+        try reader.u32()
+    }
     var varint = CanonicalReader([0x80, 0x80])
-    #expect(throws: CanonicalError.truncated(offset: 0, needed: 3, available: 2)) { try varint.varint() }
+    #expect(throws: CanonicalError.truncated(offset: 0, needed: 3, available: 2)) {
+        try varint.varint()
+    }
     var string = CanonicalReader([0x05, 0x61])
-    #expect(throws: CanonicalError.truncated(offset: 1, needed: 5, available: 1)) { try string.string() }
+    #expect(throws: CanonicalError.truncated(offset: 1, needed: 5, available: 1)) {
+        try string.string()
+    }
 }
 
 @Test func trailingGarbageIsRejected() throws {

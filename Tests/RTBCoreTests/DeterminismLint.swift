@@ -14,27 +14,47 @@ struct DeterminismLint {
         var text: String
         var replacement: String
 
-        var description: String { "\(file):\(line): \(text.trimmingCharacters(in: .whitespaces)) -> \(replacement)" }
+        var description: String {
+            "\(file):\(line): \(text.trimmingCharacters(in: .whitespaces)) -> \(replacement)"
+        }
     }
 
     static let rules: [Rule] = [
         Rule(pattern: #"\bDate\(\)"#, replacement: "use SimTime ticks owned by the engine"),
         Rule(pattern: #"\bUUID\(\)"#, replacement: "derive ids from counters in the engine state"),
-        Rule(pattern: #"SystemRandomNumberGenerator"#, replacement: "use RandomStream keyed by (seed, purpose)"),
+        Rule(
+            pattern: #"SystemRandomNumberGenerator"#,
+            replacement: "use RandomStream keyed by (seed, purpose)"),
         Rule(pattern: #"\.random\b"#, replacement: "use RandomStream keyed by (seed, purpose)"),
-        Rule(pattern: #"\bProcessInfo\b|\bgetenv\("#, replacement: "no environment or process reads in simulation code"),
-        Rule(pattern: #"DispatchTime|ContinuousClock|SuspendingClock|clock_gettime|gettimeofday|\btime\(nil\)"#,
-             replacement: "the engine owns time: no wall clock"),
-        Rule(pattern: #"(?<![.\w])(?<!func )(exp|exp2|expm1|log|log2|log10|log1p|pow|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|cbrt|erf|tgamma|lgamma)\s*\("#,
-             replacement: "use DeterministicMath (libm differs across platforms)"),
-        Rule(pattern: #"\b(Foundation|Glibc|Darwin)\.(exp|log|pow|sin|cos|tan)\b"#,
-             replacement: "use DeterministicMath (libm differs across platforms)"),
-        Rule(pattern: #"\bHasher\b|\.hashValue\b"#, replacement: "Swift hashing is seeded per process: use StreamKey or SHA-256"),
-        Rule(pattern: #"\bSet<|\bSet\(|\bDictionary<|:\s*\[\s*\w+\s*:\s*\w+\s*\]"#,
-             replacement: "unordered collection: iterate it in sorted order and mark the line, or use an array"),
-        Rule(pattern: #"\.(keys|values)\b(?!\.sorted)"#, replacement: "iterate keys in sorted order"),
-        Rule(pattern: #"\bDispatchQueue\b|\bThread\b|\bTask\s*\{|\basync let\b"#,
-             replacement: "no thread interleavings in simulation code (parallel work must reduce in fixed order)"),
+        Rule(
+            pattern: #"\bProcessInfo\b|\bgetenv\("#,
+            replacement: "no environment or process reads in simulation code"),
+        Rule(
+            pattern:
+                #"DispatchTime|ContinuousClock|SuspendingClock|clock_gettime|gettimeofday|\btime\(nil\)"#,
+            replacement: "the engine owns time: no wall clock"),
+        Rule(
+            pattern:
+                #"(?<![.\w])(?<!func )(exp|exp2|expm1|log|log2|log10|log1p|pow|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|cbrt|erf|tgamma|lgamma)\s*\("#,
+            replacement: "use DeterministicMath (libm differs across platforms)"),
+        Rule(
+            pattern: #"\b(Foundation|Glibc|Darwin)\.(exp|log|pow|sin|cos|tan)\b"#,
+            replacement: "use DeterministicMath (libm differs across platforms)"),
+        Rule(
+            pattern: #"\bHasher\b|\.hashValue\b"#,
+            replacement: "Swift hashing is seeded per process: use StreamKey or SHA-256"),
+        Rule(
+            pattern: #"\bSet<|\bSet\(|\bDictionary<|:\s*\[\s*\w+\s*:\s*\w+\s*\]"#,
+            replacement:
+                "unordered collection: iterate it in sorted order and mark the line, or use an array"
+        ),
+        Rule(
+            pattern: #"\.(keys|values)\b(?!\.sorted)"#, replacement: "iterate keys in sorted order"),
+        Rule(
+            pattern: #"\bDispatchQueue\b|\bThread\b|\bTask\s*\{|\basync let\b"#,
+            replacement:
+                "no thread interleavings in simulation code (parallel work must reduce in fixed order)"
+        ),
     ]
 
     /// Modules where `import Foundation` is itself a violation.
@@ -43,7 +63,8 @@ struct DeterminismLint {
     /// Violations in every .swift file under `directory` (recursively).
     static func scan(directory: String) -> [Violation] {
         let manager = FileManager.default
-        guard let files = manager.enumerator(atPath: directory)?.compactMap({ $0 as? String }) else { return [] }
+        guard let files = manager.enumerator(atPath: directory)?.compactMap({ $0 as? String })
+        else { return [] }
         var violations: [Violation] = []
         let regexes = rules.map { (try! NSRegularExpression(pattern: $0.pattern), $0.replacement) }
         for relative in files.sorted() where relative.hasSuffix(".swift") {
@@ -55,12 +76,17 @@ struct DeterminismLint {
                 let line = code(of: rawLine)
                 if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
                 if foundationFree.contains(module), line.contains("import Foundation") {
-                    violations.append(Violation(file: path, line: index + 1, text: rawLine,
-                                                replacement: "keep Foundation out of simulation modules"))
+                    violations.append(
+                        Violation(
+                            file: path, line: index + 1, text: rawLine,
+                            replacement: "keep Foundation out of simulation modules"))
                 }
                 let range = NSRange(line.startIndex..., in: line)
-                for (regex, replacement) in regexes where regex.firstMatch(in: line, range: range) != nil {
-                    violations.append(Violation(file: path, line: index + 1, text: rawLine, replacement: replacement))
+                for (regex, replacement) in regexes
+                where regex.firstMatch(in: line, range: range) != nil {
+                    violations.append(
+                        Violation(
+                            file: path, line: index + 1, text: rawLine, replacement: replacement))
                 }
             }
         }
@@ -77,7 +103,9 @@ struct DeterminismLint {
                 result.removeLast()
                 break
             }
-            if character == "\"" && previous != "\\" { inString.toggle(); previous = character; continue }
+            if character == "\"" && previous != "\\" {
+                inString.toggle(); previous = character; continue
+            }
             if !inString { result.append(character) }
             previous = character
         }

@@ -12,7 +12,11 @@ let repositoryRoot: String = {
     var violations: [DeterminismLint.Violation] = []
     for module in ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger"] {
         violations += DeterminismLint.scan(directory: repositoryRoot + "/Sources/" + module)
-            .map { var violation = $0; violation.file = module + "/" + ($0.file as NSString).lastPathComponent; return violation }
+            .map {
+                var violation = $0;
+                violation.file = module + "/" + ($0.file as NSString).lastPathComponent;
+                return violation
+            }
     }
     #expect(violations.isEmpty, "\(violations.map(\.description).joined(separator: "\n"))")
 }
@@ -35,7 +39,8 @@ let repositoryRoot: String = {
         let allowed = Set([1, 2]).count  // determinism-ok: size only
         """
     try planted.write(toFile: directory + "/Planted.swift", atomically: true, encoding: .utf8)
-    let violations = DeterminismLint.scan(directory: (directory as NSString).deletingLastPathComponent)
+    let violations = DeterminismLint.scan(
+        directory: (directory as NSString).deletingLastPathComponent)
     let lines = Set(violations.map(\.line))
     #expect(lines == [1, 3, 4, 5, 6, 7, 8])
     #expect(violations.allSatisfy { $0.file.hasSuffix("Planted.swift") && !$0.replacement.isEmpty })

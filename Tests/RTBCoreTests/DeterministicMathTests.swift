@@ -28,7 +28,10 @@ import RTBCore
         let y = Foundation.exp(stream.uniform(-700, 700))
         #expect(ulps(DeterministicMath.log(y), Foundation.log(y)) <= 1)
     }
-    #expect(ulps(DeterministicMath.log(Double.leastNonzeroMagnitude), Foundation.log(Double.leastNonzeroMagnitude)) <= 1)
+    #expect(
+        ulps(
+            DeterministicMath.log(Double.leastNonzeroMagnitude),
+            Foundation.log(Double.leastNonzeroMagnitude)) <= 1)
 }
 
 func ulps(_ a: Double, _ b: Double) -> Int64 {

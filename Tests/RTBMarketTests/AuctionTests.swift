@@ -4,25 +4,30 @@ import RTBEvents
 @testable import RTBMarket
 
 @Test func secondPricePaysMaxOfSecondBidAndReserve() {
-    let result = SingleItemAuction.clear(bids: [500, 900, 700], reserve: 100, mechanism: .secondPrice)
+    let result = SingleItemAuction.clear(
+        bids: [500, 900, 700], reserve: 100, mechanism: .secondPrice)
     #expect(result.winner == 1)
     #expect(result.price == 700)
     #expect(result.secondBid == 700)
     let alone = SingleItemAuction.clear(bids: [900], reserve: 300, mechanism: .secondPrice)
     #expect(alone.winner == 0)
     #expect(alone.price == 300)
-    let reserveBinds = SingleItemAuction.clear(bids: [900, 200], reserve: 300, mechanism: .secondPrice)
+    let reserveBinds = SingleItemAuction.clear(
+        bids: [900, 200], reserve: 300, mechanism: .secondPrice)
     #expect(reserveBinds.price == 300)
 }
 
 @Test func firstPricePaysOwnBid() {
-    let result = SingleItemAuction.clear(bids: [500, 900, 700], reserve: 100, mechanism: .firstPrice)
+    let result = SingleItemAuction.clear(
+        bids: [500, 900, 700], reserve: 100, mechanism: .firstPrice)
     #expect(result.winner == 1)
     #expect(result.price == 900)
 }
 
 @Test func bidsBelowReserveAreIgnoredAndTiesGoToTheFirstBidder() {
-    #expect(SingleItemAuction.clear(bids: [50, 99], reserve: 100, mechanism: .secondPrice).winner == nil)
+    #expect(
+        SingleItemAuction.clear(bids: [50, 99], reserve: 100, mechanism: .secondPrice).winner == nil
+    )
     let tie = SingleItemAuction.clear(bids: [400, 800, 800], reserve: 100, mechanism: .secondPrice)
     #expect(tie.winner == 1)
     #expect(tie.price == 800)
@@ -61,7 +66,9 @@ import RTBEvents
             let deal = try #require(deals[settlement.deal])
             let buyer = engine.market.campaigns[deal.campaign].buyer
             let seller = engine.market.products[deal.product].seller
-            #expect(settlement.fee == config.feeRate(buyer: buyer, seller: seller).apply(to: settlement.buyerPaid))
+            #expect(
+                settlement.fee
+                    == config.feeRate(buyer: buyer, seller: seller).apply(to: settlement.buyerPaid))
             #expect(settlement.buyerPaid == settlement.sellerReceived + settlement.fee)
             settled += 1
         default: break

@@ -13,7 +13,8 @@ func defaultRunLandsInTheValidityRanges(seed: UInt64) throws {
     let store = MemoryFrameStore()
     let recording = MarketEngine(config: config, sink: store, ledger: store)
     try recording.run()
-    let metrics = Dictionary(uniqueKeysWithValues: recording.metrics.map { ($0.scenario, $0.totals) })
+    let metrics = Dictionary(
+        uniqueKeysWithValues: recording.metrics.map { ($0.scenario, $0.totals) })
     let a = try #require(metrics[.a])
     let b = try #require(metrics[.b])
     let c = try #require(metrics[.c])
@@ -23,6 +24,8 @@ func defaultRunLandsInTheValidityRanges(seed: UInt64) throws {
     #expect((20...50).contains(b[.contextRotEvents]), "B rot events \(b[.contextRotEvents])")
     let hallucination = b[.hallucinatedClaims] * 1_000 / b[.claims]
     #expect((50...150).contains(hallucination), "B hallucination rate \(hallucination) per mille")
-    #expect(c[.recoveries] > 0 && c[.recoveriesMatching] == c[.recoveries], "C recovery \(c[.recoveriesMatching])/\(c[.recoveries])")
+    #expect(
+        c[.recoveries] > 0 && c[.recoveriesMatching] == c[.recoveries],
+        "C recovery \(c[.recoveriesMatching])/\(c[.recoveries])")
     #expect(c[.ledgerEntries] >= 10_000, "C ledger entries \(c[.ledgerEntries])")
 }

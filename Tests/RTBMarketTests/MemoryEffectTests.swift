@@ -4,8 +4,10 @@ import RTBEvents
 @testable import RTBMarket
 
 /// Builds a scenario engine and runs it until `tick`.
-func engine(_ scenario: Scenario, days: Int = 6, seed: UInt64 = 3, until tick: Int64,
-            configure: (inout MarketConfig) -> Void = { _ in }) throws -> (MarketEngine, MemoryFrameStore) {
+func engine(
+    _ scenario: Scenario, days: Int = 6, seed: UInt64 = 3, until tick: Int64,
+    configure: (inout MarketConfig) -> Void = { _ in }
+) throws -> (MarketEngine, MemoryFrameStore) {
     var config = MarketConfig()
     config.scenarios = [scenario]
     config.days = days
@@ -17,7 +19,9 @@ func engine(_ scenario: Scenario, days: Int = 6, seed: UInt64 = 3, until tick: I
     return (engine, store)
 }
 
-func eventsAfter(_ sequence: UInt64, in store: MemoryFrameStore, engine: MarketEngine) throws -> [MarketEvent] {
+func eventsAfter(_ sequence: UInt64, in store: MemoryFrameStore, engine: MarketEngine) throws
+    -> [MarketEvent]
+{
     try engine.run()
     var events: [MarketEvent] = []
     var position: UInt64 = 0
@@ -31,23 +35,44 @@ func eventsAfter(_ sequence: UInt64, in store: MemoryFrameStore, engine: MarketE
 }
 
 @Test func aSellerThatForgetsAnOrderStopsDeliveringIt() throws {
-    let (engine, store) = try engine(.b, until: SimTime.at(day: 2).tick, configure: { $0.rotEpisodeRate = .zero; $0.restartRate = .zero })
+    let (engine, store) = try engine(
+        .b, until: SimTime.at(day: 2).tick,
+        configure: {
+            $0.rotEpisodeRate = .zero; $0.restartRate = .zero
+        })
     let deal = try #require(engine.state.deals.first { $0.endDay > 3 })
     let seller = engine.config.buyers + engine.market.products[deal.product].seller
     engine.state.memories[seller].deals.removeAll { $0.deal == deal.id }
     let mark = engine.log.nextSequence
     let later = try eventsAfter(mark, in: store, engine: engine)
-    let deliveries = later.filter { if case .delivery(let delivery) = $0.body { return delivery.deal == deal.id } else { return false } }
+    let deliveries = later.filter {
+        if case .delivery(let delivery) = $0.body {
+            return delivery.deal == deal.id
+        } else {
+            return false
+        }
+    }
     #expect(deliveries.isEmpty)
     // Control: the same deal is delivered when the seller remembers it.
     let (control, controlStore) = try MemoryEffectTests.control(until: SimTime.at(day: 2).tick)
     let controlLater = try eventsAfter(control.log.nextSequence, in: controlStore, engine: control)
-    #expect(controlLater.contains { if case .delivery(let delivery) = $0.body { return delivery.deal == deal.id } else { return false } })
+    #expect(
+        controlLater.contains {
+            if case .delivery(let delivery) = $0.body {
+                return delivery.deal == deal.id
+            } else {
+                return false
+            }
+        })
 }
 
 @Test func aBuyerThatForgetsAnOrderOrdersAgain() throws {
     let start = SimTime.at(day: 2).tick
-    let (engine, store) = try engine(.b, until: start, configure: { $0.rotEpisodeRate = .zero; $0.restartRate = .zero })
+    let (engine, store) = try engine(
+        .b, until: start,
+        configure: {
+            $0.rotEpisodeRate = .zero; $0.restartRate = .zero
+        })
     let deal = try #require(engine.state.deals.first { $0.endDay >= 5 })
     let buyer = engine.market.campaigns[deal.campaign].buyer
     engine.state.memories[buyer].deals.removeAll { $0.deal == deal.id }
@@ -55,7 +80,13 @@ func eventsAfter(_ sequence: UInt64, in store: MemoryFrameStore, engine: MarketE
     let (control, controlStore) = try MemoryEffectTests.control(until: start)
     let controlLater = try eventsAfter(control.log.nextSequence, in: controlStore, engine: control)
     func requests(_ events: [MarketEvent]) -> Int {
-        events.filter { if case .rfp(let rfp) = $0.body { return rfp.campaign == deal.campaign } else { return false } }.count
+        events.filter {
+            if case .rfp(let rfp) = $0.body {
+                return rfp.campaign == deal.campaign
+            } else {
+                return false
+            }
+        }.count
     }
     #expect(requests(later) > requests(controlLater))
 }
@@ -73,13 +104,16 @@ func eventsAfter(_ sequence: UInt64, in store: MemoryFrameStore, engine: MarketE
 
 @Test func hallucinatedPricesSplitTheBooksInBButNeverInC() throws {
     for scenario in [Scenario.b, .c] {
-        let (engine, store) = try engine(scenario, until: 0, configure: { $0.hallucinationRate = .percent(50) })
+        let (engine, store) = try engine(
+            scenario, until: 0, configure: { $0.hallucinationRate = .percent(50) })
         try engine.run()
         var split = 0
         var hallucinations = 0
         var caught = 0
         for event in try store.allEvents() {
-            if case .dealAgreed(let deal) = event.body, deal.buyerCPM != deal.sellerCPM { split += 1 }
+            if case .dealAgreed(let deal) = event.body, deal.buyerCPM != deal.sellerCPM {
+                split += 1
+            }
             if case .hallucination(let claim) = event.body {
                 hallucinations += 1
                 if claim.caught { caught += 1 }
@@ -98,21 +132,28 @@ func eventsAfter(_ sequence: UInt64, in store: MemoryFrameStore, engine: MarketE
 
 @Test func inflatedDeliveryClaimsPushCampaignsIntoDispute() throws {
     func disputed(rate: Rate) throws -> Int {
-        let (engine, store) = try engine(.b, days: 5, until: 0, configure: {
-            $0.hallucinationRate = rate
-            $0.rotEpisodeRate = .zero
-            $0.restartRate = .zero
-        })
+        let (engine, store) = try engine(
+            .b, days: 5, until: 0,
+            configure: {
+                $0.hallucinationRate = rate
+                $0.rotEpisodeRate = .zero
+                $0.restartRate = .zero
+            })
         try engine.run()
         return try store.allEvents().filter {
-            if case .reconciliation(let result) = $0.body { return result.outcome != .accepted } else { return false }
+            if case .reconciliation(let result) = $0.body {
+                return result.outcome != .accepted
+            } else {
+                return false
+            }
         }.count
     }
     #expect(try disputed(rate: .zero) < disputed(rate: .percent(100)))
 }
 
 @Test func ledgerRecoveryInCRestoresMemoryExactly() throws {
-    let (engine, store) = try engine(.c, days: 12, until: 0, configure: { $0.rotEpisodeRate = Rate(ppm: 200_000) })
+    let (engine, store) = try engine(
+        .c, days: 12, until: 0, configure: { $0.rotEpisodeRate = Rate(ppm: 200_000) })
     try engine.run()
     let recoveries = try store.allEvents().compactMap { event -> Recovery? in
         if case .recovery(let recovery) = event.body { return recovery } else { return nil }
@@ -123,6 +164,10 @@ func eventsAfter(_ sequence: UInt64, in store: MemoryFrameStore, engine: MarketE
 
 enum MemoryEffectTests {
     static func control(until tick: Int64) throws -> (MarketEngine, MemoryFrameStore) {
-        try engine(.b, until: tick, configure: { $0.rotEpisodeRate = .zero; $0.restartRate = .zero })
+        try engine(
+            .b, until: tick,
+            configure: {
+                $0.rotEpisodeRate = .zero; $0.restartRate = .zero
+            })
     }
 }

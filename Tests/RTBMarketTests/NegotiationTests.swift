@@ -6,23 +6,35 @@ import RTBEvents
 let policy = RuleBasedPolicy()
 
 func product(floor: Micros, tier: Tier = .standard, channel: Channel = .display) -> ProductSpec {
-    ProductSpec(index: 0, seller: 0, channel: channel, tier: tier, floorCPM: floor, dailyAvails: 100_000,
-                dealTypes: tier == .premium ? 7 : 14, segments: 1, reliabilityPermille: 1_000)
+    ProductSpec(
+        index: 0, seller: 0, channel: channel, tier: tier, floorCPM: floor, dailyAvails: 100_000,
+        dealTypes: tier == .premium ? 7 : 14, segments: 1, reliabilityPermille: 1_000)
 }
 
 func campaign(target: Micros, strategy: BuyerStrategy = .targetCPM) -> CampaignSpec {
-    CampaignSpec(index: 0, buyer: 0, budget: .dollars(10_000), targetCPM: target, maxCPM: target.scaled(by: 12, over: 10),
-                 goalImpressions: 1_000_000, channel: .display, segments: 1, startDay: 1, endDay: 30, strategy: strategy)
+    CampaignSpec(
+        index: 0, buyer: 0, budget: .dollars(10_000), targetCPM: target,
+        maxCPM: target.scaled(by: 12, over: 10),
+        goalImpressions: 1_000_000, channel: .display, segments: 1, startDay: 1, endDay: 30,
+        strategy: strategy)
 }
 
 @Test func sellerQuotesTenPercentOverFloorCappedAtTheBuyersMax() {
-    let quote = policy.quote(product: product(floor: .dollars(10)), requested: 50_000, maxCPM: .dollars(20), available: 30_000)
+    let quote = policy.quote(
+        product: product(floor: .dollars(10)), requested: 50_000, maxCPM: .dollars(20),
+        available: 30_000)
     #expect(quote == Quote(cpm: .dollars(11), impressions: 30_000, dealType: .preferredDeal))
-    let capped = policy.quote(product: product(floor: .dollars(10)), requested: 50_000, maxCPM: Micros.cents(1_050), available: 90_000)
+    let capped = policy.quote(
+        product: product(floor: .dollars(10)), requested: 50_000, maxCPM: Micros.cents(1_050),
+        available: 90_000)
     #expect(capped?.cpm == Micros.cents(1_050))
-    #expect(policy.quote(product: product(floor: .dollars(10)), requested: 1, maxCPM: .dollars(9), available: 90_000) == nil)
-    let guaranteed = policy.quote(product: product(floor: .dollars(10), tier: .premium), requested: 2_000_000,
-                                  maxCPM: .dollars(20), available: 5_000_000)
+    #expect(
+        policy.quote(
+            product: product(floor: .dollars(10)), requested: 1, maxCPM: .dollars(9),
+            available: 90_000) == nil)
+    let guaranteed = policy.quote(
+        product: product(floor: .dollars(10), tier: .premium), requested: 2_000_000,
+        maxCPM: .dollars(20), available: 5_000_000)
     #expect(guaranteed?.dealType == .programmaticGuaranteed)
 }
 
@@ -34,11 +46,17 @@ func campaign(target: Micros, strategy: BuyerStrategy = .targetCPM) -> CampaignS
         OfferView(negotiation: 3, product: 3, cpm: .dollars(40), impressions: 900_000),
     ]
     let target = Micros.dollars(14)
-    #expect(policy.rankOffers(campaign: campaign(target: target), offers: offers).map(\.negotiation) == [2, 1, 0])
-    #expect(policy.rankOffers(campaign: campaign(target: target, strategy: .maximizeReach), offers: offers)
+    #expect(
+        policy.rankOffers(campaign: campaign(target: target), offers: offers).map(\.negotiation)
+            == [2, 1, 0])
+    #expect(
+        policy.rankOffers(
+            campaign: campaign(target: target, strategy: .maximizeReach), offers: offers
+        )
         .map(\.negotiation) == [1, 2, 0])
-    #expect(policy.rankOffers(campaign: campaign(target: target, strategy: .floorPlus), offers: offers)
-        .map(\.negotiation) == [0, 1, 2])
+    #expect(
+        policy.rankOffers(campaign: campaign(target: target, strategy: .floorPlus), offers: offers)
+            .map(\.negotiation) == [0, 1, 2])
 }
 
 @Test func rememberedPricesLowerTheAcceptThresholdAndForgettingThemRaisesIt() {
@@ -57,7 +75,9 @@ func campaign(target: Micros, strategy: BuyerStrategy = .targetCPM) -> CampaignS
 }
 
 /// Runs scenario B for a week and collects its events.
-func runB(days: Int = 7, seed: UInt64 = 3, configure: (inout MarketConfig) -> Void = { _ in }) throws -> (MarketEngine, [MarketEvent]) {
+func runB(days: Int = 7, seed: UInt64 = 3, configure: (inout MarketConfig) -> Void = { _ in })
+    throws -> (MarketEngine, [MarketEvent])
+{
     var config = MarketConfig()
     config.scenarios = [.b]
     config.days = days

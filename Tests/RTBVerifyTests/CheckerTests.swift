@@ -9,14 +9,15 @@ import RTBVerify
 /// of 10 seeds: the checker can fail.
 @Test(arguments: Canary.allCases)
 func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
-    let expected: Invariant = switch canary {
-    case .overspend: .budgetNeverOverspent
-    case .chargeAboveBid: .winnerPaysAtMostBid
-    case .feeRounding: .feeRule
-    case .dropEvent: .paidForDelivered
-    case .flipTieBreak: .efficientAllocation
-    case .brokenRecovery: .ledgerRecoveryExact
-    }
+    let expected: Invariant =
+        switch canary {
+        case .overspend: .budgetNeverOverspent
+        case .chargeAboveBid: .winnerPaysAtMostBid
+        case .feeRounding: .feeRule
+        case .dropEvent: .paidForDelivered
+        case .flipTieBreak: .efficientAllocation
+        case .brokenRecovery: .ledgerRecoveryExact
+        }
     let directory = TestSupport.temporaryDirectory()
     for seed in UInt64(1)...10 {
         var config = MarketConfig()
@@ -30,7 +31,9 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
         let path = directory + "/\(canary)-\(seed).ledger"
         try Recording.record(config: config, path: path, options: options)
         let outcome = try LedgerChecker.check(path: path)
-        #expect(outcome.tally.violations[expected.rawValue] > 0, "\(canary), seed \(seed): \(expected.name) not flagged")
+        #expect(
+            outcome.tally.violations[expected.rawValue] > 0,
+            "\(canary), seed \(seed): \(expected.name) not flagged")
         let finding = try #require(outcome.tally.first[expected.rawValue])
         #expect(!finding.witness.isEmpty)
     }
@@ -45,7 +48,9 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
     let directory = TestSupport.temporaryDirectory()
     try Recording.record(config: config, path: directory + "/clean.ledger")
     let outcome = try LedgerChecker.check(path: directory + "/clean.ledger")
-    #expect(outcome.tally.totalViolations == 0, "\(outcome.tally.firstFinding.map(\.description) ?? "")")
+    #expect(
+        outcome.tally.totalViolations == 0, "\(outcome.tally.firstFinding.map(\.description) ?? "")"
+    )
     #expect(outcome.tally.checked[Invariant.truthfulness.rawValue] > 1_000)
     #expect(outcome.counterfactuals > 1_000)
 }
@@ -53,10 +58,15 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
 /// The default 30-day run: no violation and every validity range of the seed satisfied.
 @Test func theDefaultRunChecksCleanAndInsideEveryRange() throws {
     let directory = TestSupport.temporaryDirectory()
-    let recorded = try TestSupport.run("rtb-verify", ["record", "--ledger", directory + "/default.ledger"])
+    let recorded = try TestSupport.run(
+        "rtb-verify", ["record", "--ledger", directory + "/default.ledger"])
     #expect(recorded.status == 0, "\(recorded.error)")
-    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", directory + "/default.ledger",
-                                                     "--golden", TestSupport.root + "/golden/default-seed-42.json"])
+    let checked = try TestSupport.run(
+        "rtb-verify",
+        [
+            "check", "--trace", directory + "/default.ledger",
+            "--golden", TestSupport.root + "/golden/default-seed-42.json",
+        ])
     #expect(checked.status == 0, "\(checked.output)\(checked.error)")
     #expect(checked.output.contains("no violations"))
     #expect(checked.output.contains("6 of 6 ranges satisfied, every metric equal"))
@@ -65,8 +75,12 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
 @Test func checkExitsWithViolationsAndRefusesBrokenLedgers() throws {
     let directory = TestSupport.temporaryDirectory()
     let path = directory + "/canary.ledger"
-    let recorded = try TestSupport.run("rtb-verify", ["record", "--scenario", "a", "--days", "1", "--ledger", path,
-                                                      "--canary", "chargeAboveBid"])
+    let recorded = try TestSupport.run(
+        "rtb-verify",
+        [
+            "record", "--scenario", "a", "--days", "1", "--ledger", path,
+            "--canary", "chargeAboveBid",
+        ])
     #expect(recorded.status == 0)
     let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
     #expect(checked.status == 11)
@@ -77,7 +91,8 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
 
 @Test func theOnlineCheckerRunsDuringASimulation() throws {
     let directory = TestSupport.temporaryDirectory()
-    let result = try TestSupport.run("rtb-sim", ["run", "--days", "2", "--check", "--ledger", directory + "/online.ledger"])
+    let result = try TestSupport.run(
+        "rtb-sim", ["run", "--days", "2", "--check", "--ledger", directory + "/online.ledger"])
     #expect(result.status == 0, "\(result.error)")
     #expect(result.output.contains("no violations"))
     #expect(result.output.contains("budget-never-overspent"))

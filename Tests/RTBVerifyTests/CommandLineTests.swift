@@ -74,17 +74,25 @@ func badOptionsExit64WithOneLine(arguments: [String], mentions: String) throws {
 
 @Test func twoProcessesWithTheSameSeedWriteIdenticalResults() throws {
     let directory = TestSupport.temporaryDirectory()
-    func run(_ name: String, seed: String, deterministicHashing: Bool) throws -> (json: Data, output: String) {
+    func run(_ name: String, seed: String, deterministicHashing: Bool) throws -> (
+        json: Data, output: String
+    ) {
         var environment = ProcessInfo.processInfo.environment
-        if deterministicHashing { environment["SWIFT_DETERMINISTIC_HASHING"] = "1" } else {
+        if deterministicHashing {
+            environment["SWIFT_DETERMINISTIC_HASHING"] = "1"
+        } else {
             environment.removeValue(forKey: "SWIFT_DETERMINISTIC_HASHING")
         }
-        let result = try TestSupport.run("rtb-sim", [
-            "run", "--days", "4", "--seed", seed, "--ledger", directory + "/\(name).ledger",
-            "--output", directory + "/\(name).json",
-        ], environment: environment)
+        let result = try TestSupport.run(
+            "rtb-sim",
+            [
+                "run", "--days", "4", "--seed", seed, "--ledger", directory + "/\(name).ledger",
+                "--output", directory + "/\(name).json",
+            ], environment: environment)
         #expect(result.status == 0, "\(result.error)")
-        return (try Data(contentsOf: URL(fileURLWithPath: directory + "/\(name).json")), result.output)
+        return (
+            try Data(contentsOf: URL(fileURLWithPath: directory + "/\(name).json")), result.output
+        )
     }
     let first = try run("first", seed: "8", deterministicHashing: false)
     let second = try run("second", seed: "8", deterministicHashing: true)
@@ -96,7 +104,8 @@ func badOptionsExit64WithOneLine(arguments: [String], mentions: String) throws {
     }
     #expect(digest(first.output) != nil && digest(first.output) == digest(second.output))
     #expect(digest(first.output) != digest(other.output))
-    let compared = try TestSupport.run("rtb-sim", ["compare", directory + "/first.json", "--format", "json"])
+    let compared = try TestSupport.run(
+        "rtb-sim", ["compare", directory + "/first.json", "--format", "json"])
     #expect(compared.status == 0)
     #expect(Data(compared.output.utf8) == first.json)
 }
@@ -104,7 +113,8 @@ func badOptionsExit64WithOneLine(arguments: [String], mentions: String) throws {
 @Test func dumpPrintsOneEventPerLineInBothFormats() throws {
     let directory = TestSupport.temporaryDirectory()
     let (path, _) = try TestSupport.record(TestSupport.smallConfig(seed: 3, days: 1), in: directory)
-    let text = try TestSupport.run("rtb-verify", ["dump", "--trace", path, "--from", "5", "--count", "3"])
+    let text = try TestSupport.run(
+        "rtb-verify", ["dump", "--trace", path, "--from", "5", "--count", "3"])
     #expect(text.status == 0)
     let lines = text.output.split(separator: "\n")
     #expect(lines.count == 3)
@@ -116,6 +126,7 @@ func badOptionsExit64WithOneLine(arguments: [String], mentions: String) throws {
     #expect(objects.count > 100)
     #expect(objects.enumerated().allSatisfy { ($1["seq"] as? Int) == $0 })
     #expect(objects[0]["kind"] as? String == "RunStarted")
-    let missing = try TestSupport.run("rtb-verify", ["dump", "--trace", directory + "/none.ledger"])
+    let missing = try TestSupport.run(
+        "rtb-verify", ["dump", "--trace", directory + "/none.ledger"])
     #expect(missing.status == 1 && missing.error.split(separator: "\n").count == 1)
 }

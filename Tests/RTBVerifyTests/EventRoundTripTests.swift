@@ -14,7 +14,8 @@ struct RandomEvents {
     let enums: [String: Int]
 
     init() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: TestSupport.root + "/tools/event_schema.json"))
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: TestSupport.root + "/tools/event_schema.json"))
         let schema = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         enums = (schema["enums"] as! [String: [String]]).mapValues(\.count)
         kinds = (schema["events"] as! [[String: Any]]).map { event in
@@ -31,7 +32,9 @@ struct RandomEvents {
             switch type {
             case "bool": writer.bool(random.chance(0.5))
             case "digest": for _ in 0..<32 { writer.u8(UInt8(random.next(below: 256))) }
-            case "bytes": writer.byteString((0..<Int(random.next(below: 40))).map { _ in UInt8(random.next(below: 256)) })
+            case "bytes":
+                writer.byteString(
+                    (0..<Int(random.next(below: 40))).map { _ in UInt8(random.next(below: 256)) })
             case "agent": writer.varint(random.next(below: 400) << 2 | random.next(below: 3))
             case "mask": writer.varint(random.next(below: 1 << 16))
             case "u64": writer.varint(random.next())
@@ -76,7 +79,8 @@ struct RandomEvents {
     let generator = try RandomEvents()
     var random = RandomStream(seed: 12, key: StreamKey("ledger-round-trip"))
     let directory = TestSupport.temporaryDirectory()
-    let header = RunHeader(config: MarketConfig().canonicalBytes, frameTargetBytes: 2_048, checkpointEveryFrames: 8)
+    let header = RunHeader(
+        config: MarketConfig().canonicalBytes, frameTargetBytes: 2_048, checkpointEveryFrames: 8)
     let store = try LedgerStore.create(path: directory + "/random.ledger", header: header)
     let recorder = LedgerRecorder(store: store)
     var expected: [MarketEvent] = []
@@ -85,18 +89,21 @@ struct RandomEvents {
         var bytes: [UInt8] = []
         var count = 0
         for _ in 0..<50 {
-            let (kind, fields) = generator.kinds[Int(random.next(below: UInt64(generator.kinds.count)))]
+            let (kind, fields) = generator.kinds[
+                Int(random.next(below: UInt64(generator.kinds.count)))]
             let event = generator.bytes(kind: kind, fields: fields, random: &random)
             expected += try MarketEvent.decodeAll(event)
             bytes += event
             count += 1
         }
-        try recorder.seal(SealedFrame(index: index, firstSequence: sequence, eventCount: count, bytes: bytes))
+        try recorder.seal(
+            SealedFrame(index: index, firstSequence: sequence, eventCount: count, bytes: bytes))
         sequence += UInt64(count)
     }
     try recorder.finish(marketDigest: .zero)
     var decoded: [MarketEvent] = []
-    try EventDump.forEachEvent(store: try LedgerStore.open(path: directory + "/random.ledger")) { _, event in
+    try EventDump.forEachEvent(store: try LedgerStore.open(path: directory + "/random.ledger")) {
+        _, event in
         decoded.append(event)
         return true
     }
@@ -109,8 +116,9 @@ struct RandomEvents {
     let directory = TestSupport.temporaryDirectory()
     let (path, outcome) = try TestSupport.record(config, in: directory)
     let memory = MemoryFrameStore()
-    let engine = MarketEngine(config: config, sink: memory, ledger: memory,
-                              options: EngineOptions(frameTargetBytes: 4_096, checkpointEveryFrames: 4))
+    let engine = MarketEngine(
+        config: config, sink: memory, ledger: memory,
+        options: EngineOptions(frameTargetBytes: 4_096, checkpointEveryFrames: 4))
     try engine.run()
     var recorded: [MarketEvent] = []
     try EventDump.forEachEvent(store: try LedgerStore.open(path: path)) { _, event in

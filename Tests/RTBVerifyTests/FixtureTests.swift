@@ -19,10 +19,14 @@ struct Fixture {
 }
 
 let fixtures = [
-    Fixture(file: "fixture-v1.ledger", headHash: "c6f97d473e05053a1deb735525491097dbaaab99da0dc417be6157d73e3dc82d",
-            frames: 34, events: 48_890, checkpoints: 9, kinds: 26),
-    Fixture(file: "fixture-scale-v1.ledger", headHash: "da344d907fa03aa75080eafc0d6237b1aab80c9d768e50d2f10fbf52dc42e0cc",
-            frames: 1, events: 51, checkpoints: 0, kinds: 2),
+    Fixture(
+        file: "fixture-v1.ledger",
+        headHash: "c6f97d473e05053a1deb735525491097dbaaab99da0dc417be6157d73e3dc82d",
+        frames: 34, events: 48_890, checkpoints: 9, kinds: 26),
+    Fixture(
+        file: "fixture-scale-v1.ledger",
+        headHash: "da344d907fa03aa75080eafc0d6237b1aab80c9d768e50d2f10fbf52dc42e0cc",
+        frames: 1, events: 51, checkpoints: 0, kinds: 2),
 ]
 
 @Test(arguments: fixtures.indices)
@@ -36,7 +40,9 @@ func committedFixtureLedgersStillVerifyDecodeCheckAndReplay(index: Int) throws {
     #expect(chain.isIntact, "\(chain.problem ?? "")")
     #expect(chain.finished)
     #expect(chain.headHash.hex == fixture.headHash)
-    #expect(chain.frames == fixture.frames && chain.events == fixture.events && chain.checkpoints == fixture.checkpoints)
+    #expect(
+        chain.frames == fixture.frames && chain.events == fixture.events
+            && chain.checkpoints == fixture.checkpoints)
 
     var kinds = Set<EventKind>()
     var count: UInt64 = 0
@@ -50,7 +56,9 @@ func committedFixtureLedgersStillVerifyDecodeCheckAndReplay(index: Int) throws {
     #expect(kinds.count == fixture.kinds)
 
     let checked = try LedgerChecker.check(path: path)
-    #expect(checked.tally.totalViolations == 0, "\(checked.tally.firstFinding.map(\.description) ?? "")")
+    #expect(
+        checked.tally.totalViolations == 0, "\(checked.tally.firstFinding.map(\.description) ?? "")"
+    )
 
     let replay = try Replayer(path: path).replay(ReplayOptions(strict: true))
     #expect(replay.divergence == nil)

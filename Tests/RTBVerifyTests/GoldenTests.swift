@@ -10,7 +10,8 @@ import RTBVerify
     let files = try GoldenRunner.files(in: TestSupport.root + "/golden")
     #expect(files.count >= 10)
     for (_, golden) in files where golden.events <= 1_500_000 {
-        let (passed, report) = try GoldenRunner.check(golden, directory: TestSupport.root + "/golden")
+        let (passed, report) = try GoldenRunner.check(
+            golden, directory: TestSupport.root + "/golden")
         #expect(passed, "\(report)")
     }
 }
@@ -19,9 +20,12 @@ import RTBVerify
 /// the first divergent chunk; with a local golden ledger, the exact event.
 @Test func aGoldenMismatchPrintsAReadableDiff() throws {
     let directory = TestSupport.temporaryDirectory()
-    let arguments = ["--scenario", "b", "--days", "3", "--seed", "6", "--buyers", "2", "--sellers", "2"]
-    var golden = try GoldenRunner.run(name: "probe", arguments: arguments,
-                                      ledgerPath: GoldenRunner.ledgerPath(directory: directory, name: "probe"))
+    let arguments = [
+        "--scenario", "b", "--days", "3", "--seed", "6", "--buyers", "2", "--sellers", "2",
+    ]
+    var golden = try GoldenRunner.run(
+        name: "probe", arguments: arguments,
+        ledgerPath: GoldenRunner.ledgerPath(directory: directory, name: "probe"))
     // Pretend an older engine recorded it: one metric, one chunk and the digest differ, and the
     // ledger holds a (consistently re-hashed) different event.
     let index = golden.metrics.firstIndex { $0.name == "b.deals" }!
@@ -29,7 +33,9 @@ import RTBVerify
     golden.chunkHashes[3] = "0000000000000000"
     golden.runDigest = String(repeating: "0", count: 64)
     try CommandRunner.write(golden.json, to: directory + "/probe.json")
-    try TestSupport.tamper(GoldenRunner.ledgerPath(directory: directory, name: "probe"), "rehash-event-byte", "0", "10")
+    try TestSupport.tamper(
+        GoldenRunner.ledgerPath(directory: directory, name: "probe"), "rehash-event-byte", "0", "10"
+    )
     let reloaded = try GoldenRunner.files(in: directory)[0].golden
     #expect(reloaded == golden)
     let (passed, report) = try GoldenRunner.check(reloaded, directory: directory)
@@ -46,7 +52,9 @@ import RTBVerify
 @Test func goldenFilesRejectMalformedContentNamingTheField() throws {
     #expect(throws: ResultsError.self) { try GoldenFile.parse(#"{"name": "x"}"#, path: "g.json") }
     do {
-        _ = try GoldenFile.parse(#"{"name":"x","arguments":[],"engine_version":"1","run_digest":"a","market_digest":"b","events":1,"chunk_events":1,"chunk_hashes":[],"metrics":{"a.deals":"many"},"ranges":{}}"#, path: "g.json")
+        _ = try GoldenFile.parse(
+            #"{"name":"x","arguments":[],"engine_version":"1","run_digest":"a","market_digest":"b","events":1,"chunk_events":1,"chunk_hashes":[],"metrics":{"a.deals":"many"},"ranges":{}}"#,
+            path: "g.json")
         Issue.record("accepted a string metric")
     } catch {
         #expect("\(error)".contains("metrics.a.deals"))

@@ -14,7 +14,8 @@ import RTBVerify
     config.volume = .small
     config.kills = [AgentKill(agent: .buyer(1), tick: 100_000)]
     let (path, _) = try TestSupport.record(config, in: directory)
-    let result = try TestSupport.run("/usr/bin/env", ["python3", TestSupport.root + "/tools/ledger_reader.py", path, "--json"])
+    let result = try TestSupport.run(
+        "/usr/bin/env", ["python3", TestSupport.root + "/tools/ledger_reader.py", path, "--json"])
     #expect(result.status == 0, "\(result.error)")
     let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
     let verified = try ChainVerifier.verify(path: path, deep: true)
@@ -31,7 +32,8 @@ import RTBVerify
     #expect(report["kinds"] as? [String: Int] == kinds)
 
     try TestSupport.tamper(path, "flip", "frames", "payload", "2", "17")
-    let broken = try TestSupport.run("/usr/bin/env", ["python3", TestSupport.root + "/tools/ledger_reader.py", path])
+    let broken = try TestSupport.run(
+        "/usr/bin/env", ["python3", TestSupport.root + "/tools/ledger_reader.py", path])
     #expect(broken.status == 12)
     #expect(broken.output.contains("frame 2"))
 }

@@ -14,8 +14,9 @@ func cleanLedgersNeverReportAProblem(batch: Int) throws {
         config.buyers = 1 + Int(seed % 2)
         config.sellers = 1 + Int(seed % 3)
         config.scenarios = [[.a], [.b], [.c], [.a, .b, .c]][Int(seed % 4)]
-        let (path, outcome) = try TestSupport.record(config, in: directory, name: "s\(seed).ledger",
-                                                     options: EngineOptions(frameTargetBytes: 1_024, checkpointEveryFrames: 3))
+        let (path, outcome) = try TestSupport.record(
+            config, in: directory, name: "s\(seed).ledger",
+            options: EngineOptions(frameTargetBytes: 1_024, checkpointEveryFrames: 3))
         let report = try ChainVerifier.verify(path: path)
         #expect(report.isIntact, "seed \(seed): \(report.problem ?? "")")
         #expect(report.headHash == outcome.runDigest)

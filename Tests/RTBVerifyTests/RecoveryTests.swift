@@ -19,11 +19,14 @@ func recoveryConfig(_ scenario: Scenario, seed: UInt64) -> MarketConfig {
 /// continues exactly (same market digest as the uninterrupted run), for three seeds.
 @Test(arguments: [UInt64(1), 2, 3])
 func ledgerBackedAgentsRecoverFromEveryKillPoint(seed: UInt64) throws {
-    let study = try RecoveryHarness.study(config: recoveryConfig(.c, seed: seed), agents: [.buyer(1), .seller(2)],
-                                          killPoints: 12, killSeed: seed)
+    let study = try RecoveryHarness.study(
+        config: recoveryConfig(.c, seed: seed), agents: [.buyer(1), .seller(2)],
+        killPoints: 12, killSeed: seed)
     #expect(study.results.count == 12)
     for result in study.results {
-        #expect(result.stateMatches, "tick \(result.tick): \(result.fieldsMatching)/\(result.fieldsTotal) fields")
+        #expect(
+            result.stateMatches,
+            "tick \(result.tick): \(result.fieldsMatching)/\(result.fieldsTotal) fields")
         #expect(result.marketDigestMatches, "tick \(result.tick)")
     }
     #expect(study.results.contains { $0.eventsReplayed > 0 })
@@ -33,30 +36,42 @@ func ledgerBackedAgentsRecoverFromEveryKillPoint(seed: UInt64) throws {
 /// zero, and the same seed measures the same damage.
 @Test func privateMemoryAgentsDegradeMeasurablyAndReproducibly() throws {
     let config = recoveryConfig(.b, seed: 4)
-    let first = try RecoveryHarness.study(config: config, agents: [.buyer(0)], killPoints: 8, killSeed: 4)
-    let second = try RecoveryHarness.study(config: config, agents: [.buyer(0)], killPoints: 8, killSeed: 4)
+    let first = try RecoveryHarness.study(
+        config: config, agents: [.buyer(0)], killPoints: 8, killSeed: 4)
+    let second = try RecoveryHarness.study(
+        config: config, agents: [.buyer(0)], killPoints: 8, killSeed: 4)
     #expect(first.results.contains { !$0.marketDigestMatches })
     #expect(first.results.contains { !$0.stateMatches })
-    let changes = [Counter.deals, .impressions, .buyerSpend, .negotiations].map { first.meanChange($0) }
+    let changes = [Counter.deals, .impressions, .buyerSpend, .negotiations].map {
+        first.meanChange($0)
+    }
     #expect(changes.contains { $0 != 0 })
-    #expect(changes == [Counter.deals, .impressions, .buyerSpend, .negotiations].map { second.meanChange($0) })
+    #expect(
+        changes
+            == [Counter.deals, .impressions, .buyerSpend, .negotiations].map {
+                second.meanChange($0)
+            })
     #expect(first.results.map(\.totals) == second.results.map(\.totals))
 }
 
 /// Scenario A: the exchange's records give a buyer back its open deals; what it kept only in
 /// its own memory (price references, reputation) is lost, and the market is unaffected.
 @Test func exchangeRecordsReturnDealsButNotPrivateKnowledge() throws {
-    let study = try RecoveryHarness.study(config: recoveryConfig(.a, seed: 5), agents: [.buyer(1)], killPoints: 6, killSeed: 5)
+    let study = try RecoveryHarness.study(
+        config: recoveryConfig(.a, seed: 5), agents: [.buyer(1)], killPoints: 6, killSeed: 5)
     #expect(study.results.allSatisfy { $0.marketDigestMatches })
     #expect(study.results.contains { $0.keysLost > $0.keysRecovered })
 }
 
 @Test func testRecoveryRejectsUnknownAgentsAndReportsTheRate() throws {
-    let bad = try TestSupport.run("rtb-sim", ["test-recovery", "--agent", "buyer-009", "--days", "2"])
+    let bad = try TestSupport.run(
+        "rtb-sim", ["test-recovery", "--agent", "buyer-009", "--days", "2"])
     #expect(bad.status == 64 && bad.error.contains("buyer-001...buyer-005"))
-    let exchange = try TestSupport.run("rtb-sim", ["test-recovery", "--agent", "exchange", "--scenario", "c"])
+    let exchange = try TestSupport.run(
+        "rtb-sim", ["test-recovery", "--agent", "exchange", "--scenario", "c"])
     #expect(exchange.status == 64)
-    let run = try TestSupport.run("rtb-sim", ["test-recovery", "--agent", "seller-002", "--days", "3", "--kill-points", "3"])
+    let run = try TestSupport.run(
+        "rtb-sim", ["test-recovery", "--agent", "seller-002", "--days", "3", "--kill-points", "3"])
     #expect(run.status == 0, "\(run.error)")
     #expect(run.output.contains("recovery rate: 3/3"))
 }

@@ -17,8 +17,9 @@ enum ReplayFixture {
         return config
     }()
     static let recording: (path: String, outcome: RunOutcome) = {
-        try! TestSupport.record(config, in: directory, name: "replay.ledger",
-                                options: EngineOptions(frameTargetBytes: 1_024, checkpointEveryFrames: 2))
+        try! TestSupport.record(
+            config, in: directory, name: "replay.ledger",
+            options: EngineOptions(frameTargetBytes: 1_024, checkpointEveryFrames: 2))
     }()
 
     static func copy(_ name: String) throws -> String {
@@ -42,14 +43,17 @@ enum ReplayFixture {
     let report = try replayer.replay(ReplayOptions(fromCheckpoint: middle))
     #expect(report.divergence == nil)
     #expect(report.runDigest == ReplayFixture.recording.outcome.runDigest)
-    #expect(throws: ReplayError.self) { try replayer.replay(ReplayOptions(fromCheckpoint: middle + 1)) }
+    #expect(throws: ReplayError.self) {
+        try replayer.replay(ReplayOptions(fromCheckpoint: middle + 1))
+    }
 }
 
 @Test(arguments: [0, 1, 777, 2_000])
 func aPlantedDivergenceIsReportedAtExactlyItsEvent(event: Int) throws {
     let last = ReplayFixture.recording.outcome.events - 1
     for target in [UInt64(event), last] {
-        let report = try Replayer(path: ReplayFixture.recording.path).replay(ReplayOptions(perturbation: .event(target)))
+        let report = try Replayer(path: ReplayFixture.recording.path).replay(
+            ReplayOptions(perturbation: .event(target)))
         let divergence = try #require(report.divergence)
         #expect(divergence.sequence == target)
         #expect(divergence.expected.map { $0.tick + 1 } == divergence.actual?.tick)
@@ -67,7 +71,9 @@ func aPlantedDivergenceIsReportedAtExactlyItsEvent(event: Int) throws {
     var bound = 1
     while (1 << bound) < segments { bound += 1 }
     #expect(segments >= 16)
-    #expect(report.segmentsRerun > 0 && report.segmentsRerun <= bound + 1, "\(report.segmentsRerun) of \(segments)")
+    #expect(
+        report.segmentsRerun > 0 && report.segmentsRerun <= bound + 1,
+        "\(report.segmentsRerun) of \(segments)")
     let clean = try replayer.replay(ReplayOptions(bisect: true))
     #expect(clean.divergence == nil)
 }
@@ -82,7 +88,9 @@ func aPlantedDivergenceIsReportedAtExactlyItsEvent(event: Int) throws {
         var sequence = frame.firstSequence
         while !reader.isAtEnd {
             let event = try MarketEvent.decode(from: &reader)
-            if case .dayClosed = event.body { found.append((sequence, frame.index, reader.offset - 1)) }
+            if case .dayClosed = event.body {
+                found.append((sequence, frame.index, reader.offset - 1))
+            }
             sequence += 1
         }
         return found.count < 3
@@ -102,19 +110,23 @@ func aPlantedDivergenceIsReportedAtExactlyItsEvent(event: Int) throws {
     let warned = try Replayer(path: path).replay(ReplayOptions())
     #expect(warned.engineWarning?.contains("0.0.9") == true)
     #expect(warned.divergence == nil)
-    #expect(throws: LedgerRunError.self) { try Replayer(path: path).replay(ReplayOptions(strict: true)) }
+    #expect(throws: LedgerRunError.self) {
+        try Replayer(path: path).replay(ReplayOptions(strict: true))
+    }
     let strict = try TestSupport.run("rtb-verify", ["replay", "--trace", path, "--strict"])
     #expect(strict.status == 12 && strict.error.contains("0.0.9"))
 }
 
 @Test func theReplayCommandPrintsTheDivergenceAndExits10() throws {
-    let result = try TestSupport.run("rtb-verify", ["replay", "--trace", ReplayFixture.recording.path, "--perturb-event", "900"])
+    let result = try TestSupport.run(
+        "rtb-verify", ["replay", "--trace", ReplayFixture.recording.path, "--perturb-event", "900"])
     #expect(result.status == 10)
     #expect(result.output.contains("divergence at event 900"))
     #expect(result.output.contains("<-- differs"))
     #expect(result.output.contains("last matching checkpoint"))
     #expect(result.output.contains("reproduce: rtb-verify replay --trace"))
-    let clean = try TestSupport.run("rtb-verify", ["replay", "--trace", ReplayFixture.recording.path])
+    let clean = try TestSupport.run(
+        "rtb-verify", ["replay", "--trace", ReplayFixture.recording.path])
     #expect(clean.status == 0 && clean.output.hasPrefix("identical: "))
 }
 

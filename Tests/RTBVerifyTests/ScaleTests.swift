@@ -14,7 +14,9 @@ func scaleDigestsDoNotDependOnThreads(mechanism: Mechanism) throws {
     config.mechanism = mechanism
     config.slots = mechanism == .gsp || mechanism == .vcg ? 4 : 1
     config.seed = 11
-    let digests = try [1, 2, 3, 7].map { try ScaleRunner.run(config: config, threads: $0).runDigest }
+    let digests = try [1, 2, 3, 7].map {
+        try ScaleRunner.run(config: config, threads: $0).runDigest
+    }
     #expect(Set(digests).count == 1)
     #expect(ScaleMarket.bytesPerAgent <= 64)
 }
@@ -24,22 +26,33 @@ func scaleDigestsDoNotDependOnThreads(mechanism: Mechanism) throws {
     func run(_ name: String, threads: Int, hashing: Bool) throws -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_DETERMINISTIC_HASHING"] = hashing ? "1" : nil
-        let result = try TestSupport.run("rtb-sim", ["scale", "--agents", "3000", "--rounds", "60", "--mechanism", "vcg",
-                                                     "--slots", "3", "--threads", String(threads),
-                                                     "--ledger", directory + "/\(name).ledger"], environment: environment)
+        let result = try TestSupport.run(
+            "rtb-sim",
+            [
+                "scale", "--agents", "3000", "--rounds", "60", "--mechanism", "vcg",
+                "--slots", "3", "--threads", String(threads),
+                "--ledger", directory + "/\(name).ledger",
+            ], environment: environment)
         #expect(result.status == 0, "\(result.error)")
-        return String(result.output.split(separator: "\n").first { $0.hasPrefix("run digest:") } ?? "")
+        return String(
+            result.output.split(separator: "\n").first { $0.hasPrefix("run digest:") } ?? "")
     }
     let first = try run("one", threads: 1, hashing: false)
     let second = try run("two", threads: 2, hashing: true)
     #expect(!first.isEmpty && first == second)
-    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", directory + "/two.ledger"])
+    let checked = try TestSupport.run(
+        "rtb-verify", ["check", "--trace", directory + "/two.ledger"])
     #expect(checked.status == 0 && checked.output.contains("no violations"), "\(checked.output)")
-    let verified = try TestSupport.run("rtb-verify", ["verify", "--trace", directory + "/two.ledger"])
+    let verified = try TestSupport.run(
+        "rtb-verify", ["verify", "--trace", directory + "/two.ledger"])
     #expect(verified.output.contains(String(first.split(separator: " ").last ?? "")))
-    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", directory + "/one.ledger"])
-    #expect(replayed.status == 0 && replayed.output.contains("identical: " + String(first.split(separator: " ").last ?? "")),
-            "\(replayed.output)\(replayed.error)")
+    let replayed = try TestSupport.run(
+        "rtb-verify", ["replay", "--trace", directory + "/one.ledger"])
+    #expect(
+        replayed.status == 0
+            && replayed.output.contains(
+                "identical: " + String(first.split(separator: " ").last ?? "")),
+        "\(replayed.output)\(replayed.error)")
 }
 
 /// A scale run replays bit for bit; a planted change names its round, and --from-checkpoint
@@ -55,17 +68,22 @@ func scaleDigestsDoNotDependOnThreads(mechanism: Mechanism) throws {
     let recorded = try ScaleRunner.run(config: config, threads: 2, ledgerPath: path)
     let replayer = try Replayer(path: path)
     let clean = try replayer.replay(ReplayOptions())
-    #expect(clean.divergence == nil && clean.runDigest == recorded.runDigest && clean.eventsCompared == recorded.events)
+    #expect(
+        clean.divergence == nil && clean.runDigest == recorded.runDigest
+            && clean.eventsCompared == recorded.events)
     #expect(clean.framesCompared > 1)
     let planted = try replayer.replay(ReplayOptions(perturbation: .event(2_500)))
     #expect(planted.divergence?.sequence == 2_500)
     #expect(planted.divergence?.actual?.kind == .scaleRound)
-    #expect(planted.divergence?.report(trace: path, market: nil).contains("divergence at event 2500") == true)
+    #expect(
+        planted.divergence?.report(trace: path, market: nil).contains("divergence at event 2500")
+            == true)
     #expect(throws: ReplayError.self) { try replayer.replay(ReplayOptions(fromCheckpoint: 1)) }
 }
 
 @Test func scaleRejectsSlotsForSingleItemMechanisms() throws {
-    let result = try TestSupport.run("rtb-sim", ["scale", "--mechanism", "second-price", "--slots", "3"])
+    let result = try TestSupport.run(
+        "rtb-sim", ["scale", "--mechanism", "second-price", "--slots", "3"])
     #expect(result.status == 64 && result.error.contains("--slots"))
 }
 
@@ -80,6 +98,8 @@ func everyMechanismChecksCleanInScenarioA(mechanism: Mechanism) throws {
     let directory = TestSupport.temporaryDirectory()
     try Recording.record(config: config, path: directory + "/a.ledger")
     let outcome = try LedgerChecker.check(path: directory + "/a.ledger")
-    #expect(outcome.tally.totalViolations == 0, "\(mechanism): \(outcome.tally.firstFinding.map(\.description) ?? "")")
+    #expect(
+        outcome.tally.totalViolations == 0,
+        "\(mechanism): \(outcome.tally.firstFinding.map(\.description) ?? "")")
     #expect(outcome.tally.checked[Invariant.paymentRule.rawValue] > 1_000)
 }

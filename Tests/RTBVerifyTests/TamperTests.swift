@@ -9,10 +9,14 @@ import RTBVerify
 enum TamperFixture {
     static let directory = TestSupport.temporaryDirectory()
     static let original: String = {
-        try! TestSupport.record(TestSupport.smallConfig(seed: 21, days: 3), in: directory, name: "original.ledger").path
+        try! TestSupport.record(
+            TestSupport.smallConfig(seed: 21, days: 3), in: directory, name: "original.ledger"
+        ).path
     }()
     static let other: String = {
-        try! TestSupport.record(TestSupport.smallConfig(seed: 22, days: 3), in: directory, name: "other.ledger").path
+        try! TestSupport.record(
+            TestSupport.smallConfig(seed: 22, days: 3), in: directory, name: "other.ledger"
+        ).path
     }()
 
     static func copy(_ name: String) throws -> String {
@@ -69,7 +73,9 @@ func oneChangedByteIsDetected(table: String, column: String, row: Int, offset: I
     _ = TamperFixture.other
     for (name, arguments, location) in cases {
         let path = try TamperFixture.copy(name)
-        let result = try TestSupport.run("/usr/bin/env", ["python3", TestSupport.root + "/Tests/Fixtures/tamper.py", path] + arguments)
+        let result = try TestSupport.run(
+            "/usr/bin/env",
+            ["python3", TestSupport.root + "/Tests/Fixtures/tamper.py", path] + arguments)
         #expect(result.status == 0, "\(name): \(result.error)")
         let (code, message) = TamperFixture.verdict(path)
         #expect(code == 12, "\(name): \(message)")
@@ -82,11 +88,17 @@ func oneChangedByteIsDetected(table: String, column: String, row: Int, offset: I
     #expect(TamperFixture.verdict(directory + "/missing.ledger").0 == 1)
     #expect(TamperFixture.verdict(directory).0 == 1)
     let garbage = directory + "/garbage.ledger"
-    try Data((0..<4_096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: garbage))
-    #expect(TamperFixture.verdict(garbage) == (12, "\(garbage): not a ledger (not an SQLite database)"))
+    try Data((0..<4_096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(
+        to: URL(fileURLWithPath: garbage))
+    #expect(
+        TamperFixture.verdict(garbage) == (12, "\(garbage): not a ledger (not an SQLite database)"))
     let foreign = directory + "/foreign.sqlite"
-    let made = try TestSupport.run("/usr/bin/env", ["python3", "-c",
-        "import sqlite3; db = sqlite3.connect('\(foreign)'); db.execute('CREATE TABLE t (x)'); db.commit()"])
+    let made = try TestSupport.run(
+        "/usr/bin/env",
+        [
+            "python3", "-c",
+            "import sqlite3; db = sqlite3.connect('\(foreign)'); db.execute('CREATE TABLE t (x)'); db.commit()",
+        ])
     #expect(made.status == 0)
     let verdict = TamperFixture.verdict(foreign)
     #expect(verdict.0 == 12 && verdict.1.contains("not a rtb-verify ledger"))
@@ -105,11 +117,19 @@ func oneChangedByteIsDetected(table: String, column: String, row: Int, offset: I
 
 @Test func theDatabaseItselfRefusesUpdatesAndDeletes() throws {
     let path = try TamperFixture.copy("triggers")
-    for statement in ["UPDATE frames SET codec = 2 WHERE frame_index = 0", "DELETE FROM frames WHERE frame_index = 1",
-                      "DELETE FROM checkpoints", "UPDATE header SET format_version = 1",
-                      "UPDATE head SET frame_count = 1", "INSERT INTO frames SELECT 999, 0, 0, 0, prev_hash, hash, 1, x'00' FROM frames LIMIT 1"] {
-        let result = try TestSupport.run("/usr/bin/env", ["python3", "-c",
-            "import sqlite3,sys\ntry:\n sqlite3.connect('\(path)').execute(\"\(statement)\")\nexcept sqlite3.DatabaseError as e:\n print(e); sys.exit(3)"])
+    for statement in [
+        "UPDATE frames SET codec = 2 WHERE frame_index = 0",
+        "DELETE FROM frames WHERE frame_index = 1",
+        "DELETE FROM checkpoints", "UPDATE header SET format_version = 1",
+        "UPDATE head SET frame_count = 1",
+        "INSERT INTO frames SELECT 999, 0, 0, 0, prev_hash, hash, 1, x'00' FROM frames LIMIT 1",
+    ] {
+        let result = try TestSupport.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sqlite3,sys\ntry:\n sqlite3.connect('\(path)').execute(\"\(statement)\")\nexcept sqlite3.DatabaseError as e:\n print(e); sys.exit(3)",
+            ])
         #expect(result.status == 3, "\(statement) was accepted")
         #expect(result.output.contains("append-only"), "\(statement): \(result.output)")
     }

@@ -20,7 +20,9 @@ enum TestSupport {
 
     /// A fresh empty directory.
     static func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "rtb-tests-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)  // determinism-ok: test scratch names
+        let path =
+            NSTemporaryDirectory() + "rtb-tests-"
+            + String(UInt64.random(in: 0...UInt64.max), radix: 36)  // determinism-ok: test scratch names
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -33,9 +35,12 @@ enum TestSupport {
 
     /// Runs a program and waits.
     @discardableResult
-    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil)
+        throws -> ProcessResult
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : binaries + "/" + program)
+        process.executableURL = URL(
+            fileURLWithPath: program.hasPrefix("/") ? program : binaries + "/" + program)
         process.arguments = arguments
         if let environment { process.environment = environment }
         // Output goes to files, read after exit: pipe reads can be interrupted by SIGCHLD.
@@ -54,13 +59,15 @@ enum TestSupport {
         let outputData = FileManager.default.contents(atPath: scratch + "/out") ?? Data()
         let errorData = FileManager.default.contents(atPath: scratch + "/err") ?? Data()
         try? FileManager.default.removeItem(atPath: scratch)
-        return ProcessResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                             error: String(decoding: errorData, as: UTF8.self))
+        return ProcessResult(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData, as: UTF8.self))
     }
 
     /// Runs the tamper fixture on a ledger.
     static func tamper(_ ledger: String, _ arguments: String...) throws {
-        let result = try run("/usr/bin/env", ["python3", root + "/Tests/Fixtures/tamper.py", ledger] + arguments)
+        let result = try run(
+            "/usr/bin/env", ["python3", root + "/Tests/Fixtures/tamper.py", ledger] + arguments)
         if result.status != 0 { throw TamperFailed(message: result.error) }
     }
 
@@ -82,8 +89,10 @@ enum TestSupport {
 
     /// Records a run into a new ledger in `directory`.
     @discardableResult
-    static func record(_ config: MarketConfig, in directory: String, name: String = "run.ledger",
-                       options: EngineOptions = EngineOptions(frameTargetBytes: 4_096, checkpointEveryFrames: 4)) throws
+    static func record(
+        _ config: MarketConfig, in directory: String, name: String = "run.ledger",
+        options: EngineOptions = EngineOptions(frameTargetBytes: 4_096, checkpointEveryFrames: 4)
+    ) throws
         -> (path: String, outcome: RunOutcome)
     {
         let path = directory + "/" + name

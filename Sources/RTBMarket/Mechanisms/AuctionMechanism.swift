@@ -22,7 +22,9 @@ public struct Award: Equatable, Sendable {
     /// payments are computed here exactly, so utilities carry no rounding.
     public var payment: Int64
 
-    public init(bidder: Int, slot: Int, pricePerUnit: Int64, payment: Int64? = nil, weight: Int64 = 1_000) {
+    public init(
+        bidder: Int, slot: Int, pricePerUnit: Int64, payment: Int64? = nil, weight: Int64 = 1_000
+    ) {
         self.bidder = bidder
         self.slot = slot
         self.pricePerUnit = pricePerUnit
@@ -62,7 +64,8 @@ public enum MechanismError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unsupportedItems(let mechanism, let items): return "\(mechanism) does not sell \(items)"
+        case .unsupportedItems(let mechanism, let items):
+            return "\(mechanism) does not sell \(items)"
         case .invalidWeights(let reason): return "invalid slot weights: \(reason)"
         case .negativeBid(let bidder): return "bidder \(bidder) bid a negative amount"
         case .duplicateBidder(let bidder): return "bidder \(bidder) bid twice"
@@ -78,7 +81,8 @@ public protocol AuctionMechanism: Sendable {
     /// A short name ("vickrey", "vcg-slots").
     var name: String { get }
     /// Awards for the bids, best slot first.
-    func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64) throws(MechanismError) -> [Award]
+    func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64) throws(MechanismError)
+        -> [Award]
 }
 
 extension AuctionMechanism {
@@ -97,7 +101,8 @@ extension AuctionMechanism {
 
     /// Utility of `bidder` (value per unit `value`) from awards, in per-mille units:
     /// weight x value - payment; 0 if it wins nothing.
-    public func utility(of bidder: Int, value: Int64, awards: [Award], items: AuctionItems) -> Int64 {
+    public func utility(of bidder: Int, value: Int64, awards: [Award], items: AuctionItems) -> Int64
+    {
         guard let award = awards.first(where: { $0.bidder == bidder }) else { return 0 }
         return items.weight(award.slot) * value - award.payment
     }

@@ -6,7 +6,9 @@ public struct FirstPriceAuction: AuctionMechanism {
     public let name = "first-price"
     public init() {}
 
-    public func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64) throws(MechanismError) -> [Award] {
+    public func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64)
+        throws(MechanismError) -> [Award]
+    {
         guard items == .single else { throw .unsupportedItems(mechanism: name, items: "\(items)") }
         guard let best = try ranked(bids, reserve: reserve).first else { return [] }
         return [Award(bidder: best.bidder, slot: 0, pricePerUnit: best.amount)]
@@ -19,11 +21,17 @@ public struct VickreyAuction: AuctionMechanism {
     public let name = "second-price"
     public init() {}
 
-    public func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64) throws(MechanismError) -> [Award] {
+    public func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64)
+        throws(MechanismError) -> [Award]
+    {
         guard items == .single else { throw .unsupportedItems(mechanism: name, items: "\(items)") }
         let order = try ranked(bids, reserve: reserve)
         guard let best = order.first else { return [] }
-        return [Award(bidder: best.bidder, slot: 0, pricePerUnit: max(order.count > 1 ? order[1].amount : 0, reserve))]
+        return [
+            Award(
+                bidder: best.bidder, slot: 0,
+                pricePerUnit: max(order.count > 1 ? order[1].amount : 0, reserve))
+        ]
     }
 }
 
@@ -33,15 +41,20 @@ public struct GeneralizedSecondPrice: AuctionMechanism {
     public let name = "gsp"
     public init() {}
 
-    public func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64) throws(MechanismError) -> [Award] {
+    public func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64)
+        throws(MechanismError) -> [Award]
+    {
         try validateWeights(items)
-        if case .units = items { throw .unsupportedItems(mechanism: name, items: "identical units") }
+        if case .units = items {
+            throw .unsupportedItems(mechanism: name, items: "identical units")
+        }
         let order = try ranked(bids, reserve: reserve)
         let slots = min(items.count, order.count)
         return (0..<slots).map { slot in
-            Award(bidder: order[slot].bidder, slot: slot,
-                  pricePerUnit: max(slot + 1 < order.count ? order[slot + 1].amount : 0, reserve),
-                  weight: items.weight(slot))
+            Award(
+                bidder: order[slot].bidder, slot: slot,
+                pricePerUnit: max(slot + 1 < order.count ? order[slot + 1].amount : 0, reserve),
+                weight: items.weight(slot))
         }
     }
 }
@@ -57,25 +70,32 @@ public struct VCGAuction: AuctionMechanism {
     public let name = "vcg"
     public init() {}
 
-    public func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64) throws(MechanismError) -> [Award] {
+    public func clear(_ bids: [SealedBid], items: AuctionItems, reserve: Int64)
+        throws(MechanismError) -> [Award]
+    {
         try validateWeights(items)
         let order = try ranked(bids, reserve: reserve)
         switch items {
         case .single, .units:
             let winners = min(items.count, order.count)
             let price = max(winners < order.count ? order[winners].amount : 0, reserve)
-            return (0..<winners).map { Award(bidder: order[$0].bidder, slot: $0, pricePerUnit: price) }
+            return (0..<winners).map {
+                Award(bidder: order[$0].bidder, slot: $0, pricePerUnit: price)
+            }
         case .slots(let weights):
             let winners = min(weights.count, order.count)
             return (0..<winners).map { slot in
                 var externality: Int64 = 0
                 for lower in slot..<weights.count {
                     let next = lower + 1 < weights.count ? weights[lower + 1] : 0
-                    let displaced = max(lower + 1 < order.count ? order[lower + 1].amount : 0, reserve)
+                    let displaced = max(
+                        lower + 1 < order.count ? order[lower + 1].amount : 0, reserve)
                     externality += (weights[lower] - next) * displaced
                 }
-                return Award(bidder: order[slot].bidder, slot: slot,
-                             pricePerUnit: RoundingRule.mulDiv(externality, 1, weights[slot]), payment: externality)
+                return Award(
+                    bidder: order[slot].bidder, slot: slot,
+                    pricePerUnit: RoundingRule.mulDiv(externality, 1, weights[slot]),
+                    payment: externality)
             }
         }
     }

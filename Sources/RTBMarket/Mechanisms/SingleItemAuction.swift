@@ -26,8 +26,10 @@ public struct SingleItemResult: Equatable, Sendable {
 /// max(second-highest bid, reserve).
 public enum SingleItemAuction {
     @inlinable
-    public static func clear(bids: UnsafeBufferPointer<Int64>, reserve: Int64, mechanism: Mechanism,
-                             lastWinsTies: Bool) -> SingleItemResult {
+    public static func clear(
+        bids: UnsafeBufferPointer<Int64>, reserve: Int64, mechanism: Mechanism,
+        lastWinsTies: Bool
+    ) -> SingleItemResult {
         var best = -1
         var bestBid: Int64 = 0
         var second: Int64 = 0
@@ -48,7 +50,11 @@ public enum SingleItemAuction {
     }
 
     /// Array convenience (first bidder wins ties).
-    public static func clear(bids: [Int64], reserve: Int64, mechanism: Mechanism) -> SingleItemResult {
-        bids.withUnsafeBufferPointer { clear(bids: $0, reserve: reserve, mechanism: mechanism, lastWinsTies: false) }
+    public static func clear(bids: [Int64], reserve: Int64, mechanism: Mechanism)
+        -> SingleItemResult
+    {
+        bids.withUnsafeBufferPointer {
+            clear(bids: $0, reserve: reserve, mechanism: mechanism, lastWinsTies: false)
+        }
     }
 }

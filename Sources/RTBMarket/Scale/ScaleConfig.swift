@@ -21,13 +21,21 @@ public struct ScaleConfig: Equatable, Sendable {
 
     /// The one-line reason this config cannot run, or nil.
     public func validate() -> ConfigError? {
-        if !(1...Self.maxAgents).contains(agents) { return .invalid("--agents", "1...\(Self.maxAgents)") }
-        if !(1...Self.maxRounds).contains(rounds) { return .invalid("--rounds", "1...\(Self.maxRounds)") }
+        if !(1...Self.maxAgents).contains(agents) {
+            return .invalid("--agents", "1...\(Self.maxAgents)")
+        }
+        if !(1...Self.maxRounds).contains(rounds) {
+            return .invalid("--rounds", "1...\(Self.maxRounds)")
+        }
         if (mechanism == .firstPrice || mechanism == .secondPrice) && slots != 1 {
             return .invalid("--slots", "1 for \(mechanism) (it sells one item)")
         }
-        if !(1...Self.slotWeights.count).contains(slots) { return .invalid("--slots", "1...\(Self.slotWeights.count)") }
-        if !(0...1_000_000).contains(reserveCents) { return .invalid("--reserve-cents", "0...1000000") }
+        if !(1...Self.slotWeights.count).contains(slots) {
+            return .invalid("--slots", "1...\(Self.slotWeights.count)")
+        }
+        if !(0...1_000_000).contains(reserveCents) {
+            return .invalid("--reserve-cents", "0...1000000")
+        }
         return nil
     }
 
@@ -56,7 +64,8 @@ public struct ScaleConfig: Equatable, Sendable {
     /// Reads canonical bytes; nil when they are not a scale config.
     public init?(canonical bytes: [UInt8]) {
         var reader = CanonicalReader(bytes)
-        guard (try? reader.u8()) == 0x53, let seed = try? reader.varint(), let agents = try? reader.int(),
+        guard (try? reader.u8()) == 0x53, let seed = try? reader.varint(),
+            let agents = try? reader.int(),
             let rounds = try? reader.int(), let mechanism = try? reader.enumeration(Mechanism.self),
             let slots = try? reader.int(), let reserve = try? reader.int64(), reader.isAtEnd
         else { return nil }

@@ -11,7 +11,8 @@ public struct ScaleMarket: Sendable {
     public private(set) var budgetCents: [Int32]
     public private(set) var wins: [UInt32]
     /// Bytes of agent state per agent.
-    public static let bytesPerAgent = MemoryLayout<UInt16>.size + MemoryLayout<Int32>.size + MemoryLayout<UInt32>.size
+    public static let bytesPerAgent =
+        MemoryLayout<UInt16>.size + MemoryLayout<Int32>.size + MemoryLayout<UInt32>.size
 
     public init(config: ScaleConfig) {
         precondition(config.validate() == nil, "invalid scale config")
@@ -43,7 +44,8 @@ public struct ScaleMarket: Sendable {
     /// of (seed, agent, round) (no state, so any partition computes the same value).
     @inline(__always)
     func value(agent: Int, round: Int) -> Int64 {
-        let bits = SplitMix64.mix(SplitMix64.mix(config.seed ^ UInt64(round) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(agent))
+        let bits = SplitMix64.mix(
+            SplitMix64.mix(config.seed ^ UInt64(round) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(agent))
         return Int64(baseValueCents[agent]) * Int64(800 + bits % 401) / 1_000
     }
 
@@ -76,8 +78,11 @@ public struct ScaleMarket: Sendable {
             merged.bidders += part.bidders
             for bid in part.bids {
                 var position = merged.bids.count
-                while position > 0 && (merged.bids[position - 1].cents < bid.cents
-                    || (merged.bids[position - 1].cents == bid.cents && merged.bids[position - 1].campaign > bid.campaign)) {
+                while position > 0
+                    && (merged.bids[position - 1].cents < bid.cents
+                        || (merged.bids[position - 1].cents == bid.cents
+                            && merged.bids[position - 1].campaign > bid.campaign))
+                {
                     position -= 1
                 }
                 merged.bids.insert(bid, at: position)
@@ -93,7 +98,8 @@ public struct ScaleMarket: Sendable {
         let sealed = top.bids.map { SealedBid(bidder: $0.campaign, amount: $0.cents) }
         let awards: [Award]
         do {
-            awards = try auctionMechanism(config.mechanism).clear(sealed, items: config.items, reserve: config.reserveCents)
+            awards = try auctionMechanism(config.mechanism).clear(
+                sealed, items: config.items, reserve: config.reserveCents)
         } catch {
             preconditionFailure("scale config validated but mechanism failed: \(error)")
         }
@@ -104,12 +110,15 @@ public struct ScaleMarket: Sendable {
             wins[award.bidder] += 1
             recorded.append(OpenBid(campaign: award.bidder, cents: payment))
         }
-        return ScaleRound(round: round, bidders: Int64(top.bidders), mechanism: config.mechanism, top: top.bids,
-                          awards: recorded)
+        return ScaleRound(
+            round: round, bidders: Int64(top.bidders), mechanism: config.mechanism, top: top.bids,
+            awards: recorded)
     }
 
     /// Total paid by all agents so far.
     public var totalSpendCents: Int64 {
-        budgetCents.indices.reduce(0) { $0 + Self.profile(config.seed, $1).budget - Int64(budgetCents[$1]) }
+        budgetCents.indices.reduce(0) {
+            $0 + Self.profile(config.seed, $1).budget - Int64(budgetCents[$1])
+        }
     }
 }

@@ -385,8 +385,10 @@ public final class LedgerStore {
     /// -shm files next to it. (If another connection still has the file open, it stays in WAL
     /// mode, which is just as valid.)
     public func checkpointWAL() throws(LedgerError) {
-        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        // Leaving WAL mode checkpoints the whole WAL and deletes it; only if that is refused
+        // (another connection) is the WAL folded in explicitly.
         let mode = try database.prepare("PRAGMA journal_mode=DELETE")
-        _ = try mode.step()
+        let switched = try mode.step() && mode.text(0)?.lowercased() == "delete"
+        if !switched { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }

@@ -168,20 +168,10 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         // the database second never misses one.
         let queued = lock.withLock { inFlight }
         let firstQueued = queued.first?.index ?? framesWritten
-        if reader == nil { reader = try LedgerStore.open(path: store.path) }
-        var frames: [SealedFrame] = []
-        if let first = try reader!.frameIndex(containing: sequence), first < firstQueued {
-            try reader!.forEachFrame(from: first) { record in
-                guard record.index < firstQueued else { return false }
-                let bytes = try decompressor.decompress(
-                    record.payload, expectedSize: record.rawSize)
-                frames.append(
-                    SealedFrame(
-                        index: record.index, firstSequence: record.firstSequence,
-                        eventCount: record.eventCount, bytes: bytes))
-                return true
-            }
-        }
+        let reader = try self.reader ?? LedgerStore.open(path: store.path)
+        self.reader = reader
+        let frames = try reader.sealedFrames(
+            from: sequence, before: firstQueued, decompressor: decompressor)
         return frames + queued.filter { $0.endSequence > sequence }
     }
 }

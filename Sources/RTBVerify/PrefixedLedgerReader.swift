@@ -21,19 +21,8 @@ final class PrefixedLedgerReader: SharedLedgerReader {
     }
 
     func sealedFrames(from sequence: UInt64) throws -> [SealedFrame] {
-        var frames: [SealedFrame] = []
-        if let first = try store.frameIndex(containing: sequence), first < prefixFrames {
-            try store.forEachFrame(from: first) { record in
-                guard record.index < prefixFrames else { return false }
-                let bytes = try decompressor.decompress(
-                    record.payload, expectedSize: record.rawSize)
-                frames.append(
-                    SealedFrame(
-                        index: record.index, firstSequence: record.firstSequence,
-                        eventCount: record.eventCount, bytes: bytes))
-                return true
-            }
-        }
+        let frames = try store.sealedFrames(
+            from: sequence, before: prefixFrames, decompressor: decompressor)
         return frames + (try rest.sealedFrames(from: sequence))
     }
 }

@@ -19,7 +19,7 @@ public enum Machine {
             info["swift"] = "< 6.3"
         #endif
         info["commit"] = commit ?? "unknown"
-        info["date"] = ISO8601DateFormatter().string(from: Date())
+        info["date"] = ISO8601DateFormatter().string(from: Date())  // determinism-ok: report metadata
         return info
     }
 }

@@ -18,6 +18,10 @@ extension BenchmarkSuite {
         var outcome: RunOutcome?
         let runs = scale.runs
         let recording = try Stopwatch.samples(runs: runs) {
+            // Only the last recording is kept (each is hundreds of MB).
+            if counter > 0 {
+                try? FileManager.default.removeItem(atPath: directory + "/large-\(counter).ledger")
+            }
             counter += 1
             outcome = try Recording.record(
                 config: config, path: directory + "/large-\(counter).ledger")

@@ -39,9 +39,9 @@ public enum GoldenRunner {
             recorder = LedgerRecorder(
                 store: try LedgerStore.create(path: ledgerPath, header: header))
         }
+        let chunkSize = chunkEvents ?? defaultChunkEvents(config)
         let hasher = ChainHashingSink(
-            header: header, chunkEvents: chunkEvents ?? defaultChunkEvents(config),
-            forwardingTo: recorder)
+            header: header, chunkEvents: chunkSize, forwardingTo: recorder)
         let memory = MemoryFrameStore(forwardingTo: hasher)
         let engine = MarketEngine(
             config: config, sink: recorder == nil ? memory : hasher,
@@ -55,7 +55,7 @@ public enum GoldenRunner {
             runDigest: hasher.headHash.hex, marketDigest: engine.marketDigest.hex,
             events: engine.log.nextSequence, metrics: metrics,
             ranges: ranges(for: config, metrics: metrics),
-            chunkEvents: hasher.chunkEvents, chunkHashes: hasher.chunkHashes)
+            chunkEvents: chunkSize, chunkHashes: hasher.chunkHashes)
     }
 
     /// About a thousand chunks per run: a power of two at least 256, from the open traffic.

@@ -1,10 +1,26 @@
 import Foundation
 import RTBCore
+import RTBLedger
 import RTBMarket
+import RTBTrace
 import RTBVerify
 
 /// Records a run and prints what every recording prints.
 public enum RunPrinter {
+    /// Whether `path` holds a finished recording of exactly this run (same config and recording
+    /// options in its header): recording it again would write the same ledger.
+    public static func holdsFinishedRecording(
+        at path: String, config: MarketConfig, recording: RecordingOptions
+    ) -> Bool {
+        let header = RunHeader(
+            config: config.canonicalBytes, frameTargetBytes: recording.frameBytes,
+            checkpointEveryFrames: recording.checkpointEvery)
+        guard let store = try? LedgerStore.open(path: path), let head = try? store.head() else {
+            return false
+        }
+        return head.finished && store.header == header
+    }
+
     /// Removes an existing ledger (and its WAL files) when `overwrite` is set.
     public static func prepareLedgerPath(_ path: String, overwrite: Bool) throws {
         let manager = FileManager.default

@@ -380,15 +380,20 @@ public final class LedgerStore {
         return total
     }
 
-    /// At the end of a recording: folds the WAL into the database file and leaves WAL mode, so a
-    /// finished ledger is one self-contained file that readers open without creating -wal and
-    /// -shm files next to it. (If another connection still has the file open, it stays in WAL
-    /// mode, which is just as valid.)
-    public func checkpointWAL() throws(LedgerError) {
-        // Leaving WAL mode checkpoints the whole WAL and deletes it; only if that is refused
-        // (another connection) is the WAL folded in explicitly.
-        let mode = try database.prepare("PRAGMA journal_mode=DELETE")
-        let switched = try mode.step() && mode.text(0)?.lowercased() == "delete"
-        if !switched { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    /// At the end of a recording (after the finished head is committed): folds the WAL into the
+    /// database file and leaves WAL mode, so a finished ledger is one self-contained file that
+    /// readers open without creating -wal and -shm files next to it. Best effort: while another
+    /// connection has the file open SQLite refuses the switch (busy), and the WAL is folded in
+    /// as far as that reader allows; the ledger then stays in WAL mode, which is just as valid.
+    public func checkpointWAL() {
+        database.withoutBusyWait {
+            // Leaving WAL mode checkpoints the whole WAL and deletes it.
+            if let mode = try? database.prepare("PRAGMA journal_mode=DELETE"),
+                (try? mode.step()) == true, mode.text(0)?.lowercased() == "delete"
+            {
+                return
+            }
+            try? database.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        }
     }
 }

@@ -40,7 +40,17 @@ final class SQLiteDatabase {
         }
         handle = connection
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, 5_000)
+        sqlite3_busy_timeout(handle, SQLiteDatabase.busyTimeoutMilliseconds)
+    }
+
+    /// How long a statement waits for another connection's lock before failing busy.
+    static let busyTimeoutMilliseconds: Int32 = 5_000
+
+    /// Runs `body` with the busy wait switched off (for best-effort steps that must not stall).
+    func withoutBusyWait<T>(_ body: () -> T) -> T {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, SQLiteDatabase.busyTimeoutMilliseconds) }
+        return body()
     }
 
     deinit { sqlite3_close_v2(handle) }

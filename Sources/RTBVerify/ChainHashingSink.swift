@@ -9,14 +9,14 @@ import RTBTrace
 public final class ChainHashingSink: FrameSink {
     public private(set) var headHash: Digest32
     let next: FrameSink?
-    /// Events per chunk of `chunkHashes`.
-    public let chunkEvents: Int
+    /// Events per chunk of `chunkHashes`; nil hashes no chunks (and decodes nothing).
+    public let chunkEvents: Int?
     /// The first 8 bytes (hex) of SHA-256 over each chunk's canonical event bytes.
     public private(set) var chunkHashes: [String] = []
     var chunk: [UInt8] = []
     var chunkCount = 0
 
-    public init(header: RunHeader, chunkEvents: Int = 256, forwardingTo next: FrameSink? = nil) {
+    public init(header: RunHeader, chunkEvents: Int? = 256, forwardingTo next: FrameSink? = nil) {
         headHash = header.genesisHash
         self.next = next
         self.chunkEvents = chunkEvents
@@ -26,6 +26,11 @@ public final class ChainHashingSink: FrameSink {
         headHash = FrameChain.hash(
             previous: headHash, frameIndex: UInt64(frame.index), firstSequence: frame.firstSequence,
             eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
+        if let chunkEvents { try addToChunks(frame, chunkEvents: chunkEvents) }
+        try next?.seal(frame)
+    }
+
+    func addToChunks(_ frame: SealedFrame, chunkEvents: Int) throws {
         var reader = CanonicalReader(frame.bytes)
         while !reader.isAtEnd {
             let start = reader.offset
@@ -34,7 +39,6 @@ public final class ChainHashingSink: FrameSink {
             chunkCount += 1
             if chunkCount == chunkEvents { closeChunk() }
         }
-        try next?.seal(frame)
     }
 
     public func checkpoint(_ checkpoint: EngineCheckpoint) throws {

@@ -56,6 +56,19 @@ final class FrameComparator: FrameSink, @unchecked Sendable {
         if hashesInBackground { storedHashes = try store.allFrameHashes() }
     }
 
+    /// The divergence a replay that stopped with `error` ends with: a `Stop`'s own or, for any
+    /// other error, a mismatch the background hashing had already found (the real first
+    /// difference, which the engine had not yet been told of); otherwise rethrows `error`.
+    func divergence(endingWith error: any Error) throws -> Divergence {
+        if let stop = error as? Stop { return stop.divergence }
+        do {
+            try settle()
+        } catch let stop as Stop {
+            return stop.divergence
+        }
+        throw error
+    }
+
     /// Waits for queued hashing; throws the divergence of the first mismatching frame.
     func settle() throws {
         guard hashesInBackground else { return }

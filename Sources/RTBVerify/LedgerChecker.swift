@@ -12,12 +12,15 @@ public struct CheckOutcome: Sendable {
     public var truthfulnessSampling: Int
     public var events: UInt64
     public var runDigest: Digest32?
-    /// A scale-mode ledger (no market metrics, so nothing a golden file could compare).
-    public var isScaleRun = false
 }
 
 /// Runs the economic checker over a ledger, or online as a frame sink.
 public enum LedgerChecker {
+    /// Whether the ledger holds a scale-mode run (no market metrics a golden file could compare).
+    public static func isScaleLedger(path: String) throws -> Bool {
+        ScaleConfig(canonical: try LedgerStore.open(path: path).header.config) != nil
+    }
+
     /// Checks every event of a ledger, after verifying its chain unless `verifyChain` is false
     /// (benchmarks time the checking pass alone).
     public static func check(path: String, truthfulnessSampling: Int = 8, verifyChain: Bool = true)
@@ -73,7 +76,7 @@ public enum LedgerChecker {
         return CheckOutcome(
             tally: checker.tally, metrics: [], counterfactuals: 0, truthfulnessSampling: 0,
             events: events,
-            runDigest: runDigest, isScaleRun: true)
+            runDigest: runDigest)
     }
 
     /// Decodes a frame's events into the checker; returns how many.

@@ -154,7 +154,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
                 frameCount: framesWritten, eventCount: eventsWritten, headHash: chainHead,
                 finished: true, marketDigest: marketDigest))
         reader = nil  // its connection would keep the file in WAL mode
-        try store.checkpointWAL()
+        store.checkpointWAL()
     }
 
     /// Waits for the queue without finishing (an interrupted recording stays resumable).

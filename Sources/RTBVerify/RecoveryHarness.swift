@@ -92,8 +92,11 @@ public enum RecoveryHarness {
             let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: harness timing, outside the engine
             try engine.step()
             seconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9  // determinism-ok: harness timing
-            // Only the agent this step killed: the others were not touched.
-            if let memory = before, let after = engine.memory(of: killed) {
+            // Only the agent this step killed: the others were not touched. An agent without
+            // memory (the exchange) has nothing to compare; a memory that appears or vanishes
+            // across the kill counts as five mismatching fields.
+            switch (before, engine.memory(of: killed)) {
+            case let (memory?, after?):
                 let comparisons = [
                     memory.deals == after.deals, memory.archive == after.archive,
                     memory.priceReferences == after.priceReferences,
@@ -102,6 +105,10 @@ public enum RecoveryHarness {
                 ]
                 fieldsMatching += comparisons.filter { $0 }.count
                 fieldsTotal += comparisons.count
+            case (nil, nil):
+                break
+            default:
+                fieldsTotal += 5
             }
         }
         let metrics = engine.metrics.last!

@@ -129,8 +129,8 @@ public final class Replayer {
                 config: config, threads: 1, frameTargetBytes: store.header.frameTargetBytes,
                 sink: comparator, perturbation: perturb)
             try comparator.finish(engineFinished: true)
-        } catch let stop as FrameComparator.Stop {
-            divergence = stop.divergence
+        } catch {
+            divergence = try comparator.divergence(endingWith: error)
         }
         return ReplayReport(
             eventsCompared: comparator.events, framesCompared: comparator.frames,
@@ -196,12 +196,13 @@ public final class Replayer {
                 if comparator.reachedEnd { break }
             }
             try comparator.finish(engineFinished: engine.isFinished)
-        } catch let stop as FrameComparator.Stop {
+        } catch {
+            let divergence = try comparator.divergence(endingWith: error)
             return ReplayReport(
                 eventsCompared: comparator.events, framesCompared: comparator.frames,
                 checkpointsCompared: comparator.checkpointsCompared,
                 runDigest: comparator.previousHash,
-                divergence: stop.divergence, engineWarning: nil, segmentsRerun: 0)
+                divergence: divergence, engineWarning: nil, segmentsRerun: 0)
         }
         return ReplayReport(
             eventsCompared: comparator.events, framesCompared: comparator.frames,

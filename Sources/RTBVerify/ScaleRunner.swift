@@ -42,8 +42,13 @@ public enum ScaleRunner {
             recorder = LedgerRecorder(
                 store: try LedgerStore.create(path: ledgerPath, header: header))
         }
-        let hasher = ChainHashingSink(
-            header: header, chunkEvents: Int.max, forwardingTo: recorder ?? sink)
+        let forward: FrameSink? =
+            switch (recorder, sink) {
+            case let (recorder?, sink?): TeeSink(recorder, sink)
+            case let (recorder?, nil): recorder
+            case let (nil, sink): sink
+            }
+        let hasher = ChainHashingSink(header: header, chunkEvents: nil, forwardingTo: forward)
         var market = ScaleMarket(config: config)
         var log = EventLog(frameTargetBytes: header.frameTargetBytes, perturbation: perturbation)
         log.append(

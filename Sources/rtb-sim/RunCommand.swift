@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RTBCommandLine
 import RTBMarket
 import RTBVerify
@@ -34,8 +35,22 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let config = try market.config()
         let path = ledger ?? "traces/run-\(config.digest.short).ledger"
-        // The default file is named after the configuration, so a rerun rewrites the same run.
-        try RunPrinter.prepareLedgerPath(path, overwrite: overwrite || ledger == nil)
+        // The default file is named after the configuration: a rerun may replace a finished
+        // recording of the same run, never an interrupted one or one with other options.
+        var replace = overwrite
+        if ledger == nil, !overwrite, FileManager.default.fileExists(atPath: path) {
+            guard RunPrinter.holdsFinishedRecording(at: path, config: config, recording: recording)
+            else {
+                throw CommandFailure(
+                    ExitStatus.usage,
+                    "\(path): exists and is not a finished recording of this run (an interrupted "
+                        + "one, or other recording options); pass --overwrite to replace it, --ledger "
+                        + "to record elsewhere, or continue it with rtb-verify record --resume \(path)"
+                )
+            }
+            replace = true
+        }
+        try RunPrinter.prepareLedgerPath(path, overwrite: replace)
         let checking = check ? CheckingSink(config: config, forwardingTo: NullSink()) : nil
         let outcome = try RunPrinter.record(
             config: config, path: path, recording: recording, alsoTo: checking)

@@ -27,6 +27,12 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let golden, try LedgerChecker.isScaleLedger(path: trace) {
+            throw CommandFailure(
+                ExitStatus.usage,
+                "\(trace): a scale-mode ledger has no market metrics to compare with \(golden); "
+                    + "check it without --golden")
+        }
         let outcome = try LedgerChecker.check(
             path: trace, truthfulnessSampling: truthfulnessSampling)
         print(
@@ -38,12 +44,6 @@ struct CheckCommand: ParsableCommand {
             problems.append("\(outcome.tally.totalViolations) invariant violations")
         }
         if let golden {
-            if outcome.isScaleRun {
-                throw CommandFailure(
-                    ExitStatus.usage,
-                    "\(trace): a scale-mode ledger has no market metrics to compare with "
-                        + "\(golden); check it without --golden")
-            }
             let comparison = try GoldenCheck.compare(
                 metrics: outcome.metrics, runDigest: outcome.runDigest, goldenPath: golden)
             print(comparison.text, terminator: "")

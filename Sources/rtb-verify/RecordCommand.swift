@@ -49,6 +49,10 @@ struct RecordCommand: ParsableCommand {
                 "--resume \(resume) keeps the frame size and checkpoint interval of its header; "
                     + "--frame-bytes, --checkpoint-every and --canary cannot be given")
         }
+        if let resume, overwrite {
+            throw ValidationError(
+                "--resume \(resume) continues the file; --overwrite cannot be given")
+        }
     }
 
     func run() throws {

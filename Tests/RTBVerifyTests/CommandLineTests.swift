@@ -130,3 +130,21 @@ func badOptionsExit64WithOneLine(arguments: [String], mentions: String) throws {
         "rtb-verify", ["dump", "--trace", directory + "/none.ledger"])
     #expect(missing.status == 1 && missing.error.split(separator: "\n").count == 1)
 }
+
+/// `rtb-sim run` without --ledger rewrites its config-named ledger when the same run repeats,
+/// but never one recorded with other options (or interrupted) unless --overwrite is given.
+@Test func runReplacesOnlyAFinishedRecordingOfTheSameRun() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let first = try TestSupport.run("rtb-sim", ["run", "--days", "2"], in: directory)
+    #expect(first.status == 0, "\(first.error)")
+    let again = try TestSupport.run("rtb-sim", ["run", "--days", "2"], in: directory)
+    #expect(again.status == 0, "\(again.error)")
+    let other = try TestSupport.run(
+        "rtb-sim", ["run", "--days", "2", "--frame-bytes", "8192"], in: directory)
+    #expect(other.status == 64 && other.error.contains("--overwrite"), "\(other.error)")
+    let forced = try TestSupport.run(
+        "rtb-sim", ["run", "--days", "2", "--frame-bytes", "8192", "--overwrite"], in: directory)
+    #expect(forced.status == 0, "\(forced.error)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/traces")
+    #expect(files.filter { $0.hasSuffix(".ledger") }.count == 1)
+}

@@ -136,3 +136,24 @@ enum RTBTraceDecompress {
         try ZstdDecompressor().decompress(frame.payload, expectedSize: frame.rawSize)
     }
 }
+
+/// An interrupted recording (frames committed, head unfinished) replays up to its last frame;
+/// the first replayed frame it lacks is the divergence, with the recording "ending here".
+@Test func replayOfAnInterruptedRecordingStopsWhereTheRecordingEnds() throws {
+    let config = TestSupport.smallConfig(seed: 9, days: 6)
+    let options = EngineOptions(frameTargetBytes: 1_024, checkpointEveryFrames: 4)
+    let path = TestSupport.temporaryDirectory() + "/cut.ledger"
+    let header = RunHeader(
+        config: config.canonicalBytes, frameTargetBytes: options.frameTargetBytes,
+        checkpointEveryFrames: options.checkpointEveryFrames)
+    let recorder = LedgerRecorder(store: try LedgerStore.create(path: path, header: header))
+    let engine = MarketEngine(config: config, sink: recorder, ledger: recorder, options: options)
+    while recorder.framesWritten < 10, try engine.step() {}
+    #expect(!engine.isFinished)
+    try recorder.drain()
+    let report = try Replayer(path: path).replay(ReplayOptions())
+    let divergence = try #require(report.divergence)
+    #expect(divergence.frame == 10 && divergence.sequence == recorder.eventsWritten)
+    #expect(divergence.expected == nil && divergence.actual != nil)
+    #expect(report.framesCompared == 10 && report.eventsCompared == recorder.eventsWritten)
+}

@@ -103,3 +103,17 @@ func everyMechanismChecksCleanInScenarioA(mechanism: Mechanism) throws {
         "\(mechanism): \(outcome.tally.firstFinding.map(\.description) ?? "")")
     #expect(outcome.tally.checked[Invariant.paymentRule.rawValue] > 1_000)
 }
+
+/// Replay frames a scale run with the frame size in the ledger's header, not the default.
+@Test func scaleReplayUsesTheHeadersFrameSize() throws {
+    var config = ScaleConfig()
+    config.agents = 500
+    config.rounds = 400
+    let path = TestSupport.temporaryDirectory() + "/small-frames.ledger"
+    let recorded = try ScaleRunner.run(
+        config: config, threads: 1, frameTargetBytes: 2_048, ledgerPath: path)
+    #expect(try ScaleRunner.run(config: config, threads: 1).runDigest != recorded.runDigest)
+    let replay = try Replayer(path: path).replay(ReplayOptions())
+    #expect(replay.divergence == nil && replay.runDigest == recorded.runDigest)
+    #expect(replay.framesCompared > 2)
+}

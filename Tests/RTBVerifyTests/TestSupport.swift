@@ -35,18 +35,20 @@ enum TestSupport {
 
     /// Runs a program and waits.
     @discardableResult
-    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil)
-        throws -> ProcessResult
-    {
+    static func run(
+        _ program: String, _ arguments: [String], environment: [String: String]? = nil,
+        in directory: String? = nil
+    ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(
             fileURLWithPath: program.hasPrefix("/") ? program : binaries + "/" + program)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         // Output goes to files, read after exit: pipe reads can be interrupted by SIGCHLD.
         let scratch = temporaryDirectory()
-        FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
-        FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
         let output = FileHandle(forWritingAtPath: scratch + "/out")!
         let error = FileHandle(forWritingAtPath: scratch + "/err")!
         process.standardOutput = output

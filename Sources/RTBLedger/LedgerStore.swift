@@ -240,14 +240,28 @@ public final class LedgerStore {
         return Int(query.int(0))
     }
 
-    /// Calls `body` with each frame row from `index` on, in index order; stop by returning false.
-    public func forEachFrame(from index: Int = 0, _ body: (FrameRecord) throws -> Bool) throws {
+    /// The lowest and highest frame index stored, or nil without frames.
+    public func frameIndexRange() throws(LedgerError) -> ClosedRange<Int>? {
+        let query = try database.prepare("SELECT min(frame_index), max(frame_index) FROM frames")
+        guard try query.step(), !query.isNull(0) else { return nil }
+        return Int(query.int(0))...Int(query.int(1))
+    }
+
+    /// Calls `body` with each frame row with index from `index` up to (not including) `limit`
+    /// (no limit when nil), in index order; stop by returning false.
+    public func forEachFrame(
+        from index: Int = 0, below limit: Int? = nil, _ body: (FrameRecord) throws -> Bool
+    ) throws {
         let query = try database.prepare(
             """
             SELECT frame_index, first_sequence, event_count, raw_size, prev_hash, hash, codec, payload
-            FROM frames WHERE frame_index >= ? ORDER BY frame_index
+            FROM frames WHERE frame_index >= ? AND (? IS NULL OR frame_index < ?) ORDER BY frame_index
             """)
         query.bind(1, Int64(index))
+        if let limit {
+            query.bind(2, Int64(limit))
+            query.bind(3, Int64(limit))
+        }
         while try query.step() {
             guard let record = try frameRecord(query) else { continue }
             if try !body(record) { break }

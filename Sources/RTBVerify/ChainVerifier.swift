@@ -26,9 +26,6 @@ public struct ChainReport: Sendable {
 /// checkpoint digests and the head. Decompression and hashing run on all cores; links are
 /// checked in order.
 public enum ChainVerifier {
-    /// Frames processed per parallel batch.
-    static let batchSize = 256
-
     public static func verify(path: String, deep: Bool = false, threads: Int = 2)
         throws(LedgerError) -> ChainReport
     {
@@ -40,60 +37,28 @@ public enum ChainVerifier {
         throws(LedgerError) -> ChainReport
     {
         var report = ChainReport(headHash: store.genesisHash)
-        var batch: [FrameRecord] = []
         var hashByFrame: [Digest32] = []
         var endSequenceByFrame: [UInt64] = []
-        let workers = max(1, threads)
-        let pool = DecompressorPool()
-
-        // Reading the next batch of rows overlaps decompressing and hashing the current one.
-        var inFlight: (records: [FrameRecord], group: DispatchGroup, results: ResultBox)?
-
-        func collect() {
-            guard let pending = inFlight else { return }
-            inFlight = nil
-            pending.group.wait()
-            guard report.problem == nil else { return }
-            for (record, result) in zip(pending.records, pending.results.values) {
-                if let problem = check(record, result: result, report: report) {
-                    report.problem = "frame \(record.index): \(problem)"
-                    return
+        if let indexes = try store.frameIndexRange() {
+            let work = FrameVerificationWork(
+                path: store.path, indexes: indexes, workers: max(1, threads), deep: deep)
+            defer { work.stop() }
+            chunks: for chunk in 0..<work.chunkCount {
+                for item in try work.wait(for: chunk).get() {
+                    let record = item.record
+                    if let problem = check(record, result: item.result, report: report) {
+                        report.problem = "frame \(record.index): \(problem)"
+                        break chunks
+                    }
+                    report.frames += 1
+                    report.events += UInt64(record.eventCount)
+                    report.rawBytes += Int64(record.rawSize)
+                    report.headHash = record.hash
+                    hashByFrame.append(record.hash)
+                    endSequenceByFrame.append(record.firstSequence + UInt64(record.eventCount))
                 }
-                report.frames += 1
-                report.events += UInt64(record.eventCount)
-                report.rawBytes += Int64(record.rawSize)
-                report.headHash = record.hash
-                hashByFrame.append(record.hash)
-                endSequenceByFrame.append(record.firstSequence + UInt64(record.eventCount))
             }
         }
-
-        func submit() {
-            collect()
-            guard report.problem == nil, !batch.isEmpty else { return }
-            let records = batch
-            batch.removeAll(keepingCapacity: true)
-            let box = ResultBox()
-            let group = DispatchGroup()
-            start(records, workers: workers, deep: deep, pool: pool, into: box, group: group)
-            inFlight = (records, group, box)
-        }
-
-        do {
-            try store.forEachFrame { record in
-                batch.append(record)
-                if batch.count == batchSize * workers { submit() }
-                return report.problem == nil
-            }
-        } catch let error as LedgerError {
-            collect()
-            throw error
-        } catch {
-            collect()
-            throw .corrupt(path: store.path, location: "frames", reason: "\(error)")
-        }
-        submit()
-        collect()
         if report.problem != nil { return report }
         try checkCheckpoints(
             store: store, hashes: hashByFrame, ends: endSequenceByFrame, report: &report)
@@ -102,63 +67,9 @@ public enum ChainVerifier {
         return report
     }
 
-    /// Results handed from the processing thread back to the reader.
-    final class ResultBox: @unchecked Sendable {
-        var values: [FrameResult] = []
-        let lock = NSLock()
-    }
-
-    /// Decompression contexts and their output buffers, reused from batch to batch (creating a
-    /// context and faulting in a fresh buffer per chunk cost measurable time).
-    final class DecompressorPool: @unchecked Sendable {
-        let lock = NSLock()
-        var idle: [(ZstdDecompressor, [UInt8])] = []
-
-        func take() -> (ZstdDecompressor, [UInt8]) {
-            lock.withLock { idle.popLast() } ?? (ZstdDecompressor(), [])
-        }
-
-        func give(_ decompressor: ZstdDecompressor, _ scratch: [UInt8]) {
-            lock.withLock { idle.append((decompressor, scratch)) }
-        }
-    }
-
     struct FrameResult {
         var hash: Digest32?
         var failure: String?
-    }
-
-    /// Starts processing a batch on one dispatch worker per decompressor, each taking a
-    /// contiguous share; `group` is left when all are done. (No thread blocks inside the pool
-    /// waiting for them: a blocked worker would take one of the pool's slots.)
-    static func start(
-        _ batch: [FrameRecord], workers: Int, deep: Bool, pool: DecompressorPool,
-        into box: ResultBox,
-        group: DispatchGroup
-    ) {
-        box.values = [FrameResult](repeating: FrameResult(), count: batch.count)
-        let count = batch.count
-        // Four chunks per worker, so a slower core takes fewer; each chunk takes a decompressor
-        // from the pool for its duration (contexts are never used by two threads at once).
-        let chunks = min(count, workers * 4)
-        for chunk in 0..<chunks {
-            group.enter()
-            DispatchQueue.global().async {
-                var (decompressor, scratch) = pool.take()
-                let range = count * chunk / chunks..<count * (chunk + 1) / chunks
-                var results: [FrameResult] = []
-                results.reserveCapacity(range.count)
-                for index in range {
-                    results.append(
-                        processOne(
-                            batch[index], decompressor: decompressor, scratch: &scratch, deep: deep)
-                    )
-                }
-                box.lock.withLock { box.values.replaceSubrange(range, with: results) }
-                pool.give(decompressor, scratch)
-                group.leave()
-            }
-        }
     }
 
     static func processOne(
@@ -176,7 +87,7 @@ public enum ChainVerifier {
         }
         let bytes = scratch
         let hash = FrameChain.hash(
-            previous: record.previousHash, frameIndex: UInt64(record.index),
+            previous: record.previousHash, frameIndex: UInt64(bitPattern: Int64(record.index)),
             firstSequence: record.firstSequence, eventCount: UInt64(record.eventCount), bytes: bytes
         )
         if deep {

@@ -6,6 +6,7 @@ with write access to the file can. Actions:
   flip TABLE COLUMN ROW OFFSET     flip one byte of a BLOB column in the ROW-th row (0-based)
   swap-frames A B                  exchange the contents of frames A and B
   delete-frame N                   delete frame N
+  reindex-frame N NEW              give frame N the index NEW (any 64-bit integer)
   truncate-payload N               cut frame N's zstd payload in half
   garbage-payload N                replace frame N's payload with random bytes
   head-back                        move the head back one frame (keep the frames)
@@ -73,6 +74,8 @@ def main():
         db.execute(f"UPDATE frames SET {sets} WHERE frame_index = ?", (*row_a, b))
     elif action == "delete-frame":
         db.execute("DELETE FROM frames WHERE frame_index = ?", (int(args[0]),))
+    elif action == "reindex-frame":
+        db.execute("UPDATE frames SET frame_index = ? WHERE frame_index = ?", (int(args[1]), int(args[0])))
     elif action == "truncate-payload":
         payload = db.execute("SELECT payload FROM frames WHERE frame_index = ?", (int(args[0]),)).fetchone()[0]
         db.execute("UPDATE frames SET payload = ? WHERE frame_index = ?", (payload[: len(payload) // 2], int(args[0])))

@@ -69,6 +69,11 @@ func oneChangedByteIsDetected(table: String, column: String, row: Int, offset: I
         ("garbage", ["garbage-payload", "6"], "frame 6"),
         ("head-back", ["head-back"], "head moved back"),
         ("graft", ["graft-frame", TamperFixture.other], "frame"),
+        ("index-max", ["reindex-frame", "5", "9223372036854775807"], "frame 6: expected frame 5"),
+        (
+            "index-min", ["reindex-frame", "0", "-9223372036854775808"],
+            "frame -9223372036854775808"
+        ),
     ]
     _ = TamperFixture.other
     for (name, arguments, location) in cases {

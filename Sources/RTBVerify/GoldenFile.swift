@@ -95,21 +95,18 @@ public struct GoldenFile: Equatable, Sendable {
         lines.append("  \"events\": \(events),")
         lines.append("  \"market_digest\": \(quote(marketDigest)),")
         lines.append("  \"metrics\": {")
-        let sortedMetrics = metrics.sorted { $0.name < $1.name }
-        for (index, metric) in sortedMetrics.enumerated() {
-            lines.append(
-                "    \(quote(metric.name)): \(metric.value)"
-                    + (index + 1 < sortedMetrics.count ? "," : ""))
+        /// `"key": value` lines of a nested object, sorted by key, commas between.
+        func members(_ entries: [(key: String, value: String)]) -> [String] {
+            let sorted = entries.sorted { $0.key < $1.key }
+            return sorted.enumerated().map { index, entry in
+                "    \(quote(entry.key)): \(entry.value)" + (index + 1 < sorted.count ? "," : "")
+            }
         }
+        lines += members(metrics.map { ($0.name, "\($0.value)") })
         lines.append("  },")
         lines.append("  \"name\": \(quote(name)),")
         lines.append("  \"ranges\": {")
-        let sortedRanges = ranges.sorted { $0.name < $1.name }
-        for (index, range) in sortedRanges.enumerated() {
-            lines.append(
-                "    \(quote(range.name)): [\(range.low), \(range.high)]"
-                    + (index + 1 < sortedRanges.count ? "," : ""))
-        }
+        lines += members(ranges.map { ($0.name, "[\($0.low), \($0.high)]") })
         lines.append("  },")
         lines.append("  \"run_digest\": \(quote(runDigest))")
         lines.append("}")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RTBCore
 import RTBEvents
+import RTBLedger
 import RTBMarket
 import RTBTrace
 
@@ -298,7 +299,14 @@ public struct RecordingOptions: ParsableArguments {
     @Option(name: .long, help: .hidden)
     public var canary: String?
 
+    /// Test hook: a fault at a deterministic write (see `LedgerFault`), e.g. kill@after-frame:12.
+    @Option(name: .long, help: .hidden)
+    public var injectFault: String?
+
     public init() {}
+
+    /// The parsed `--inject-fault` (validated).
+    public var fault: LedgerFault? { injectFault.flatMap(LedgerFault.init) }
 
     public mutating func validate() throws {
         guard (1_024...(16 << 20)).contains(frameBytes) else {
@@ -310,6 +318,10 @@ public struct RecordingOptions: ParsableArguments {
         }
         guard (1...19).contains(zstdLevel) else {
             throw ValidationError("invalid --zstd-level \(zstdLevel): expected 1...19")
+        }
+        if let injectFault, LedgerFault(injectFault) == nil {
+            throw ValidationError(
+                "invalid --inject-fault '\(injectFault)': expected \(LedgerFault.syntax)")
         }
         if let canary, Canary(rawValue: canary) == nil {
             throw ValidationError(

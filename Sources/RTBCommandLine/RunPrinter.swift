@@ -56,7 +56,7 @@ public enum RunPrinter {
         options.canary = recording.canary.flatMap(Canary.init(rawValue:))
         let outcome = try Recording.record(
             config: config, path: path, options: options, zstdLevel: recording.zstdLevel,
-            durable: recording.durable, alsoTo: extra
+            durable: recording.durable, fault: recording.fault, alsoTo: extra
         ) { engine in
             guard engine.stepsTaken % 256 == 0, let current = engine.currentPosition else { return }
             let text = "recording \(current.scenario) day \(current.day)/\(config.days)"

@@ -20,6 +20,10 @@ public final class LedgerStore {
     private var insertCheckpoint: SQLiteStatement?
     private var writeHead: SQLiteStatement?
     private var frameHashQuery: SQLiteStatement?
+    /// A fault to inject at a deterministic write (hidden test hook; nil in normal use).
+    public var fault: LedgerFault?
+    /// Write transactions run on this connection so far.
+    public private(set) var writeTransactions = 0
 
     /// SQLite application id of a ledger: "RTBV".
     static let applicationID: Int64 = 0x5254_4256
@@ -147,7 +151,7 @@ public final class LedgerStore {
     public func append(frame: FrameRecord, checkpoint: CheckpointRecord?, head: HeadRecord)
         throws(LedgerError)
     {
-        try database.transaction { () throws(LedgerError) in
+        try writeTransaction(appendingFrame: frame.index) { () throws(LedgerError) in
             if insertFrame == nil {
                 insertFrame = try database.prepare(
                     """
@@ -172,12 +176,29 @@ public final class LedgerStore {
 
     /// Appends a checkpoint taken after the last committed frame.
     public func appendCheckpoint(_ checkpoint: CheckpointRecord) throws(LedgerError) {
-        try database.transaction { () throws(LedgerError) in try insert(checkpoint) }
+        try writeTransaction { () throws(LedgerError) in try insert(checkpoint) }
     }
 
     /// Marks the ledger finished (no frame may follow).
     public func finish(head: HeadRecord) throws(LedgerError) {
-        try database.transaction { () throws(LedgerError) in try write(head) }
+        try writeTransaction { () throws(LedgerError) in try write(head) }
+    }
+
+    /// One numbered write transaction, with the injected fault (if any) at its point.
+    private func writeTransaction(
+        appendingFrame frame: Int? = nil, _ body: () throws(LedgerError) -> Void
+    ) throws(LedgerError) {
+        writeTransactions += 1
+        let ordinal = writeTransactions
+        try database.transaction { () throws(LedgerError) in
+            try body()
+            if let fault, fault.point == .insideTransaction(ordinal) {
+                try fault.fire(path: path, at: "inside write transaction \(ordinal)")
+            }
+        }
+        if let fault, let frame, fault.point == .afterFrame(frame) {
+            try fault.fire(path: path, at: "after frame \(frame) committed")
+        }
     }
 
     private func insert(_ checkpoint: CheckpointRecord) throws(LedgerError) {

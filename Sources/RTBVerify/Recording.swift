@@ -27,13 +27,14 @@ public enum Recording {
     public static func record(
         config: MarketConfig, path: String, options: EngineOptions = EngineOptions(),
         zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false,
-        alsoTo extra: FrameSink? = nil,
+        fault: LedgerFault? = nil, alsoTo extra: FrameSink? = nil,
         observer: ((MarketEngine) -> Void)? = nil
     ) throws -> RunOutcome {
         let header = RunHeader(
             config: config.canonicalBytes, frameTargetBytes: options.frameTargetBytes,
             checkpointEveryFrames: options.checkpointEveryFrames)
         let store = try LedgerStore.create(path: path, header: header, durable: durable)
+        store.fault = fault
         let recorder = LedgerRecorder(store: store, zstdLevel: zstdLevel)
         let sink: FrameSink = extra.map { TeeSink(recorder, $0) } ?? recorder
         let engine = MarketEngine(config: config, sink: sink, ledger: recorder, options: options)
@@ -49,9 +50,11 @@ public enum Recording {
     /// Continues a recording that was interrupted, from its last checkpoint; ends with the
     /// digest an uninterrupted recording would have.
     public static func resume(
-        path: String, zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false
+        path: String, zstdLevel: Int32 = ZstdCompressor.defaultLevel, durable: Bool = false,
+        fault: LedgerFault? = nil
     ) throws -> RunOutcome {
         let store = try LedgerStore.open(path: path, writable: true, durable: durable)
+        store.fault = fault
         if ScaleConfig(canonical: store.header.config) != nil {
             throw LedgerRunError.nothingToResume(
                 path: path, reason: "a scale-mode ledger; record it again with rtb-sim scale")

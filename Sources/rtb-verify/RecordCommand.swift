@@ -61,7 +61,8 @@ struct RecordCommand: ParsableCommand {
         if let resume {
             path = resume
             outcome = try Recording.resume(
-                path: resume, zstdLevel: recording.zstdLevel, durable: recording.durable)
+                path: resume, zstdLevel: recording.zstdLevel, durable: recording.durable,
+                fault: recording.fault)
             print(
                 "resumed: \(outcome.framesVerifiedOnResume) committed frames verified; "
                     + "\(outcome.framesRederivedOnResume) after the last checkpoint re-derived and matched"

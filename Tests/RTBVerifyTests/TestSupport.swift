@@ -31,6 +31,8 @@ enum TestSupport {
         var status: Int32
         var output: String
         var error: String
+        /// The signal that ended the process, nil when it exited.
+        var signal: Int32?
     }
 
     /// Runs a program and waits.
@@ -63,7 +65,8 @@ enum TestSupport {
         try? FileManager.default.removeItem(atPath: scratch)
         return ProcessResult(
             status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData, as: UTF8.self))
+            error: String(decoding: errorData, as: UTF8.self),
+            signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 
     /// Runs the tamper fixture on a ledger.

@@ -11,7 +11,8 @@ let package = Package(
     products: [
         .executable(name: "rtb-sim", targets: ["rtb-sim"]),
         .executable(name: "rtb-verify", targets: ["rtb-verify"]),
-        .library(name: "RTBVerify", targets: ["RTBVerify"]),
+        .library(
+            name: "RTBVerify", targets: ["RTBModels", "RTBRunning", "RTBIntegrity", "RTBReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -33,52 +34,82 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: hotPathSettings
         ),
-        .target(name: "RTBEvents", dependencies: ["RTBCore"], swiftSettings: hotPathSettings),
-        .target(name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents"], swiftSettings: hotPathSettings),
         .target(name: "RTBTrace", dependencies: ["RTBCore", "CZstd"], swiftSettings: hotPathSettings),
         .target(name: "RTBLedger", dependencies: ["RTBCore", "RTBTrace", "CSQLite"], swiftSettings: hotPathSettings),
+        .target(name: "RTBEvents", dependencies: ["RTBCore", "RTBTrace"], swiftSettings: hotPathSettings),
         .target(
-            name: "RTBVerify",
-            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger"],
+            name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents", "RTBTrace"], swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "RTBChecking", dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace"],
             swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "RTBModels",
+            dependencies: ["RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking"],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "RTBIntegrity", dependencies: ["RTBCore", "RTBTrace", "RTBLedger", "RTBModels"],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "RTBRunning",
+            dependencies: ["RTBCore", "RTBTrace", "RTBLedger", "RTBModels", "RTBIntegrity", "RTBEvents", "RTBMarket"],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "RTBReports",
+            dependencies: [
+                "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning", "RTBIntegrity",
+            ]
         ),
         .target(
             name: "RTBCommandLine",
             dependencies: [
-                "RTBCore", "RTBEvents", "RTBMarket", "RTBLedger", "RTBTrace", "RTBVerify",
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels", "RTBIntegrity",
+                "RTBRunning", "RTBReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "RTBBenchmarks",
-            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger", "RTBVerify"]
+            dependencies: [
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels", "RTBIntegrity",
+                "RTBRunning", "RTBReports",
+            ]
         ),
         .executableTarget(
             name: "rtb-bench",
             dependencies: [
-                "RTBBenchmarks", "RTBCommandLine", "RTBMarket", "RTBVerify",
+                "RTBBenchmarks", "RTBCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "rtb-sim",
             dependencies: [
-                "RTBCommandLine", "RTBCore", "RTBEvents", "RTBMarket", "RTBVerify",
+                "RTBCommandLine", "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning",
+                "RTBReports", "RTBIntegrity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "rtb-verify",
             dependencies: [
-                "RTBCommandLine", "RTBCore", "RTBMarket", "RTBVerify",
+                "RTBCommandLine", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels", "RTBRunning", "RTBReports",
+                "RTBIntegrity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RTBCoreTests", dependencies: ["RTBCore"]),
-        .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket"]),
+        .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace"]),
         .testTarget(
             name: "RTBVerifyTests",
-            dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace", "RTBLedger", "RTBVerify", "RTBCommandLine"]
+            dependencies: [
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels",
+                "RTBIntegrity", "RTBRunning", "RTBReports", "RTBCommandLine",
+            ]
         ),
     ]
 )

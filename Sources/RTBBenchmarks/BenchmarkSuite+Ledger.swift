@@ -4,7 +4,10 @@ import RTBEvents
 import RTBLedger
 import RTBMarket
 import RTBTrace
-import RTBVerify
+import RTBIntegrity
+import RTBModels
+import RTBRunning
+import RTBTrace
 
 /// The large volume profile end to end, and what verify, replay and check make of its ledger.
 extension BenchmarkSuite {
@@ -15,7 +18,7 @@ extension BenchmarkSuite {
         config.volume = scale.largeProfile
         note("\(config.volume) profile, \(config.days) days, scenario a, recorded")
         var counter = 0
-        var outcome: RunOutcome?
+        var outcome: (outcome: RunOutcome, run: MarketEngine)?
         let runs = scale.runs
         let recording = try Stopwatch.samples(runs: runs) {
             // Only the last recording is kept (each is hundreds of MB).
@@ -24,11 +27,11 @@ extension BenchmarkSuite {
             }
             counter += 1
             outcome = try Recording.record(
-                config: config, path: directory + "/large-\(counter).ledger")
+                RTBMarketModel.self, config: config, path: directory + "/large-\(counter).ledger")
         }
         let path = directory + "/large-\(counter).ledger"
-        let result = outcome!
-        let auctions = Double(result.metrics.last!.totals[.openAuctions])
+        let result = outcome!.outcome
+        let auctions = Double(outcome!.run.metrics.last!.totals[.openAuctions])
         rows.append(
             .row(
                 "\(config.volume) profile: open auctions per second, recorded", issue: "#3",
@@ -39,7 +42,9 @@ extension BenchmarkSuite {
             .row(
                 "\(config.volume) profile: events per second, recorded", issue: "#3",
                 value: Double(result.events) / recording.median / 1e6, unit: "M/s", format: "%.2f"))
-        let null = try Stopwatch.samples(runs: runs) { _ = try Recording.run(config: config) }
+        let null = try Stopwatch.samples(runs: runs) {
+            _ = try Recording.run(RTBMarketModel.self, config: config)
+        }
         rows.append(
             .row(
                 "\(config.volume) profile: recording overhead vs null sink", issue: "#4",
@@ -99,31 +104,28 @@ extension BenchmarkSuite {
         let events = Double(checked!.events)
         rows.append(
             .row(
-                "check: events per second (one core, truthfulness sampled on 1 in \(checked!.truthfulnessSampling) open auctions)",
+                "check: events per second (one core, truthfulness sampled on 1 in \(CheckOptions().sampling) open auctions)",
                 issue: "#7", samples: Samples(check.values.map { events / $0 / 1e6 }),
                 value: events / check.median / 1e6,
                 unit: "M/s", atLeast: 5,
-                bound: "\(checked!.counterfactuals) counterfactual bids per pass", format: "%.2f"))
+                bound: checked!.notes.joined(separator: "; ") + " per pass", format: "%.2f"))
     }
 
     /// Encode + frame + zstd + hash + SQLite commit of already-made events, nothing else.
     func recorderAlone() throws {
         note("recorder alone")
         let store = MemoryFrameStore()
-        let source = MarketEngine(config: defaultConfig, sink: store, ledger: store)
-        try source.run()
+        _ = try Recording.run(RTBMarketModel.self, config: defaultConfig, sink: store)
         let events = try store.allEvents()
         var counter = 0
         let samples = try Stopwatch.samples(runs: scale.runs) {
             counter += 1
-            let header = RunHeader(
-                config: defaultConfig.canonicalBytes,
-                frameTargetBytes: EngineOptions.defaultFrameTargetBytes,
-                checkpointEveryFrames: EngineOptions.defaultCheckpointEveryFrames)
+            let header = RunHeader.of(
+                RTBMarketModel.self, config: defaultConfig, layout: FrameLayout())
             let recorder = LedgerRecorder(
                 store: try LedgerStore.create(
                     path: directory + "/recorder-\(counter).ledger", header: header))
-            var log = EventLog(frameTargetBytes: EngineOptions.defaultFrameTargetBytes)
+            var log = EventLog(frameTargetBytes: FrameLayout.defaultFrameTargetBytes)
             var written = 0
             while written < scale.recorderEvents {
                 for event in events {
@@ -157,7 +159,7 @@ extension BenchmarkSuite {
         config.volume = scale.divergenceProfile
         note("divergence localisation: recording \(config.days) days of \(config.volume) traffic")
         let path = directory + "/divergence.ledger"
-        let outcome = try Recording.record(config: config, path: path)
+        let (outcome, _) = try Recording.record(RTBMarketModel.self, config: config, path: path)
         let target = outcome.events / 2
         var report: ReplayReport?
         let seconds = try Stopwatch.samples(runs: scale.runs) {

@@ -4,7 +4,10 @@ import RTBEvents
 import RTBLedger
 import RTBMarket
 import RTBTrace
-import RTBVerify
+import RTBIntegrity
+import RTBModels
+import RTBRunning
+import RTBTrace
 
 /// Sizes of one benchmark run: the full targets, or a smoke run of seconds that only proves
 /// every measurement works.
@@ -80,9 +83,12 @@ public final class BenchmarkSuite {
         var counter = 0
         let recorded = try Stopwatch.samples(runs: scale.runs) {
             counter += 1
-            _ = try Recording.record(config: config, path: directory + "/default-\(counter).ledger")
+            _ = try Recording.record(
+                RTBMarketModel.self, config: config, path: directory + "/default-\(counter).ledger")
         }
-        let null = try Stopwatch.samples(runs: scale.runs) { _ = try Recording.run(config: config) }
+        let null = try Stopwatch.samples(runs: scale.runs) {
+            _ = try Recording.run(RTBMarketModel.self, config: config)
+        }
         rows.append(
             .row(
                 "default run, recording included (wall)", issue: "#3", samples: recorded,

@@ -25,7 +25,7 @@ public struct PhysicalBounds: Sendable {
         let hash = Stopwatch.samples(runs: 3) { _ = Sha256.hash(bytes) }
         bounds.sha256GBps = Double(bytes.count) / hash.median / 1e9
         // The recorder's frame size and zstd level.
-        let frameBytes = EngineOptions.defaultFrameTargetBytes
+        let frameBytes = FrameLayout.defaultFrameTargetBytes
         let frames = stride(from: 0, to: bytes.count, by: frameBytes).map {
             Array(bytes[$0..<min($0 + frameBytes, bytes.count)])
         }

@@ -4,7 +4,10 @@ import RTBCore
 import RTBLedger
 import RTBMarket
 import RTBTrace
-import RTBVerify
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// Documented exit codes (README, "Exit codes").
 public enum ExitStatus {
@@ -80,6 +83,10 @@ public enum CommandRunner {
             return (ExitStatus.invalidLedger, canonical.description)
         case let zstd as ZstdError:
             return (ExitStatus.invalidLedger, "corrupt frame payload: \(zstd)")
+        case let shared as SharedLedgerError:
+            return (ExitStatus.invalidLedger, shared.description)
+        case let decision as DecisionError:
+            return (ExitStatus.operatingError, decision.description)
         default:
             return nil
         }

@@ -1,6 +1,6 @@
 import RTBCore
-import RTBMarket
-import RTBVerify
+import RTBReports
+import RTBTrace
 
 /// `rtb-verify check --golden`: a ledger's metrics, recomputed from its events, against a
 /// golden file's exact values and ranges.
@@ -10,20 +10,19 @@ public enum GoldenCheck {
         public var text: String
     }
 
-    public static func compare(metrics: [ScenarioMetrics], runDigest: Digest32?, goldenPath: String)
+    public static func compare(metrics actual: [NamedMetric], runDigest: Digest32?, goldenPath: String)
         throws -> Comparison
     {
         let golden = try GoldenFile.parse(try CommandRunner.read(goldenPath), path: goldenPath)
-        let actual = GoldenFile.metrics(of: metrics)
         var lines: [String] = []
         if let runDigest, runDigest.hex != golden.runDigest {
             lines.append("run digest: golden \(golden.runDigest), ledger \(runDigest.hex)")
         }
-        for (name, value) in actual {
-            if let expected = golden.metrics.first(where: { $0.name == name })?.value,
-                expected != value
+        for metric in actual {
+            if let expected = golden.metrics.first(where: { $0.name == metric.name })?.value,
+                expected != metric.value
             {
-                lines.append("\(name): golden \(expected), ledger \(value)")
+                lines.append("\(metric.name): golden \(expected), ledger \(metric.value)")
             }
         }
         let outOfRange = golden.rangeViolations(in: actual)

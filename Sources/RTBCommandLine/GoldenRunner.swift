@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
 import RTBCore
-import RTBEvents
+import RTBIntegrity
 import RTBLedger
-import RTBMarket
+import RTBModels
+import RTBReports
+import RTBRunning
 import RTBTrace
-import RTBVerify
 
 /// The options a golden file's `arguments` may hold (those of `rtb-verify record`).
 struct GoldenArguments: ParsableArguments {
+    @Option(name: .long) var model: String?
     @OptionGroup var market: MarketOptions
     @OptionGroup var recording: RecordingOptions
 }
@@ -22,73 +24,53 @@ public enum GoldenRunner {
         name: String, arguments: [String], ledgerPath: String? = nil, chunkEvents: Int? = nil
     ) throws -> GoldenFile {
         let parsed: GoldenArguments
+        let target: RecordTarget
         do {
             parsed = try GoldenArguments.parse(arguments)
+            target = try RecordTarget.resolve(model: parsed.model, market: parsed.market)
         } catch {
             throw ValidationError(
                 "golden \(name): arguments: \(GoldenArguments.message(for: error))")
         }
-        let config = try parsed.market.config()
-        let options = parsed.recording.engineOptions
-        let header = RunHeader(
-            config: config.canonicalBytes, frameTargetBytes: options.frameTargetBytes,
-            checkpointEveryFrames: options.checkpointEveryFrames)
+        return try run(
+            target.model, config: target.config, name: name, arguments: arguments,
+            layout: parsed.recording.layout, ledgerPath: ledgerPath, chunkEvents: chunkEvents)
+    }
+
+    static func run<Model: SimulationModel>(
+        _ model: Model.Type, config bytes: [UInt8], name: String, arguments: [String],
+        layout: FrameLayout, ledgerPath: String?, chunkEvents: Int?
+    ) throws -> GoldenFile {
+        let config = try Model.decodeConfig(bytes)
+        let header = RunHeader.of(Model.self, config: config, layout: layout)
         var recorder: LedgerRecorder?
         if let ledgerPath {
             try RunPrinter.prepareLedgerPath(ledgerPath, overwrite: true)
             recorder = LedgerRecorder(
                 store: try LedgerStore.create(path: ledgerPath, header: header))
         }
-        let chunkSize = chunkEvents ?? defaultChunkEvents(config)
+        let chunkSize = chunkEvents ?? defaultChunkEvents(expected: Model.expectedEvents(config))
         let hasher = ChainHashingSink(
-            header: header, chunkEvents: chunkSize, forwardingTo: recorder)
-        let memory = MemoryFrameStore(forwardingTo: hasher)
-        let engine = MarketEngine(
-            config: config, sink: recorder == nil ? memory : hasher,
-            ledger: recorder.map { $0 as SharedLedgerReader } ?? memory, options: options)
-        try engine.run()
+            Model.self, header: header, chunkEvents: chunkSize, forwardingTo: recorder)
+        let run = try RunWiring(sink: hasher, reader: recorder).start(
+            Model.self, config: config, layout: layout)
+        while try run.step() {}
         hasher.finish()
-        try recorder?.finish(marketDigest: engine.marketDigest)
-        let metrics = GoldenFile.metrics(of: engine.metrics)
+        try recorder?.finish(marketDigest: run.marketDigest)
+        let metrics = run.summaryMetrics
         return GoldenFile(
             name: name, arguments: arguments, engineVersion: BuildInfo.engineVersion,
-            runDigest: hasher.headHash.hex, marketDigest: engine.marketDigest.hex,
-            events: engine.log.nextSequence, metrics: metrics,
-            ranges: ranges(for: config, metrics: metrics),
+            runDigest: hasher.headHash.hex, marketDigest: run.marketDigest.hex,
+            events: run.nextSequence, metrics: metrics,
+            ranges: Model.expectedRanges(for: config, metrics: metrics),
             chunkEvents: chunkSize, chunkHashes: hasher.chunkHashes)
     }
 
-    /// About a thousand chunks per run: a power of two at least 256, from the open traffic.
-    static func defaultChunkEvents(_ config: MarketConfig) -> Int {
-        let expected =
-            Int64(config.days)
-            * (config.volume.requestsPerDay * Int64(config.scenarios.count) + 10_000)
+    /// About a thousand chunks per run: a power of two at least 256.
+    static func defaultChunkEvents(expected: Int64) -> Int {
         var chunk = 256
         while Int64(chunk) * 1_024 < expected { chunk *= 2 }
         return chunk
-    }
-
-    /// Expected ranges: the seed's validity table for the default configuration (any seed);
-    /// otherwise the properties every run must have (A's take rate within 10-20%, C recovering
-    /// exactly).
-    static func ranges(for config: MarketConfig, metrics: [(name: String, value: Int64)]) -> [(
-        name: String, low: Int64, high: Int64
-    )] {
-        var defaults = MarketConfig()
-        defaults.seed = config.seed
-        if config == defaults { return GoldenFile.validityRanges }
-        var ranges: [(name: String, low: Int64, high: Int64)] = []
-        if config.scenarios.contains(.a),
-            metrics.contains(where: { $0.name == "a.buyer_spend_micros" && $0.value > 0 })
-        {
-            ranges.append(("a.take_rate_ppm", 100_000, 200_000))
-        }
-        if config.scenarios.contains(.c),
-            metrics.contains(where: { $0.name == "c.recoveries" && $0.value > 0 })
-        {
-            ranges.append(("c.recovery_rate_ppm", 1_000_000, 1_000_000))
-        }
-        return ranges
     }
 
     /// Golden files in `directory`, by name.
@@ -121,7 +103,7 @@ public enum GoldenRunner {
                 let replay = try? Replayer(path: ledger)
             {
                 if let divergence = try replay.replay(ReplayOptions()).divergence {
-                    lines.append(divergence.report(trace: ledger, market: replay.market))
+                    lines.append(divergence.report(trace: ledger))
                 }
             } else {
                 lines.append(

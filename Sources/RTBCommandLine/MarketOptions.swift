@@ -4,6 +4,8 @@ import RTBCore
 import RTBEvents
 import RTBLedger
 import RTBMarket
+import RTBModels
+import RTBRunning
 import RTBTrace
 
 /// The options that define a market run.
@@ -283,10 +285,10 @@ public struct RecordingOptions: ParsableArguments {
     @Option(
         name: .long, help: "Bytes of events per frame (frames are hashed and compressed as a unit)."
     )
-    public var frameBytes = EngineOptions.defaultFrameTargetBytes
+    public var frameBytes = FrameLayout.defaultFrameTargetBytes
 
     @Option(name: .long, help: "Take a checkpoint every this many frames.")
-    public var checkpointEvery = EngineOptions.defaultCheckpointEveryFrames
+    public var checkpointEvery = FrameLayout.defaultCheckpointEveryFrames
 
     @Option(name: .long, help: "zstd level, 1...19 (never changes a digest).")
     public var zstdLevel: Int32 = ZstdCompressor.defaultLevel
@@ -323,14 +325,25 @@ public struct RecordingOptions: ParsableArguments {
             throw ValidationError(
                 "invalid --inject-fault '\(injectFault)': expected \(LedgerFault.syntax)")
         }
-        if let canary, Canary(rawValue: canary) == nil {
+        let canaries = ModelRegistry.canaries
+        if let canary, !canaries.contains(canary) {
             throw ValidationError(
-                "invalid --canary '\(canary)': expected \(Canary.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
+                "invalid --canary '\(canary)': expected \(canaries.joined(separator: ", "))")
         }
     }
 
-    public var engineOptions: EngineOptions {
-        EngineOptions(frameTargetBytes: frameBytes, checkpointEveryFrames: checkpointEvery)
+    /// Frame size and checkpoint interval.
+    public var layout: FrameLayout {
+        FrameLayout(frameTargetBytes: frameBytes, checkpointEveryFrames: checkpointEvery)
+    }
+
+    /// The recording settings these options describe.
+    public var settings: RecordingSettings {
+        var settings = RecordingSettings(layout: layout)
+        settings.zstdLevel = zstdLevel
+        settings.durable = durable
+        settings.fault = fault
+        settings.canary = canary
+        return settings
     }
 }

@@ -2,23 +2,30 @@ import Foundation
 import RTBCore
 import RTBLedger
 import RTBMarket
+import RTBModels
+import RTBRunning
 import RTBTrace
-import RTBVerify
 
 /// Records a run and prints what every recording prints.
 public enum RunPrinter {
-    /// Whether `path` holds a finished recording of exactly this run (same config and recording
-    /// options in its header): recording it again would write the same ledger.
+    /// Whether `path` holds a finished recording of exactly this run (same header): recording
+    /// it again would write the same ledger.
     public static func holdsFinishedRecording(
-        at path: String, config: MarketConfig, recording: RecordingOptions
+        at path: String, target: RecordTarget, recording: RecordingOptions
     ) -> Bool {
-        let header = RunHeader(
-            config: config.canonicalBytes, frameTargetBytes: recording.frameBytes,
-            checkpointEveryFrames: recording.checkpointEvery)
         guard let store = try? LedgerStore.open(path: path), let head = try? store.head() else {
             return false
         }
-        return head.finished && store.header == header
+        return head.finished && store.header == header(target.model, target, recording.layout)
+    }
+
+    static func header<Model: SimulationModel>(
+        _ model: Model.Type, _ target: RecordTarget, _ layout: FrameLayout
+    ) -> RunHeader {
+        guard let config = try? Model.decodeConfig(target.config) else {
+            preconditionFailure("a record target holds a valid config")
+        }
+        return RunHeader.of(Model.self, config: config, layout: layout)
     }
 
     /// Removes an existing ledger (and its WAL files) when `overwrite` is set.
@@ -46,27 +53,35 @@ public enum RunPrinter {
         }
     }
 
-    /// Records with a progress line on stderr (when it is a terminal).
+    /// Records with a progress line on stderr (when it is a terminal). Returns the outcome and
+    /// the finished run (a `MarketEngine` for the market).
     public static func record(
-        config: MarketConfig, path: String, recording: RecordingOptions,
+        _ target: RecordTarget, path: String, recording: RecordingOptions,
         alsoTo extra: FrameSink? = nil
-    ) throws -> RunOutcome {
+    ) throws -> (outcome: RunOutcome, run: any ModelRun) {
+        try record(target.model, target, path: path, recording: recording, alsoTo: extra)
+    }
+
+    static func record<Model: SimulationModel>(
+        _ model: Model.Type, _ target: RecordTarget, path: String, recording: RecordingOptions,
+        alsoTo extra: FrameSink?
+    ) throws -> (outcome: RunOutcome, run: any ModelRun) {
+        let config = try Model.decodeConfig(target.config)
         var lastShown = ""
-        var options = recording.engineOptions
-        options.canary = recording.canary.flatMap(Canary.init(rawValue:))
-        let outcome = try Recording.record(
-            config: config, path: path, options: options, zstdLevel: recording.zstdLevel,
-            durable: recording.durable, fault: recording.fault, alsoTo: extra
-        ) { engine in
-            guard engine.stepsTaken % 256 == 0, let current = engine.currentPosition else { return }
-            let text = "recording \(current.scenario) day \(current.day)/\(config.days)"
+        var steps = 0
+        let result = try Recording.record(
+            Model.self, config: config, path: path, settings: recording.settings, alsoTo: extra
+        ) { run in
+            steps += 1
+            guard steps % 256 == 0, let current = run.progress else { return }
+            let text = "recording \(current)"
             if text != lastShown {
                 lastShown = text
                 CommandRunner.progress(text)
             }
         }
         CommandRunner.progressDone()
-        return outcome
+        return (result.outcome, result.run)
     }
 
     /// The recording lines: digest, events, frames, bytes.
@@ -85,13 +100,5 @@ public enum RunPrinter {
             bytes on disk: \(disk) (\(perEvent) bytes per event)
 
             """
-    }
-}
-
-extension MarketEngine {
-    /// Scenario and day being simulated, for progress lines.
-    public var currentPosition: (scenario: String, day: Int)? {
-        guard !isFinished else { return nil }
-        return (currentScenarioName, currentDay)
     }
 }

@@ -1,11 +1,12 @@
 import RTBCore
+import RTBTrace
 
-/// One market event: which scenario, when, and what.
+/// One market event (RTB and scale markets): which scenario, when, and what.
 ///
 /// Canonical bytes: one byte `kind | scenario << 6`, the tick as a varint, then the payload
 /// fields in schema order (docs/event-layouts.md). An event's sequence number is its position
 /// in the run and is not part of its bytes.
-public struct MarketEvent: Equatable, Sendable {
+public struct MarketEvent: ModelEvent {
     public var scenario: Scenario
     public var tick: Int64
     public var body: EventBody
@@ -18,6 +19,16 @@ public struct MarketEvent: Equatable, Sendable {
 
     /// The event kind.
     public var kind: EventKind { body.kind }
+
+    /// The kind's name.
+    public var kindName: String { kind.description }
+
+    /// "d03 04:00:00, scenario c".
+    public var headline: String { "\(time), scenario \(scenario)" }
+
+    /// Market decisions are all taken inside the engine today: no event records an outside
+    /// answer.
+    public var decision: DecisionRecord? { nil }
 
     /// Simulated time of the event.
     public var time: SimTime { SimTime(tick: tick) }
@@ -53,12 +64,7 @@ public struct MarketEvent: Equatable, Sendable {
 
     /// Decodes every event in `bytes`; throws on any malformed or trailing byte.
     public static func decodeAll(_ bytes: [UInt8]) throws(CanonicalError) -> [MarketEvent] {
-        var reader = CanonicalReader(bytes)
-        var events: [MarketEvent] = []
-        while !reader.isAtEnd {
-            events.append(try decode(from: &reader))
-        }
-        return events
+        try decodeEvents(bytes)
     }
 
     /// The agent this event is about or from, when it names one.
@@ -95,62 +101,6 @@ public struct OpenBid: Equatable, Sendable {
     public init(campaign: Int, cents: Int64) {
         self.campaign = campaign
         self.cents = cents
-    }
-}
-
-/// A named field value for text, JSON and divergence reports.
-public struct EventField: Equatable, Sendable {
-    public var name: String
-    public var value: FieldValue
-
-    public init(_ name: String, _ value: FieldValue) {
-        self.name = name
-        self.value = value
-    }
-}
-
-/// A field value, rendered exactly (integers as integers, money in micros).
-public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
-    case int(Int64)
-    case unsigned(UInt64)
-    case bool(Bool)
-    case text(String)
-    case bytes([UInt8])
-    case bids([OpenBid])
-
-    /// Plain text: integers in decimal, bytes in hex, bids as campaign:cents lists.
-    public var description: String {
-        switch self {
-        case .int(let value): return String(value)
-        case .unsigned(let value): return String(value)
-        case .bool(let value): return value ? "true" : "false"
-        case .text(let value): return value
-        case .bytes(let value): return Self.hex(value)
-        case .bids(let bids):
-            return "[" + bids.map { "\($0.campaign):\($0.cents)" }.joined(separator: ",") + "]"
-        }
-    }
-
-    /// JSON text (strings escaped, bids as arrays of [campaign, cents]).
-    public var json: String {
-        switch self {
-        case .int, .unsigned, .bool: return description
-        case .text(let value): return JSONText.quote(value)
-        case .bytes(let value): return JSONText.quote(Self.hex(value))
-        case .bids(let bids):
-            return "[" + bids.map { "[\($0.campaign),\($0.cents)]" }.joined(separator: ",") + "]"
-        }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var chars: [UInt8] = []
-        chars.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            chars.append(digits[Int(byte >> 4)])
-            chars.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: chars, as: UTF8.self)
     }
 }
 

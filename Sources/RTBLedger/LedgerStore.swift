@@ -112,27 +112,24 @@ public final class LedgerStore {
             "SELECT format_version, header_bytes, genesis_hash FROM header WHERE id = 1")
         guard try query.step() else { throw .notALedger(path: path, reason: "no header row") }
         let version = query.int(0)
-        guard version == Int64(BuildInfo.ledgerFormatVersion) else {
+        guard version >= 0, RunHeader.supportedFormats.contains(UInt32(clamping: version)) else {
             throw .unsupportedVersion(
-                path: path, found: "format \(version)",
-                supported: "format \(BuildInfo.ledgerFormatVersion)")
+                path: path, found: "format \(version)", supported: "formats 1 and 2")
         }
         let bytes = query.blob(1)
         let header: RunHeader
         do {
             header = try RunHeader(canonical: bytes)
+        } catch .unsupportedFormat(let found) {
+            throw .unsupportedVersion(
+                path: path, found: "format \(found)", supported: "formats 1 and 2")
         } catch {
             throw .corrupt(path: path, location: "header", reason: error.description)
         }
-        guard header.formatVersion == BuildInfo.ledgerFormatVersion else {
-            throw .unsupportedVersion(
-                path: path, found: "format \(header.formatVersion)",
-                supported: "format \(BuildInfo.ledgerFormatVersion)")
-        }
-        guard header.eventSchemaVersion == BuildInfo.eventSchemaVersion else {
-            throw .unsupportedVersion(
-                path: path, found: "event schema \(header.eventSchemaVersion)",
-                supported: "event schema \(BuildInfo.eventSchemaVersion)")
+        guard Int64(header.formatVersion) == version else {
+            throw .corrupt(
+                path: path, location: "header",
+                reason: "format \(header.formatVersion) in the header bytes, \(version) in its row")
         }
         guard let stored = Digest32(bytes: query.blob(2)), stored == header.genesisHash else {
             throw .corrupt(

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// A deal as one agent's book records it.
 public struct DealNote: Equatable, Sendable {

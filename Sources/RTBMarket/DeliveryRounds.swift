@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Scenarios B and C deliver each order in hourly batches (at hh:30), spreading what remains
 /// evenly over the batches left in the order's term, limited by the product's capacity and true reliability. In B

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Scenarios B and C: buyers send RFPs straight to sellers, sellers quote (sometimes
 /// hallucinating), buyers accept, counter or walk away. No intermediary fee. In C every claim

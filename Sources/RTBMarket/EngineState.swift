@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// A campaign's running totals in the current scenario.
 struct CampaignRuntime: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Scenario A: every two hours the exchange auctions each product's batch for those hours among
 /// the buyers' eligible campaigns, clears it with the configured mechanism (floor as reserve), delivers,
@@ -75,11 +76,11 @@ extension MarketEngine {
             let result = bids.withUnsafeBufferPointer {
                 SingleItemAuction.clear(
                     bids: $0, reserve: product.floorCPM.raw, mechanism: config.mechanism,
-                    lastWinsTies: options.canary == .flipTieBreak)
+                    lastWinsTies: canary == .flipTieBreak)
             }
             guard let winnerIndex = result.winner else { break }
             var price = Micros(result.price)
-            if options.canary == .chargeAboveBid && state.deals.isEmpty {
+            if canary == .chargeAboveBid && state.deals.isEmpty {
                 price = Micros(bids[winnerIndex] + 10_000)
             }
             let sold = sell(
@@ -166,7 +167,7 @@ extension MarketEngine {
             campaign: campaign, product: product.index, impressions: impressions, buyerCPM: price,
             sellerCPM: price, dealType: dealType, origin: .auction, originID: auction, endDay: day)
         let served = impressions * product.reliabilityPermille / 1_000
-        if !(options.canary == .dropEvent && deal == 0) {
+        if !(canary == .dropEvent && deal == 0) {
             emit(
                 .delivery(
                     Delivery(
@@ -176,10 +177,10 @@ extension MarketEngine {
         recordServed(deal: deal, planned: impressions, served: served)
         state.campaigns[campaign].boughtToday += impressions
         var paid = Micros.cost(impressions: served, cpm: price)
-        if options.canary == .overspend && deal == 0 { paid += market.campaigns[campaign].budget }
+        if canary == .overspend && deal == 0 { paid += market.campaigns[campaign].budget }
         let rate = config.feeRate(buyer: market.campaigns[campaign].buyer, seller: product.seller)
         let fee =
-            options.canary == .feeRounding
+            canary == .feeRounding
             ? Micros(paid.raw * rate.ppm / 1_000_000) : rate.apply(to: paid)
         state.campaigns[campaign].committed += paid
         settle(deal: deal, buyerPaid: paid, fee: fee, disputed: .zero)

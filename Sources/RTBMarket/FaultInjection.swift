@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// A planned agent kill: at `tick` the agent loses all in-memory state.
 public struct AgentKill: Hashable, Sendable, Comparable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Hallucination injection (B and C): each claim an agent states is false with probability
 /// `hallucinationRate`, drawn from the agent's own keyed stream. Inventory claims are inflated

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// A campaign's fixed terms, generated once per run and shared by every scenario.
 public struct CampaignSpec: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Everything that determines a run, together with the seed and the engine version.
 ///
@@ -133,18 +134,5 @@ public struct MarketConfig: Equatable, Sendable {
             rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm))
         }
         return min(max(rate, Self.feeRange.lowerBound), Self.feeRange.upperBound)
-    }
-}
-
-/// A config the engine refuses, with the option at fault and what it accepts.
-public enum ConfigError: Error, Equatable, CustomStringConvertible {
-    case invalid(String, String)
-    case malformed(String)
-
-    public var description: String {
-        switch self {
-        case .invalid(let option, let allowed): return "invalid \(option): expected \(allowed)"
-        case .malformed(let reason): return "malformed config: \(reason)"
-        }
     }
 }

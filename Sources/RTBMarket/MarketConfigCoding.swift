@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 extension MarketConfig {
     /// Canonical bytes of the config (format version 1): fields in declaration order.

@@ -1,43 +1,23 @@
 import RTBCore
 import RTBEvents
-
-/// Recording parameters that shape frames and checkpoints (stored in the ledger header).
-public struct EngineOptions: Equatable, Sendable {
-    /// A frame is sealed at the first step boundary with at least this many bytes pending.
-    public static let defaultFrameTargetBytes = 64 * 1_024
-    /// A checkpoint is taken after every this many frames (about 2 MiB of events).
-    public static let defaultCheckpointEveryFrames = 32
-    public var frameTargetBytes = EngineOptions.defaultFrameTargetBytes
-    public var checkpointEveryFrames = EngineOptions.defaultCheckpointEveryFrames
-    /// Test-only, never recorded: planted divergences that replay must find.
-    public var perturbation: Perturbation?
-    /// Test-only, never recorded: a deliberately broken behaviour the checker must catch.
-    public var canary: Canary?
-
-    public init(
-        frameTargetBytes: Int = EngineOptions.defaultFrameTargetBytes,
-        checkpointEveryFrames: Int = EngineOptions.defaultCheckpointEveryFrames,
-        perturbation: Perturbation? = nil
-    ) {
-        self.frameTargetBytes = frameTargetBytes
-        self.checkpointEveryFrames = checkpointEveryFrames
-        self.perturbation = perturbation
-    }
-}
+import RTBTrace
 
 /// The discrete-event market engine: runs the configured scenarios one after the other on the
 /// same generated market, emitting every event to its log. It reads no clock and does no I/O:
 /// frames and checkpoints go to the sink, and scenario C recovery reads the shared ledger
 /// through `SharedLedgerReader`.
-public final class MarketEngine {
+public final class MarketEngine: ModelRun {
     public let config: MarketConfig
     public let market: Market
-    public let options: EngineOptions
+    /// Frame size and checkpoint interval.
+    public let layout: FrameLayout
+    /// Test only: the deliberately broken behaviour to exhibit.
+    let canary: Canary?
     let policy: any TradingPolicy
     var state: EngineState
     public internal(set) var log: EventLog
     let sink: FrameSink
-    let ledger: SharedLedgerReader?
+    let ledger: SharedLedgerReader
     /// Size in bytes of the last appended event (for ledger entry costs).
     var lastEventSize = 0
     /// Scratch buffers of the open-auction fast path (not part of the state).
@@ -45,55 +25,46 @@ public final class MarketEngine {
     var openBidCents: [Int64] = []
     /// Steps processed since this object was created (not part of the state).
     public private(set) var stepsTaken = 0
+    /// A failure of the outside world met inside an action (the shared ledger unreadable):
+    /// `step` throws it once the action returns, before anything is sealed.
+    var worldFailure: (any Error)?
 
-    /// A fresh run. `ledger` must read back what `sink` stores when scenario C is run.
-    public init(
-        config: MarketConfig, sink: FrameSink, ledger: SharedLedgerReader?,
-        options: EngineOptions = EngineOptions()
-    ) {
+    /// A fresh run; the environment's shared ledger reads back what its sink stored.
+    public init(config: MarketConfig, environment: RunEnvironment) {
         precondition(config.validate() == nil, "engine started with an invalid config")
         self.config = config
         self.market = Market(config: config)
-        self.options = options
+        self.layout = environment.layout
+        self.canary = environment.canary.flatMap(Canary.init(rawValue:))
         self.policy = config.policy.make()
-        self.sink = sink
-        self.ledger = ledger
+        self.sink = environment.sink
+        self.ledger = environment.shared
         log = EventLog(
-            frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
+            frameTargetBytes: layout.frameTargetBytes, perturbation: environment.perturbation)
         state = EngineState()
         state.scheduler.schedule(.startScenario, at: 0)
     }
 
     /// Continues a run from a checkpoint's state bytes.
     public init(
-        config: MarketConfig, restoring checkpoint: EngineCheckpoint, sink: FrameSink,
-        ledger: SharedLedgerReader?, options: EngineOptions = EngineOptions()
+        config: MarketConfig, restoring checkpoint: EngineCheckpoint, environment: RunEnvironment
     ) throws(CanonicalError) {
         self.config = config
         self.market = Market(config: config)
-        self.options = options
+        self.layout = environment.layout
+        self.canary = environment.canary.flatMap(Canary.init(rawValue:))
         self.policy = config.policy.make()
-        self.sink = sink
-        self.ledger = ledger
+        self.sink = environment.sink
+        self.ledger = environment.shared
+        log = EventLog(
+            frameTargetBytes: layout.frameTargetBytes, perturbation: environment.perturbation)
         var reader = CanonicalReader(checkpoint.state)
-        let nextSequence = try reader.varint()
-        let framesSealed = try reader.int()
-        let chain = try reader.digest()
-        let tail = try reader.byteString()
-        let totalBytes = try reader.varint()
-        guard let market = ChunkedDigest(chain: chain, tail: tail, totalBytes: totalBytes),
-            nextSequence == checkpoint.nextSequence, framesSealed == checkpoint.frameCount
-        else {
-            throw .valueOutOfRange(offset: 0, value: nextSequence, limit: checkpoint.nextSequence)
-        }
+        try log.restorePosition(from: &reader, checkpoint: checkpoint)
         state = try EngineState.decode(from: &reader)
         try reader.expectEnd()
         guard state.isConsistent(with: self.market, config: config) else {
             throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
         }
-        log = EventLog(
-            frameTargetBytes: options.frameTargetBytes, perturbation: options.perturbation)
-        log.restore(nextSequence: nextSequence, framesSealed: framesSealed, market: market)
     }
 
     /// True when every scenario has finished.
@@ -121,10 +92,11 @@ public final class MarketEngine {
         state.now = next.tick
         perform(next.action)
         stepsTaken += 1
+        if let failure = worldFailure { throw failure }
         let sealAll = isFinished || next.action == .finishScenario
         if let frame = log.sealIfDue(force: sealAll) {
             try sink.seal(frame)
-            if log.framesSealed % options.checkpointEveryFrames == 0 || isFinished {
+            if log.framesSealed % layout.checkpointEveryFrames == 0 || isFinished {
                 try sink.checkpoint(makeCheckpoint())
             }
         }
@@ -151,13 +123,8 @@ public final class MarketEngine {
 
     /// The checkpoint of the current state (called right after a frame is sealed).
     public func makeCheckpoint() -> EngineCheckpoint {
-        precondition(log.pendingCount == 0, "checkpoint with pending events")
         var writer = CanonicalWriter(capacity: 1 << 16)
-        writer.varint(log.nextSequence)
-        writer.varint(log.framesSealed)
-        writer.digest(log.market.chain)
-        writer.byteString(log.market.tail)
-        writer.varint(log.market.totalBytes)
+        log.encodePosition(into: &writer)
         state.encode(into: &writer)
         return EngineCheckpoint(
             frameCount: log.framesSealed, nextSequence: log.nextSequence, state: writer.bytes)
@@ -170,10 +137,10 @@ public final class MarketEngine {
     @discardableResult
     func emit(_ body: EventBody, excludedFromMarketDigest: Bool = false) -> UInt64 {
         let event = MarketEvent(scenario, tick: state.now, body)
-        let before = log.pending.bytes.count
+        let before = log.pendingBytesCount
         let sequence = log.append(event, excludedFromMarketDigest: excludedFromMarketDigest)
         if excludedFromMarketDigest { state.killRecords += 1 }
-        lastEventSize = log.pending.bytes.count - before
+        lastEventSize = log.pendingBytesCount - before
         state.metrics[state.metrics.count - 1].observe(event)
         applyToMemories(event)
         if scenario == .c, let payer = ledgerPayer(of: event) {
@@ -274,6 +241,17 @@ public final class MarketEngine {
 }
 
 extension MarketEngine {
+    /// The next event's sequence number.
+    public var nextSequence: UInt64 { log.nextSequence }
+    /// Frames sealed so far.
+    public var framesSealed: Int { log.framesSealed }
+    /// Every counter and ratio of every scenario run so far, named as golden files pin them.
+    public var summaryMetrics: [NamedMetric] { ScenarioMetrics.named(metrics) }
+    /// "recording c day 3/30" while running.
+    public var progress: String? {
+        isFinished ? nil : "scenario \(currentScenarioName) day \(currentDay)/\(config.days)"
+    }
+
     /// Name of the scenario being run ("a", "b" or "c").
     public var currentScenarioName: String { isFinished ? "-" : scenario.description }
     /// The simulated day of the current action.

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Context rot, restarts, kills and recovery.
 ///
@@ -128,7 +129,7 @@ extension MarketEngine {
         case .c:
             source = .ledger
             var rebuilt = rebuildFromLedger(agent: agent)
-            if options.canary == .brokenRecovery && !rebuilt.memory.deals.isEmpty {
+            if canary == .brokenRecovery && !rebuilt.memory.deals.isEmpty {
                 rebuilt.memory.deals.removeFirst()
             }
             state.memories[index] = rebuilt.memory
@@ -170,49 +171,65 @@ extension MarketEngine {
     }
 
     /// Scenario C: the last ledger snapshot of the agent plus every ledger event after it,
-    /// read through the shared ledger (committed frames and the pending buffer).
+    /// read through the shared ledger (committed frames and the pending buffer). A ledger that
+    /// cannot be read, or does not hold the snapshot, is a failure of the world (a full disk,
+    /// a damaged file): it is kept in `worldFailure` for `step` to throw, and the agent gets an
+    /// empty memory meanwhile (the step's events are never sealed).
     func rebuildFromLedger(agent: AgentRef) -> (memory: AgentMemory, replayed: Int64) {
+        do {
+            return try readFromLedger(agent: agent)
+        } catch {
+            if worldFailure == nil { worldFailure = error }
+            return (AgentMemory(), 0)
+        }
+    }
+
+    func readFromLedger(agent: AgentRef) throws -> (memory: AgentMemory, replayed: Int64) {
         let index = memoryIndex(agent)
         // Before its first snapshot an agent's memory is empty at the scenario's first event.
         let snapshot = state.lastSnapshot[index]
         let from = snapshot == UInt64.max ? state.scenarioFirstSequence : snapshot
-        guard let ledger else {
-            preconditionFailure("scenario C recovery needs a shared ledger reader")
-        }
         var memory = AgentMemory()
         var replayed: Int64 = 0
         var found = snapshot == UInt64.max
-        do {
-            var chunks = try ledger.sealedFrames(from: from).map { ($0.firstSequence, $0.bytes) }
-            chunks.append((log.firstPendingSequence, log.pendingBytes))
-            for (first, bytes) in chunks {
-                var reader = CanonicalReader(bytes)
-                var sequence = first
-                while !reader.isAtEnd {
-                    let event = try MarketEvent.decode(from: &reader)
-                    defer { sequence += 1 }
-                    if sequence < from { continue }
-                    if sequence == snapshot {
-                        guard case .agentSnapshot(let snapshot) = event.body,
-                            snapshot.agent == agent
-                        else {
-                            preconditionFailure(
-                                "ledger event \(sequence) is not \(agent)'s snapshot")
-                        }
-                        var snapshotReader = CanonicalReader(snapshot.state)
-                        memory = try AgentMemory(from: &snapshotReader)
-                        found = true
-                        continue
+        var chunks = try ledger.sealedFrames(from: from).map { ($0.firstSequence, $0.bytes) }
+        chunks.append((log.firstPendingSequence, log.pendingBytes))
+        for (first, bytes) in chunks {
+            var reader = CanonicalReader(bytes)
+            var sequence = first
+            while !reader.isAtEnd {
+                let event = try MarketEvent.decode(from: &reader)
+                defer { sequence += 1 }
+                if sequence < from { continue }
+                if sequence == snapshot {
+                    guard case .agentSnapshot(let snapshot) = event.body, snapshot.agent == agent
+                    else {
+                        throw SharedLedgerError.missingSnapshot(agent: agent, sequence: sequence)
                     }
-                    let before = memory
-                    memory.apply(event, agent: agent, market: market, trustsClaims: false)
-                    if memory != before { replayed += 1 }
+                    var snapshotReader = CanonicalReader(snapshot.state)
+                    memory = try AgentMemory(from: &snapshotReader)
+                    found = true
+                    continue
                 }
+                let before = memory
+                memory.apply(event, agent: agent, market: market, trustsClaims: false)
+                if memory != before { replayed += 1 }
             }
-        } catch {
-            preconditionFailure("shared ledger unreadable during recovery: \(error)")
         }
-        precondition(found, "snapshot \(from) of \(agent) not found in the shared ledger")
+        guard found else { throw SharedLedgerError.missingSnapshot(agent: agent, sequence: from) }
         return (memory, replayed)
+    }
+}
+
+/// What scenario C recovery could not read back from the shared ledger.
+public enum SharedLedgerError: Error, Equatable, CustomStringConvertible {
+    case missingSnapshot(agent: AgentRef, sequence: UInt64)
+
+    public var description: String {
+        switch self {
+        case .missingSnapshot(let agent, let sequence):
+            return
+                "shared ledger: event \(sequence) should be \(agent)'s snapshot but the ledger does not hold it"
+        }
     }
 }

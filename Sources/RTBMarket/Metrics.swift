@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// The counters every scenario reports, each a count or sum over events that happened.
 public enum Counter: Int, CaseIterable, Sendable {

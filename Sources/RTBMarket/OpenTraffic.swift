@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Impression-level traffic of the volume profiles, one-minute slices at hh:mm:30.
 ///
@@ -84,7 +85,7 @@ extension MarketEngine {
         let result = openBidCents.withUnsafeBufferPointer {
             SingleItemAuction.clear(
                 bids: $0, reserve: floorCents, mechanism: config.mechanism,
-                lastWinsTies: options.canary == .flipTieBreak)
+                lastWinsTies: canary == .flipTieBreak)
         }
         var fee = Micros.zero
         var winnerCampaign: Int?

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// End-of-campaign reconciliation. A: the exchange's records are the only books (accepted at
 /// once). B: each side bills from its own memory; the discrepancy |b - s| / max(b, s) places the

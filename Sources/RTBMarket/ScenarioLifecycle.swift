@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 extension MarketEngine {
     /// Hour weights (per mille of the day's traffic) from seed 000's volume generator shape:

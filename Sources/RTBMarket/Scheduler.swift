@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Something the engine does at a tick. Actions are values so checkpoints can store them.
 public enum Action: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// A seller's answer to an RFP, before any hallucination is injected.
 public struct Quote: Equatable, Sendable {

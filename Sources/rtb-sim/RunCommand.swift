@@ -1,8 +1,12 @@
 import ArgumentParser
 import Foundation
 import RTBCommandLine
+import RTBIntegrity
 import RTBMarket
-import RTBVerify
+import RTBModels
+import RTBReports
+import RTBRunning
+import RTBTrace
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,12 +38,13 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let config = try market.config()
+        let target = RecordTarget(model: RTBMarketModel.self, config: config.canonicalBytes)
         let path = ledger ?? "traces/run-\(config.digest.short).ledger"
         // The default file is named after the configuration: a rerun may replace a finished
         // recording of the same run, never an interrupted one or one with other options.
         var replace = overwrite
         if ledger == nil, !overwrite, FileManager.default.fileExists(atPath: path) {
-            guard RunPrinter.holdsFinishedRecording(at: path, config: config, recording: recording)
+            guard RunPrinter.holdsFinishedRecording(at: path, target: target, recording: recording)
             else {
                 throw CommandFailure(
                     ExitStatus.usage,
@@ -51,10 +56,15 @@ struct RunCommand: ParsableCommand {
             replace = true
         }
         try RunPrinter.prepareLedgerPath(path, overwrite: replace)
-        let checking = check ? CheckingSink(config: config, forwardingTo: NullSink()) : nil
-        let outcome = try RunPrinter.record(
-            config: config, path: path, recording: recording, alsoTo: checking)
-        let report = RunReport(outcome)
+        let checking =
+            check
+            ? CheckingSink(RTBMarketModel.self, config: config, forwardingTo: NullSink()) : nil
+        let (outcome, run) = try RunPrinter.record(
+            target, path: path, recording: recording, alsoTo: checking)
+        guard let engine = run as? MarketEngine else {
+            preconditionFailure("an rtb-market run is a MarketEngine")
+        }
+        let report = RunReport(outcome, engine: engine)
         print(config.summary)
         print(RunPrinter.recordingLines(outcome, path: path))
         print(report.totalsTable())
@@ -62,9 +72,8 @@ struct RunCommand: ParsableCommand {
         if let output { try CommandRunner.write(report.json, to: output) }
         if let checker = checking?.checker {
             print(
-                CheckReport.render(
-                    checker.tally, counterfactuals: checker.counterfactuals,
-                    sampling: checker.truthfulnessSampling, events: outcome.events), terminator: "")
+                CheckReport.render(checker.tally, notes: checker.notes, events: outcome.events),
+                terminator: "")
             if checker.tally.totalViolations > 0 {
                 throw CommandFailure(ExitStatus.violation, "online check found violations")
             }

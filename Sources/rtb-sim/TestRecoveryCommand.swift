@@ -3,7 +3,11 @@ import RTBCommandLine
 import RTBCore
 import RTBEvents
 import RTBMarket
-import RTBVerify
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
+import RTBTrace
 
 struct TestRecoveryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

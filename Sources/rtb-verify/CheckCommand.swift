@@ -1,6 +1,7 @@
 import ArgumentParser
 import RTBCommandLine
-import RTBVerify
+import RTBIntegrity
+import RTBTrace
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,18 +28,17 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let golden, try LedgerChecker.isScaleLedger(path: trace) {
+        let outcome = try LedgerChecker.check(
+            path: trace, options: CheckOptions(sampling: truthfulnessSampling))
+        print(
+            CheckReport.render(outcome.tally, notes: outcome.notes, events: outcome.events),
+            terminator: "")
+        if let golden, outcome.metrics.isEmpty {
             throw CommandFailure(
                 ExitStatus.usage,
-                "\(trace): a scale-mode ledger has no market metrics to compare with \(golden); "
-                    + "check it without --golden")
+                "\(trace): a \(outcome.model.name) ledger has no summary metrics to compare with "
+                    + "\(golden); check it without --golden")
         }
-        let outcome = try LedgerChecker.check(
-            path: trace, truthfulnessSampling: truthfulnessSampling)
-        print(
-            CheckReport.render(
-                outcome.tally, counterfactuals: outcome.counterfactuals,
-                sampling: outcome.truthfulnessSampling, events: outcome.events), terminator: "")
         var problems: [String] = []
         if outcome.tally.totalViolations > 0 {
             problems.append("\(outcome.tally.totalViolations) invariant violations")

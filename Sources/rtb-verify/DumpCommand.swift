@@ -1,6 +1,10 @@
 import ArgumentParser
 import RTBCommandLine
-import RTBVerify
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
+import RTBTrace
 
 struct DumpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

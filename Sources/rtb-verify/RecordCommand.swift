@@ -1,7 +1,10 @@
 import ArgumentParser
 import RTBCommandLine
 import RTBMarket
-import RTBVerify
+import RTBModels
+import RTBReports
+import RTBRunning
+import RTBTrace
 
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +16,13 @@ struct RecordCommand: ParsableCommand {
 
     @Option(name: .long, help: "Ledger file to create.")
     var ledger: String?
+
+    @Option(
+        name: .long,
+        help:
+            "Model to record (default rtb-market, configured by the market options); any other model reads its config from --config FILE (JSON)."
+    )
+    var model: String?
 
     @Option(
         name: .long,
@@ -35,14 +45,14 @@ struct RecordCommand: ParsableCommand {
             throw ValidationError(
                 "give exactly one of --ledger FILE (new recording) or --resume FILE")
         }
-        if let resume, try market.config() != MarketOptions.parse([]).config() {
+        if let resume, try model != nil || market.config() != MarketOptions.parse([]).config() {
             throw ValidationError(
-                "--resume \(resume) continues the run its header describes; market options cannot change it"
+                "--resume \(resume) continues the run its header describes; --model and market options cannot change it"
             )
         }
         if let resume,
-            recording.frameBytes != EngineOptions.defaultFrameTargetBytes
-                || recording.checkpointEvery != EngineOptions.defaultCheckpointEveryFrames
+            recording.frameBytes != FrameLayout.defaultFrameTargetBytes
+                || recording.checkpointEvery != FrameLayout.defaultCheckpointEveryFrames
                 || recording.canary != nil
         {
             throw ValidationError(
@@ -57,25 +67,28 @@ struct RecordCommand: ParsableCommand {
 
     func run() throws {
         let outcome: RunOutcome
+        var engine: MarketEngine?
         let path: String
         if let resume {
             path = resume
-            outcome = try Recording.resume(
-                path: resume, zstdLevel: recording.zstdLevel, durable: recording.durable,
-                fault: recording.fault)
+            outcome = try Recording.resume(path: resume, settings: recording.settings)
             print(
                 "resumed: \(outcome.framesVerifiedOnResume) committed frames verified; "
                     + "\(outcome.framesRederivedOnResume) after the last checkpoint re-derived and matched"
             )
         } else {
             path = ledger!
-            let config = try market.config()
+            let target = try RecordTarget.resolve(model: model, market: market)
             try RunPrinter.prepareLedgerPath(path, overwrite: overwrite)
-            outcome = try RunPrinter.record(config: config, path: path, recording: recording)
-            print(config.summary)
+            let (recorded, run) = try RunPrinter.record(target, path: path, recording: recording)
+            outcome = recorded
+            engine = run as? MarketEngine
+            print(outcome.summary)
         }
         print(RunPrinter.recordingLines(outcome, path: path), terminator: "")
-        if summary { print("\n" + RunReport(outcome).totalsTable(), terminator: "") }
+        if summary, let engine {
+            print("\n" + RunReport(outcome, engine: engine).totalsTable(), terminator: "")
+        }
         if printPeakMemory { print("peak memory KiB: \(ProcessMemory.peakKiB() ?? -1)") }
     }
 }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RTBCommandLine
-import RTBMarket
-import RTBVerify
+import RTBIntegrity
+import RTBTrace
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,7 +54,7 @@ struct ReplayCommand: ParsableCommand {
                 perturbation: perturbation))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         if let divergence = report.divergence {
-            print(divergence.report(trace: trace, market: replayer.market))
+            print(divergence.report(trace: trace))
             throw ExitCode(ExitStatus.replayDivergence)
         }
         if bisect && report.segmentsRerun > 0 {

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
 import RTBCommandLine
-import RTBVerify
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
+import RTBTrace
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

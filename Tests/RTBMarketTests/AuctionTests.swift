@@ -2,6 +2,7 @@ import Testing
 import RTBCore
 import RTBEvents
 @testable import RTBMarket
+import RTBTrace
 
 @Test func secondPricePaysMaxOfSecondBidAndReserve() {
     let result = SingleItemAuction.clear(
@@ -50,7 +51,7 @@ import RTBEvents
     config.scenarios = [.a]
     config.days = 2
     let store = MemoryFrameStore()
-    let engine = MarketEngine(config: config, sink: store, ledger: store)
+    let engine = MarketEngine(config: config, store: store)
     try engine.run()
     var bids: [Int: [Int: Micros]] = [:]
     var deals: [Int: DealAgreed] = [:]

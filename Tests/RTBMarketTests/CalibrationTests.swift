@@ -2,6 +2,7 @@ import Testing
 import RTBCore
 import RTBEvents
 @testable import RTBMarket
+import RTBTrace
 
 /// The seed's validity table for the default configuration (5 buyers x 10 campaigns, 5
 /// sellers, 30 days): A deals 4,000-6,000, A fees 10-20% of spend, B context-rot events 20-50,
@@ -11,7 +12,7 @@ func defaultRunLandsInTheValidityRanges(seed: UInt64) throws {
     var config = MarketConfig()
     config.seed = seed
     let store = MemoryFrameStore()
-    let recording = MarketEngine(config: config, sink: store, ledger: store)
+    let recording = MarketEngine(config: config, store: store)
     try recording.run()
     let metrics = Dictionary(
         uniqueKeysWithValues: recording.metrics.map { ($0.scenario, $0.totals) })

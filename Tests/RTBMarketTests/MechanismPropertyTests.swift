@@ -2,6 +2,7 @@ import Testing
 import RTBCore
 import RTBEvents
 @testable import RTBMarket
+import RTBTrace
 
 /// A random auction: values (= truthful bids), a reserve and the items on sale.
 struct AuctionInstance: CustomStringConvertible {

@@ -2,6 +2,7 @@ import Testing
 import RTBCore
 import RTBEvents
 @testable import RTBMarket
+import RTBTrace
 
 /// Builds a scenario engine and runs it until `tick`.
 func engine(
@@ -14,7 +15,7 @@ func engine(
     config.seed = seed
     configure(&config)
     let store = MemoryFrameStore()
-    let engine = MarketEngine(config: config, sink: store, ledger: store)
+    let engine = MarketEngine(config: config, store: store)
     while engine.state.now < tick, try engine.step() {}
     return (engine, store)
 }

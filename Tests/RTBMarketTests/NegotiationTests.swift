@@ -2,6 +2,7 @@ import Testing
 import RTBCore
 import RTBEvents
 @testable import RTBMarket
+import RTBTrace
 
 let policy = RuleBasedPolicy()
 
@@ -84,7 +85,7 @@ func runB(days: Int = 7, seed: UInt64 = 3, configure: (inout MarketConfig) -> Vo
     config.seed = seed
     configure(&config)
     let store = MemoryFrameStore()
-    let engine = MarketEngine(config: config, sink: store, ledger: store)
+    let engine = MarketEngine(config: config, store: store)
     try engine.run()
     return (engine, try store.allEvents())
 }

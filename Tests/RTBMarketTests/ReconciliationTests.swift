@@ -2,6 +2,7 @@ import Testing
 import RTBCore
 import RTBEvents
 @testable import RTBMarket
+import RTBTrace
 
 @Test func ladderThresholds() {
     var random = RandomStream(seed: 1, key: StreamKey("ladder"))
@@ -39,7 +40,7 @@ import RTBEvents
     var config = MarketConfig()
     config.days = 10
     let store = MemoryFrameStore()
-    let engine = MarketEngine(config: config, sink: store, ledger: store)
+    let engine = MarketEngine(config: config, store: store)
     try engine.run()
     var outcomes: [Scenario: [ReconciliationOutcome]] = [:]
     for event in try store.allEvents() {

@@ -1,9 +1,15 @@
 import Foundation
 import Testing
 import RTBCore
+import RTBLedger
+import RTBTrace
 import RTBEvents
 import RTBMarket
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// Each canary (a deliberately broken behaviour) must be flagged by its invariant on every one
 /// of 10 seeds: the checker can fail.
@@ -26,10 +32,8 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
         config.seed = seed
         config.volume = canary == .brokenRecovery ? .none : .small
         config.rotEpisodeRate = Rate.percent(10)
-        var options = EngineOptions()
-        options.canary = canary
         let path = directory + "/\(canary)-\(seed).ledger"
-        try Recording.record(config: config, path: path, options: options)
+        try recordMarket(config, path: path, canary: canary)
         let outcome = try LedgerChecker.check(path: path)
         #expect(
             outcome.tally.violations[expected.rawValue] > 0,
@@ -46,13 +50,13 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
     config.days = 2
     config.volume = .small
     let directory = TestSupport.temporaryDirectory()
-    try Recording.record(config: config, path: directory + "/clean.ledger")
+    try recordMarket(config, path: directory + "/clean.ledger")
     let outcome = try LedgerChecker.check(path: directory + "/clean.ledger")
     #expect(
         outcome.tally.totalViolations == 0, "\(outcome.tally.firstFinding.map(\.description) ?? "")"
     )
     #expect(outcome.tally.checked[Invariant.truthfulness.rawValue] > 1_000)
-    #expect(outcome.counterfactuals > 1_000)
+    #expect(counterfactuals(outcome.notes) > 1_000)
 }
 
 /// The default 30-day run: no violation and every validity range of the seed satisfied.

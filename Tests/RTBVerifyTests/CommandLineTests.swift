@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 import RTBCore
-import RTBVerify
+import RTBLedger
+import RTBEvents
+import RTBTrace
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 @Test func helpListsEverySubcommandAndEachHasHelp() throws {
     let sim = try TestSupport.run("rtb-sim", ["--help"])

@@ -1,8 +1,14 @@
 import Foundation
 import Testing
 import RTBCore
+import RTBEvents
+import RTBTrace
 import RTBLedger
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// SIGKILL a recording process at 24 seeded points of its write transactions (after frame K is
 /// committed, or inside transaction T before its COMMIT), through the hidden `--inject-fault`

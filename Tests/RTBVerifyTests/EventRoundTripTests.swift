@@ -5,7 +5,11 @@ import RTBEvents
 import RTBLedger
 import RTBMarket
 import RTBTrace
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// Random canonical events built from tools/event_schema.json (the same table the docs and
 /// the Python reader use), so every kind and every field is exercised.
@@ -101,12 +105,7 @@ struct RandomEvents {
         sequence += UInt64(count)
     }
     try recorder.finish(marketDigest: .zero)
-    var decoded: [MarketEvent] = []
-    try EventDump.forEachEvent(store: try LedgerStore.open(path: directory + "/random.ledger")) {
-        _, event in
-        decoded.append(event)
-        return true
-    }
+    let decoded = try marketEvents(directory + "/random.ledger").map(\.event)
     #expect(decoded == expected)
     #expect(try ChainVerifier.verify(path: directory + "/random.ledger", deep: true).isIntact)
 }
@@ -116,15 +115,11 @@ struct RandomEvents {
     let directory = TestSupport.temporaryDirectory()
     let (path, outcome) = try TestSupport.record(config, in: directory)
     let memory = MemoryFrameStore()
-    let engine = MarketEngine(
-        config: config, sink: memory, ledger: memory,
-        options: EngineOptions(frameTargetBytes: 4_096, checkpointEveryFrames: 4))
+    let engine = try RunWiring(sink: memory, reader: memory).start(
+        RTBMarketModel.self, config: config,
+        layout: FrameLayout(frameTargetBytes: 4_096, checkpointEveryFrames: 4))
     try engine.run()
-    var recorded: [MarketEvent] = []
-    try EventDump.forEachEvent(store: try LedgerStore.open(path: path)) { _, event in
-        recorded.append(event)
-        return true
-    }
+    let recorded = try marketEvents(path).map(\.event)
     #expect(recorded == (try memory.allEvents()))
     #expect(UInt64(recorded.count) == outcome.events)
     #expect(engine.marketDigest == outcome.marketDigest)

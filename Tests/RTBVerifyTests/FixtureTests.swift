@@ -1,9 +1,14 @@
 import Foundation
 import Testing
 import RTBCore
+import RTBTrace
 import RTBEvents
 import RTBLedger
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// The committed ledgers under traces/ (made by tools/make-fixtures.sh) pin format 1: this
 /// binary must still verify, decode, check and replay them to the digests recorded when they
@@ -46,7 +51,7 @@ func committedFixtureLedgersStillVerifyDecodeCheckAndReplay(index: Int) throws {
 
     var kinds = Set<EventKind>()
     var count: UInt64 = 0
-    try EventDump.forEachEvent(store: try LedgerStore.open(path: path)) { sequence, event in
+    try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) { sequence, event in
         #expect(sequence == count)
         count += 1
         kinds.insert(event.kind)
@@ -71,7 +76,7 @@ func committedFixtureLedgersStillVerifyDecodeCheckAndReplay(index: Int) throws {
     for fixture in fixtures {
         let path = TestSupport.temporaryDirectory() + "/" + fixture.file
         try TestSupport.copy(TestSupport.root + "/traces/" + fixture.file, to: path)
-        try EventDump.forEachEvent(store: try LedgerStore.open(path: path)) { _, event in
+        try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) { _, event in
             kinds.insert(event.kind)
             return true
         }

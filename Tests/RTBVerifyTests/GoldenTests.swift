@@ -2,7 +2,14 @@ import Foundation
 import Testing
 import RTBCommandLine
 import RTBCore
-import RTBVerify
+import RTBLedger
+import RTBEvents
+import RTBTrace
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// Every golden run of up to 1.5 million events, run fresh, is identical to its file (the
 /// larger ones run in tools/test.sh with the release build).

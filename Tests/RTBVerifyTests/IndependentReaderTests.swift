@@ -1,10 +1,15 @@
 import Foundation
 import Testing
 import RTBCore
+import RTBTrace
 import RTBEvents
 import RTBLedger
 import RTBMarket
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// tools/ledger_reader.py, written from docs/ledger-format.md alone, must agree with
 /// `rtb-verify verify` on the digest and every count.
@@ -25,7 +30,7 @@ import RTBVerify
     #expect((report["events"] as? NSNumber)?.uint64Value == verified.events)
     #expect(report["checkpoints"] as? Int == verified.checkpoints)
     var kinds: [String: Int] = [:]
-    try EventDump.forEachEvent(store: try LedgerStore.open(path: path)) { _, event in
+    try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) { _, event in
         kinds[event.kind.description, default: 0] += 1
         return true
     }

@@ -1,7 +1,12 @@
 import Foundation
 import RTBLedger
+import RTBTrace
 import RTBMarket
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 import Testing
 
 /// A finished ledger is one file; a reader holding it open while the recording finishes does
@@ -16,9 +21,10 @@ import Testing
     let watched = directory + "/watched.ledger"
     var reader: LedgerStore?
     let started = Date()  // determinism-ok: test timing
-    let outcome = try Recording.record(
-        config: config, path: watched,
-        options: EngineOptions(frameTargetBytes: 4_096, checkpointEveryFrames: 4)
+    let (outcome, _) = try Recording.record(
+        RTBMarketModel.self, config: config, path: watched,
+        settings: RecordingSettings(
+            layout: FrameLayout(frameTargetBytes: 4_096, checkpointEveryFrames: 4))
     ) { _ in
         if reader == nil { reader = try? LedgerStore.open(path: watched) }
     }

@@ -1,7 +1,14 @@
 import Testing
 import RTBCore
+import RTBLedger
+import RTBEvents
+import RTBTrace
 import RTBMarket
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// 1,000 seeds of small runs: every clean ledger verifies intact (10 batches of 100 run in
 /// parallel).
@@ -16,7 +23,7 @@ func cleanLedgersNeverReportAProblem(batch: Int) throws {
         config.scenarios = [[.a], [.b], [.c], [.a, .b, .c]][Int(seed % 4)]
         let (path, outcome) = try TestSupport.record(
             config, in: directory, name: "s\(seed).ledger",
-            options: EngineOptions(frameTargetBytes: 1_024, checkpointEveryFrames: 3))
+            layout: FrameLayout(frameTargetBytes: 1_024, checkpointEveryFrames: 3))
         let report = try ChainVerifier.verify(path: path)
         #expect(report.isIntact, "seed \(seed): \(report.problem ?? "")")
         #expect(report.headHash == outcome.runDigest)

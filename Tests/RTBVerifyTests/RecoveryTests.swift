@@ -1,9 +1,15 @@
 import Foundation
 import Testing
 import RTBCore
+import RTBLedger
+import RTBTrace
 import RTBEvents
 import RTBMarket
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 func recoveryConfig(_ scenario: Scenario, seed: UInt64) -> MarketConfig {
     var config = MarketConfig()

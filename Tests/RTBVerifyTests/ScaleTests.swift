@@ -1,9 +1,15 @@
 import Foundation
 import Testing
 import RTBCore
+import RTBLedger
+import RTBTrace
 import RTBEvents
 import RTBMarket
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// Scale mode gives the same digest on 1, 2, 3 and 7 threads, for every mechanism.
 @Test(arguments: Mechanism.allCases)
@@ -14,9 +20,7 @@ func scaleDigestsDoNotDependOnThreads(mechanism: Mechanism) throws {
     config.mechanism = mechanism
     config.slots = mechanism == .gsp || mechanism == .vcg ? 4 : 1
     config.seed = 11
-    let digests = try [1, 2, 3, 7].map {
-        try ScaleRunner.run(config: config, threads: $0).runDigest
-    }
+    let digests = try [1, 2, 3, 7].map { try scaleDigest(config, threads: $0) }
     #expect(Set(digests).count == 1)
     #expect(ScaleMarket.bytesPerAgent <= 64)
 }
@@ -65,7 +69,11 @@ func scaleDigestsDoNotDependOnThreads(mechanism: Mechanism) throws {
     config.mechanism = .gsp
     config.slots = 2
     let path = directory + "/scale.ledger"
-    let recorded = try ScaleRunner.run(config: config, threads: 2, ledgerPath: path)
+    var settings = RecordingSettings()
+    settings.parallel = ThreadedWork(workers: 2)
+    let recorded = try Recording.record(
+        ScaleMarketModel.self, config: config, path: path, settings: settings
+    ).outcome
     let replayer = try Replayer(path: path)
     let clean = try replayer.replay(ReplayOptions())
     #expect(
@@ -74,10 +82,9 @@ func scaleDigestsDoNotDependOnThreads(mechanism: Mechanism) throws {
     #expect(clean.framesCompared > 1)
     let planted = try replayer.replay(ReplayOptions(perturbation: .event(2_500)))
     #expect(planted.divergence?.sequence == 2_500)
-    #expect(planted.divergence?.actual?.kind == .scaleRound)
+    #expect(planted.divergence?.actual?.kindName == "ScaleRound")
     #expect(
-        planted.divergence?.report(trace: path, market: nil).contains("divergence at event 2500")
-            == true)
+        planted.divergence?.report(trace: path).contains("divergence at event 2500") == true)
     #expect(throws: ReplayError.self) { try replayer.replay(ReplayOptions(fromCheckpoint: 1)) }
 }
 
@@ -96,7 +103,7 @@ func everyMechanismChecksCleanInScenarioA(mechanism: Mechanism) throws {
     config.mechanism = mechanism
     config.volume = .small
     let directory = TestSupport.temporaryDirectory()
-    try Recording.record(config: config, path: directory + "/a.ledger")
+    try recordMarket(config, path: directory + "/a.ledger")
     let outcome = try LedgerChecker.check(path: directory + "/a.ledger")
     #expect(
         outcome.tally.totalViolations == 0,
@@ -110,10 +117,24 @@ func everyMechanismChecksCleanInScenarioA(mechanism: Mechanism) throws {
     config.agents = 500
     config.rounds = 400
     let path = TestSupport.temporaryDirectory() + "/small-frames.ledger"
-    let recorded = try ScaleRunner.run(
-        config: config, threads: 1, frameTargetBytes: 2_048, ledgerPath: path)
-    #expect(try ScaleRunner.run(config: config, threads: 1).runDigest != recorded.runDigest)
+    let recorded = try Recording.record(
+        ScaleMarketModel.self, config: config, path: path,
+        settings: RecordingSettings(layout: FrameLayout(frameTargetBytes: 2_048))
+    ).outcome
+    #expect(try scaleDigest(config, threads: 1) != recorded.runDigest)
     let replay = try Replayer(path: path).replay(ReplayOptions())
     #expect(replay.divergence == nil && replay.runDigest == recorded.runDigest)
     #expect(replay.framesCompared > 2)
+}
+
+/// The run digest of a scale run recorded nowhere (frames hashed as the recorder would).
+func scaleDigest(_ config: ScaleConfig, threads: Int) throws -> Digest32 {
+    let hasher = ChainHashingSink(
+        ScaleMarketModel.self,
+        header: RunHeader.of(ScaleMarketModel.self, config: config, layout: FrameLayout()),
+        chunkEvents: nil)
+    var settings = RecordingSettings()
+    settings.parallel = ThreadedWork(workers: threads)
+    _ = try Recording.run(ScaleMarketModel.self, config: config, settings: settings, sink: hasher)
+    return hasher.headHash
 }

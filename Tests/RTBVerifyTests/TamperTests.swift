@@ -1,9 +1,15 @@
 import Foundation
 import Testing
 import RTBCore
+import RTBEvents
+import RTBTrace
 import RTBLedger
 import RTBMarket
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// One recorded ledger shared by the tamper tests (each works on its own copy).
 enum TamperFixture {
@@ -111,7 +117,7 @@ func oneChangedByteIsDetected(table: String, column: String, row: Int, offset: I
 
 @Test func futureFormatsAreRefused() throws {
     let version = try TamperFixture.copy("future-version")
-    try TestSupport.tamper(version, "format-version", "2")
+    try TestSupport.tamper(version, "format-version", "3")
     let versionVerdict = TamperFixture.verdict(version)
     #expect(versionVerdict.0 == 12 && versionVerdict.1.contains("unsupported ledger version"))
     let migration = try TamperFixture.copy("future-migration")
@@ -144,6 +150,6 @@ func oneChangedByteIsDetected(table: String, column: String, row: Int, offset: I
 @Test func recordingIntoAnExistingLedgerIsRefused() throws {
     let config = TestSupport.smallConfig(seed: 21, days: 1)
     #expect(throws: LedgerError.alreadyExists(path: TamperFixture.original)) {
-        try Recording.record(config: config, path: TamperFixture.original)
+        try recordMarket(config, path: TamperFixture.original)
     }
 }

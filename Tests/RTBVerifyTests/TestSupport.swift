@@ -1,7 +1,14 @@
 import Foundation
 import RTBCore
+import RTBLedger
+import RTBEvents
+import RTBTrace
 import RTBMarket
-import RTBVerify
+import RTBChecking
+import RTBIntegrity
+import RTBModels
+import RTBReports
+import RTBRunning
 
 /// Paths, processes and small runs shared by the verification tests.
 enum TestSupport {
@@ -96,12 +103,12 @@ enum TestSupport {
     @discardableResult
     static func record(
         _ config: MarketConfig, in directory: String, name: String = "run.ledger",
-        options: EngineOptions = EngineOptions(frameTargetBytes: 4_096, checkpointEveryFrames: 4)
+        layout: FrameLayout = FrameLayout(frameTargetBytes: 4_096, checkpointEveryFrames: 4)
     ) throws
         -> (path: String, outcome: RunOutcome)
     {
         let path = directory + "/" + name
-        return (path, try Recording.record(config: config, path: path, options: options))
+        return (path, try recordMarket(config, path: path, layout: layout).outcome)
     }
 
     /// Copies a file.
@@ -109,4 +116,33 @@ enum TestSupport {
         try? FileManager.default.removeItem(atPath: destination)
         try FileManager.default.copyItem(atPath: source, toPath: destination)
     }
+}
+
+/// Records a market run into `path` (a test's usual one-liner).
+@discardableResult
+func recordMarket(
+    _ config: MarketConfig, path: String, layout: FrameLayout = FrameLayout(),
+    canary: Canary? = nil, perturbation: Perturbation? = nil
+) throws -> (outcome: RunOutcome, run: MarketEngine) {
+    var settings = RecordingSettings(layout: layout)
+    settings.canary = canary?.rawValue
+    settings.perturbation = perturbation
+    return try Recording.record(RTBMarketModel.self, config: config, path: path, settings: settings)
+}
+
+/// Every market event of a ledger, decoded.
+func marketEvents(_ path: String) throws -> [(sequence: UInt64, event: MarketEvent)] {
+    var events: [(UInt64, MarketEvent)] = []
+    try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) {
+        sequence, event in
+        events.append((sequence, event))
+        return true
+    }
+    return events
+}
+
+/// The number in a checker note such as "truthfulness: 1234 counterfactual bids on ...".
+func counterfactuals(_ notes: [String]) -> Int {
+    guard let note = notes.first(where: { $0.hasPrefix("truthfulness: ") }) else { return 0 }
+    return Int(note.dropFirst("truthfulness: ".count).prefix { $0.isNumber }) ?? 0
 }

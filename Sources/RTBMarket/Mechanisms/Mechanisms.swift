@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// First price: the highest bid wins one item and pays its own bid.
 public struct FirstPriceAuction: AuctionMechanism {

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// The outcome of a single-item sealed-bid auction.
 public struct SingleItemResult: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// Scale mode (seed 001): `agents` bidders, each valuing and bidding in every one of `rounds`
 /// auction rounds. Results never depend on the number of threads.

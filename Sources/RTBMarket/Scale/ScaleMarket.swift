@@ -1,5 +1,6 @@
 import RTBCore
 import RTBEvents
+import RTBTrace
 
 /// The agents of scale mode as struct-of-arrays (10 bytes each): base value and budget left in
 /// cents, and wins (the initial budget is recomputed from the seed when needed). A round is scanned in any partition of the agents (`scan`), the

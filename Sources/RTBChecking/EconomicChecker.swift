@@ -1,0 +1,372 @@
+import RTBCore
+import RTBEvents
+import RTBMarket
+import RTBTrace
+
+/// Recomputes the market's rules from its events alone, independently of the engine's
+/// bookkeeping: it reuses the config, the cost model, the rounding rule and, to rebuild an
+/// agent's memory from the ledger, `AgentMemory.apply` (the ledger's own definition of memory).
+/// Feed it every event in order; read `tally` and the metrics folded from the same events.
+public final class EconomicChecker: ModelChecker {
+    public let config: MarketConfig
+    public internal(set) var tally = CheckTally(invariants: Invariant.infos)
+    /// Metrics per scenario, folded from the checked events.
+    public private(set) var metrics: [ScenarioMetrics] = []
+    /// Counterfactual bids evaluated by the truthfulness probe.
+    public internal(set) var counterfactuals: Int64 = 0
+    /// Every `truthfulnessSampling`-th eligible open auction is probed.
+    public let truthfulnessSampling: Int
+
+    var scenario = Scenario.run
+    var campaigns: [CampaignRegistered] = []
+    var products: [ProductRegistered] = []
+    var spend: [Int64] = []
+    var deals: [DealRecord] = []
+    var servedToday: [Int64] = []
+    var auction = AuctionRecord()
+    var previous: (kind: EventKind, size: Int)?
+    var day = DayMoney()
+    var openAuctionsSeen = 0
+    /// Scenario C: agent memories as the ledger defines them, and what the fold needs.
+    var ledgerMemories: [AgentMemory] = []
+    var buyerCount = 0
+    var negotiationCampaigns: [Int] = []
+    var negotiationProducts: [Int] = []
+    var registeredCampaigns: [CampaignSpec] = []
+    var registeredProducts: [ProductSpec] = []
+    var ledgerMarket: Market?
+
+    struct DealRecord {
+        var campaign: Int
+        var product: Int
+        var impressions: Int64
+        var buyerCPM: Micros
+        var sellerCPM: Micros
+        var served: Int64 = 0
+    }
+
+    struct AuctionRecord {
+        var auction = -1
+        var product = 0
+        var batch: Int64 = 0
+        var floor = Micros.zero
+        var bids: [(campaign: Int, cpm: Micros)] = []
+        var sold: Int64 = 0
+        /// VCG: prices charged, checked once every winner is known.
+        var uniformPrices: [(price: Micros, sequence: UInt64)] = []
+    }
+
+    /// Money flows of the current day, summed independently per side.
+    struct DayMoney {
+        var buyers: Int64 = 0
+        var sellers: Int64 = 0
+        var fees: Int64 = 0
+        var ledger: Int64 = 0
+    }
+
+    public init(config: MarketConfig, truthfulnessSampling: Int = 8) {
+        self.config = config
+        self.truthfulnessSampling = max(1, truthfulnessSampling)
+    }
+
+    /// Nothing waits for the end of the run: every property is decided at its event.
+    public func finish() {}
+
+    /// The metrics folded from the checked events, named as the engine names them.
+    public var summaryMetrics: [NamedMetric] { ScenarioMetrics.named(metrics) }
+
+    /// What the truthfulness probe sampled.
+    public var notes: [String] {
+        [
+            "truthfulness: \(counterfactuals) counterfactual bids on "
+                + (truthfulnessSampling == 1
+                    ? "every open auction"
+                    : "every \(CheckTally.ordinal(truthfulnessSampling)) open auction")
+        ]
+    }
+
+    func check(
+        _ invariant: Invariant, _ holds: Bool, _ sequence: UInt64,
+        _ witness: @autoclosure () -> String
+    ) {
+        tally.count(invariant.rawValue, holds: holds, at: sequence, witness: witness())
+    }
+
+    /// Checks one event; `size` is its canonical size in bytes.
+    public func observe(_ event: MarketEvent, sequence: UInt64, size: Int) {
+        if case .scenarioStarted = event.body { startScenario(event.scenario) }
+        if metrics.isEmpty || metrics[metrics.count - 1].scenario != event.scenario {
+            metrics.append(ScenarioMetrics(scenario: event.scenario))
+        }
+        metrics[metrics.count - 1].observe(event)
+        switch event.body {
+        case .campaignRegistered(let campaign):
+            while campaigns.count <= campaign.campaign {
+                campaigns.append(campaign); spend.append(0)
+            }
+            campaigns[campaign.campaign] = campaign
+        case .productRegistered(let product):
+            while products.count <= product.product {
+                products.append(product); servedToday.append(0)
+            }
+            products[product.product] = product
+        case .dayStarted:
+            day = DayMoney()
+            for index in servedToday.indices { servedToday[index] = 0 }
+        case .dayClosed(let closed):
+            finishAuction()
+            check(
+                .moneyConservedPerDay, day.buyers == day.sellers + day.fees + day.ledger, sequence,
+                "day \(closed.day): buyers paid \(Micros(day.buyers)), sellers got \(Micros(day.sellers)) + fees \(Micros(day.fees)) + ledger \(Micros(day.ledger))"
+            )
+        case .bidRequest(let request):
+            finishAuction()
+            auction = AuctionRecord(
+                auction: request.auction, product: request.product, batch: request.impressions,
+                floor: request.floorCPM)
+        case .bid(let bid): observeBid(bid, sequence)
+        case .auctionCleared(let cleared): observeClearing(cleared, sequence)
+        case .dealAgreed(let deal): observeDeal(deal, sequence)
+        case .delivery(let delivery): observeDelivery(delivery, sequence)
+        case .settlement(let settlement): observeSettlement(settlement, sequence)
+        case .openAuction(let open): observeOpenAuction(open, sequence, tick: event.tick)
+        case .directOffer(let offer): observeDirectOffer(offer, sequence)
+        case .ledgerEntry(let entry): observeLedgerEntry(entry, sequence)
+        case .recovery(let recovery) where event.scenario == .c:
+            check(
+                .ledgerRecoveryExact, recovery.source == .ledger, sequence,
+                "\(recovery.agent) recovered from \(recovery.source), not the ledger")
+        case .reconciliation(let result):
+            observeReconciliation(result, sequence, scenario: event.scenario)
+        default: break
+        }
+        if event.scenario == .c { followLedgerMemory(event, sequence) }
+        previous = (event.kind, size)
+    }
+
+    func startScenario(_ scenario: Scenario) {
+        self.scenario = scenario
+        campaigns = []
+        products = []
+        spend = []
+        deals = []
+        servedToday = []
+        day = DayMoney()
+        registeredCampaigns = []
+        registeredProducts = []
+        ledgerMarket = nil
+    }
+
+    func pay(_ campaign: Int, _ amount: Micros, _ sequence: UInt64) {
+        guard campaign < campaigns.count else { return }
+        spend[campaign] += amount.raw
+        check(
+            .budgetNeverOverspent, spend[campaign] <= campaigns[campaign].budget.raw, sequence,
+            "campaign \(campaign) has paid \(Micros(spend[campaign])) of a \(campaigns[campaign].budget) budget"
+        )
+    }
+
+    func observeBid(_ bid: Bid, _ sequence: UInt64) {
+        auction.bids.append((bid.campaign, bid.cpm))
+        if bid.campaign < campaigns.count {
+            check(
+                .pricesWithinMaxCPM, bid.cpm <= campaigns[bid.campaign].maxCPM, sequence,
+                "campaign \(bid.campaign) bids \(bid.cpm) above its max \(campaigns[bid.campaign].maxCPM)"
+            )
+        }
+    }
+
+    func observeClearing(_ cleared: AuctionCleared, _ sequence: UInt64) {
+        guard cleared.winner > 0 else { return }
+        let winner = cleared.winner - 1
+        let eligible = auction.bids.filter { $0.cpm >= auction.floor }
+        guard let best = eligible.max(by: { $0.cpm < $1.cpm }),
+            let first = eligible.firstIndex(where: { $0.cpm == best.cpm }),
+            let position = auction.bids.firstIndex(where: { $0.campaign == winner })
+        else {
+            check(
+                .efficientAllocation, false, sequence,
+                "auction \(cleared.auction): winner \(winner) placed no bid")
+            return
+        }
+        let winning = auction.bids[position].cpm
+        check(
+            .efficientAllocation, eligible[first].campaign == winner, sequence,
+            "auction \(cleared.auction): campaign \(winner) won with \(winning), campaign \(eligible[first].campaign) bid \(best.cpm) first"
+        )
+        check(
+            .winnerPaysAtMostBid, cleared.priceCPM <= winning, sequence,
+            "auction \(cleared.auction): campaign \(winner) bid \(winning) and pays \(cleared.priceCPM)"
+        )
+        var others = eligible
+        guard let winnerPosition = others.firstIndex(where: { $0.campaign == winner }) else {
+            check(
+                .paymentRule, false, sequence,
+                "auction \(cleared.auction): campaign \(winner) won with a bid below the floor")
+            return
+        }
+        others.remove(at: winnerPosition)
+        switch config.mechanism {
+        case .vcg:
+            auction.uniformPrices.append((cleared.priceCPM, sequence))
+        case .firstPrice, .secondPrice, .gsp:
+            let expected =
+                config.mechanism == .firstPrice
+                ? winning : max(others.map(\.cpm).max() ?? .zero, auction.floor)
+            check(
+                .paymentRule, cleared.priceCPM == expected, sequence,
+                "auction \(cleared.auction): \(config.mechanism) price should be \(expected), charged \(cleared.priceCPM)"
+            )
+        }
+        auction.sold += cleared.impressions
+        check(
+            .deliveryWithinInventory, auction.sold <= auction.batch, sequence,
+            "auction \(cleared.auction) sold \(auction.sold) of a \(auction.batch)-impression batch"
+        )
+        auction.bids.remove(at: position)
+    }
+
+    /// VCG over lots: once every winner is known, each must have paid the highest losing bid
+    /// (or the floor).
+    func finishAuction() {
+        guard !auction.uniformPrices.isEmpty else { return }
+        let losing = auction.bids.filter { $0.cpm >= auction.floor }.map(\.cpm).max() ?? .zero
+        let expected = max(losing, auction.floor)
+        for (price, sequence) in auction.uniformPrices {
+            check(
+                .paymentRule, price == expected, sequence,
+                "auction \(auction.auction): vcg price should be the highest losing bid or floor, \(expected); charged \(price)"
+            )
+        }
+        auction.uniformPrices = []
+    }
+
+    func observeDeal(_ deal: DealAgreed, _ sequence: UInt64) {
+        while deals.count <= deal.deal {
+            deals.append(
+                DealRecord(
+                    campaign: 0, product: 0, impressions: 0, buyerCPM: .zero, sellerCPM: .zero))
+        }
+        deals[deal.deal] = DealRecord(
+            campaign: deal.campaign, product: deal.product, impressions: deal.impressions,
+            buyerCPM: deal.buyerCPM, sellerCPM: deal.sellerCPM)
+        if deal.campaign < campaigns.count {
+            check(
+                .pricesWithinMaxCPM, deal.buyerCPM <= campaigns[deal.campaign].maxCPM, sequence,
+                "deal \(deal.deal) at \(deal.buyerCPM) above campaign \(deal.campaign)'s max \(campaigns[deal.campaign].maxCPM)"
+            )
+        }
+    }
+
+    func observeDelivery(_ delivery: Delivery, _ sequence: UInt64) {
+        guard delivery.deal < deals.count else { return }
+        deals[delivery.deal].served += delivery.served
+        let record = deals[delivery.deal]
+        check(
+            .deliveryWithinDeal,
+            delivery.served <= delivery.planned && record.served <= record.impressions, sequence,
+            "deal \(delivery.deal) served \(delivery.served) of \(delivery.planned) planned, \(record.served) of \(record.impressions) contracted"
+        )
+        guard record.product < products.count else { return }
+        servedToday[record.product] += delivery.served
+        check(
+            .deliveryWithinInventory,
+            servedToday[record.product] <= products[record.product].dailyAvails, sequence,
+            "product \(record.product) served \(servedToday[record.product]) today, avails \(products[record.product].dailyAvails)"
+        )
+    }
+
+    func observeSettlement(_ settlement: Settlement, _ sequence: UInt64) {
+        guard settlement.deal < deals.count else { return }
+        let deal = deals[settlement.deal]
+        check(
+            .moneyConservedPerSettlement,
+            settlement.buyerPaid == settlement.sellerReceived + settlement.fee, sequence,
+            "deal \(settlement.deal): buyer paid \(settlement.buyerPaid), seller got \(settlement.sellerReceived), fee \(settlement.fee)"
+        )
+        let expectedFee: Micros
+        switch scenario {
+        case .a:
+            let buyer = deal.campaign < campaigns.count ? campaigns[deal.campaign].buyer.index : 0
+            let seller = deal.product < products.count ? products[deal.product].seller.index : 0
+            expectedFee = config.feeRate(buyer: buyer, seller: seller).apply(
+                to: settlement.buyerPaid)
+        case .c: expectedFee = config.platformFee.apply(to: settlement.buyerPaid)
+        default: expectedFee = .zero
+        }
+        check(
+            .feeRule, settlement.fee == expectedFee, sequence,
+            "deal \(settlement.deal): fee \(settlement.fee) on \(settlement.buyerPaid), expected \(expectedFee)"
+        )
+        switch scenario {
+        case .b:
+            let cap = Micros.cost(
+                impressions: deal.impressions, cpm: max(deal.buyerCPM, deal.sellerCPM))
+            check(
+                .paidForDelivered, settlement.buyerPaid <= cap, sequence,
+                "deal \(settlement.deal): paid \(settlement.buyerPaid) above the contract value \(cap)"
+            )
+        default:
+            let owed = Micros.cost(
+                impressions: deal.served, cpm: scenario == .a ? deal.buyerCPM : deal.sellerCPM)
+            check(
+                .paidForDelivered, settlement.buyerPaid == owed, sequence,
+                "deal \(settlement.deal): paid \(settlement.buyerPaid) for \(deal.served) served impressions worth \(owed)"
+            )
+        }
+        pay(deal.campaign, settlement.buyerPaid, sequence)
+        day.buyers += settlement.buyerPaid.raw
+        day.sellers += settlement.sellerReceived.raw
+        day.fees += settlement.fee.raw
+    }
+
+    func observeLedgerEntry(_ entry: LedgerEntry, _ sequence: UInt64) {
+        let matches =
+            previous.map {
+                $0.kind.rawValue == UInt8(truncatingIfNeeded: entry.recordedKind)
+                    && $0.size == Int(entry.sizeBytes)
+            } ?? false
+        check(
+            .ledgerEntryCost,
+            matches && entry.cost == LedgerCostModel.cost(bytes: Int(entry.sizeBytes)), sequence,
+            "entry \(entry.entry): kind \(entry.recordedKind), \(entry.sizeBytes) bytes, cost \(entry.cost); preceding event \(previous.map { "\($0.kind) of \($0.size) bytes" } ?? "none")"
+        )
+        day.ledger += entry.cost.raw
+        if entry.payer.kind == .buyer {
+            day.buyers += entry.cost.raw
+        } else {
+            day.sellers -= entry.cost.raw
+        }
+    }
+
+    func observeReconciliation(_ result: Reconciliation, _ sequence: UInt64, scenario: Scenario) {
+        let larger = max(result.buyerTotal, result.sellerTotal)
+        let discrepancy =
+            larger == .zero
+            ? 0
+            : RoundingRule.mulDiv(
+                (result.buyerTotal.raw - result.sellerTotal.raw).magnitude.clampedInt64, 1_000_000,
+                larger.raw)
+        let allowed: [ReconciliationOutcome]
+        switch discrepancy {
+        case ..<30_000: allowed = [.accepted]
+        case ..<100_000: allowed = [.negotiated]
+        case ..<150_000: allowed = [.disputed]
+        case ..<200_000: allowed = [.disputed, .unresolvable]
+        default: allowed = [.unresolvable]
+        }
+        let immediate =
+            scenario == .b
+            || (result.resolutionDays == 0 && result.buyerTotal == result.sellerTotal)
+        check(
+            .reconciliationLadder,
+            discrepancy == result.discrepancyPpm && allowed.contains(result.outcome) && immediate,
+            sequence,
+            "campaign \(result.campaign): \(result.buyerTotal) vs \(result.sellerTotal) is \(discrepancy) ppm, classed \(result.outcome) (recorded \(result.discrepancyPpm) ppm, \(result.resolutionDays) days)"
+        )
+    }
+}
+
+extension UInt64 {
+    var clampedInt64: Int64 { self > UInt64(Int64.max) ? Int64.max : Int64(self) }
+}

@@ -1,0 +1,89 @@
+import RTBTrace
+
+/// The properties `rtb-verify check` verifies from the recorded events alone.
+public enum Invariant: Int, CaseIterable, Sendable {
+    case budgetNeverOverspent
+    case winnerPaysAtMostBid
+    case pricesWithinMaxCPM
+    case paymentRule
+    case efficientAllocation
+    case feeRule
+    case moneyConservedPerSettlement
+    case moneyConservedPerDay
+    case paidForDelivered
+    case deliveryWithinDeal
+    case deliveryWithinInventory
+    case ledgerEntryCost
+    case ledgerRecoveryExact
+    case reconciliationLadder
+    case truthfulness
+
+    /// Short name used in reports and tests.
+    public var name: String {
+        switch self {
+        case .budgetNeverOverspent: return "budget-never-overspent"
+        case .winnerPaysAtMostBid: return "winner-pays-at-most-bid"
+        case .pricesWithinMaxCPM: return "prices-within-max-cpm"
+        case .paymentRule: return "payment-rule"
+        case .efficientAllocation: return "efficient-allocation"
+        case .feeRule: return "fee-rule"
+        case .moneyConservedPerSettlement: return "money-conserved-per-settlement"
+        case .moneyConservedPerDay: return "money-conserved-per-day"
+        case .paidForDelivered: return "paid-for-delivered"
+        case .deliveryWithinDeal: return "delivery-within-deal"
+        case .deliveryWithinInventory: return "delivery-within-inventory"
+        case .ledgerEntryCost: return "ledger-entry-cost"
+        case .ledgerRecoveryExact: return "ledger-recovery-exact"
+        case .reconciliationLadder: return "reconciliation-ladder"
+        case .truthfulness: return "truthfulness"
+        }
+    }
+
+    /// What is checked, in one line.
+    public var summary: String {
+        switch self {
+        case .budgetNeverOverspent:
+            return "a campaign's payments never exceed its budget, at any event"
+        case .winnerPaysAtMostBid:
+            return "auction winners pay no more than their bid (individual rationality)"
+        case .pricesWithinMaxCPM:
+            return "bids, deal prices and direct purchases stay within the campaign's max CPM"
+        case .paymentRule:
+            return
+                "price per mechanism: own bid; max(next bid, reserve) (second price, GSP); VCG externality"
+        case .efficientAllocation:
+            return "each lot goes to the highest remaining bid, ties to the first bidder"
+        case .feeRule:
+            return
+                "fee = rate x paid, rounded half to even (A: exchange rate with discounts; B: 0; C: platform)"
+        case .moneyConservedPerSettlement:
+            return "buyer paid = seller received + fee, per settlement and open purchase"
+        case .moneyConservedPerDay:
+            return "per day: buyer spend = seller revenue + fees + ledger costs"
+        case .paidForDelivered:
+            return "A and C pay exactly for served impressions; B never above the contract value"
+        case .deliveryWithinDeal: return "a deal never serves more than planned or contracted"
+        case .deliveryWithinInventory:
+            return
+                "a product never serves more than its daily avails, an auction more than its batch"
+        case .ledgerEntryCost:
+            return
+                "each C ledger entry records the preceding event's kind and size at the cost model's price"
+        case .ledgerRecoveryExact:
+            return
+                "every C recovery restores the memory the ledger defines (snapshot + events), exactly"
+        case .reconciliationLadder:
+            return "each campaign's class matches its discrepancy on the ladder"
+        case .truthfulness:
+            return
+                "open auctions (not first price): no sampled alternative bid beats the recorded outcome"
+        }
+    }
+}
+
+extension Invariant {
+    /// Name and summary, as reports list them.
+    public var info: InvariantInfo { InvariantInfo(name: name, summary: summary) }
+    /// Every invariant, in report order (the tally's indexes are the raw values).
+    public static let infos = allCases.map(\.info)
+}

@@ -1,0 +1,16 @@
+/// Deliberately broken behaviours (tests only; never recorded): each must be flagged by
+/// `rtb-verify check`, proving the checker can fail.
+public enum Canary: String, CaseIterable, Sendable {
+    /// The first exchange deal is paid its campaign's whole budget on top of its cost.
+    case overspend
+    /// The first exchange auction with a winner charges one cent above the winning bid.
+    case chargeAboveBid
+    /// Exchange fees are truncated instead of rounded half to even.
+    case feeRounding
+    /// The delivery event of the first exchange deal is never emitted.
+    case dropEvent
+    /// Equal bids go to the last bidder instead of the first.
+    case flipTieBreak
+    /// Scenario C recovery forgets the first open order it rebuilt from the ledger.
+    case brokenRecovery
+}

@@ -1,0 +1,60 @@
+import RTBCore
+import RTBLedger
+import RTBTrace
+
+/// Decodes a ledger's events with its model's decoder, in sequence order.
+public enum LedgerEvents {
+    /// Calls `body` with every event from frame `fromFrame` on, decoded as `Model.Event`, and
+    /// its size in bytes; `body` returns false to stop. Errors name the frame and event.
+    public static func forEach<Model: SimulationModel>(
+        _ model: Model.Type, store: LedgerStore, fromFrame: Int = 0,
+        _ body: (UInt64, Model.Event, Int) throws -> Bool
+    ) throws {
+        let decompressor = ZstdDecompressor()
+        try store.forEachFrame(from: fromFrame) { record in
+            let bytes: [UInt8]
+            do {
+                bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
+            } catch {
+                throw LedgerError.corrupt(
+                    path: store.path, location: "frame \(record.index)", reason: "payload: \(error)"
+                )
+            }
+            return try forEach(
+                Model.self, in: bytes, firstSequence: record.firstSequence, frame: record.index,
+                path: store.path, body)
+        }
+    }
+
+    /// Calls `body` with every event of one frame's bytes; false when `body` stopped.
+    public static func forEach<Model: SimulationModel>(
+        _ model: Model.Type, in bytes: [UInt8], firstSequence: UInt64, frame: Int, path: String,
+        _ body: (UInt64, Model.Event, Int) throws -> Bool
+    ) throws -> Bool {
+        var reader = CanonicalReader(bytes)
+        var sequence = firstSequence
+        while !reader.isAtEnd {
+            let start = reader.offset
+            let event: Model.Event
+            do {
+                event = try Model.Event.decode(from: &reader)
+            } catch {
+                throw LedgerError.corrupt(
+                    path: path, location: "frame \(frame), event \(sequence)", reason: "\(error)")
+            }
+            if try !body(sequence, event, reader.offset - start) { return false }
+            sequence += 1
+        }
+        return true
+    }
+
+    /// Calls `body` with every event, the form older callers use (sequence and event).
+    public static func forEach<Model: SimulationModel>(
+        _ model: Model.Type, store: LedgerStore, fromFrame: Int = 0,
+        _ body: (UInt64, Model.Event) throws -> Bool
+    ) throws {
+        try forEach(Model.self, store: store, fromFrame: fromFrame) { sequence, event, _ in
+            try body(sequence, event)
+        }
+    }
+}

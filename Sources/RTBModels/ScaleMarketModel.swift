@@ -1,0 +1,54 @@
+import RTBChecking
+import RTBCore
+import RTBEvents
+import RTBMarket
+import RTBTrace
+
+/// Seed 001's scale mode: sealed-bid auction rounds among up to 10 million bidders. Its ledgers
+/// are format 1 (the config's tag byte 'S' identifies it); runs take no checkpoints.
+public enum ScaleMarketModel: SimulationModel {
+    public typealias Config = ScaleConfig
+    public typealias Run = ScaleRun
+    public typealias Event = MarketEvent
+    public typealias Checker = ScaleRoundChecker
+
+    public static let identity = ModelIdentity(name: "rtb-scale", version: 1)
+    public static var eventSchemaVersion: UInt32 { BuildInfo.eventSchemaVersion }
+    public static var ledgerFormat: UInt32 { 1 }
+    public static var invariants: [InvariantInfo] { Invariant.infos }
+    public static var takesCheckpoints: Bool { false }
+
+    public static func decodeConfig(_ bytes: [UInt8]) throws(ConfigError) -> ScaleConfig {
+        guard let config = ScaleConfig(canonical: bytes) else {
+            throw .malformed("not a valid scale config")
+        }
+        return config
+    }
+
+    public static func encodeConfig(_ config: ScaleConfig) -> [UInt8] { config.canonicalBytes }
+
+    public static func summary(of config: ScaleConfig) -> String {
+        "scale: seed \(config.seed), \(config.agents) agents, \(config.rounds) rounds, "
+            + "\(config.mechanism), \(config.slots) slot(s), reserve \(config.reserveCents) cents"
+    }
+
+    public static func claimsLegacyConfig(_ bytes: [UInt8]) -> Bool { bytes.first == 0x53 }
+
+    public static func start(_ config: ScaleConfig, in environment: RunEnvironment) throws
+        -> ScaleRun
+    {
+        ScaleRun(config: config, environment: environment)
+    }
+
+    public static func restore(
+        _ config: ScaleConfig, from checkpoint: EngineCheckpoint, in environment: RunEnvironment
+    ) throws -> ScaleRun {
+        throw ConfigError.malformed("scale runs take no checkpoints")
+    }
+
+    public static func checker(for config: ScaleConfig, options: CheckOptions)
+        -> ScaleRoundChecker
+    {
+        ScaleRoundChecker(config: config)
+    }
+}

@@ -1,0 +1,191 @@
+import Dispatch
+import Foundation
+import RTBCore
+import RTBLedger
+import RTBTrace
+
+/// Records the engine's frames into a ledger. Compression, chain hashing and the SQLite
+/// commit (frame, chain link and head in one transaction) run on a serial background queue, so
+/// the engine keeps simulating on its own core; at most `queueDepth` frames wait. It is also
+/// the shared ledger scenario C agents read back from: committed frames through a read-only
+/// connection, plus the frames still in the queue.
+public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sendable {
+    public let store: LedgerStore
+    let compressor: ZstdCompressor
+    let worker = DispatchQueue(label: "rtb-verify.recorder")
+    let slots: DispatchSemaphore
+    let lock = NSLock()
+    /// Guarded by `lock`: frames sealed but not yet committed, and the first worker error.
+    var inFlight: [SealedFrame] = []
+    var failure: (any Error)?
+    /// Engine-side position (frames and events handed over).
+    public private(set) var framesWritten: Int
+    public private(set) var eventsWritten: UInt64
+    public private(set) var rawBytesWritten: Int64 = 0
+    /// Worker-side chain head (read after `finish`).
+    var chainHead: Digest32
+    /// Frames sealed before resuming are compared with the stored ones instead of written.
+    let verifyUntilFrame: Int
+    var reader: LedgerStore?
+    let decompressor = ZstdDecompressor()
+
+    /// Recording into a new ledger.
+    public convenience init(
+        store: LedgerStore, zstdLevel: Int32 = ZstdCompressor.defaultLevel, queueDepth: Int = 8
+    ) {
+        self.init(
+            store: store, fromFrame: 0, previousHash: store.genesisHash, eventsBefore: 0,
+            verifyUntil: 0,
+            zstdLevel: zstdLevel, queueDepth: queueDepth)
+    }
+
+    /// Continuing a ledger whose head is `head`; frames the engine re-seals up to the head are
+    /// checked against the stored ones.
+    public convenience init(
+        resuming store: LedgerStore, head: HeadRecord, fromFrame: Int, previousHash: Digest32,
+        eventsBefore: UInt64, zstdLevel: Int32 = ZstdCompressor.defaultLevel
+    ) {
+        self.init(
+            store: store, fromFrame: fromFrame, previousHash: previousHash,
+            eventsBefore: eventsBefore,
+            verifyUntil: head.frameCount, zstdLevel: zstdLevel, queueDepth: 8)
+    }
+
+    init(
+        store: LedgerStore, fromFrame: Int, previousHash: Digest32, eventsBefore: UInt64,
+        verifyUntil: Int,
+        zstdLevel: Int32, queueDepth: Int
+    ) {
+        self.store = store
+        compressor = ZstdCompressor(level: zstdLevel)
+        slots = DispatchSemaphore(value: queueDepth)
+        framesWritten = fromFrame
+        eventsWritten = eventsBefore
+        chainHead = previousHash
+        verifyUntilFrame = verifyUntil
+    }
+
+    /// The run digest: the chain head after every queued frame is committed.
+    public var headHash: Digest32 {
+        worker.sync {}
+        return chainHead
+    }
+
+    public func seal(_ frame: SealedFrame) throws {
+        precondition(frame.index == framesWritten, "frames out of order")
+        try rethrowFailure()
+        slots.wait()
+        lock.withLock { inFlight.append(frame) }
+        framesWritten = frame.index + 1
+        eventsWritten = frame.endSequence
+        rawBytesWritten += Int64(frame.bytes.count)
+        worker.async { [self] in
+            defer { slots.signal() }
+            guard lock.withLock({ failure == nil }) else { return }
+            do {
+                try commit(frame)
+            } catch {
+                lock.withLock { if failure == nil { failure = error } }
+            }
+            lock.withLock { inFlight.removeAll { $0.index == frame.index } }
+        }
+    }
+
+    /// Worker side: hash, compress and commit one frame (or check it when resuming).
+    func commit(_ frame: SealedFrame) throws {
+        let hash = FrameChain.hash(
+            previous: chainHead, frameIndex: UInt64(frame.index),
+            firstSequence: frame.firstSequence,
+            eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
+        if frame.index < verifyUntilFrame {
+            guard let stored = try store.frame(at: frame.index), stored.hash == hash else {
+                throw RecorderError.resumeDiverged(path: store.path, frame: frame.index)
+            }
+        } else {
+            let record = FrameRecord(
+                index: frame.index, firstSequence: frame.firstSequence,
+                eventCount: frame.eventCount,
+                rawSize: frame.bytes.count, previousHash: chainHead, hash: hash,
+                payload: compressor.compress(frame.bytes))
+            let head = HeadRecord(
+                frameCount: frame.index + 1, eventCount: frame.endSequence, headHash: hash,
+                finished: false, marketDigest: nil)
+            try store.append(frame: record, checkpoint: nil, head: head)
+        }
+        chainHead = hash
+    }
+
+    public func checkpoint(_ checkpoint: EngineCheckpoint) throws {
+        precondition(checkpoint.frameCount == framesWritten, "checkpoint not at the last frame")
+        try rethrowFailure()
+        slots.wait()
+        worker.async { [self] in
+            defer { slots.signal() }
+            guard lock.withLock({ failure == nil }) else { return }
+            do {
+                if checkpoint.frameCount <= verifyUntilFrame,
+                    try store.checkpoint(frameCount: checkpoint.frameCount) != nil
+                {
+                    return
+                }
+                try store.appendCheckpoint(
+                    CheckpointRecord(
+                        frameCount: checkpoint.frameCount, nextSequence: checkpoint.nextSequence,
+                        frameHash: chainHead,
+                        stateSize: checkpoint.state.count, stateDigest: checkpoint.stateDigest,
+                        payload: compressor.compress(checkpoint.state)))
+            } catch {
+                lock.withLock { if failure == nil { failure = error } }
+            }
+        }
+    }
+
+    func rethrowFailure() throws {
+        if let error = lock.withLock({ failure }) { throw error }
+    }
+
+    /// Waits for every queued frame, then marks the recording complete with its market digest.
+    public func finish(marketDigest: Digest32) throws {
+        worker.sync {}
+        try rethrowFailure()
+        try store.finish(
+            head: HeadRecord(
+                frameCount: framesWritten, eventCount: eventsWritten, headHash: chainHead,
+                finished: true, marketDigest: marketDigest))
+        reader = nil  // its connection would keep the file in WAL mode
+        store.checkpointWAL()
+    }
+
+    /// Waits for the queue without finishing (an interrupted recording stays resumable).
+    public func drain() throws {
+        worker.sync {}
+        try rethrowFailure()
+    }
+
+    public func sealedFrames(from sequence: UInt64) throws -> [SealedFrame] {
+        // A failed commit (a full disk) is the answer: the frames it lost are not readable.
+        try rethrowFailure()
+        // In-flight frames first: a frame leaving the queue is already committed, so reading
+        // the database second never misses one.
+        let queued = lock.withLock { inFlight }
+        let firstQueued = queued.first?.index ?? framesWritten
+        let reader = try self.reader ?? LedgerStore.open(path: store.path)
+        self.reader = reader
+        let frames = try reader.sealedFrames(
+            from: sequence, before: firstQueued, decompressor: decompressor)
+        return frames + queued.filter { $0.endSequence > sequence }
+    }
+}
+
+/// Recording failures that are not plain ledger errors.
+public enum RecorderError: Error, CustomStringConvertible {
+    case resumeDiverged(path: String, frame: Int)
+
+    public var description: String {
+        switch self {
+        case .resumeDiverged(let path, let frame):
+            return
+                "\(path): frame \(frame): resumed run does not reproduce the stored frame (different engine or config?)"
+        }
+    }
+}

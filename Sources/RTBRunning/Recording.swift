@@ -1,0 +1,162 @@
+import RTBCore
+import RTBIntegrity
+import RTBLedger
+import RTBModels
+import RTBTrace
+
+/// What a finished (or resumed) recording produced, whatever its model.
+public struct RunOutcome: Sendable {
+    public var model: ModelIdentity
+    /// The config's one-line summary.
+    public var summary: String
+    public var metrics: [NamedMetric]
+    public var events: UInt64
+    public var frames: Int
+    public var rawBytes: Int64
+    /// The run digest: the head hash of the frame chain (nil when nothing was recorded).
+    public var runDigest: Digest32?
+    public var marketDigest: Digest32
+    public var bytesOnDisk: Int64?
+    /// Resuming: committed frames whose chain was verified, and those re-derived by the engine
+    /// from the last checkpoint and compared with the stored ones.
+    public var framesVerifiedOnResume: Int = 0
+    public var framesRederivedOnResume: Int = 0
+}
+
+/// How a run is recorded; nothing here but `layout` reaches the ledger header.
+public struct RecordingSettings {
+    public var layout = FrameLayout()
+    public var zstdLevel: Int32 = ZstdCompressor.defaultLevel
+    /// Sync every commit to disk.
+    public var durable = false
+    /// Test hook: a fault at a deterministic write.
+    public var fault: LedgerFault?
+    /// Test only: the model's deliberately broken behaviour.
+    public var canary: String?
+    /// Test only: a planted divergence.
+    public var perturbation: Perturbation?
+    /// Parallel work for models that split a step (never changes a digest).
+    public var parallel: ParallelWork = SerialWork()
+    /// Answers decisions the engine cannot take alone (recorded as events).
+    public var decisions: DecisionChannel?
+
+    public init(layout: FrameLayout = FrameLayout()) {
+        self.layout = layout
+    }
+}
+
+/// Runs a model into a ledger, into memory, or into nothing.
+public enum Recording {
+    /// Records a new run of `config` into `path` (refuses an existing file). `observer` sees
+    /// the run after every step (progress lines).
+    public static func record<Model: SimulationModel>(
+        _ model: Model.Type, config: Model.Config, path: String,
+        settings: RecordingSettings = RecordingSettings(), alsoTo extra: FrameSink? = nil,
+        observer: ((Model.Run) -> Void)? = nil
+    ) throws -> (outcome: RunOutcome, run: Model.Run) {
+        let header = RunHeader.of(Model.self, config: config, layout: settings.layout)
+        let store = try LedgerStore.create(path: path, header: header, durable: settings.durable)
+        store.fault = settings.fault
+        let recorder = LedgerRecorder(store: store, zstdLevel: settings.zstdLevel)
+        let wiring = RunWiring(
+            sink: extra.map { TeeSink(recorder, $0) } ?? recorder, reader: recorder,
+            decisions: settings.decisions ?? NoDecisions(), parallel: settings.parallel,
+            perturbation: settings.perturbation, canary: settings.canary)
+        let run = try wiring.start(Model.self, config: config, layout: settings.layout)
+        while try run.step() { observer?(run) }
+        try recorder.finish(marketDigest: run.marketDigest)
+        let outcome = RunOutcome(
+            model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
+            events: run.nextSequence, frames: recorder.framesWritten,
+            rawBytes: recorder.rawBytesWritten, runDigest: recorder.headHash,
+            marketDigest: run.marketDigest, bytesOnDisk: store.bytesOnDisk)
+        return (outcome, run)
+    }
+
+    /// Continues a recording that was interrupted, from its last checkpoint; ends with the
+    /// digest an uninterrupted recording would have. The model comes from the header.
+    public static func resume(path: String, settings: RecordingSettings = RecordingSettings())
+        throws -> RunOutcome
+    {
+        let store = try LedgerStore.open(path: path, writable: true, durable: settings.durable)
+        store.fault = settings.fault
+        return try resume(ModelRegistry.model(of: store), store: store, settings: settings)
+    }
+
+    static func resume<Model: SimulationModel>(
+        _ model: Model.Type, store: LedgerStore, settings: RecordingSettings
+    ) throws -> RunOutcome {
+        let path = store.path
+        guard Model.takesCheckpoints else {
+            throw LedgerRunError.nothingToResume(
+                path: path,
+                reason: "\(Model.identity.name) runs take no checkpoints; record it again")
+        }
+        let config = try ModelRegistry.config(Model.self, of: store)
+        guard store.header.engineVersion == BuildInfo.engineVersion else {
+            throw LedgerRunError.engineMismatch(
+                path: path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion,
+                action: "resume")
+        }
+        guard let head = try store.head() else {
+            throw LedgerRunError.nothingToResume(
+                path: path, reason: "no frame was committed; record it again")
+        }
+        if head.finished {
+            throw LedgerRunError.nothingToResume(
+                path: path, reason: "the recording is already finished")
+        }
+        let chain = try ChainVerifier.verify(store: store)
+        if let problem = chain.problem {
+            throw LedgerError.corrupt(path: path, location: "chain", reason: problem)
+        }
+        let last = try store.checkpointIndex().last { $0.frameCount <= head.frameCount }
+        let loaded = try last.flatMap { try store.loadCheckpoint(frameCount: $0.frameCount) }
+        let recorder = LedgerRecorder(
+            resuming: store, head: head, fromFrame: loaded?.checkpoint.frameCount ?? 0,
+            previousHash: loaded?.frameHash ?? store.genesisHash,
+            eventsBefore: loaded?.checkpoint.nextSequence ?? 0, zstdLevel: settings.zstdLevel)
+        let decisions = try RecordedDecisions.ledger(
+            Model.self, config: config, store: store, from: loaded?.checkpoint.nextSequence ?? 0,
+            then: settings.decisions)
+        let wiring = RunWiring(
+            sink: recorder, reader: recorder, decisions: decisions, parallel: settings.parallel)
+        let layout = store.header.layout
+        let run: Model.Run
+        if let loaded {
+            run = try wiring.restore(
+                Model.self, config: config, layout: layout, from: loaded.checkpoint)
+        } else {
+            run = try wiring.start(Model.self, config: config, layout: layout)
+        }
+        while try run.step() {}
+        try recorder.finish(marketDigest: run.marketDigest)
+        var outcome = RunOutcome(
+            model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
+            events: run.nextSequence, frames: recorder.framesWritten,
+            rawBytes: recorder.rawBytesWritten, runDigest: recorder.headHash,
+            marketDigest: run.marketDigest, bytesOnDisk: store.bytesOnDisk)
+        outcome.framesVerifiedOnResume = head.frameCount
+        outcome.framesRederivedOnResume = head.frameCount - (loaded?.checkpoint.frameCount ?? 0)
+        return outcome
+    }
+
+    /// Runs without a ledger: frames go to `sink` (a null sink by default); a model that reads
+    /// the shared ledger reads it from memory.
+    public static func run<Model: SimulationModel>(
+        _ model: Model.Type, config: Model.Config,
+        settings: RecordingSettings = RecordingSettings(), sink: FrameSink = NullSink()
+    ) throws -> (outcome: RunOutcome, run: Model.Run) {
+        let wiring = RunWiring(
+            sink: sink, decisions: settings.decisions ?? NoDecisions(),
+            parallel: settings.parallel, perturbation: settings.perturbation,
+            canary: settings.canary)
+        let run = try wiring.start(Model.self, config: config, layout: settings.layout)
+        while try run.step() {}
+        let outcome = RunOutcome(
+            model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
+            events: run.nextSequence, frames: run.framesSealed, rawBytes: 0, runDigest: nil,
+            marketDigest: run.marketDigest, bytesOnDisk: nil)
+        return (outcome, run)
+    }
+}

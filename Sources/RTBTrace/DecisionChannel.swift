@@ -1,0 +1,61 @@
+import RTBCore
+
+/// A decision answered outside the engine (an outside service, a model behind an API), as the
+/// model records it in an event: replay and resume serve the recorded answer and never ask
+/// again.
+public struct DecisionRecord: Equatable, Sendable {
+    /// Who answered ("anthropic:claude-haiku-4-5", "test-oracle").
+    public var source: String
+    /// SHA-256 of the question's canonical bytes.
+    public var question: Digest32
+    /// The answer's canonical bytes.
+    public var answer: [UInt8]
+
+    public init(source: String, question: Digest32, answer: [UInt8]) {
+        self.source = source
+        self.question = question
+        self.answer = answer
+    }
+}
+
+/// The one chokepoint through which a run asks for a decision it cannot take alone. The
+/// harness serves it: live from a `DecisionSource` while recording, from the ledger's recorded
+/// answers on replay, and recorded-then-live when a recording resumes. The run must emit the
+/// returned record as an event before using the answer.
+public protocol DecisionChannel: AnyObject {
+    /// The answer to `question` (canonical bytes), with its record.
+    func ask(_ question: [UInt8]) throws -> DecisionRecord
+}
+
+/// Something outside the engine that answers questions (an LLM client, a test oracle).
+public protocol DecisionSource: AnyObject {
+    /// Recorded as the decision's source.
+    var name: String { get }
+    /// The answer's canonical bytes.
+    func answer(_ question: [UInt8]) throws -> [UInt8]
+}
+
+/// The channel of runs whose decisions are all taken inside the engine.
+public final class NoDecisions: DecisionChannel {
+    public init() {}
+
+    public func ask(_ question: [UInt8]) throws -> DecisionRecord {
+        throw DecisionError.noSource
+    }
+}
+
+/// Why a decision could not be served.
+public enum DecisionError: Error, Equatable, CustomStringConvertible {
+    /// The run asked, but nothing can answer (no source configured).
+    case noSource
+    /// Replay asked more decisions than the ledger recorded, and there is no live source.
+    case notRecorded(index: Int)
+
+    public var description: String {
+        switch self {
+        case .noSource: return "the run asked for an outside decision but has no decision source"
+        case .notRecorded(let index):
+            return "decision \(index) was not recorded and no live source is available"
+        }
+    }
+}

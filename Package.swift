@@ -94,21 +94,35 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "rtb-verify",
+        .target(
+            name: "RTBVerifyCommands",
             dependencies: [
-                "RTBCommandLine", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels", "RTBRunning", "RTBReports",
-                "RTBIntegrity",
+                "RTBCommandLine", "RTBCore", "RTBTrace", "RTBLedger", "RTBMarket", "RTBModels", "RTBRunning",
+                "RTBReports", "RTBIntegrity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "rtb-verify", dependencies: ["RTBVerifyCommands"]),
+        // The minimal model that proves the harness contract, and rtb-verify with it registered.
+        .target(name: "BankModel", dependencies: ["RTBCore", "RTBTrace"], path: "Tests/BankModel"),
+        .executableTarget(
+            name: "rtb-test-model", dependencies: ["BankModel", "RTBModels", "RTBVerifyCommands"],
+            path: "Tests/rtb-test-model"
+        ),
         .testTarget(name: "RTBCoreTests", dependencies: ["RTBCore"]),
         .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace"]),
+        .target(name: "RTBTestSupport", path: "Tests/RTBTestSupport"),
+        .testTarget(
+            name: "RTBHarnessTests",
+            dependencies: [
+                "BankModel", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels", "RTBIntegrity", "RTBRunning",
+            ]
+        ),
         .testTarget(
             name: "RTBVerifyTests",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels",
-                "RTBIntegrity", "RTBRunning", "RTBReports", "RTBCommandLine",
+                "RTBIntegrity", "RTBRunning", "RTBReports", "RTBCommandLine", "RTBTestSupport",
             ]
         ),
     ]

@@ -1,37 +1,33 @@
 #!/usr/bin/env python3
-"""Generates the market event structs, their canonical codec and their documentation.
+"""Generates every model's event structs, their canonical codec and their documentation.
 
-One schema (below) is the single source of truth for every event layout:
-  Sources/RTBEvents/EventPayloads.generated.swift   Swift structs, encode, decode, fields
-  docs/event-layouts.md                             byte layouts for independent readers
-  tools/event_schema.json                           the same table for tools/ledger_reader.py
+Each model's schema is one JSON file, the single source of truth for its event layouts:
+`Sources/<Module>/events.schema.json` for the models of this package and
+`Tests/<Target>/events.schema.json` for test-only models (found by those two globs). A schema
+names its outputs:
+  swift     the structs, encode, decode, fields, the kind and body enums (and, for models
+            with the `varint-kind` envelope, the event type itself)
+  doc       byte layouts for independent readers
+  reader    the same table as JSON for tools/ledger_reader.py and the round-trip tests
 
-Run `python3 tools/generate_events.py` after editing SCHEMA; `--check` fails when the
-generated files are out of date (CI runs it).
+Run `python3 tools/generate_events.py` after editing a schema; `--check` fails when a generated
+file is out of date (CI runs it).
+
+Schema keys: models (the model names whose ledgers use it), envelope (`kind6-scenario2`: one
+byte kind | scenario << 6, then the tick, the RTB markets' format-1 layout; `varint-kind`: kind
+and tick as varints, every other model), type_prefix (prefix of the generated Event, EventKind
+and EventBody types; empty for the RTB markets, whose MarketEvent is hand-written), imports,
+outputs, hand_written_enums, enums, digest_exclusions (events left out of the model's digest:
+{"event": NAME} or {"event": NAME, "field": F, "value": ENUM_VALUE}), events (kind, name,
+scenarios, doc, optional "decision": true for the event recording an outside decision, fields
+as [name, wire type, description]).
 """
 import json
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Small enums carried in events (u8 on the wire).
-ENUMS = {
-    "Channel": ["display", "video", "ctv", "native"],
-    "Tier": ["premium", "standard", "performance"],
-    "DealType": ["PG", "PD", "PA", "OA"],
-    "BuyerStrategy": ["target-cpm", "maximize-reach", "floor-plus"],
-    "Mechanism": ["first-price", "second-price", "gsp", "vcg"],
-    "NegotiationOutcome": ["accepted", "rejected", "expired", "declined"],
-    "DealOrigin": ["auction", "negotiation"],
-    "RotCause": ["decay", "restart"],
-    "RecoveryTrigger": ["rot", "restart", "kill"],
-    "RecoverySource": ["none", "private-store", "exchange", "ledger"],
-    "ClaimType": ["inventory", "price", "history", "delivery"],
-    "ReconciliationOutcome": ["accepted", "negotiated", "disputed", "unresolvable"],
-}
-# Enums already declared by hand in DomainCodes.swift (others are generated).
-HAND_WRITTEN_ENUMS = {"Channel", "Tier", "DealType", "BuyerStrategy"}
 
 # Wire types: name -> (Swift type, wire description)
 TYPES = {
@@ -48,196 +44,8 @@ TYPES = {
     "digest": ("Digest32", "32 raw bytes"),
     "bytes": ("[UInt8]", "varint length + bytes"),
     "bids": ("[OpenBid]", "varint count, then per bid: campaign varint, cents varint"),
+    "string": ("String", "varint length + UTF-8 bytes"),
 }
-
-# kind number, name, scenario note, description, fields (name, type, description)
-SCHEMA = [
-    (1, "RunStarted", "run", "Opens every run section: what produced it.", [
-        ("seed", "u64", "run seed"),
-        ("configDigest", "digest", "SHA-256 of the canonical config bytes with the kill list emptied (the market's config)"),
-        ("days", "day", "simulated days"),
-        ("scenarios", "mask", "bit 0 = A, bit 1 = B, bit 2 = C"),
-    ]),
-    (2, "ScenarioStarted", "a/b/c", "A trading model starts on the shared market.", [
-        ("buyers", "count", "buyer agents"),
-        ("sellers", "count", "seller agents"),
-        ("campaigns", "count", "campaigns"),
-        ("products", "count", "products"),
-    ]),
-    (3, "CampaignRegistered", "a/b/c", "A buyer's campaign enters the market.", [
-        ("campaign", "id", "campaign index"),
-        ("buyer", "agent", "owning buyer"),
-        ("budget", "micros", "total budget"),
-        ("targetCPM", "micros", "target price per thousand"),
-        ("maxCPM", "micros", "highest acceptable price per thousand (1.2 x target)"),
-        ("goalImpressions", "count", "budget / targetCPM x 1000"),
-        ("channel", "enum:Channel", "channel bought"),
-        ("segments", "mask", "targeted audience segments (bit i = Segments.names[i])"),
-        ("startDay", "day", "first day of flight"),
-        ("endDay", "day", "last day of flight"),
-        ("strategy", "enum:BuyerStrategy", "buying strategy"),
-    ]),
-    (4, "ProductRegistered", "a/b/c", "A seller's product enters the market.", [
-        ("product", "id", "product index"),
-        ("seller", "agent", "owning seller"),
-        ("channel", "enum:Channel", "channel sold"),
-        ("tier", "enum:Tier", "tier"),
-        ("floorCPM", "micros", "reserve price per thousand"),
-        ("dailyAvails", "count", "impressions available per day"),
-        ("dealTypes", "mask", "supported deal types (bit = DealType code)"),
-        ("segments", "mask", "audience segments"),
-    ]),
-    (5, "DayStarted", "any", "A simulated day begins.", [
-        ("day", "day", "day number"),
-    ]),
-    (6, "BidRequest", "a", "The exchange offers a batch of a product's impressions for auction.", [
-        ("auction", "id", "auction number"),
-        ("product", "id", "product"),
-        ("impressions", "count", "impressions in the batch"),
-        ("floorCPM", "micros", "reserve price"),
-        ("dealType", "enum:DealType", "OA, or PA for products without open auctions"),
-    ]),
-    (7, "Bid", "a", "A campaign bids in an auction.", [
-        ("auction", "id", "auction number"),
-        ("campaign", "id", "bidding campaign"),
-        ("cpm", "micros", "bid per thousand"),
-        ("impressions", "count", "impressions wanted"),
-    ]),
-    (8, "AuctionCleared", "a", "The exchange clears an auction (winner 0 = unsold).", [
-        ("auction", "id", "auction number"),
-        ("winner", "id", "winning campaign + 1, or 0"),
-        ("priceCPM", "micros", "clearing price per thousand"),
-        ("impressions", "count", "impressions sold"),
-        ("bidders", "count", "bids competing for this lot (ranked lots: those not yet served; VCG: all)"),
-        ("secondCPM", "micros", "second-highest bid, 0 if none"),
-        ("mechanism", "enum:Mechanism", "payment rule used"),
-    ]),
-    (9, "Rfp", "b/c", "A buyer asks a seller for a product's inventory.", [
-        ("negotiation", "id", "negotiation number"),
-        ("campaign", "id", "campaign"),
-        ("product", "id", "product"),
-        ("impressions", "count", "impressions requested"),
-        ("maxCPM", "micros", "highest price the buyer states"),
-    ]),
-    (10, "Offer", "b/c", "A seller answers an RFP; its claims may be hallucinated.", [
-        ("negotiation", "id", "negotiation number"),
-        ("cpm", "micros", "price claimed"),
-        ("impressions", "count", "impressions claimed available"),
-        ("dealType", "enum:DealType", "deal type offered"),
-        ("historyPermille", "count", "past delivery rate claimed, per mille"),
-    ]),
-    (11, "CounterOffer", "b/c", "A buyer counters an offer's price.", [
-        ("negotiation", "id", "negotiation number"),
-        ("cpm", "micros", "price proposed"),
-    ]),
-    (12, "NegotiationClosed", "b/c", "A negotiation ends.", [
-        ("negotiation", "id", "negotiation number"),
-        ("outcome", "enum:NegotiationOutcome", "how it ended"),
-    ]),
-    (13, "DealAgreed", "a/b/c", "A deal binds a campaign and a product.", [
-        ("deal", "id", "deal number"),
-        ("campaign", "id", "campaign"),
-        ("product", "id", "product"),
-        ("impressions", "count", "impressions contracted"),
-        ("buyerCPM", "micros", "price in the buyer's book"),
-        ("sellerCPM", "micros", "price in the seller's book (differs after a price hallucination)"),
-        ("dealType", "enum:DealType", "deal type"),
-        ("origin", "enum:DealOrigin", "auction or negotiation"),
-        ("originID", "id", "auction or negotiation number"),
-        ("endDay", "day", "last day of delivery"),
-    ]),
-    (14, "Delivery", "a/b/c", "A batch of a deal's impressions is served.", [
-        ("deal", "id", "deal"),
-        ("planned", "count", "impressions scheduled for this batch"),
-        ("served", "count", "impressions actually served (ground truth)"),
-        ("buyerCounted", "count", "impressions the buyer's book counts"),
-        ("sellerCounted", "count", "impressions the seller's book claims"),
-    ]),
-    (15, "Settlement", "a/b/c", "Money changes hands for a deal.", [
-        ("deal", "id", "deal"),
-        ("buyerPaid", "micros", "paid by the buyer"),
-        ("sellerReceived", "micros", "received by the seller"),
-        ("fee", "micros", "intermediary fee"),
-        ("disputed", "micros", "amount left in dispute, never paid"),
-    ]),
-    (16, "Reconciliation", "a/b/c", "A campaign's books are reconciled at its end.", [
-        ("campaign", "id", "campaign"),
-        ("buyerTotal", "micros", "buyer's billing figure"),
-        ("sellerTotal", "micros", "sellers' billing figure"),
-        ("discrepancyPpm", "ppm", "|buyer - seller| / max(buyer, seller)"),
-        ("outcome", "enum:ReconciliationOutcome", "class on the ladder"),
-        ("resolutionDays", "day", "days until settled (0 = immediate)"),
-        ("disputed", "micros", "amount never resolved"),
-    ]),
-    (17, "ContextRot", "a/b/c", "An agent loses memory keys.", [
-        ("agent", "agent", "agent"),
-        ("cause", "enum:RotCause", "daily decay or restart"),
-        ("dealsLost", "count", "deal records lost"),
-        ("pricesLost", "count", "price references lost"),
-        ("reputationLost", "count", "reputation entries lost"),
-        ("pendingLost", "count", "pending negotiations lost"),
-    ]),
-    (18, "Recovery", "a/b/c", "An agent rebuilds memory after rot, a restart or a kill.", [
-        ("agent", "agent", "agent"),
-        ("trigger", "enum:RecoveryTrigger", "what destroyed the memory"),
-        ("source", "enum:RecoverySource", "where the memory came back from"),
-        ("keysLost", "count", "keys missing before recovery"),
-        ("keysRecovered", "count", "keys restored"),
-        ("eventsReplayed", "count", "ledger events applied after the snapshot"),
-        ("matches", "bool", "recovered memory equals the memory before the loss"),
-        ("stateDigest", "digest", "SHA-256 of the recovered memory's canonical bytes"),
-    ]),
-    (19, "Hallucination", "b/c", "An agent states a false claim (caught = verified against the ledger).", [
-        ("agent", "agent", "agent making the claim"),
-        ("claim", "enum:ClaimType", "kind of claim"),
-        ("subject", "id", "negotiation (offers) or deal (deliveries)"),
-        ("trueValue", "count", "true value"),
-        ("claimedValue", "count", "value claimed"),
-        ("caught", "bool", "the counterparty detected it"),
-    ]),
-    (20, "AgentKilled", "a/b/c", "Fault injection: an agent loses all in-memory state.", [
-        ("agent", "agent", "agent"),
-        ("keysLost", "count", "memory keys destroyed"),
-    ]),
-    (21, "AgentSnapshot", "b/c", "An agent's memory written to the shared ledger (C).", [
-        ("agent", "agent", "agent"),
-        ("state", "bytes", "canonical memory bytes (docs/ledger-format.md, agent memory)"),
-    ]),
-    (22, "LedgerEntry", "c", "The preceding event was written to the shared ledger at a cost.", [
-        ("entry", "id", "ledger entry number"),
-        ("recordedKind", "count", "kind number of the recorded event"),
-        ("sizeBytes", "count", "canonical size of the recorded event"),
-        ("cost", "micros", "gas and storage cost"),
-        ("payer", "agent", "agent charged"),
-    ]),
-    (23, "OpenAuction", "a", "One impression of open-auction traffic, auctioned by the exchange.", [
-        ("product", "id", "product"),
-        ("floorCents", "cents", "reserve CPM in cents"),
-        ("bids", "bids", "bids in arrival order (campaign, CPM cents)"),
-        ("winner", "count", "index into bids + 1, or 0 if unsold"),
-        ("priceCents", "cents", "clearing CPM in cents"),
-        ("fee", "micros", "exchange fee on the impression"),
-    ]),
-    (24, "DirectOffer", "b/c", "One impression offered directly by a seller to a campaign.", [
-        ("product", "id", "product"),
-        ("campaign", "id", "campaign offered to"),
-        ("cpmCents", "cents", "asking CPM in cents"),
-        ("accepted", "bool", "bought"),
-    ]),
-    (25, "DayClosed", "any", "A simulated day ends.", [
-        ("day", "day", "day number"),
-    ]),
-    (26, "ScenarioFinished", "a/b/c", "A trading model ends.", [
-        ("events", "count", "events of this scenario, this one included, kill records (AgentKilled, kill-triggered Recovery) excluded"),
-    ]),
-    (27, "ScaleRound", "run", "Scale mode: one auction round among every agent (rtb-sim scale).", [
-        ("round", "id", "round number, from 0"),
-        ("bidders", "count", "agents that bid (value within budget)"),
-        ("mechanism", "enum:Mechanism", "payment rule"),
-        ("top", "bids", "the highest bids in rank order, one more than the awards (agent, bid in cents)"),
-        ("awards", "bids", "winners in slot order (agent, payment in cents)"),
-    ]),
-]
 
 
 def swift_type(field_type):
@@ -263,6 +71,7 @@ def encode_line(name, field_type):
         "digest": f"writer.digest({name})",
         "bytes": f"writer.byteString({name})",
         "bids": f"writer.openBids({name})",
+        "string": f"writer.string({name})",
     }[field_type]
 
 
@@ -284,6 +93,7 @@ def decode_expr(field_type):
         "digest": "try reader.digest()",
         "bytes": "try reader.byteString()",
         "bids": "try reader.openBids()",
+        "string": "try reader.string()",
     }[field_type]
 
 
@@ -304,6 +114,7 @@ def field_value(name, field_type):
         "digest": f".text({name}.hex)",
         "bytes": f".bytes({name})",
         "bids": f".pairs({name}.map {{ FieldPair(Int64($0.campaign), $0.cents) }})",
+        "string": f".text({name})",
     }[field_type]
 
 
@@ -318,16 +129,33 @@ def lower_first(text):
     return text[0].lower() + text[1:]
 
 
-def generate_swift():
+
+def load_schemas():
+    """Every schema file, sorted by path."""
+    paths = sorted(ROOT.glob("Sources/*/events.schema.json")) + sorted(ROOT.glob("Tests/*/events.schema.json"))
+    schemas = []
+    for path in paths:
+        schema = json.loads(path.read_text())
+        schema["path"] = path
+        schemas.append(schema)
+    return schemas
+
+
+def generate_swift(schema):
+    prefix = schema["type_prefix"]
+    enums, events = schema["enums"], schema["events"]
+    hand_written = set(schema["hand_written_enums"])
+    legacy = schema["envelope"] == "kind6-scenario2"
+    kind_type, body_type, event_type = prefix + "EventKind", prefix + "EventBody", prefix + "Event"
     out = []
     add = out.append
-    add("// Generated by tools/generate_events.py from its SCHEMA. Do not edit by hand.")
+    add(f"// Generated by tools/generate_events.py from {schema['path'].relative_to(ROOT)}. Do not edit by hand.")
     add("// swift-format-ignore-file")
-    add("import RTBCore")
-    add("import RTBTrace")
+    for module in schema["imports"]:
+        add(f"import {module}")
     add("")
-    for enum, names in ENUMS.items():
-        if enum in HAND_WRITTEN_ENUMS:
+    for enum, names in enums.items():
+        if enum in hand_written:
             continue
         add(f"/// Event code: {', '.join(f'{i} {n}' for i, n in enumerate(names))}.")
         add(f"public enum {enum}: UInt8, Sendable, CaseIterable, CustomStringConvertible {{")
@@ -340,29 +168,29 @@ def generate_swift():
         add("    }")
         add("}")
         add("")
-    add("extension Channel: WireEnumeration {}")
-    add("extension Tier: WireEnumeration {}")
-    add("extension DealType: WireEnumeration {}")
-    add("extension BuyerStrategy: WireEnumeration {}")
-    for enum in ENUMS:
-        if enum not in HAND_WRITTEN_ENUMS:
+    for enum in sorted(hand_written):
+        add(f"extension {enum}: WireEnumeration {{}}")
+    for enum in enums:
+        if enum not in hand_written:
             add(f"extension {enum}: WireEnumeration {{}}")
     add("")
-    add("/// Event kind numbers (the low six bits of an event's first byte).")
-    add("public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {")
-    for kind, name, *_ in SCHEMA:
-        add(f"    case {lower_first(name)} = {kind}")
+    add("/// Event kind numbers (the low six bits of an event's first byte)." if legacy
+        else "/// Event kind numbers (an event's first varint).")
+    add(f"public enum {kind_type}: UInt8, Sendable, CaseIterable, CustomStringConvertible {{")
+    for event in events:
+        add(f"    case {lower_first(event['name'])} = {event['kind']}")
     add("")
     add("    public var description: String {")
     add("        switch self {")
-    for kind, name, *_ in SCHEMA:
-        add(f"        case .{lower_first(name)}: return \"{name}\"")
+    for event in events:
+        add(f"        case .{lower_first(event['name'])}: return \"{event['name']}\"")
     add("        }")
     add("    }")
     add("}")
     add("")
-    for kind, name, scenario, doc, fields in SCHEMA:
-        add(f"/// {doc} (kind {kind}, scenarios {scenario})")
+    for event in events:
+        name, fields = event["name"], event["fields"]
+        add(f"/// {event['doc']} (kind {event['kind']}, scenarios {event['scenarios']})")
         add(f"public struct {name}: Equatable, Sendable {{")
         for fname, ftype, fdoc in fields:
             add(f"    /// {fdoc}")
@@ -394,90 +222,167 @@ def generate_swift():
         add("    }")
         add("}")
         add("")
-    add("/// The payload of a market event, one case per kind.")
-    add("public enum EventBody: Equatable, Sendable {")
-    for kind, name, *_ in SCHEMA:
-        add(f"    case {lower_first(name)}({name})")
+    add("/// The payload of an event, one case per kind.")
+    add(f"public enum {body_type}: Equatable, Sendable {{")
+    for event in events:
+        add(f"    case {lower_first(event['name'])}({event['name']})")
     add("")
     add("    /// The kind number.")
-    add("    public var kind: EventKind {")
+    add(f"    public var kind: {kind_type} {{")
     add("        switch self {")
-    for kind, name, *_ in SCHEMA:
-        add(f"        case .{lower_first(name)}: return .{lower_first(name)}")
+    for event in events:
+        add(f"        case .{lower_first(event['name'])}: return .{lower_first(event['name'])}")
     add("        }")
     add("    }")
     add("")
     add("    @inlinable")
     add("    public func encode(into writer: inout CanonicalWriter) {")
     add("        switch self {")
-    for kind, name, *_ in SCHEMA:
-        add(f"        case .{lower_first(name)}(let payload): payload.encode(into: &writer)")
+    for event in events:
+        add(f"        case .{lower_first(event['name'])}(let payload): payload.encode(into: &writer)")
     add("        }")
     add("    }")
     add("")
     add("    /// Decodes the payload of `kind`.")
-    add("    public static func decode(_ kind: EventKind, from reader: inout CanonicalReader) throws(CanonicalError) -> EventBody {")
+    add(f"    public static func decode(_ kind: {kind_type}, from reader: inout CanonicalReader) throws(CanonicalError) -> {body_type} {{")
     add("        switch kind {")
-    for kind, name, *_ in SCHEMA:
-        add(f"        case .{lower_first(name)}: return .{lower_first(name)}(try {name}(from: &reader))")
+    for event in events:
+        add(f"        case .{lower_first(event['name'])}: return .{lower_first(event['name'])}(try {event['name']}(from: &reader))")
     add("        }")
     add("    }")
     add("")
     add("    /// The payload's fields in layout order.")
     add("    public var fields: [EventField] {")
     add("        switch self {")
-    for kind, name, *_ in SCHEMA:
-        add(f"        case .{lower_first(name)}(let payload): return payload.fields")
+    for event in events:
+        add(f"        case .{lower_first(event['name'])}(let payload): return payload.fields")
     add("        }")
     add("    }")
     add("}")
+    if not legacy:
+        add("")
+        add_envelope(add, schema, event_type, kind_type, body_type)
     return "\n".join(out) + "\n"
 
 
-def generate_doc():
-    out = ["# Event layouts", "",
-           "Generated by `tools/generate_events.py` from its schema; do not edit by hand. The framing,",
-           "the event header and the wire types are described in [ledger-format.md](ledger-format.md).", "",
+def add_envelope(add, schema, event_type, kind_type, body_type):
+    """The event type of a `varint-kind` model: kind and tick as varints, then the payload."""
+    decisions = [event for event in schema["events"] if event.get("decision")]
+    add(f"/// An event of {', '.join(schema['models'])}: kind (varint), tick (varint), payload.")
+    add(f"public struct {event_type}: ModelEvent {{")
+    add("    public var tick: Int64")
+    add(f"    public var body: {body_type}")
+    add("")
+    add(f"    public init(tick: Int64, _ body: {body_type}) {{")
+    add("        self.tick = tick")
+    add("        self.body = body")
+    add("    }")
+    add("")
+    add(f"    public var kind: {kind_type} {{ body.kind }}")
+    add("    public var kindName: String { kind.description }")
+    add("    public var headline: String { \"tick \\(tick)\" }")
+    add("")
+    add("    /// Header fields (tick, kind), then the payload's.")
+    add("    public var fields: [EventField] {")
+    add("        [EventField(\"tick\", .int(tick)), EventField(\"kind\", .text(kindName))] + body.fields")
+    add("    }")
+    add("")
+    add("    public var decision: DecisionRecord? {")
+    if decisions:
+        name = decisions[0]["name"]
+        add(f"        guard case .{lower_first(name)}(let payload) = body else {{ return nil }}")
+        add("        return DecisionRecord(source: payload.source, question: payload.question, answer: payload.answer)")
+    else:
+        add("        nil")
+    add("    }")
+    add("")
+    add("    @inlinable")
+    add("    public func encode(into writer: inout CanonicalWriter) {")
+    add("        writer.varint(UInt64(kind.rawValue))")
+    add("        writer.varint(UInt64(tick))")
+    add("        body.encode(into: &writer)")
+    add("    }")
+    add("")
+    add("    /// The canonical bytes of this event alone.")
+    add("    public var canonicalBytes: [UInt8] {")
+    add("        var writer = CanonicalWriter(capacity: 64)")
+    add("        encode(into: &writer)")
+    add("        return writer.bytes")
+    add("    }")
+    add("")
+    add(f"    public static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> {event_type} {{")
+    add("        let at = reader.offset")
+    add("        let code = try reader.varint()")
+    add(f"        guard code <= 255, let kind = {kind_type}(rawValue: UInt8(code)) else {{")
+    add("            throw .invalidTag(offset: at, tag: code, type: \"event kind\")")
+    add("        }")
+    add("        let tick = try reader.int64()")
+    add(f"        return {event_type}(tick: tick, try {body_type}.decode(kind, from: &reader))")
+    add("    }")
+    add("}")
+
+
+def generate_doc(schema):
+    legacy = schema["envelope"] == "kind6-scenario2"
+    doc_dir = (ROOT / schema["outputs"]["doc"]).parent
+    reader = "(" + os.path.relpath(ROOT / "docs" / "ledger-format.md", doc_dir) + ")"
+    out = ["# Event layouts" if legacy else f"# Event layouts: {', '.join(schema['models'])}", "",
+           f"Generated by `tools/generate_events.py` from `{schema['path'].relative_to(ROOT)}`; do not edit by hand. The framing,"
+           if not legacy else "Generated by `tools/generate_events.py` from its schema; do not edit by hand. The framing,",
+           f"the event header and the wire types are described in [ledger-format.md]{reader}.", "",
            "## Wire types", "", "| type | encoding |", "|---|---|"]
+    used = {ftype for event in schema["events"] for _, ftype, _ in event["fields"]}
     for name, (_, wire) in TYPES.items():
+        if legacy and name == "string":
+            continue
+        if not legacy and name not in used:
+            continue
         out.append(f"| `{name}` | {wire} |")
     out.append("| `enum:NAME` | u8, the code in the enum table below |")
     out += ["", "## Enums", "", "| enum | codes |", "|---|---|"]
-    for enum, names in ENUMS.items():
+    for enum, names in schema["enums"].items():
         out.append(f"| `{enum}` | " + ", ".join(f"{i} `{n}`" for i, n in enumerate(names)) + " |")
-    out += ["", "## Events", "",
-            "Each event is: one byte `kind | scenario << 6` (scenario 0 = A, 1 = B, 2 = C, 3 = run),",
-            "then `tick` as a varint (simulated seconds since day 1 00:00), then the fields below in order.",
-            ""]
-    for kind, name, scenario, doc, fields in SCHEMA:
-        out.append(f"### {kind} `{name}` (scenarios {scenario})")
+    out += ["", "## Events", ""]
+    if legacy:
+        out += ["Each event is: one byte `kind | scenario << 6` (scenario 0 = A, 1 = B, 2 = C, 3 = run),",
+                "then `tick` as a varint (simulated seconds since day 1 00:00), then the fields below in order.", ""]
+    else:
+        out += ["Each event is: `kind` as a varint, then `tick` as a varint (the model's simulated time),",
+                "then the fields below in order.", ""]
+    for event in schema["events"]:
+        out.append(f"### {event['kind']} `{event['name']}` (scenarios {event['scenarios']})")
         out.append("")
-        out.append(doc)
+        out.append(event["doc"])
         out.append("")
         out.append("| # | field (JSON name) | type | meaning |")
         out.append("|---|---|---|---|")
-        for index, (fname, ftype, fdoc) in enumerate(fields, 1):
+        for index, (fname, ftype, fdoc) in enumerate(event["fields"], 1):
             out.append(f"| {index} | `{json_name(fname, ftype)}` | `{ftype}` | {fdoc} |")
         out.append("")
     return "\n".join(out)
 
 
-def generate_json():
+def generate_json(schema):
     return json.dumps({
-        "enums": ENUMS,
+        "models": schema["models"],
+        "envelope": schema["envelope"],
+        "digest_exclusions": schema.get("digest_exclusions", []),
+        "enums": schema["enums"],
         "events": [
-            {"kind": kind, "name": name, "fields": [[json_name(f, t), t] for f, t, _ in fields]}
-            for kind, name, _, _, fields in SCHEMA
+            {"kind": event["kind"], "name": event["name"],
+             "fields": [[json_name(f, t), t] for f, t, _ in event["fields"]]}
+            for event in schema["events"]
         ],
     }, indent=1, sort_keys=True) + "\n"
 
 
 def main():
-    outputs = {
-        ROOT / "Sources/RTBEvents/EventPayloads.generated.swift": generate_swift(),
-        ROOT / "docs/event-layouts.md": generate_doc(),
-        ROOT / "tools/event_schema.json": generate_json(),
-    }
+    outputs = {}
+    for schema in load_schemas():
+        targets = schema["outputs"]
+        outputs[ROOT / targets["swift"]] = generate_swift(schema)
+        outputs[ROOT / targets["doc"]] = generate_doc(schema)
+        outputs[ROOT / targets["reader"]] = generate_json(schema)
     check = "--check" in sys.argv
     stale = []
     for path, text in outputs.items():

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Independent reader and verifier of rtb-verify ledgers (format 1), written from
+"""Independent reader and verifier of rtb-verify ledgers (formats 1 and 2), written from
 docs/ledger-format.md. Needs Python 3.8+ and the `zstandard` package.
 
-    python3 tools/ledger_reader.py LEDGER [--json]
+    python3 tools/ledger_reader.py LEDGER [--json] [--schema FILE ...]
 
 Checks the header and genesis hash, every frame (link, sequence continuity, zstd size, hash,
-events decoded with tools/event_schema.json and their count), the checkpoints, the head and,
-for a finished recording, the market digest. Prints "intact HEADHASH" or "broken: LOCATION:
+events decoded with the model's event schema and their count), the checkpoints, the head and,
+for a finished recording, the market digest. The event schema comes from the generated reader
+tables: tools/event_schema.json (the RTB markets, whose format-1 headers name no model) and
+every Sources/*/events.reader.json and Tests/*/events.reader.json (format 2 headers name their
+model), plus any given with --schema. Prints "intact HEADHASH" or "broken: LOCATION:
 reason", then "events N", "frames N", "kind NAME COUNT" per kind and "scenario S NAME COUNT"
 per scenario and kind, all for the intact prefix. Exit: 0 intact, 12 broken, 1 cannot open.
 """
@@ -23,7 +26,8 @@ from collections import Counter
 import zstandard
 
 APPLICATION_ID = 0x52544256  # "RTBV"
-MIGRATIONS = ["0001-ledger-tables", "0002-append-only"]
+REQUIRED_MIGRATIONS = ["0001-ledger-tables", "0002-append-only"]
+OPTIONAL_MIGRATIONS = ["0003-measurements"]
 MAGIC = b"RTBV-LEDGER"
 MAX_I63, MAX_I31 = (1 << 63) - 1, (1 << 31) - 1
 FRAME_LIMIT, STATE_LIMIT, CHUNK = 1 << 28, 1 << 30, 1 << 16
@@ -106,6 +110,7 @@ WIRE = {"id": Canonical.int63, "count": Canonical.int63, "micros": Canonical.int
         "ppm": Canonical.int63, "cents": Canonical.int63, "day": Canonical.int63,
         "u64": Canonical.varint, "mask": lambda r: r.bounded(0xFFFF), "bool": Canonical.bool,
         "agent": Canonical.agent, "digest": lambda r: r.raw(32), "bytes": Canonical.bytes,
+    "string": lambda r: r.bytes().decode("utf-8"),
         "bids": lambda r: [(r.int63(), r.int63()) for _ in range(r.bounded(1 << 16))]}
 
 
@@ -118,21 +123,47 @@ def enum_reader(name, size):
     return read
 
 
-def load_schema():
-    """Kind number -> (name, field readers, field names); and the market digest's exclusion test."""
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "event_schema.json"),
-              encoding="utf-8") as handle:
-        schema = json.load(handle)
+def schema_files(extra):
+    """The generated reader tables this reader knows, plus any given on the command line."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found = [os.path.join(root, "tools", "event_schema.json")]
+    for folder in ("Sources", "Tests"):
+        base = os.path.join(root, folder)
+        for name in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+            candidate = os.path.join(base, name, "events.reader.json")
+            if os.path.isfile(candidate):
+                found.append(candidate)
+    return found + list(extra)
+
+
+def load_schema(model, files):
+    """For `model`: kind number -> (name, field readers, field names), the envelope, and the
+    digest's exclusion test (events the model leaves out of its digest)."""
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            schema = json.load(handle)
+        if model in schema.get("models", ["rtb-market", "rtb-scale"]):
+            break
+    else:
+        raise Broken(f"header: no event schema for model {model}")
     enums, kinds = schema["enums"], {}
     for event in schema["events"]:
         readers = [enum_reader(wire[5:], len(enums[wire[5:]])) if wire.startswith("enum:") else WIRE[wire]
                    for _, wire in event["fields"]]
         kinds[event["kind"]] = (event["name"], readers, [name for name, _ in event["fields"]])
-    kill = enums["RecoveryTrigger"].index("kill")
+    rules = []
+    for rule in schema.get("digest_exclusions", []):
+        fields = next(e for e in schema["events"] if e["name"] == rule["event"])["fields"]
+        if "field" in rule:
+            wire = dict((name, wire) for name, wire in fields)[rule["field"]]
+            rules.append((rule["event"], rule["field"], enums[wire[5:]].index(rule["value"])))
+        else:
+            rules.append((rule["event"], None, None))
 
     def excluded(name, fields, values):
-        return name == "AgentKilled" or (name == "Recovery" and values[fields.index("trigger")] == kill)
-    return kinds, excluded
+        return any(name == event and (field is None or values[fields.index(field)] == value)
+                   for event, field, value in rules)
+    return kinds, schema.get("envelope", "kind6-scenario2"), excluded
 
 
 class ChunkedDigest:
@@ -172,46 +203,64 @@ def expand(payload, size, limit):
 
 
 def check_header(db):
-    """Opening checks (steps 2-6 and 21 of the verification algorithm); returns the genesis hash."""
+    """Opening checks (steps 2-6 and 21 of the verification algorithm); returns the genesis hash
+    and the model (format 2: named by the header; format 1: rtb-scale when the config starts
+    with its tag byte 'S', rtb-market otherwise)."""
     application = db.execute("PRAGMA application_id").fetchone()[0]
     require(application == APPLICATION_ID, "not a ledger: SQLite application id is not RTBV")
     names = [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY position")]
-    require(names == MIGRATIONS, f"not a ledger of format 1: migrations {','.join(map(str, names))}")
+    known = REQUIRED_MIGRATIONS + OPTIONAL_MIGRATIONS
+    require(names[:2] == REQUIRED_MIGRATIONS and names == known[:len(names)],
+            f"not a ledger of a known format: migrations {','.join(map(str, names))}")
     row = db.execute("SELECT format_version, CAST(header_bytes AS BLOB), CAST(genesis_hash AS BLOB) "
                      "FROM header WHERE id = 1").fetchone()
     require(row is not None, "not a ledger: no header row")
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    require(row[0] == 1 and version == 1, f"header: unsupported format version {row[0]}/{version}")
+    require(row[0] in (1, 2) and version == row[0], f"header: unsupported format version {row[0]}/{version}")
     header = blob(row[1])
+    model = "rtb-market"
     try:
         r = Canonical(header)
-        require(r.bytes() == MAGIC and r.varint() == 1, "magic is not RTBV-LEDGER or format is not 1")
-        r.bytes().decode("utf-8"), r.varint(), r.bytes()  # engine version, schema version, config
+        require(r.bytes() == MAGIC and r.varint() == row[0], "magic is not RTBV-LEDGER or the format differs")
+        r.bytes().decode("utf-8")  # engine version
+        if row[0] == 2:
+            model = r.bytes().decode("utf-8")
+            require(model != "" and r.varint() <= MAX_I31, "bad model name or version")
+        r.varint()  # event schema version
+        config = r.bytes()
+        if row[0] == 1 and config[:1] == b"S":
+            model = "rtb-scale"  # format 1: the scale config starts with its tag byte 'S'
         require(1 <= r.varint() <= 1 << 26 and 1 <= r.varint() <= 1 << 30 and r.pos == r.end,
                 "bad frame target, checkpoint interval or trailing bytes")
     except (Broken, UnicodeDecodeError) as error:
         raise Broken(f"header: malformed: {error}") from None
     genesis = hashlib.sha256(header).digest()
     require(blob(row[2]) == genesis, "header: genesis hash does not match the header bytes")
-    return genesis
+    return genesis, model
 
 
-def decode_frame(raw, count, kinds, excluded):
-    """Decodes every event of a frame; returns a Counter of (scenario, kind) and the digest parts."""
+def decode_frame(raw, count, schema):
+    """Decodes every event of a frame; returns a Counter of (scenario, kind) and the digest parts.
+    Events of a `varint-kind` model count under the scenario "-"."""
+    kinds, envelope, excluded = schema
     r, tally, parts, cursor, seen = Canonical(raw), Counter(), [], 0, 0
     view = memoryview(raw)
     while r.pos < r.end:
         start = r.pos
-        head = r.u8()
-        if head & 0x3F not in kinds:
-            raise Broken(f"event bytes do not decode: unknown kind {head & 0x3F} at byte {start}")
-        name, readers, fields = kinds[head & 0x3F]
+        if envelope == "kind6-scenario2":
+            head = r.u8()
+            kind, scenario = head & 0x3F, SCENARIOS[head >> 6]
+        else:
+            kind, scenario = r.varint(), "-"
+        if kind not in kinds:
+            raise Broken(f"event bytes do not decode: unknown kind {kind} at byte {start}")
+        name, readers, fields = kinds[kind]
         try:
             r.int63()  # tick
             values = [read(r) for read in readers]
-        except Broken as error:
+        except (Broken, UnicodeDecodeError) as error:
             raise Broken(f"event bytes do not decode: {name} at byte {start}: {error}") from None
-        tally[(SCENARIOS[head >> 6], name)] += 1
+        tally[(scenario, name)] += 1
         seen += 1
         if excluded(name, fields, values):
             parts.append(view[cursor:start])
@@ -221,7 +270,7 @@ def decode_frame(raw, count, kinds, excluded):
     return tally, parts
 
 
-def walk_frames(db, report, kinds, excluded, market):
+def walk_frames(db, report, schema, market):
     """Steps 7-14; returns (hash, end sequence) per frame and updates `report`."""
     chain, link = [], report["link"]
     for row in db.execute("SELECT frame_index, first_sequence, event_count, raw_size, "
@@ -240,7 +289,7 @@ def walk_frames(db, report, kinds, excluded, market):
             hasher = hashlib.sha256(link + struct.pack("<QQQ", index, first, count))
             hasher.update(raw)
             require(hasher.digest() == blob(stored), "hash mismatch: content or hash column altered")
-            tally, parts = decode_frame(raw, count, kinds, excluded)
+            tally, parts = decode_frame(raw, count, schema)
         except Broken as error:
             raise Broken(f"frame {row[0] if isinstance(row[0], int) else index}: {error}") from None
         for part in parts:
@@ -290,15 +339,15 @@ def check_head(db, report, market):
             "head: market digest does not match the events")
 
 
-def verify(db):
+def verify(db, schemas=()):
     """Runs every check; returns the report (problem is None when the ledger is intact)."""
-    kinds, excluded = load_schema()
     report = {"link": None, "frames": 0, "events": 0, "checkpoints": 0, "finished": False,
-              "by_scenario": Counter(), "problem": None}
+              "by_scenario": Counter(), "problem": None, "model": None}
     try:
-        report["link"] = check_header(db)
+        report["link"], report["model"] = check_header(db)
+        schema = load_schema(report["model"], schema_files(schemas))
         market = ChunkedDigest()
-        chain = walk_frames(db, report, kinds, excluded, market)
+        chain = walk_frames(db, report, schema, market)
         check_checkpoints(db, report, chain)
         check_head(db, report, market)
     except Broken as problem:
@@ -318,6 +367,7 @@ def print_report(report, as_json):
         for (scenario, name), count in sorted(report["by_scenario"].items()):
             scenarios.setdefault(scenario, {})[name] = count
         print(json.dumps({"status": "broken" if report["problem"] else "intact", "head_hash": head,
+                          "model": report["model"],
                           "frames": report["frames"], "events": report["events"],
                           "checkpoints": report["checkpoints"], "finished": report["finished"],
                           "kinds": dict(sorted(kinds.items())), "by_scenario": scenarios,
@@ -335,13 +385,15 @@ def main():
     parser = argparse.ArgumentParser(description="Verify a rtb-verify ledger and count its events.")
     parser.add_argument("ledger", help="ledger file (SQLite)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--schema", action="append", default=[],
+                        help="another generated reader table (events.reader.json) to consult")
     args = parser.parse_args()
     if not os.path.isfile(args.ledger) or not os.access(args.ledger, os.R_OK):
         reason = "no such file" if not os.path.exists(args.ledger) else "not a readable file"
         print(f"{args.ledger}: cannot open: {reason}", file=sys.stderr)
         return 1
     db = sqlite3.connect(f"file:{urllib.parse.quote(os.path.abspath(args.ledger))}?mode=ro", uri=True)
-    report = verify(db)
+    report = verify(db, args.schema)
     db.close()
     print_report(report, args.json)
     return 12 if report["problem"] else 0

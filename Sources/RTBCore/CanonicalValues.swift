@@ -1,5 +1,19 @@
-/// Integer, mask and digest values shared by every event and config layout.
+/// A u8-coded enum on the wire.
+public protocol WireEnumeration: RawRepresentable where RawValue == UInt8 {}
+
+/// Integer, mask, enum and digest values shared by every event and config layout.
 extension CanonicalReader {
+    /// A u8-coded enum value.
+    public mutating func enumeration<E: WireEnumeration>(_ type: E.Type) throws(CanonicalError) -> E
+    {
+        let at = offset
+        let code = try u8()
+        guard let value = E(rawValue: code) else {
+            throw .invalidTag(offset: at, tag: UInt64(code), type: String(describing: type))
+        }
+        return value
+    }
+
     /// A varint that fits in a non-negative Int.
     @inlinable
     public mutating func int() throws(CanonicalError) -> Int {

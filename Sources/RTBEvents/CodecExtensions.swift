@@ -1,17 +1,6 @@
 import RTBCore
 
 extension CanonicalReader {
-    /// A u8-coded enum value.
-    public mutating func enumeration<E: WireEnumeration>(_ type: E.Type) throws(CanonicalError) -> E
-    {
-        let at = offset
-        let code = try u8()
-        guard let value = E(rawValue: code) else {
-            throw .invalidTag(offset: at, tag: UInt64(code), type: String(describing: type))
-        }
-        return value
-    }
-
     /// An agent reference.
     public mutating func agent() throws(CanonicalError) -> AgentRef {
         let at = offset

@@ -103,6 +103,3 @@ public struct OpenBid: Equatable, Sendable {
         self.cents = cents
     }
 }
-
-/// A u8-coded enum on the wire.
-public protocol WireEnumeration: RawRepresentable where RawValue == UInt8 {}

@@ -66,14 +66,39 @@ enum LedgerMigrations {
                 BEGIN SELECT RAISE(ABORT, 'ledger is append-only: head only moves forward'); END;
             """
         ),
+        (
+            "0003-measurements",
+            """
+            CREATE TABLE measurements (
+                id INTEGER PRIMARY KEY,
+                sequence INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                value REAL NOT NULL,
+                unit TEXT NOT NULL
+            );
+            CREATE TRIGGER measurements_no_update BEFORE UPDATE ON measurements
+                BEGIN SELECT RAISE(ABORT, 'ledger is append-only: measurements cannot change'); END;
+            CREATE TRIGGER measurements_no_delete BEFORE DELETE ON measurements
+                BEGIN SELECT RAISE(ABORT, 'ledger is append-only: measurements cannot be deleted'); END;
+            """
+        ),
     ]
+
+    /// Migrations every ledger holds; later ones are additions that a ledger written before
+    /// them may lack (readers treat their tables as empty; a writable open applies them).
+    static let required = 2
 
     /// Creates the migrations table and applies every migration.
     static func applyAll(to database: SQLiteDatabase) throws(LedgerError) {
         try database.execute(
             "CREATE TABLE migrations (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+        try apply(from: 0, to: database)
+    }
+
+    /// Applies the migrations from position `first` on (inside the caller's transaction).
+    static func apply(from first: Int, to database: SQLiteDatabase) throws(LedgerError) {
         let insert = try database.prepare("INSERT INTO migrations (position, name) VALUES (?, ?)")
-        for (position, migration) in all.enumerated() {
+        for (position, migration) in all.enumerated() where position >= first {
             try database.execute(migration.sql)
             insert.bind(1, Int64(position))
             insert.bind(2, migration.name)

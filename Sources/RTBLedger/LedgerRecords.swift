@@ -71,3 +71,20 @@ public struct HeadRecord: Equatable, Sendable {
         self.marketDigest = marketDigest
     }
 }
+
+/// One measurement row: a wall-clock or cost figure about event `sequence` (a decision's
+/// latency, say). Measurements are data about a run, not part of it: no hash or digest covers
+/// them, and a replay never reads them.
+public struct MeasurementRecord: Equatable, Sendable {
+    public var sequence: UInt64
+    public var name: String
+    public var value: Double
+    public var unit: String
+
+    public init(sequence: UInt64, name: String, value: Double, unit: String) {
+        self.sequence = sequence
+        self.name = name
+        self.value = value
+        self.unit = unit
+    }
+}

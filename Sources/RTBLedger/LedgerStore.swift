@@ -20,6 +20,7 @@ public final class LedgerStore {
     private var insertCheckpoint: SQLiteStatement?
     private var writeHead: SQLiteStatement?
     private var frameHashQuery: SQLiteStatement?
+    private var insertMeasurement: SQLiteStatement?
     /// A fault to inject at a deterministic write (hidden test hook; nil in normal use).
     public var fault: LedgerFault?
     /// Write transactions run on this connection so far.
@@ -103,10 +104,15 @@ public final class LedgerStore {
                 path: path, found: "migrations \(applied.joined(separator: ","))",
                 supported: "migrations up to \(known.last ?? "")")
         }
-        guard applied == known else {
+        guard applied.count >= LedgerMigrations.required else {
             throw .notALedger(
                 path: path,
                 reason: "incomplete schema (migrations \(applied.joined(separator: ",")))")
+        }
+        if writable && applied.count < known.count {
+            try database.transaction { () throws(LedgerError) in
+                try LedgerMigrations.apply(from: applied.count, to: database)
+            }
         }
         let query = try database.prepare(
             "SELECT format_version, header_bytes, genesis_hash FROM header WHERE id = 1")
@@ -145,9 +151,10 @@ public final class LedgerStore {
 
     /// Appends one frame, an optional checkpoint and the new head in one transaction: a crash
     /// leaves either all of them or none.
-    public func append(frame: FrameRecord, checkpoint: CheckpointRecord?, head: HeadRecord)
-        throws(LedgerError)
-    {
+    public func append(
+        frame: FrameRecord, checkpoint: CheckpointRecord?, head: HeadRecord,
+        measurements: [MeasurementRecord] = []
+    ) throws(LedgerError) {
         try writeTransaction(appendingFrame: frame.index) { () throws(LedgerError) in
             if insertFrame == nil {
                 insertFrame = try database.prepare(
@@ -167,6 +174,7 @@ public final class LedgerStore {
             statement.bind(8, frame.payload)
             try statement.run()
             if let checkpoint { try insert(checkpoint) }
+            try insert(measurements)
             try write(head)
         }
     }
@@ -176,9 +184,47 @@ public final class LedgerStore {
         try writeTransaction { () throws(LedgerError) in try insert(checkpoint) }
     }
 
-    /// Marks the ledger finished (no frame may follow).
-    public func finish(head: HeadRecord) throws(LedgerError) {
-        try writeTransaction { () throws(LedgerError) in try write(head) }
+    /// Marks the ledger finished (no frame may follow), with the last measurements.
+    public func finish(head: HeadRecord, measurements: [MeasurementRecord] = [])
+        throws(LedgerError)
+    {
+        try writeTransaction { () throws(LedgerError) in
+            try insert(measurements)
+            try write(head)
+        }
+    }
+
+    private func insert(_ measurements: [MeasurementRecord]) throws(LedgerError) {
+        guard !measurements.isEmpty else { return }
+        if insertMeasurement == nil {
+            insertMeasurement = try database.prepare(
+                "INSERT INTO measurements (sequence, name, value, unit) VALUES (?, ?, ?, ?)")
+        }
+        let statement = insertMeasurement!
+        for measurement in measurements {
+            statement.bind(1, Int64(clamping: measurement.sequence))
+            statement.bind(2, measurement.name)
+            statement.bind(3, measurement.value)
+            statement.bind(4, measurement.unit)
+            try statement.run()
+        }
+    }
+
+    /// Every measurement, in the order written (empty for a ledger that predates them).
+    public func measurements() throws(LedgerError) -> [MeasurementRecord] {
+        guard try LedgerMigrations.applied(in: database).count > LedgerMigrations.required else {
+            return []
+        }
+        let query = try database.prepare(
+            "SELECT sequence, name, value, unit FROM measurements ORDER BY id")
+        var rows: [MeasurementRecord] = []
+        while try query.step() {
+            rows.append(
+                MeasurementRecord(
+                    sequence: UInt64(max(0, query.int(0))), name: query.text(1) ?? "",
+                    value: query.double(2), unit: query.text(3) ?? ""))
+        }
+        return rows
     }
 
     /// One numbered write transaction, with the injected fault (if any) at its point.
@@ -231,7 +277,7 @@ public final class LedgerStore {
         statement.bind(1, Int64(head.frameCount))
         statement.bind(2, Int64(head.eventCount))
         statement.bind(3, head.headHash.bytes)
-        statement.bind(4, head.finished ? 1 : 0)
+        statement.bind(4, Int64(head.finished ? 1 : 0))
         if let digest = head.marketDigest { statement.bind(5, digest.bytes) }
         try statement.run()
     }

@@ -122,6 +122,10 @@ final class SQLiteStatement {
         sqlite3_bind_int64(handle, index, value)
     }
 
+    func bind(_ index: Int32, _ value: Double) {
+        sqlite3_bind_double(handle, index, value)
+    }
+
     func bind(_ index: Int32, _ value: String) {
         sqlite3_bind_text(
             handle, index, value, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
@@ -157,6 +161,8 @@ final class SQLiteStatement {
     }
 
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }

@@ -16,11 +16,11 @@ public final class RecordedDecisions: DecisionChannel {
         self.live = live
     }
 
-    public func ask(_ question: [UInt8]) throws -> DecisionRecord {
+    public func ask(_ question: [UInt8], at sequence: UInt64) throws -> DecisionRecord {
         defer { served += 1 }
         guard served < recorded.count else {
             guard let live else { throw DecisionError.notRecorded(index: served) }
-            return try live.ask(question)
+            return try live.ask(question, at: sequence)
         }
         var record = recorded[served]
         record.question = Sha256.hash(question)

@@ -28,6 +28,8 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     let verifyUntilFrame: Int
     var reader: LedgerStore?
     let decompressor = ZstdDecompressor()
+    /// Measurements (decision latencies) written with the frame that holds their event.
+    public let measurements = MeasurementLog()
 
     /// Recording into a new ledger.
     public convenience init(
@@ -79,11 +81,12 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         framesWritten = frame.index + 1
         eventsWritten = frame.endSequence
         rawBytesWritten += Int64(frame.bytes.count)
+        let measured = measurements.take(before: frame.endSequence)
         worker.async { [self] in
             defer { slots.signal() }
             guard lock.withLock({ failure == nil }) else { return }
             do {
-                try commit(frame)
+                try commit(frame, measurements: measured)
             } catch {
                 lock.withLock { if failure == nil { failure = error } }
             }
@@ -92,7 +95,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     }
 
     /// Worker side: hash, compress and commit one frame (or check it when resuming).
-    func commit(_ frame: SealedFrame) throws {
+    func commit(_ frame: SealedFrame, measurements: [MeasurementRecord]) throws {
         let hash = FrameChain.hash(
             previous: chainHead, frameIndex: UInt64(frame.index),
             firstSequence: frame.firstSequence,
@@ -110,7 +113,8 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
             let head = HeadRecord(
                 frameCount: frame.index + 1, eventCount: frame.endSequence, headHash: hash,
                 finished: false, marketDigest: nil)
-            try store.append(frame: record, checkpoint: nil, head: head)
+            try store.append(
+                frame: record, checkpoint: nil, head: head, measurements: measurements)
         }
         chainHead = hash
     }
@@ -151,7 +155,8 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         try store.finish(
             head: HeadRecord(
                 frameCount: framesWritten, eventCount: eventsWritten, headHash: chainHead,
-                finished: true, marketDigest: marketDigest))
+                finished: true, marketDigest: marketDigest),
+            measurements: measurements.take(before: nil))
         reader = nil  // its connection would keep the file in WAL mode
         store.checkpointWAL()
     }

@@ -60,7 +60,10 @@ public enum Recording {
         let recorder = LedgerRecorder(store: store, zstdLevel: settings.zstdLevel)
         let wiring = RunWiring(
             sink: extra.map { TeeSink(recorder, $0) } ?? recorder, reader: recorder,
-            decisions: settings.decisions ?? NoDecisions(), parallel: settings.parallel,
+            decisions: try liveDecisions(
+                Model.self, config: config, settings: settings, recorder: recorder)
+                ?? NoDecisions(),
+            parallel: settings.parallel,
             perturbation: settings.perturbation, canary: settings.canary)
         let run = try wiring.start(Model.self, config: config, layout: settings.layout)
         while try run.step() { observer?(run) }
@@ -78,9 +81,12 @@ public enum Recording {
     public static func resume(path: String, settings: RecordingSettings = RecordingSettings())
         throws -> RunOutcome
     {
+        // The model is known before anything is opened for writing: a ledger of an unknown
+        // model is refused untouched.
+        let model = try ModelRegistry.model(of: LedgerStore.open(path: path))
         let store = try LedgerStore.open(path: path, writable: true, durable: settings.durable)
         store.fault = settings.fault
-        return try resume(ModelRegistry.model(of: store), store: store, settings: settings)
+        return try resume(model, store: store, settings: settings)
     }
 
     static func resume<Model: SimulationModel>(
@@ -118,7 +124,7 @@ public enum Recording {
             eventsBefore: loaded?.checkpoint.nextSequence ?? 0, zstdLevel: settings.zstdLevel)
         let decisions = try RecordedDecisions.ledger(
             Model.self, config: config, store: store, from: loaded?.checkpoint.nextSequence ?? 0,
-            then: settings.decisions)
+            then: liveDecisions(Model.self, config: config, settings: settings, recorder: recorder))
         let wiring = RunWiring(
             sink: recorder, reader: recorder, decisions: decisions, parallel: settings.parallel)
         let layout = store.header.layout
@@ -141,6 +147,19 @@ public enum Recording {
         return outcome
     }
 
+    /// The channel that answers a recording's outside decisions: the settings' own, or the
+    /// model's source with its latencies measured into the recorder; nil when the config asks
+    /// none.
+    static func liveDecisions<Model: SimulationModel>(
+        _ model: Model.Type, config: Model.Config, settings: RecordingSettings,
+        recorder: LedgerRecorder?
+    ) throws -> DecisionChannel? {
+        if let decisions = settings.decisions { return decisions }
+        guard Model.asksOutsideDecisions(config), let source = try Model.decisionSource(for: config)
+        else { return nil }
+        return LiveDecisions(source, measurements: recorder?.measurements ?? MeasurementLog())
+    }
+
     /// Runs without a ledger: frames go to `sink` (a null sink by default); a model that reads
     /// the shared ledger reads it from memory.
     public static func run<Model: SimulationModel>(
@@ -148,7 +167,9 @@ public enum Recording {
         settings: RecordingSettings = RecordingSettings(), sink: FrameSink = NullSink()
     ) throws -> (outcome: RunOutcome, run: Model.Run) {
         let wiring = RunWiring(
-            sink: sink, decisions: settings.decisions ?? NoDecisions(),
+            sink: sink,
+            decisions: try liveDecisions(Model.self, config: config, settings: settings, recorder: nil)
+                ?? NoDecisions(),
             parallel: settings.parallel, perturbation: settings.perturbation,
             canary: settings.canary)
         let run = try wiring.start(Model.self, config: config, layout: settings.layout)

@@ -23,8 +23,9 @@ public struct DecisionRecord: Equatable, Sendable {
 /// answers on replay, and recorded-then-live when a recording resumes. The run must emit the
 /// returned record as an event before using the answer.
 public protocol DecisionChannel: AnyObject {
-    /// The answer to `question` (canonical bytes), with its record.
-    func ask(_ question: [UInt8]) throws -> DecisionRecord
+    /// The answer to `question` (canonical bytes), with its record; `sequence` is the sequence
+    /// number the decision's event will take (measurements about the call are filed under it).
+    func ask(_ question: [UInt8], at sequence: UInt64) throws -> DecisionRecord
 }
 
 /// Something outside the engine that answers questions (an LLM client, a test oracle).
@@ -39,7 +40,7 @@ public protocol DecisionSource: AnyObject {
 public final class NoDecisions: DecisionChannel {
     public init() {}
 
-    public func ask(_ question: [UInt8]) throws -> DecisionRecord {
+    public func ask(_ question: [UInt8], at sequence: UInt64) throws -> DecisionRecord {
         throw DecisionError.noSource
     }
 }

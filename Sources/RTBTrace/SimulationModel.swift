@@ -87,6 +87,9 @@ public protocol SimulationModel: SendableMetatype {
     /// Whether runs of `config` ask decisions outside the engine (then replay serves the
     /// answers recorded in the ledger).
     static func asksOutsideDecisions(_ config: Config) -> Bool
+    /// The outside service that answers a recording's decisions (built outside the engine,
+    /// from the config and the process's environment: endpoints, keys). Never asked on replay.
+    static func decisionSource(for config: Config) throws -> DecisionSource?
     /// The expected ranges of summary metrics for `config` (golden files check them).
     static func expectedRanges(for config: Config, metrics: [NamedMetric]) -> [MetricRange]
     /// About how many events a run of `config` emits (sizes golden files' chunks).
@@ -101,6 +104,7 @@ extension SimulationModel {
     public static func agent(of event: Event, config: Config) -> String? { nil }
     public static func readsSharedLedger(_ config: Config) -> Bool { false }
     public static func asksOutsideDecisions(_ config: Config) -> Bool { false }
+    public static func decisionSource(for config: Config) throws -> DecisionSource? { nil }
     public static func expectedRanges(for config: Config, metrics: [NamedMetric]) -> [MetricRange]
     { [] }
     public static func expectedEvents(_ config: Config) -> Int64 { 100_000 }

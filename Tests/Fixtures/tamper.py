@@ -16,6 +16,8 @@ with write access to the file can. Actions:
   rehash-event-byte N OFFSET       change byte OFFSET of frame N's raw events and re-hash the
                                    whole chain consistently (a valid but different history)
   engine-version TEXT              rewrite the header's engine version and re-hash everything
+  model-version N                  format 2: rewrite the header's model version (N < 128) and
+                                   re-hash everything
 """
 import hashlib
 import os
@@ -113,6 +115,14 @@ def main():
         old_length = header[position]
         new = args[0].encode()
         header = header[:position] + bytes([len(new)]) + new + header[position + 1 + old_length:]
+        db.execute("UPDATE header SET header_bytes = ?, genesis_hash = ?", (header, hashlib.sha256(header).digest()))
+        rehash(db, 0)
+    elif action == "model-version":
+        header = db.execute("SELECT header_bytes FROM header").fetchone()[0]
+        position = 1 + header[0] + 1  # magic (length + bytes), format version varint (1 byte)
+        position += 1 + header[position]  # engine version
+        position += 1 + header[position]  # model name
+        header = header[:position] + bytes([int(args[0])]) + header[position + 1:]
         db.execute("UPDATE header SET header_bytes = ?, genesis_hash = ?", (header, hashlib.sha256(header).digest()))
         rehash(db, 0)
     else:

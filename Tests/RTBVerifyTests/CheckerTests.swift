@@ -10,6 +10,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// Each canary (a deliberately broken behaviour) must be flagged by its invariant on every one
 /// of 10 seeds: the checker can fail.

@@ -9,6 +9,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 @Test func helpListsEverySubcommandAndEachHasHelp() throws {
     let sim = try TestSupport.run("rtb-sim", ["--help"])

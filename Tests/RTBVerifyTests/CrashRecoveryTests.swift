@@ -9,6 +9,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// SIGKILL a recording process at 24 seeded points of its write transactions (after frame K is
 /// committed, or inside transaction T before its COMMIT), through the hidden `--inject-fault`

@@ -10,6 +10,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// Random canonical events built from tools/event_schema.json (the same table the docs and
 /// the Python reader use), so every kind and every field is exercised.

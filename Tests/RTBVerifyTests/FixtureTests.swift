@@ -9,6 +9,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// The committed ledgers under traces/ (made by tools/make-fixtures.sh) pin format 1: this
 /// binary must still verify, decode, check and replay them to the digests recorded when they

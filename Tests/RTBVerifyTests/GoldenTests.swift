@@ -10,6 +10,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// Every golden run of up to 1.5 million events, run fresh, is identical to its file (the
 /// larger ones run in tools/test.sh with the release build).

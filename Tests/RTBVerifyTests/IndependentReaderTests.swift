@@ -10,6 +10,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// tools/ledger_reader.py, written from docs/ledger-format.md alone, must agree with
 /// `rtb-verify verify` on the digest and every count.

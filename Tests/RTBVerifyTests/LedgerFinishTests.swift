@@ -7,6 +7,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 import Testing
 
 /// A finished ledger is one file; a reader holding it open while the recording finishes does

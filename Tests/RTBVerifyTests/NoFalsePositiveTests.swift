@@ -9,6 +9,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// 1,000 seeds of small runs: every clean ledger verifies intact (10 batches of 100 run in
 /// parallel).

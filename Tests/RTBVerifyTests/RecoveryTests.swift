@@ -10,6 +10,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 func recoveryConfig(_ scenario: Scenario, seed: UInt64) -> MarketConfig {
     var config = MarketConfig()

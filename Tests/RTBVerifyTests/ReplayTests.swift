@@ -10,6 +10,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// One recording shared by the replay tests: all three scenarios, a kill in C, small frames so
 /// there are many checkpoints.

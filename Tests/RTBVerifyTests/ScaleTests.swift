@@ -10,6 +10,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// Scale mode gives the same digest on 1, 2, 3 and 7 threads, for every mechanism.
 @Test(arguments: Mechanism.allCases)

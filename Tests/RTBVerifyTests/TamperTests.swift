@@ -10,6 +10,7 @@ import RTBIntegrity
 import RTBModels
 import RTBReports
 import RTBRunning
+import RTBTestSupport
 
 /// One recorded ledger shared by the tamper tests (each works on its own copy).
 enum TamperFixture {

@@ -1,9 +1,10 @@
 import ArgumentParser
 import RTBCommandLine
 
-@main
-struct RTBVerifyTool: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `rtb-verify` command: every subcommand, for the executable and for test-only
+/// executables that register more models first.
+public struct RTBVerifyTool: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "rtb-verify",
         abstract: "Record, verify, dump, replay and check rtb-verify ledgers.",
         version: versionLine,
@@ -13,5 +14,7 @@ struct RTBVerifyTool: ParsableCommand {
         ]
     )
 
-    static func main() { CommandRunner.main(RTBVerifyTool.self) }
+    public init() {}
+
+    public static func main() { CommandRunner.main(RTBVerifyTool.self) }
 }

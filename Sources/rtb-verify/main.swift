@@ -1,0 +1,3 @@
+import RTBVerifyCommands
+
+RTBVerifyTool.main()

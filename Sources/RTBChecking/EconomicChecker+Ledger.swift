@@ -52,9 +52,19 @@ extension EconomicChecker {
             ledgerMarket = Market(campaigns: registeredCampaigns, products: registeredProducts)
         }
         let market = ledgerMarket!
-        for agent in agents(of: event, market: market) {
-            guard let slot = slot(agent) else { continue }
-            ledgerMemories[slot].apply(event, agent: agent, market: market, trustsClaims: false)
+        switch EventParties.of(event.body).memory {
+        case .none:
+            break
+        case .everyone:
+            for slot in ledgerMemories.indices {
+                let agent: AgentRef = slot < buyerCount ? .buyer(slot) : .seller(slot - buyerCount)
+                ledgerMemories[slot].apply(event, agent: agent, market: market, trustsClaims: false)
+            }
+        case .parties(let buyer, let seller):
+            for party in [buyer, seller] {
+                guard let party, let agent = resolve(party), let slot = slot(agent) else { continue }
+                ledgerMemories[slot].apply(event, agent: agent, market: market, trustsClaims: false)
+            }
         }
     }
 
@@ -64,33 +74,32 @@ extension EconomicChecker {
             ? agent.index : agent.kind == .seller ? buyerCount + agent.index : -1
         return index >= 0 && index < ledgerMemories.count ? index : nil
     }
+}
 
-    /// The agents whose memory a factual event changes.
-    func agents(of event: MarketEvent, market: Market) -> [AgentRef] {
-        func buyer(_ campaign: Int) -> [AgentRef] {
-            campaign < market.campaigns.count ? [.buyer(market.campaigns[campaign].buyer)] : []
-        }
-        func seller(_ product: Int) -> [AgentRef] {
-            product < market.products.count ? [.seller(market.products[product].seller)] : []
-        }
-        func negotiation(_ id: Int) -> [AgentRef] {
-            id < negotiationCampaigns.count ? buyer(negotiationCampaigns[id]) : []
-        }
-        func deal(_ id: Int) -> [AgentRef] {
-            id < deals.count ? buyer(deals[id].campaign) + seller(deals[id].product) : []
-        }
-        switch event.body {
-        case .rfp(let payload): return buyer(payload.campaign)
-        case .offer(let payload): return negotiation(payload.negotiation)
-        case .negotiationClosed(let payload): return negotiation(payload.negotiation)
-        case .dealAgreed(let payload): return buyer(payload.campaign) + seller(payload.product)
-        case .delivery(let payload): return deal(payload.deal)
-        case .settlement(let payload): return deal(payload.deal)
-        case .dayStarted:
-            return (0..<ledgerMemories.count).map {
-                $0 < buyerCount ? .buyer($0) : .seller($0 - buyerCount)
-            }
-        default: return []
-        }
+/// The checker resolves ids from the registrations, RFPs and deals it has seen.
+extension EconomicChecker: PartyDirectory {
+    public func buyer(ofCampaign campaign: Int) -> Int? {
+        registeredCampaigns.indices.contains(campaign) ? registeredCampaigns[campaign].buyer : nil
+    }
+
+    public func seller(ofProduct product: Int) -> Int? {
+        registeredProducts.indices.contains(product) ? registeredProducts[product].seller : nil
+    }
+
+    public func campaign(ofNegotiation negotiation: Int) -> Int? {
+        negotiationCampaigns.indices.contains(negotiation)
+            ? negotiationCampaigns[negotiation] : nil
+    }
+
+    public func product(ofNegotiation negotiation: Int) -> Int? {
+        negotiationProducts.indices.contains(negotiation) ? negotiationProducts[negotiation] : nil
+    }
+
+    public func campaign(ofDeal deal: Int) -> Int? {
+        deals.indices.contains(deal) ? deals[deal].campaign : nil
+    }
+
+    public func product(ofDeal deal: Int) -> Int? {
+        deals.indices.contains(deal) ? deals[deal].product : nil
     }
 }

@@ -132,7 +132,8 @@ public final class EconomicChecker: ModelChecker {
         case .openAuction(let open): observeOpenAuction(open, sequence, tick: event.tick)
         case .directOffer(let offer): observeDirectOffer(offer, sequence)
         case .ledgerEntry(let entry): observeLedgerEntry(entry, sequence)
-        case .recovery(let recovery) where event.scenario == .c:
+        case .recovery(let recovery)
+        where TradingRules.of(event.scenario)?.memorySource == .sharedLedger:
             check(
                 .ledgerRecoveryExact, recovery.source == .ledger, sequence,
                 "\(recovery.agent) recovered from \(recovery.source), not the ledger")
@@ -140,7 +141,9 @@ public final class EconomicChecker: ModelChecker {
             observeReconciliation(result, sequence, scenario: event.scenario)
         default: break
         }
-        if event.scenario == .c { followLedgerMemory(event, sequence) }
+        if TradingRules.of(event.scenario)?.memorySource == .sharedLedger {
+            followLedgerMemory(event, sequence)
+        }
         previous = (event.kind, size)
     }
 
@@ -284,31 +287,36 @@ public final class EconomicChecker: ModelChecker {
             settlement.buyerPaid == settlement.sellerReceived + settlement.fee, sequence,
             "deal \(settlement.deal): buyer paid \(settlement.buyerPaid), seller got \(settlement.sellerReceived), fee \(settlement.fee)"
         )
+        guard let rules = TradingRules.of(scenario) else {
+            check(.feeRule, false, sequence, "a settlement outside any trading model")
+            return
+        }
         let expectedFee: Micros
-        switch scenario {
-        case .a:
+        switch rules.fee {
+        case .exchangeRate:
             let buyer = deal.campaign < campaigns.count ? campaigns[deal.campaign].buyer.index : 0
             let seller = deal.product < products.count ? products[deal.product].seller.index : 0
             expectedFee = config.feeRate(buyer: buyer, seller: seller).apply(
                 to: settlement.buyerPaid)
-        case .c: expectedFee = config.platformFee.apply(to: settlement.buyerPaid)
-        default: expectedFee = .zero
+        case .platformRate: expectedFee = config.platformFee.apply(to: settlement.buyerPaid)
+        case .none: expectedFee = .zero
         }
         check(
             .feeRule, settlement.fee == expectedFee, sequence,
             "deal \(settlement.deal): fee \(settlement.fee) on \(settlement.buyerPaid), expected \(expectedFee)"
         )
-        switch scenario {
-        case .b:
+        switch rules.settlement {
+        case .atMostContractValue:
             let cap = Micros.cost(
                 impressions: deal.impressions, cpm: max(deal.buyerCPM, deal.sellerCPM))
             check(
                 .paidForDelivered, settlement.buyerPaid <= cap, sequence,
                 "deal \(settlement.deal): paid \(settlement.buyerPaid) above the contract value \(cap)"
             )
-        default:
+        case .servedAtBuyerPrice, .servedAtSellerPrice:
             let owed = Micros.cost(
-                impressions: deal.served, cpm: scenario == .a ? deal.buyerCPM : deal.sellerCPM)
+                impressions: deal.served,
+                cpm: rules.settlement == .servedAtBuyerPrice ? deal.buyerCPM : deal.sellerCPM)
             check(
                 .paidForDelivered, settlement.buyerPaid == owed, sequence,
                 "deal \(settlement.deal): paid \(settlement.buyerPaid) for \(deal.served) served impressions worth \(owed)"
@@ -356,7 +364,7 @@ public final class EconomicChecker: ModelChecker {
         default: allowed = [.unresolvable]
         }
         let immediate =
-            scenario == .b
+            TradingRules.of(scenario)?.reconciliation == .privateBooks
             || (result.resolutionDays == 0 && result.buyerTotal == result.sellerTotal)
         check(
             .reconciliationLadder,

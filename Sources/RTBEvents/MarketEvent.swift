@@ -67,21 +67,6 @@ public struct MarketEvent: ModelEvent {
         try decodeEvents(bytes)
     }
 
-    /// The agent this event is about or from, when it names one.
-    public var agent: AgentRef? {
-        switch body {
-        case .campaignRegistered(let payload): return payload.buyer
-        case .productRegistered(let payload): return payload.seller
-        case .contextRot(let payload): return payload.agent
-        case .recovery(let payload): return payload.agent
-        case .hallucination(let payload): return payload.agent
-        case .agentKilled(let payload): return payload.agent
-        case .agentSnapshot(let payload): return payload.agent
-        case .ledgerEntry(let payload): return payload.payer
-        default: return nil
-        }
-    }
-
     /// All fields, header first: scenario, tick, time, kind, then the payload's.
     public var fields: [EventField] {
         [

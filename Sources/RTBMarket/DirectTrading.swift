@@ -140,7 +140,7 @@ extension MarketEngine {
 
     /// The offer a buyer acts on: the seller's claims in B, the verified truth in C.
     func offerView(_ negotiation: NegotiationState) -> OfferView {
-        scenario == .c
+        !rules.trustsClaims
             ? OfferView(
                 negotiation: negotiation.id, product: negotiation.product, cpm: negotiation.trueCPM,
                 impressions: negotiation.trueImpressions)

@@ -51,7 +51,7 @@ extension MarketEngine {
         }
         let claimed = counted * Int64(random.uniform(1.2, 1.8) * 1_000) / 1_000
         reportHallucination(.seller(seller), .delivery, deal, truth: counted, claimed: claimed)
-        return scenario == .c ? counted : claimed
+        return rules.trustsClaims ? claimed : counted
     }
 
     func reportHallucination(
@@ -62,6 +62,6 @@ extension MarketEngine {
             .hallucination(
                 Hallucination(
                     agent: agent, claim: claim, subject: subject, trueValue: truth,
-                    claimedValue: claimed, caught: scenario == .c)))
+                    claimedValue: claimed, caught: !rules.trustsClaims)))
     }
 }

@@ -23,6 +23,8 @@ public final class MarketEngine: ModelRun {
     /// Scratch buffers of the open-auction fast path (not part of the state).
     var openBidCampaigns: [Int] = []
     var openBidCents: [Int64] = []
+    /// The trading rules of each configured scenario, in run order.
+    let rulesByScenario: [TradingRules]
     /// Steps processed since this object was created (not part of the state).
     public private(set) var stepsTaken = 0
     /// A failure of the outside world met inside an action (the shared ledger unreadable):
@@ -37,6 +39,7 @@ public final class MarketEngine: ModelRun {
         self.layout = environment.layout
         self.canary = environment.canary.flatMap(Canary.init(rawValue:))
         self.policy = config.policy.make()
+        self.rulesByScenario = Self.rules(of: config)
         self.sink = environment.sink
         self.ledger = environment.shared
         log = EventLog(
@@ -54,6 +57,7 @@ public final class MarketEngine: ModelRun {
         self.layout = environment.layout
         self.canary = environment.canary.flatMap(Canary.init(rawValue:))
         self.policy = config.policy.make()
+        self.rulesByScenario = Self.rules(of: config)
         self.sink = environment.sink
         self.ledger = environment.shared
         log = EventLog(
@@ -72,6 +76,9 @@ public final class MarketEngine: ModelRun {
 
     /// The scenario being run.
     var scenario: Scenario { config.scenarios[state.scenarioIndex] }
+
+    /// The rules of the scenario being run.
+    var rules: TradingRules { rulesByScenario[state.scenarioIndex] }
 
     /// Metrics per scenario (finished ones and the current one).
     public var metrics: [ScenarioMetrics] { state.metrics }
@@ -143,7 +150,7 @@ public final class MarketEngine: ModelRun {
         lastEventSize = log.pendingBytesCount - before
         state.metrics[state.metrics.count - 1].observe(event)
         applyToMemories(event)
-        if scenario == .c, let payer = ledgerPayer(of: event) {
+        if rules.writesSharedLedger, let payer = ledgerPayer(of: event) {
             recordLedgerEntry(kind: event.kind, payer: payer)
         }
         return sequence
@@ -169,25 +176,7 @@ public final class MarketEngine: ModelRun {
 
     /// Which agent writes (and pays for) an event in the shared ledger; nil if not recorded.
     func ledgerPayer(of event: MarketEvent) -> AgentRef? {
-        switch event.body {
-        case .campaignRegistered(let payload): return payload.buyer
-        case .productRegistered(let payload): return payload.seller
-        case .rfp(let payload): return .buyer(market.campaigns[payload.campaign].buyer)
-        case .offer(let payload):
-            return .seller(market.products[state.negotiations[payload.negotiation].product].seller)
-        case .counterOffer(let payload):
-            return .buyer(market.campaigns[state.negotiations[payload.negotiation].campaign].buyer)
-        case .negotiationClosed(let payload):
-            return .buyer(market.campaigns[state.negotiations[payload.negotiation].campaign].buyer)
-        case .dealAgreed(let payload): return .seller(market.products[payload.product].seller)
-        case .delivery(let payload):
-            return .seller(market.products[state.deals[payload.deal].product].seller)
-        case .settlement(let payload):
-            return .buyer(market.campaigns[state.deals[payload.deal].campaign].buyer)
-        case .reconciliation(let payload): return .buyer(market.campaigns[payload.campaign].buyer)
-        case .agentSnapshot(let payload): return payload.agent
-        default: return nil
-        }
+        EventParties.of(event.body).ledgerPayer.flatMap { resolve($0) }
     }
 
     /// Memory index of an agent: buyers first, then sellers.
@@ -201,46 +190,62 @@ public final class MarketEngine: ModelRun {
     }
 
     func applyToMemories(_ event: MarketEvent) {
-        var buyer: Int?
-        var seller: Int?
-        switch event.body {
-        case .rfp(let payload):
-            buyer = market.campaigns[payload.campaign].buyer
-        case .offer(let payload):
-            buyer = market.campaigns[state.negotiations[payload.negotiation].campaign].buyer
-        case .negotiationClosed(let payload):
-            buyer = market.campaigns[state.negotiations[payload.negotiation].campaign].buyer
-        case .dealAgreed(let payload):
-            buyer = market.campaigns[payload.campaign].buyer
-            seller = market.products[payload.product].seller
-        case .delivery(let payload):
-            buyer = market.campaigns[state.deals[payload.deal].campaign].buyer
-            seller = market.products[state.deals[payload.deal].product].seller
-        case .settlement(let payload):
-            buyer = market.campaigns[state.deals[payload.deal].campaign].buyer
-            seller = market.products[state.deals[payload.deal].product].seller
-        case .dayStarted:
+        switch EventParties.of(event.body).memory {
+        case .none:
+            return
+        case .everyone:
             for index in state.memories.indices {
                 state.memories[index].apply(
                     event, agent: agent(atMemoryIndex: index), market: market, trustsClaims: true)
             }
-            return
-        default:
-            return
+        case .parties(let buyer, let seller):
+            if let buyer { applyToMemory(of: buyer, event) }
+            if let seller { applyToMemory(of: seller, event) }
         }
-        let trusts = scenario != .c
-        if let buyer {
-            state.memories[buyer].apply(
-                event, agent: .buyer(buyer), market: market, trustsClaims: trusts)
-        }
-        if let seller {
-            state.memories[config.buyers + seller].apply(
-                event, agent: .seller(seller), market: market, trustsClaims: trusts)
-        }
+    }
+
+    func applyToMemory(of party: Party, _ event: MarketEvent) {
+        guard let agent = resolve(party) else { return }
+        state.memories[memoryIndex(agent)].apply(
+            event, agent: agent, market: market, trustsClaims: rules.trustsClaims)
+    }
+}
+
+/// The engine resolves every id from the market and its own state.
+extension MarketEngine: PartyDirectory {
+    public func buyer(ofCampaign campaign: Int) -> Int? { market.buyer(ofCampaign: campaign) }
+    public func seller(ofProduct product: Int) -> Int? { market.seller(ofProduct: product) }
+
+    public func campaign(ofNegotiation negotiation: Int) -> Int? {
+        state.negotiations.indices.contains(negotiation)
+            ? state.negotiations[negotiation].campaign : nil
+    }
+
+    public func product(ofNegotiation negotiation: Int) -> Int? {
+        state.negotiations.indices.contains(negotiation)
+            ? state.negotiations[negotiation].product : nil
+    }
+
+    public func campaign(ofDeal deal: Int) -> Int? {
+        state.deals.indices.contains(deal) ? state.deals[deal].campaign : nil
+    }
+
+    public func product(ofDeal deal: Int) -> Int? {
+        state.deals.indices.contains(deal) ? state.deals[deal].product : nil
     }
 }
 
 extension MarketEngine {
+    /// The rules of each of the config's scenarios (validated to be trading models).
+    static func rules(of config: MarketConfig) -> [TradingRules] {
+        config.scenarios.map { scenario in
+            guard let rules = TradingRules.of(scenario) else {
+                preconditionFailure("a validated config runs trading models only")
+            }
+            return rules
+        }
+    }
+
     /// The next event's sequence number.
     public var nextSequence: UInt64 { log.nextSequence }
     /// Frames sealed so far.

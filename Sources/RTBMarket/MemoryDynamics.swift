@@ -71,22 +71,22 @@ extension MarketEngine {
         }
         emit(.contextRot(lost))
         state.memories[index] = memory
-        if scenario != .b { recover(agent: agent, trigger: .rot, before: before) }
+        if rules.repairsRot { recover(agent: agent, trigger: .rot, before: before) }
     }
 
     /// B keeps yesterday's memory in its private store; C writes today's to the shared ledger.
     func snapshotMemory(index: Int) {
-        switch scenario {
-        case .b:
+        switch rules.memorySource {
+        case .privateStore:
             state.privateStore[index] = state.memories[index]
-        case .c:
+        case .sharedLedger:
             let sequence = emit(
                 .agentSnapshot(
                     AgentSnapshot(
                         agent: agent(atMemoryIndex: index),
                         state: state.memories[index].canonicalBytes)))
             state.lastSnapshot[index] = sequence
-        default:
+        case .exchangeRecords:
             break
         }
     }
@@ -113,11 +113,11 @@ extension MarketEngine {
         let index = memoryIndex(agent)
         var replayed: Int64 = 0
         let source: RecoverySource
-        switch scenario {
-        case .a:
+        switch rules.memorySource {
+        case .exchangeRecords:
             source = .exchange
             state.memories[index] = exchangeRecords(for: agent, keeping: state.memories[index])
-        case .b:
+        case .privateStore:
             guard trigger != .rot else { return }
             source = .privateStore
             // The private store is older than the archive: orders archived since it was written
@@ -126,7 +126,7 @@ extension MarketEngine {
             restored.archive = state.memories[index].archive
             restored.deals.removeAll { note in restored.archive.contains { $0.deal == note.deal } }
             state.memories[index] = restored
-        case .c:
+        case .sharedLedger:
             source = .ledger
             var rebuilt = rebuildFromLedger(agent: agent)
             if canary == .brokenRecovery && !rebuilt.memory.deals.isEmpty {
@@ -134,8 +134,6 @@ extension MarketEngine {
             }
             state.memories[index] = rebuilt.memory
             replayed = rebuilt.replayed
-        case .run:
-            preconditionFailure("run is not a trading scenario")
         }
         let after = state.memories[index]
         emit(

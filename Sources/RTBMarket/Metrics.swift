@@ -121,7 +121,7 @@ public struct ScenarioMetrics: Equatable, Sendable {
                 campaignServed[dealCampaigns[delivery.deal]] += delivery.served
             }
             if delivery.buyerCounted != delivery.sellerCounted { add(.discrepantDeliveries, 1) }
-            if event.scenario != .a { add(.claims, 1) }
+            if TradingRules.of(event.scenario)?.trading == .directNegotiation { add(.claims, 1) }
         case .settlement(let settlement):
             add(.buyerSpend, settlement.buyerPaid.raw)
             add(.sellerRevenue, settlement.sellerReceived.raw)

@@ -33,10 +33,11 @@ extension MarketEngine {
             let product = market.products[Int(requests.next(below: UInt64(market.products.count)))]
             let segment = Int(requests.next(below: UInt64(Segments.names.count)))
             let tick = sliceStart + request * SimTime.ticksPerMinute / max(count, 1)
-            if scenario == .a {
+            switch rules.openTraffic {
+            case .auction:
                 openAuction(
                     product: product, segment: segment, day: day, tick: tick, bits: &bidBits)
-            } else {
+            case .directOffer:
                 directOffer(product: product, day: day, tick: tick, random: &offerPicks)
             }
         }

@@ -12,8 +12,8 @@ extension MarketEngine {
     func reconcile(campaigns: [Int]) {
         for campaignIndex in campaigns {
             let deals = state.deals.filter { $0.campaign == campaignIndex }
-            switch scenario {
-            case .a:
+            switch rules.reconciliation {
+            case .exchangeRecords:
                 let total = deals.reduce(Micros.zero) { $0 + state.campaignsPaid(deal: $1) }
                 emit(
                     .reconciliation(
@@ -21,9 +21,9 @@ extension MarketEngine {
                             campaign: campaignIndex, buyerTotal: total, sellerTotal: total,
                             discrepancyPpm: 0, outcome: .accepted, resolutionDays: 0,
                             disputed: .zero)))
-            case .b:
+            case .privateBooks:
                 reconcileFromBooks(campaignIndex, deals: deals)
-            case .c:
+            case .sharedLedger:
                 let figures = deals.map { Micros.cost(impressions: $0.served, cpm: $0.sellerCPM) }
                 let total = figures.reduce(Micros.zero, +)
                 emit(
@@ -37,8 +37,6 @@ extension MarketEngine {
                         deal: deal.id, buyerPaid: amount, fee: config.platformFee.apply(to: amount),
                         disputed: .zero)
                 }
-            case .run:
-                preconditionFailure("run is not a trading scenario")
             }
         }
     }

@@ -38,8 +38,9 @@ extension MarketEngine {
         state.nextLedgerEntry = 0
         let agents = config.buyers + config.sellers
         state.memories = [AgentMemory](repeating: AgentMemory(), count: agents)
-        state.privateStore = scenario == .b ? state.memories : []
-        state.lastSnapshot = [UInt64](repeating: UInt64.max, count: scenario == .c ? agents : 0)
+        state.privateStore = rules.memorySource == .privateStore ? state.memories : []
+        state.lastSnapshot = [UInt64](
+            repeating: UInt64.max, count: rules.memorySource == .sharedLedger ? agents : 0)
         emit(
             .scenarioStarted(
                 ScenarioStarted(
@@ -49,7 +50,7 @@ extension MarketEngine {
         for campaign in market.campaigns { emit(.campaignRegistered(campaign.registration)) }
         for product in market.products { emit(.productRegistered(product.registration)) }
         state.scheduler.schedule(.startDay(day: 1), at: 0)
-        for kill in config.kills.sorted() where kill.agent.kind != .exchange || scenario == .a {
+        for kill in config.kills.sorted() where kill.agent.kind != .exchange || rules.hasExchangeAgent {
             state.scheduler.schedule(.kill(agent: kill.agent), at: kill.tick)
         }
         if config.volume != .none {
@@ -61,8 +62,8 @@ extension MarketEngine {
         emit(.dayStarted(DayStarted(day: day)))
         let dayStart = SimTime.at(day: day).tick
         updateMemories(day: day)
-        switch scenario {
-        case .a:
+        switch rules.trading {
+        case .exchangeAuctions:
             for index in market.campaigns.indices {
                 let campaign = market.campaigns[index]
                 let remainingGoal = max(0, campaign.goalImpressions - state.campaigns[index].served)
@@ -76,7 +77,7 @@ extension MarketEngine {
                     .exchangeHour(day: day, hour: hour),
                     at: dayStart + Int64(hour) * SimTime.ticksPerHour)
             }
-        case .b, .c:
+        case .directNegotiation:
             for buyer in 0..<config.buyers {
                 let offsetMinutes = Int64((buyer * 37) % 480)
                 state.scheduler.schedule(
@@ -89,8 +90,6 @@ extension MarketEngine {
                     .deliveryRound(day: day, round: hour),
                     at: dayStart + Int64(hour) * SimTime.ticksPerHour + 30 * SimTime.ticksPerMinute)
             }
-        case .run:
-            preconditionFailure("run is not a trading scenario")
         }
         state.scheduler.schedule(.closeDay(day: day), at: dayStart + SimTime.ticksPerDay - 1)
     }

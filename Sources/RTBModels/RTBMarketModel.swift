@@ -57,7 +57,8 @@ public enum RTBMarketModel: SimulationModel {
     }
 
     public static func agent(of event: MarketEvent, config: MarketConfig) -> String? {
-        EventAgents.agent(of: event, market: Market(config: config))?.description
+        EventParties.of(event.body).subject.flatMap { Market(config: config).resolve($0) }?
+            .description
     }
 
     /// The seed's validity table for the default configuration (any seed); otherwise the

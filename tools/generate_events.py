@@ -333,8 +333,6 @@ def generate_doc(schema):
            "## Wire types", "", "| type | encoding |", "|---|---|"]
     used = {ftype for event in schema["events"] for _, ftype, _ in event["fields"]}
     for name, (_, wire) in TYPES.items():
-        if legacy and name == "string":
-            continue
         if not legacy and name not in used:
             continue
         out.append(f"| `{name}` | {wire} |")

@@ -12,4 +12,13 @@ bin=.build/release
     --ledger traces/fixture-v1.ledger --overwrite
 "$bin/rtb-sim" scale --agents 1000 --rounds 50 --mechanism vcg --slots 3 --seed 7 \
     --ledger traces/fixture-scale-v1.ledger --overwrite
-rm -f traces/*.ledger-wal traces/*.ledger-shm
+"$bin/rtb-verify" record --scenario b --days 1 --seed 7 --buyers 2 --sellers 2 --campaigns-per-buyer 3 \
+    --products-per-seller 2 --policy rule-based-service --frame-bytes 4096 --checkpoint-every 2 \
+    --ledger traces/fixture-decisions-v1.ledger --overwrite
+# Format 2: the test model (Tests/BankModel), amounts from its oracle (recorded decisions).
+config=$(mktemp)
+echo '{"seed": 11, "accounts": 4, "steps": 300, "opening_balance": 500, "oracle": true}' > "$config"
+swift build --product rtb-test-model 2>&1 | tail -n 1
+.build/debug/rtb-test-model record --model test-bank --config "$config" --frame-bytes 1024 \
+    --checkpoint-every 2 --ledger traces/fixture-bank-v2.ledger --overwrite
+rm -f "$config" traces/*.ledger-wal traces/*.ledger-shm

@@ -39,7 +39,11 @@ public struct MarketOptions: ParsableArguments {
     @Option(name: .long, help: "Scenario A payment rule: first-price, second-price, gsp, vcg.")
     public var mechanism = "second-price"
 
-    @Option(name: .long, help: "Agent decision policy: rule-based (the only one today).")
+    @Option(
+        name: .long,
+        help:
+            "Agent decision policy: rule-based (in the engine), rule-based-service (the same rules asked outside the engine, every decision recorded)."
+    )
     public var policy = "rule-based"
 
     @Option(name: .long, help: "Scenario C platform fee, 0%...20%.")
@@ -221,7 +225,9 @@ public struct MarketOptions: ParsableArguments {
         }
         config.mechanism = mechanismValue
         guard let policyKind = PolicyKind.allCases.first(where: { $0.description == policy }) else {
-            throw ValidationError("invalid --policy '\(policy)': expected rule-based")
+            throw ValidationError(
+                "invalid --policy '\(policy)': expected "
+                    + PolicyKind.allCases.map(\.description).joined(separator: ", "))
         }
         config.policy = policyKind
         config.platformFee = try Self.rate(platformFee, option: "--platform-fee")

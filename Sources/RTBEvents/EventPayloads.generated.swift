@@ -136,6 +136,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case dayClosed = 25
     case scenarioFinished = 26
     case scaleRound = 27
+    case decision = 28
 
     public var description: String {
         switch self {
@@ -166,6 +167,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .dayClosed: return "DayClosed"
         case .scenarioFinished: return "ScenarioFinished"
         case .scaleRound: return "ScaleRound"
+        case .decision: return "Decision"
         }
     }
 }
@@ -1496,6 +1498,50 @@ public struct ScaleRound: Equatable, Sendable {
     }
 }
 
+/// An agent's decision answered outside the engine (a policy that asks a service), recorded so replay never asks again. (kind 28, scenarios a/b/c)
+public struct Decision: Equatable, Sendable {
+    /// the deciding agent
+    public var agent: AgentRef
+    /// who answered
+    public var source: String
+    /// SHA-256 of the question's canonical bytes (a TradingQuestion, docs/scenarios.md)
+    public var question: Digest32
+    /// the answer's canonical bytes (a TradingAnswer)
+    public var answer: [UInt8]
+
+    public init(agent: AgentRef, source: String, question: Digest32, answer: [UInt8]) {
+        self.agent = agent
+        self.source = source
+        self.question = question
+        self.answer = answer
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(agent.code)
+        writer.string(source)
+        writer.digest(question)
+        writer.byteString(answer)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        agent = try reader.agent()
+        source = try reader.string()
+        question = try reader.digest()
+        answer = try reader.byteString()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("agent", .text(agent.description)),
+            EventField("source", .text(source)),
+            EventField("question", .text(question.hex)),
+            EventField("answer", .bytes(answer)),
+        ]
+    }
+}
+
 /// The payload of an event, one case per kind.
 public enum EventBody: Equatable, Sendable {
     case runStarted(RunStarted)
@@ -1525,6 +1571,7 @@ public enum EventBody: Equatable, Sendable {
     case dayClosed(DayClosed)
     case scenarioFinished(ScenarioFinished)
     case scaleRound(ScaleRound)
+    case decision(Decision)
 
     /// The kind number.
     public var kind: EventKind {
@@ -1556,6 +1603,7 @@ public enum EventBody: Equatable, Sendable {
         case .dayClosed: return .dayClosed
         case .scenarioFinished: return .scenarioFinished
         case .scaleRound: return .scaleRound
+        case .decision: return .decision
         }
     }
 
@@ -1589,6 +1637,7 @@ public enum EventBody: Equatable, Sendable {
         case .dayClosed(let payload): payload.encode(into: &writer)
         case .scenarioFinished(let payload): payload.encode(into: &writer)
         case .scaleRound(let payload): payload.encode(into: &writer)
+        case .decision(let payload): payload.encode(into: &writer)
         }
     }
 
@@ -1622,6 +1671,7 @@ public enum EventBody: Equatable, Sendable {
         case .dayClosed: return .dayClosed(try DayClosed(from: &reader))
         case .scenarioFinished: return .scenarioFinished(try ScenarioFinished(from: &reader))
         case .scaleRound: return .scaleRound(try ScaleRound(from: &reader))
+        case .decision: return .decision(try Decision(from: &reader))
         }
     }
 
@@ -1655,6 +1705,7 @@ public enum EventBody: Equatable, Sendable {
         case .dayClosed(let payload): return payload.fields
         case .scenarioFinished(let payload): return payload.fields
         case .scaleRound(let payload): return payload.fields
+        case .decision(let payload): return payload.fields
         }
     }
 }

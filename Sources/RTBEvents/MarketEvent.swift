@@ -26,9 +26,12 @@ public struct MarketEvent: ModelEvent {
     /// "d03 04:00:00, scenario c".
     public var headline: String { "\(time), scenario \(scenario)" }
 
-    /// Market decisions are all taken inside the engine today: no event records an outside
-    /// answer.
-    public var decision: DecisionRecord? { nil }
+    /// The outside answer a `Decision` event records.
+    public var decision: DecisionRecord? {
+        guard case .decision(let payload) = body else { return nil }
+        return DecisionRecord(
+            source: payload.source, question: payload.question, answer: payload.answer)
+    }
 
     /// Simulated time of the event.
     public var time: SimTime { SimTime(tick: tick) }

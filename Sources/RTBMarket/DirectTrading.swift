@@ -57,7 +57,7 @@ extension MarketEngine {
                     >= Micros.cost(impressions: Self.minimumDealImpressions, cpm: campaign.maxCPM)
             else { continue }
             let candidates = market.products.filter { $0.channel == campaign.channel }
-            let targets = policy.rfpTargets(
+            let targets = decideRfpTargets(
                 campaign: campaign, candidates: candidates, memory: state.memories[buyer])
             guard !targets.isEmpty else { continue }
             for product in targets {
@@ -110,7 +110,7 @@ extension MarketEngine {
         let available = availableImpressions(
             product: product, campaign: market.campaigns[negotiation.campaign])
         guard
-            let quote = policy.quote(
+            let quote = decideQuote(
                 product: product, requested: negotiation.requested,
                 maxCPM: negotiation.maxCPM, available: available)
         else {
@@ -161,11 +161,11 @@ extension MarketEngine {
                 closeNegotiation(negotiation.id, .expired)
             }
         }
-        let ranked = policy.rankOffers(campaign: campaign, offers: offers)
+        let ranked = decideRankOffers(campaign: campaign, offers: offers)
         var need = believedNeed(
             campaign: campaign, memory: state.memories[buyer], day: SimTime(tick: state.now).day)
         var budget = uncommittedBudget(campaignIndex)
-        let threshold = policy.acceptThreshold(campaign: campaign, memory: state.memories[buyer])
+        let threshold = decideAcceptThreshold(campaign: campaign, memory: state.memories[buyer])
         var countered = false
         for offer in ranked {
             let affordable =
@@ -205,7 +205,7 @@ extension MarketEngine {
             return
         }
         guard
-            policy.acceptsCounter(
+            decideAcceptsCounter(
                 product: market.products[negotiation.product], cpm: negotiation.counterCPM)
         else {
             closeNegotiation(id, .rejected)

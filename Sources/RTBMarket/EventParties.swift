@@ -95,6 +95,7 @@ public struct EventParties: Equatable, Sendable {
         case .agentSnapshot(let payload):
             return EventParties(subject: .agent(payload.agent), ledgerPayer: .agent(payload.agent))
         case .ledgerEntry(let payload): return EventParties(subject: .agent(payload.payer))
+        case .decision(let payload): return EventParties(subject: .agent(payload.agent))
         case .directOffer(let payload): return EventParties(subject: .sellerOfProduct(payload.product))
         }
     }

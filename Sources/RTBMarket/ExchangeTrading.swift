@@ -50,7 +50,7 @@ extension MarketEngine {
                 runtime.dailyTarget - runtime.boughtToday,
                 (runtime.dailyTarget + Self.auctionsPerDayTarget - 1) / Self.auctionsPerDayTarget)
             guard want > 0,
-                let bid = policy.auctionBid(
+                let bid = decideAuctionBid(
                     campaign: campaign, product: product,
                     randomBits: randomBits(
                         Self.purposeAuctionBid, UInt64(auction), UInt64(campaignIndex)))

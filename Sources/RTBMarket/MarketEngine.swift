@@ -14,6 +14,10 @@ public final class MarketEngine: ModelRun {
     /// Test only: the deliberately broken behaviour to exhibit.
     let canary: Canary?
     let policy: any TradingPolicy
+    /// Whether decisions are asked outside the engine (through `decisions`).
+    let asksOutside: Bool
+    /// The harness's channel for decisions taken outside the engine.
+    let decisions: DecisionChannel
     var state: EngineState
     public internal(set) var log: EventLog
     let sink: FrameSink
@@ -39,6 +43,8 @@ public final class MarketEngine: ModelRun {
         self.layout = environment.layout
         self.canary = environment.canary.flatMap(Canary.init(rawValue:))
         self.policy = config.policy.make()
+        self.asksOutside = config.policy.asksOutside
+        self.decisions = environment.decisions
         self.rulesByScenario = Self.rules(of: config)
         self.sink = environment.sink
         self.ledger = environment.shared
@@ -57,6 +63,8 @@ public final class MarketEngine: ModelRun {
         self.layout = environment.layout
         self.canary = environment.canary.flatMap(Canary.init(rawValue:))
         self.policy = config.policy.make()
+        self.asksOutside = config.policy.asksOutside
+        self.decisions = environment.decisions
         self.rulesByScenario = Self.rules(of: config)
         self.sink = environment.sink
         self.ledger = environment.shared

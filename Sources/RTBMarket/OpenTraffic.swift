@@ -76,7 +76,7 @@ extension MarketEngine {
             bitsLeft -= 1
             guard draw < chance else { continue }
             let campaign = market.campaigns[campaignIndex]
-            let cents = policy.openBidCents(
+            let cents = decideOpenBidCents(
                 campaign: campaign, product: product, segment: segment,
                 randomBits: randomBits(Self.purposeOpenBid, UInt64(tick), UInt64(campaignIndex)))
             guard cents >= floorCents, canBuyOne(campaign, day: day, cents: cents) else { continue }
@@ -124,7 +124,7 @@ extension MarketEngine {
         let campaigns = market.campaignsByChannel[Int(product.channel.rawValue)]
         guard !campaigns.isEmpty else { return }
         let campaign = market.campaigns[campaigns[Int(random.next(below: UInt64(campaigns.count)))]]
-        let ask = policy.directAskCents(product: product)
+        let ask = decideDirectAskCents(product: product)
         let accepted =
             ask * 10_000 <= campaign.maxCPM.raw && canBuyOne(campaign, day: day, cents: ask)
         if accepted { buyOne(campaign.index, cost: Micros(ask * 10)) }

@@ -7,6 +7,12 @@ public struct Quote: Equatable, Sendable {
     public var cpm: Micros
     public var impressions: Int64
     public var dealType: DealType
+
+    public init(cpm: Micros, impressions: Int64, dealType: DealType) {
+        self.cpm = cpm
+        self.impressions = impressions
+        self.dealType = dealType
+    }
 }
 
 /// An offer as the buyer sees it (claimed values in B, verified values in C).
@@ -15,6 +21,13 @@ public struct OfferView: Equatable, Sendable {
     public var product: Int
     public var cpm: Micros
     public var impressions: Int64
+
+    public init(negotiation: Int, product: Int, cpm: Micros, impressions: Int64) {
+        self.negotiation = negotiation
+        self.product = product
+        self.cpm = cpm
+        self.impressions = impressions
+    }
 }
 
 /// Every decision an agent makes goes through this interface. The config names the policy
@@ -44,14 +57,31 @@ public protocol TradingPolicy: Sendable {
 
 /// The policies a config can name (recorded in the ledger header with the config).
 public enum PolicyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    /// The rules, applied inside the engine.
     case ruleBased = 0
+    /// The same rules asked of a service outside the engine (`RuleBasedService`), every
+    /// decision recorded as a `Decision` event.
+    case ruleBasedService = 1
 
-    public var description: String { "rule-based" }
+    public var description: String {
+        switch self {
+        case .ruleBased: return "rule-based"
+        case .ruleBasedService: return "rule-based-service"
+        }
+    }
 
-    /// The policy object.
+    /// Whether decisions are asked outside the engine (and recorded).
+    public var asksOutside: Bool {
+        switch self {
+        case .ruleBased: return false
+        case .ruleBasedService: return true
+        }
+    }
+
+    /// The policy that answers inside the engine.
     public func make() -> any TradingPolicy {
         switch self {
-        case .ruleBased: return RuleBasedPolicy()
+        case .ruleBased, .ruleBasedService: return RuleBasedPolicy()
         }
     }
 }

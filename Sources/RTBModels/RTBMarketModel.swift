@@ -38,6 +38,18 @@ public enum RTBMarketModel: SimulationModel {
         config.scenarios.contains(.c)
     }
 
+    public static func asksOutsideDecisions(_ config: MarketConfig) -> Bool {
+        config.policy.asksOutside
+    }
+
+    /// The service behind a policy that asks outside the engine.
+    public static func decisionSource(for config: MarketConfig) throws -> DecisionSource? {
+        switch config.policy {
+        case .ruleBased: return nil
+        case .ruleBasedService: return RuleBasedService(config: config)
+        }
+    }
+
     public static func start(_ config: MarketConfig, in environment: RunEnvironment) throws
         -> MarketEngine
     {

@@ -187,3 +187,18 @@ func theTestModelsCanariesAreCaught(canary: String, invariant: String) throws {
     #expect(newer.status == 12 && newer.error.contains("model test-bank 2"), "\(newer.error)")
     #expect(newer.error.contains("test-bank 1 or older"))
 }
+
+/// The committed format-2 fixture (tools/make-fixtures.sh): the test model with recorded
+/// oracle answers still verifies, decodes, checks and replays to its pinned digest.
+@Test func theCommittedFormatTwoFixtureStillVerifiesChecksAndReplays() throws {
+    _ = Bank.registered
+    let path = TestSupport.temporaryDirectory() + "/fixture-bank-v2.ledger"
+    try TestSupport.copy(TestSupport.root + "/traces/fixture-bank-v2.ledger", to: path)
+    let chain = try ChainVerifier.verify(path: path, deep: true)
+    #expect(chain.isIntact && chain.finished)
+    #expect(chain.headHash.hex == "debb8deaeb7e36d962419b29817e29a2a0dbc36dd92ba6d112c6aa57ff667b4b")
+    #expect(chain.frames == 16 && chain.events == 605 && chain.checkpoints == 8)
+    #expect(try LedgerChecker.check(path: path).tally.totalViolations == 0)
+    let replay = try Replayer(path: path).replay(ReplayOptions(strict: true))
+    #expect(replay.divergence == nil && replay.runDigest == chain.headHash)
+}

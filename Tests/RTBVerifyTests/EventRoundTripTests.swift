@@ -40,6 +40,11 @@ struct RandomEvents {
             case "bytes":
                 writer.byteString(
                     (0..<Int(random.next(below: 40))).map { _ in UInt8(random.next(below: 256)) })
+            case "string":
+                writer.string(
+                    String((0..<Int(random.next(below: 20))).map { _ in
+                        Character(Unicode.Scalar(UInt8(97 + random.next(below: 26))))
+                    }))
             case "agent": writer.varint(random.next(below: 400) << 2 | random.next(below: 3))
             case "mask": writer.varint(random.next(below: 1 << 16))
             case "u64": writer.varint(random.next())

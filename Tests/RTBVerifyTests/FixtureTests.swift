@@ -11,7 +11,7 @@ import RTBReports
 import RTBRunning
 import RTBTestSupport
 
-/// The committed ledgers under traces/ (made by tools/make-fixtures.sh) pin format 1: this
+/// The committed format-1 ledgers under traces/ (made by tools/make-fixtures.sh): this
 /// binary must still verify, decode, check and replay them to the digests recorded when they
 /// were made. A deliberate format, schema or behaviour change regenerates them and updates the
 /// figures below, in the same commit.
@@ -33,6 +33,10 @@ let fixtures = [
         file: "fixture-scale-v1.ledger",
         headHash: "da344d907fa03aa75080eafc0d6237b1aab80c9d768e50d2f10fbf52dc42e0cc",
         frames: 1, events: 51, checkpoints: 0, kinds: 2),
+    Fixture(
+        file: "fixture-decisions-v1.ledger",
+        headHash: "dfc6d53d80e3a8aa293a79136abe79f64b4bb151129fd85867a451e309847002",
+        frames: 1, events: 98, checkpoints: 1, kinds: 17),
 ]
 
 @Test(arguments: fixtures.indices)

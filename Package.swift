@@ -110,6 +110,9 @@ let package = Package(
             path: "Tests/rtb-test-model"
         ),
         .testTarget(name: "RTBCoreTests", dependencies: ["RTBCore"]),
+        .testTarget(name: "RTBTraceTests", dependencies: ["RTBCore", "RTBTrace"]),
+        .testTarget(name: "RTBLedgerTests", dependencies: ["RTBCore", "RTBTrace", "RTBLedger"]),
+        .testTarget(name: "RTBEventsTests", dependencies: ["RTBCore", "RTBTrace", "RTBEvents"]),
         .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace"]),
         .target(name: "RTBTestSupport", path: "Tests/RTBTestSupport"),
         .testTarget(

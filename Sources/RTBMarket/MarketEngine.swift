@@ -108,6 +108,7 @@ public final class MarketEngine: ModelRun {
         perform(next.action)
         stepsTaken += 1
         if let failure = worldFailure { throw failure }
+        walkInvariants()
         let sealAll = isFinished || next.action == .finishScenario
         if let frame = log.sealIfDue(force: sealAll) {
             try sink.seal(frame)

@@ -94,6 +94,27 @@ public final class BenchmarkSuite {
                 "default run, recording included (wall)", issue: "#3", samples: recorded,
                 value: recorded.median,
                 unit: "s", atMost: 0.25))
+        // The same recording as a user runs it: the whole `rtb-verify record` process.
+        var processCounter = 0
+        var failed: Int32 = 0
+        let whole = try Stopwatch.samples(runs: scale.runs) {
+            processCounter += 1
+            let child = try ChildProcess.run(
+                binaries + "/rtb-verify",
+                [
+                    "record", "--days", String(scale.defaultDays), "--ledger",
+                    directory + "/default-process-\(processCounter).ledger",
+                ], scratch: directory)
+            if child.status != 0 { failed = child.status }
+        }
+        if failed != 0 {
+            throw BenchmarkFailure("rtb-verify record exited \(failed) in the whole-command benchmark")
+        }
+        rows.append(
+            .row(
+                "default run: rtb-verify record, whole command (wall)", issue: "#12",
+                samples: whole, value: whole.median, unit: "s",
+                bound: String(format: "in-process %.3f s", recorded.median), format: "%.3f"))
         // Peak memory of a separate `rtb-verify record` process (its own VmHWM).
         let child = try ChildProcess.run(
             binaries + "/rtb-verify",

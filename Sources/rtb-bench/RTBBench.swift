@@ -46,7 +46,11 @@ struct RTBBench: ParsableCommand {
         let scratch = directory ?? NSTemporaryDirectory() + "rtb-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        // The directory of this executable (found through PATH or not), where rtb-verify is.
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        let binaries = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
             .deletingLastPathComponent().path
         let suite = BenchmarkSuite(
             scale: smoke ? .smoke : .full, directory: scratch, binaries: binaries)

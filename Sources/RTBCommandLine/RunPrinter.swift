@@ -28,10 +28,37 @@ public enum RunPrinter {
         return RunHeader.of(Model.self, config: config, layout: layout)
     }
 
-    /// Removes an existing ledger (and its WAL files) when `overwrite` is set.
+    /// Makes `path` ready for a new ledger: creates its directory if missing and, with
+    /// `overwrite`, removes an existing ledger (and its WAL files). Refuses (exit 64) a path
+    /// that is a directory, or an existing file that is not a ledger; refuses (exit 1) a ledger
+    /// another process is recording into. Never removes anything else.
     public static func prepareLedgerPath(_ path: String, overwrite: Bool) throws {
         let manager = FileManager.default
-        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                throw CommandFailure(
+                    ExitStatus.usage, "\(path): is a directory; give the path of a ledger file")
+            }
+            guard overwrite else { throw LedgerError.alreadyExists(path: path) }
+            if isForeign(path) {
+                throw CommandFailure(
+                    ExitStatus.usage,
+                    "\(path): exists and is not a rtb-verify ledger; refusing to overwrite it")
+            }
+            if LedgerStore.isBeingRecorded(path) { throw LedgerError.busy(path: path) }
+            for suffix in ["", "-wal", "-shm", ".head.json"]
+        where manager.fileExists(atPath: path + suffix) {
+                do {
+                    try manager.removeItem(atPath: path + suffix)
+                } catch {
+                    throw CommandFailure(
+                        ExitStatus.operatingError,
+                        "\(path + suffix): cannot remove: \(error.localizedDescription)")
+                }
+            }
+        }
+        let directory = Self.directory(of: path)
         if !directory.isEmpty && !manager.fileExists(atPath: directory) {
             do {
                 try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -41,16 +68,26 @@ public enum RunPrinter {
                     "\(directory): cannot create directory: \(error.localizedDescription)")
             }
         }
-        guard overwrite, manager.fileExists(atPath: path) else { return }
-        for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: path + suffix) {
-            do {
-                try manager.removeItem(atPath: path + suffix)
-            } catch {
-                throw CommandFailure(
-                    ExitStatus.operatingError,
-                    "\(path + suffix): cannot remove: \(error.localizedDescription)")
-            }
+    }
+
+    /// Whether an existing file is something other than a rtb-verify ledger (a damaged ledger,
+    /// or one of another version, may be replaced).
+    static func isForeign(_ path: String) -> Bool {
+        let result = Result { () throws(LedgerError) in try LedgerStore.open(path: path) }
+        guard case .failure(let error) = result else { return false }
+        switch error {
+        case .notSQLite, .notALedger: return true
+        case .cannotOpen, .io, .alreadyExists, .busy, .unsupportedVersion, .corrupt, .rejected,
+            .sql:
+            return false
         }
+    }
+
+    /// The directory part of a path ("" for a bare file name). (Foundation's
+    /// `deletingLastPathComponent` traps on one-character names on Linux.)
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Records with a progress line on stderr (when it is a terminal). Returns the outcome and
@@ -98,6 +135,7 @@ public enum RunPrinter {
             frames:        \(outcome.frames)
             raw bytes:     \(outcome.rawBytes)
             bytes on disk: \(disk) (\(perEvent) bytes per event)
+            head file:     \(HeadFile.path(of: path))
 
             """
     }

@@ -16,6 +16,12 @@ public struct ChainReport: Sendable {
     public var headHash: Digest32
     /// True when the head says the recording finished.
     public var finished = false
+    /// True when another process was recording into the ledger: only the frames its head had
+    /// committed when verification began were checked.
+    public var inProgress = false
+    /// `deep` on a finished ledger: the market digest was recomputed from the events and
+    /// matches the head's.
+    public var marketDigestChecked = false
     /// The first problem, if any (the ledger is then not intact).
     public var problem: String?
 
@@ -37,29 +43,63 @@ public enum ChainVerifier {
         return try verify(store: store, deep: deep, threads: threads)
     }
 
+    /// Verifies the whole ledger; when another process is recording into it, only the frames
+    /// committed up to the head read first (a consistent prefix: frame, chain link and head
+    /// commit together).
     public static func verify(store: LedgerStore, deep: Bool = false, threads: Int = 2)
         throws(LedgerError) -> ChainReport
     {
-        var counter: EventCounter?
-        if deep {
-            do {
-                counter = eventCounter(try ModelRegistry.model(of: store))
-            } catch let error as LedgerError {
-                throw error
-            } catch {
-                throw .notALedger(path: store.path, reason: "\(error)")
-            }
+        let model = deep ? try modelOf(store) : nil
+        let counter = model.map { eventCounter($0) }
+        let recording = LedgerStore.isBeingRecorded(store.path)
+        let startHead = try store.head()
+        var report = try verify(
+            store: store, upTo: recording ? (startHead?.frameCount ?? 0) : nil, counter: counter,
+            threads: threads)
+        if report.problem != nil && !recording && LedgerStore.isBeingRecorded(store.path) {
+            // A recording started (resumed) while we read: check the prefix it had then.
+            report = try verify(
+                store: store, upTo: startHead?.frameCount ?? 0, counter: counter, threads: threads)
+            report.inProgress = true
+        } else {
+            report.inProgress = recording
         }
+        if report.problem == nil, let model, report.finished {
+            try checkMarketDigest(model, store: store, report: &report)
+        }
+        return report
+    }
+
+    static func modelOf(_ store: LedgerStore) throws(LedgerError) -> any SimulationModel.Type {
+        do {
+            return try ModelRegistry.model(of: store)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw .notALedger(path: store.path, reason: "\(error)")
+        }
+    }
+
+    /// Frames (below `limit` when given), checkpoints, column types and the head.
+    static func verify(
+        store: LedgerStore, upTo limit: Int?, counter: EventCounter?, threads: Int
+    ) throws(LedgerError) -> ChainReport {
         var report = ChainReport(headHash: store.genesisHash)
+        if let problem = try store.columnTypeProblem(upTo: limit) {
+            report.problem = problem
+            return report
+        }
         var hashByFrame: [Digest32] = []
         var endSequenceByFrame: [UInt64] = []
-        if let indexes = try store.frameIndexRange() {
+        if var indexes = try store.frameIndexRange(), limit.map({ $0 > indexes.lowerBound }) ?? true {
+            if let limit { indexes = indexes.lowerBound...min(indexes.upperBound, limit - 1) }
             let work = FrameVerificationWork(
                 path: store.path, indexes: indexes, workers: max(1, threads), counter: counter)
             defer { work.stop() }
             chunks: for chunk in 0..<work.chunkCount {
                 for item in try work.wait(for: chunk).get() {
                     let record = item.record
+                    if let limit, record.index >= limit { break chunks }
                     if let problem = check(record, result: item.result, report: report) {
                         report.problem = "frame \(record.index): \(problem)"
                         break chunks
@@ -77,12 +117,85 @@ public enum ChainVerifier {
         try checkCheckpoints(
             store: store, hashes: hashByFrame, ends: endSequenceByFrame, report: &report)
         if report.problem != nil { return report }
-        try checkHead(store: store, report: &report)
+        try checkHead(store: store, limit: limit, report: &report)
+        if report.problem != nil { return report }
+        checkRequiredCheckpoints(store: store, report: &report)
         return report
     }
 
+    /// Every `checkpointEveryFrames` frames the recording takes a checkpoint, and one after its
+    /// last frame; only the checkpoint after the newest frame of an unfinished recording may be
+    /// missing (the process died between the two commits). A header with the no-checkpoint
+    /// interval requires none.
+    static func checkRequiredCheckpoints(store: LedgerStore, report: inout ChainReport) {
+        let every = store.header.checkpointEveryFrames
+        guard every < RunHeader.noCheckpoints, report.frames > 0 else { return }
+        guard let stored = try? Set(store.checkpointIndex().map(\.frameCount)) else { return }  // determinism-ok: membership only
+        var required = Array(stride(from: every, to: report.frames, by: every))
+        if report.finished {
+            required.append(report.frames)
+        }
+        if let missing = required.first(where: { !stored.contains($0) }) {
+            report.problem =
+                "checkpoint after frame \(missing - 1): missing (one is taken every \(every) frames and at the end)"
+        }
+    }
+
+    /// Recomputes the model's digest (its events minus those it excludes) and compares it with
+    /// the finished head's.
+    static func checkMarketDigest(
+        _ model: any SimulationModel.Type, store: LedgerStore, report: inout ChainReport
+    ) throws(LedgerError) {
+        guard let expected = try store.head()?.marketDigest else {
+            report.problem = "head: finished without a market digest"
+            return
+        }
+        let digest: Digest32
+        do {
+            digest = try marketDigest(model, store: store)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw .corrupt(path: store.path, location: "events", reason: "\(error)")
+        }
+        if digest != expected {
+            report.problem = "head: market digest \(expected.short) does not match the events' \(digest.short)"
+        } else {
+            report.marketDigestChecked = true
+        }
+    }
+
+    static func marketDigest<Model: SimulationModel>(_ model: Model.Type, store: LedgerStore)
+        throws -> Digest32
+    {
+        var digest = ChunkedDigest()
+        let decompressor = ZstdDecompressor()
+        try store.forEachFrame { record in
+            let bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
+            var reader = CanonicalReader(bytes)
+            var included = 0
+            bytes.withUnsafeBytes { buffer in
+                while !reader.isAtEnd {
+                    let start = reader.offset
+                    guard let event = try? Model.Event.decode(from: &reader) else { return }
+                    if Model.excludedFromDigest(event) {
+                        digest.update(UnsafeRawBufferPointer(rebasing: buffer[included..<start]))
+                        included = reader.offset
+                    }
+                }
+                digest.update(UnsafeRawBufferPointer(rebasing: buffer[included...]))
+            }
+            return true
+        }
+        return digest.finalize()
+    }
+
     /// Decodes events of `model` and counts them.
-    static func eventCounter<Model: SimulationModel>(_ model: Model.Type) -> EventCounter {
+    static func eventCounter(_ model: any SimulationModel.Type) -> EventCounter {
+        typedEventCounter(model)
+    }
+
+    static func typedEventCounter<Model: SimulationModel>(_ model: Model.Type) -> EventCounter {
         { bytes in
             var reader = CanonicalReader(bytes)
             var count = 0
@@ -182,12 +295,20 @@ public enum ChainVerifier {
         }
     }
 
-    static func checkHead(store: LedgerStore, report: inout ChainReport) throws(LedgerError) {
-        guard let head = try store.head() else {
+    static func checkHead(store: LedgerStore, limit: Int?, report: inout ChainReport)
+        throws(LedgerError)
+    {
+        guard var head = try store.head() else {
             if report.frames > 0 {
                 report.problem = "head: missing although \(report.frames) frames exist"
             }
             return
+        }
+        if let limit, head.frameCount > limit {
+            // Recording in progress: the head has moved on; the prefix is what was checked.
+            head = HeadRecord(
+                frameCount: report.frames, eventCount: report.events, headHash: report.headHash,
+                finished: false, marketDigest: nil)
         }
         report.finished = head.finished
         if head.frameCount < report.frames {

@@ -7,6 +7,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case io(path: String, reason: String)
     /// The file exists and recording would overwrite it (exit 64).
     case alreadyExists(path: String)
+    /// Another process is recording into the ledger now (exit 1).
+    case busy(path: String)
     /// The file is not an SQLite database (exit 12).
     case notSQLite(path: String)
     /// SQLite, but not a rtb-verify ledger (exit 12).
@@ -28,6 +30,9 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return
                 "\(path): already exists; pass --overwrite to replace it, choose another file, or continue an "
                 + "interrupted recording with rtb-verify record --resume"
+        case .busy(let path):
+            return
+                "\(path): another process is recording into it now; wait for it to finish (or stop it and continue with rtb-verify record --resume)"
         case .notSQLite(let path): return "\(path): not a ledger (not an SQLite database)"
         case .notALedger(let path, let reason): return "\(path): not a rtb-verify ledger: \(reason)"
         case .unsupportedVersion(let path, let found, let supported):
@@ -42,7 +47,7 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     /// The documented process exit code.
     public var exitCode: Int32 {
         switch self {
-        case .cannotOpen, .io, .sql: return 1
+        case .cannotOpen, .io, .sql, .busy: return 1
         case .alreadyExists: return 64
         case .notSQLite, .notALedger, .unsupportedVersion, .corrupt, .rejected: return 12
         }

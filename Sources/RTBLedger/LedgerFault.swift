@@ -17,10 +17,16 @@ public struct LedgerFault: Sendable, Equatable, CustomStringConvertible {
         case kill
         /// The write fails as SQLite fails on a full disk; the transaction rolls back.
         case diskFull = "disk-full"
+        /// The process stops itself (SIGSTOP) holding its locks, until sent SIGCONT: a test can
+        /// act on a ledger that is in the middle of being recorded.
+        case stop
     }
 
     /// Where it happens.
     public enum Point: Sendable, Equatable {
+        /// While a new ledger is being created: its temporary file is complete, the rename
+        /// into place has not happened.
+        case creating
         /// Right after the transaction that appends frame K has committed.
         case afterFrame(Int)
         /// Inside write transaction T, after its writes and before its COMMIT.
@@ -35,10 +41,15 @@ public struct LedgerFault: Sendable, Equatable, CustomStringConvertible {
         self.point = point
     }
 
-    /// Parses "ACTION@after-frame:K" or "ACTION@in-transaction:T" (ACTION kill or disk-full).
+    /// Parses "ACTION@after-frame:K", "ACTION@in-transaction:T" or "ACTION@creating" (ACTION
+    /// kill or disk-full).
     public init?(_ text: String) {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let action = Action(rawValue: String(parts[0])) else { return nil }
+        if parts[1] == "creating" {
+            self.init(action, at: .creating)
+            return
+        }
         let where_ = parts[1].split(separator: ":", omittingEmptySubsequences: false)
         guard where_.count == 2, let number = Int(where_[1]) else { return nil }
         switch where_[0] {
@@ -51,22 +62,27 @@ public struct LedgerFault: Sendable, Equatable, CustomStringConvertible {
     /// The form `init?(_:)` parses.
     public var description: String {
         switch point {
+        case .creating: return "\(action.rawValue)@creating"
         case .afterFrame(let frame): return "\(action.rawValue)@after-frame:\(frame)"
         case .insideTransaction(let ordinal): return "\(action.rawValue)@in-transaction:\(ordinal)"
         }
     }
 
     /// The accepted forms, for usage errors.
-    public static let syntax = "ACTION@after-frame:K or ACTION@in-transaction:T (ACTION: kill, disk-full)"
+    public static let syntax =
+        "ACTION@after-frame:K, ACTION@in-transaction:T or ACTION@creating (ACTION: kill, disk-full, stop)"
 
-    /// Performs the action for `path`: never returns for `.kill`, throws for `.diskFull`.
-    func fire(path: String, at location: String) throws(LedgerError) {
+    /// Performs the action for `path`: never returns for `.kill`, throws for `.diskFull`,
+    /// returns once continued for `.stop`.
+    public func fire(path: String, at location: String) throws(LedgerError) {
         switch action {
         case .kill:
             kill(getpid(), SIGKILL)
             while true { pause() }
         case .diskFull:
             throw .io(path: path, reason: "database or disk is full (injected fault \(location))")
+        case .stop:
+            kill(getpid(), SIGSTOP)
         }
     }
 }

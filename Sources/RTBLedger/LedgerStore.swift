@@ -29,9 +29,14 @@ public final class LedgerStore {
     /// SQLite application id of a ledger: "RTBV".
     static let applicationID: Int64 = 0x5254_4256
 
+    /// Held while this store may write (the recording lock).
+    let lock: LedgerLock?
+
     private init(
-        database: SQLiteDatabase, header: RunHeader, headerBytes: [UInt8], genesisHash: Digest32
+        database: SQLiteDatabase, header: RunHeader, headerBytes: [UInt8], genesisHash: Digest32,
+        lock: LedgerLock?
     ) {
+        self.lock = lock
         self.database = database
         self.path = database.path
         self.header = header
@@ -42,10 +47,11 @@ public final class LedgerStore {
     /// Creates a new ledger; refuses an existing file. The schema and header are written to a
     /// temporary file that is renamed into place once complete, so a crash during creation
     /// never leaves a half-made ledger at `path` (at worst a stray `path.creating-PID`).
-    public static func create(path: String, header: RunHeader, durable: Bool = false)
-        throws(LedgerError) -> LedgerStore
-    {
+    public static func create(
+        path: String, header: RunHeader, durable: Bool = false, fault: LedgerFault? = nil
+    ) throws(LedgerError) -> LedgerStore {
         if access(path, F_OK) == 0 { throw .alreadyExists(path: path) }
+        CreationLeftovers.remove(for: path)
         let temporary = path + ".creating-\(getpid())"
         unlink(temporary)
         unlink(temporary + "-wal")
@@ -67,6 +73,11 @@ public final class LedgerStore {
             }
             try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
+        // The lock moves with the file: whoever renames it into place is already recording.
+        let lock = try LedgerLock.acquire(temporary)
+        if let fault, fault.point == .creating {
+            try fault.fire(path: temporary, at: "while creating")
+        }
         if access(path, F_OK) == 0 {
             unlink(temporary)
             throw .alreadyExists(path: path)
@@ -77,13 +88,27 @@ public final class LedgerStore {
         }
         unlink(temporary + "-wal")
         unlink(temporary + "-shm")
-        return try open(path: path, writable: true, durable: durable)
+        let store = try open(path: path, writable: true, durable: durable, lock: lock)
+        store.fault = fault
+        return store
     }
 
     /// Opens an existing ledger, checking it is one of a supported format.
     public static func open(path: String, writable: Bool = false, durable: Bool = false)
         throws(LedgerError) -> LedgerStore
     {
+        try open(path: path, writable: writable, durable: durable, lock: nil)
+    }
+
+    /// A writable open takes the recording lock (or keeps `lock`, taken at creation).
+    static func open(path: String, writable: Bool, durable: Bool, lock: LedgerLock?)
+        throws(LedgerError) -> LedgerStore
+    {
+        if access(path, F_OK) == 0, isDirectory(path) {
+            throw .cannotOpen(path: path, reason: "is a directory")
+        }
+        var held = lock
+        if writable && held == nil { held = try LedgerLock.acquire(path) }
         let database = try SQLiteDatabase(path: path, mode: writable ? .readWrite : .readOnly)
         // Pages are read through a memory map: no copy from the page cache per read.
         try database.execute("PRAGMA mmap_size=1073741824")
@@ -108,6 +133,11 @@ public final class LedgerStore {
             throw .notALedger(
                 path: path,
                 reason: "incomplete schema (migrations \(applied.joined(separator: ",")))")
+        }
+        if let problem = try schemaProblemOf(
+            database, hasMeasurements: applied.count > LedgerMigrations.required)
+        {
+            throw .notALedger(path: path, reason: "damaged schema: \(problem)")
         }
         if writable && applied.count < known.count {
             try database.transaction { () throws(LedgerError) in
@@ -146,7 +176,16 @@ public final class LedgerStore {
             try database.execute("PRAGMA synchronous=\(durable ? "FULL" : "NORMAL")")
         }
         return LedgerStore(
-            database: database, header: header, headerBytes: bytes, genesisHash: stored)
+            database: database, header: header, headerBytes: bytes, genesisHash: stored,
+            lock: held)
+    }
+
+    /// Whether another process is recording into `path` now.
+    public static func isBeingRecorded(_ path: String) -> Bool { LedgerLock.isHeld(path) }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Appends one frame, an optional checkpoint and the new head in one transaction: a crash

@@ -1,6 +1,19 @@
 import RTBCore
 import RTBEvents
 
+extension MarketEvent {
+    /// Kill records (a kill and the recovery it triggers) are left out of the market digest,
+    /// so a run whose killed agents recover exactly has the uninterrupted run's digest. The one
+    /// rule: the engine applies it when it emits, `verify --deep` when it recomputes.
+    public var isKillRecord: Bool {
+        switch body {
+        case .agentKilled: return true
+        case .recovery(let recovery): return recovery.trigger == .kill
+        default: return false
+        }
+    }
+}
+
 /// An agent an event names directly or through the ids it carries.
 public enum Party: Equatable, Sendable {
     case agent(AgentRef)

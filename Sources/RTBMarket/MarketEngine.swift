@@ -151,11 +151,12 @@ public final class MarketEngine: ModelRun {
     /// Emits one event of the current scenario at the current tick; applies it to the memories
     /// of the agents it concerns and, in scenario C, records it in the shared ledger.
     @discardableResult
-    func emit(_ body: EventBody, excludedFromMarketDigest: Bool = false) -> UInt64 {
+    func emit(_ body: EventBody) -> UInt64 {
         let event = MarketEvent(scenario, tick: state.now, body)
         let before = log.pendingBytesCount
-        let sequence = log.append(event, excludedFromMarketDigest: excludedFromMarketDigest)
-        if excludedFromMarketDigest { state.killRecords += 1 }
+        let excluded = event.isKillRecord
+        let sequence = log.append(event, excludedFromMarketDigest: excluded)
+        if excluded { state.killRecords += 1 }
         lastEventSize = log.pendingBytesCount - before
         state.metrics[state.metrics.count - 1].observe(event)
         applyToMemories(event)

@@ -94,16 +94,12 @@ extension MarketEngine {
     func kill(_ agent: AgentRef) {
         if agent.kind == .exchange {
             // The exchange's records are durable: a killed exchange restarts with all of them.
-            emit(
-                .agentKilled(AgentKilled(agent: agent, keysLost: 0)), excludedFromMarketDigest: true
-            )
+            emit(.agentKilled(AgentKilled(agent: agent, keysLost: 0)))
             return
         }
         let index = memoryIndex(agent)
         let before = state.memories[index]
-        emit(
-            .agentKilled(AgentKilled(agent: agent, keysLost: Int64(before.keyCount))),
-            excludedFromMarketDigest: true)
+        emit(.agentKilled(AgentKilled(agent: agent, keysLost: Int64(before.keyCount))))
         state.memories[index] = before.persistentPart
         recover(agent: agent, trigger: .kill, before: before)
     }
@@ -143,7 +139,7 @@ extension MarketEngine {
                     keysLost: Int64(before.keyCount),
                     keysRecovered: Int64(after.keyCount), eventsReplayed: replayed,
                     matches: after == before,
-                    stateDigest: after.digest)), excludedFromMarketDigest: trigger == .kill)
+                    stateDigest: after.digest)))
     }
 
     /// Scenario A: the exchange reports every open deal with its delivered count; price

@@ -68,6 +68,9 @@ public enum RTBMarketModel: SimulationModel {
         EconomicChecker(config: config, truthfulnessSampling: options.sampling)
     }
 
+    /// Kill records: the kill and the recovery it triggers.
+    public static func excludedFromDigest(_ event: MarketEvent) -> Bool { event.isKillRecord }
+
     public static func agent(of event: MarketEvent, config: MarketConfig) -> String? {
         EventParties.of(event.body).subject.flatMap { Market(config: config).resolve($0) }?
             .description

@@ -159,12 +159,24 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
             measurements: measurements.take(before: nil))
         reader = nil  // its connection would keep the file in WAL mode
         store.checkpointWAL()
+        try publishHead(finished: true)
     }
 
-    /// Waits for the queue without finishing (an interrupted recording stays resumable).
+    /// Writes the head file beside the ledger (what `verify --expect-head` compares with).
+    func publishHead(finished: Bool) throws {
+        try HeadFile(
+            runDigest: chainHead, frames: framesWritten, events: eventsWritten, finished: finished,
+            format: store.header.formatVersion,
+            ledger: String(store.path.split(separator: "/").last ?? "")
+        ).write(besides: store.path)
+    }
+
+    /// Waits for the queue without finishing (an interrupted recording stays resumable) and
+    /// publishes the unfinished head.
     public func drain() throws {
         worker.sync {}
         try rethrowFailure()
+        try publishHead(finished: false)
     }
 
     public func sealedFrames(from sequence: UInt64) throws -> [SealedFrame] {

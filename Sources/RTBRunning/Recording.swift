@@ -55,8 +55,8 @@ public enum Recording {
         observer: ((Model.Run) -> Void)? = nil
     ) throws -> (outcome: RunOutcome, run: Model.Run) {
         let header = RunHeader.of(Model.self, config: config, layout: settings.layout)
-        let store = try LedgerStore.create(path: path, header: header, durable: settings.durable)
-        store.fault = settings.fault
+        let store = try LedgerStore.create(
+            path: path, header: header, durable: settings.durable, fault: settings.fault)
         let recorder = LedgerRecorder(store: store, zstdLevel: settings.zstdLevel)
         let wiring = RunWiring(
             sink: extra.map { TeeSink(recorder, $0) } ?? recorder, reader: recorder,

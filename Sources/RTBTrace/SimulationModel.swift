@@ -94,6 +94,9 @@ public protocol SimulationModel: SendableMetatype {
     static func expectedRanges(for config: Config, metrics: [NamedMetric]) -> [MetricRange]
     /// About how many events a run of `config` emits (sizes golden files' chunks).
     static func expectedEvents(_ config: Config) -> Int64
+    /// Whether an event is left out of the model's digest (what the run wrote with
+    /// `excludedFromDigest: true`); `verify --deep` recomputes the digest with it.
+    static func excludedFromDigest(_ event: Event) -> Bool
 }
 
 extension SimulationModel {
@@ -108,6 +111,7 @@ extension SimulationModel {
     public static func expectedRanges(for config: Config, metrics: [NamedMetric]) -> [MetricRange]
     { [] }
     public static func expectedEvents(_ config: Config) -> Int64 { 100_000 }
+    public static func excludedFromDigest(_ event: Event) -> Bool { false }
     public static func config(json: JSONValue) throws(ConfigError) -> Config {
         throw .malformed("\(identity.name) takes its config from its own command's options")
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RTBCommandLine
 import RTBIntegrity
+import RTBLedger
 import RTBModels
 import RTBReports
 import RTBRunning
@@ -23,6 +24,13 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads for decompression and hashing.")
     var threads = 2
 
+    @Option(
+        name: .long,
+        help:
+            "Reject the ledger unless it ends exactly at this head: a run digest (64 hex digits) or a head file (LEDGER.head.json, written when recording)."
+    )
+    var expectHead: String?
+
     func validate() throws {
         guard (1...64).contains(threads) else {
             throw ValidationError("invalid --threads \(threads): expected 1...64")
@@ -31,7 +39,9 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let started = DispatchTime.now()
-        let report = try ChainVerifier.verify(path: trace, deep: deep, threads: threads)
+        let pin = try expectHead.map { try HeadPin.parse($0, read: CommandRunner.read) }
+        let store = try LedgerStore.open(path: trace)
+        let report = try ChainVerifier.verify(store: store, deep: deep, threads: threads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let rate = seconds > 0 ? Double(report.rawBytes) / seconds / 1e9 : 0
         if let problem = report.problem {
@@ -40,10 +50,18 @@ struct VerifyCommand: ParsableCommand {
                 "\(trace): \(problem) (the first \(report.frames) frames, \(report.events) events, are intact)"
             )
         }
-        let state = report.finished ? "intact" : "intact prefix (recording not finished)"
+        if let pin, let mismatch = try pin.mismatch(report, store: store) {
+            throw CommandFailure(ExitStatus.invalidLedger, "\(trace): \(mismatch)")
+        }
+        let state =
+            report.inProgress
+            ? "intact prefix (another process is recording into it; its frames up to the head read first)"
+            : report.finished ? "intact" : "intact prefix (recording not finished)"
         print("\(state): \(report.headHash.hex)")
         print(
             "frames \(report.frames), events \(report.events), checkpoints \(report.checkpoints), "
-                + "raw bytes \(report.rawBytes), \(String(format: "%.2f", rate)) GB/s")
+                + "raw bytes \(report.rawBytes), \(String(format: "%.2f", rate)) GB/s (measured)")
+        if report.marketDigestChecked { print("market digest recomputed from the events: matches") }
+        if pin != nil { print("head: as pinned") }
     }
 }

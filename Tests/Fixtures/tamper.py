@@ -40,7 +40,8 @@ def frame_hash(prev, index, first, count, raw):
 
 
 def rehash(db, start):
-    """Recomputes hashes from frame `start` on, keeping payloads, and moves the head."""
+    """Recomputes hashes from frame `start` on, keeping payloads, moves the head and re-links
+    the checkpoints."""
     rows = db.execute("SELECT frame_index, first_sequence, event_count, raw_size, payload FROM frames "
                       "WHERE frame_index >= ? ORDER BY frame_index", (start,)).fetchall()
     if start == 0:
@@ -54,7 +55,10 @@ def rehash(db, start):
         db.execute("UPDATE frames SET prev_hash = ?, hash = ? WHERE frame_index = ?", (prev, digest, index))
         prev = digest
     db.execute("UPDATE head SET head_hash = ?", (prev,))
-    db.execute("DELETE FROM checkpoints WHERE frame_count > ?", (start,))
+    # The strongest forger keeps the checkpoints and re-links them to the re-hashed frames (their
+    # states cannot be recomputed without re-running the engine, so they stay as recorded).
+    db.execute("UPDATE checkpoints SET frame_hash = (SELECT hash FROM frames "
+               "WHERE frames.frame_index = checkpoints.frame_count - 1) WHERE frame_count > ?", (start,))
 
 
 def main():

@@ -127,6 +127,7 @@ enum CrashPlan {
     /// How many frames are committed when `fault` strikes.
     static func framesCommitted(before fault: LedgerFault, transactions: [Transaction]) -> Int {
         switch fault.point {
+        case .creating: return 0
         case .afterFrame(let frame): return frame + 1
         case .insideTransaction(let ordinal):
             return transactions.prefix(ordinal - 1).filter {

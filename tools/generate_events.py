@@ -13,7 +13,8 @@ names its outputs:
 Run `python3 tools/generate_events.py` after editing a schema; `--check` fails when a generated
 file is out of date (CI runs it).
 
-Schema keys: models (the model names whose ledgers use it), envelope (`kind6-scenario2`: one
+Schema keys: models (the model names whose ledgers use it), event_schema_version (the version
+its ledgers' headers carry; bump it with any layout change), envelope (`kind6-scenario2`: one
 byte kind | scenario << 6, then the tick, the RTB markets' format-1 layout; `varint-kind`: kind
 and tick as varints, every other model), type_prefix (prefix of the generated Event, EventKind
 and EventBody types; empty for the RTB markets, whose MarketEvent is hand-written), imports,
@@ -363,6 +364,7 @@ def generate_doc(schema):
 def generate_json(schema):
     return json.dumps({
         "models": schema["models"],
+        "event_schema_version": schema["event_schema_version"],
         "envelope": schema["envelope"],
         "digest_exclusions": schema.get("digest_exclusions", []),
         "enums": schema["enums"],

@@ -7,9 +7,9 @@ docs/ledger-format.md. Needs Python 3.8+ and the `zstandard` package.
 Checks the header and genesis hash, every frame (link, sequence continuity, zstd size, hash,
 events decoded with the model's event schema and their count), the checkpoints, the head and,
 for a finished recording, the market digest. The event schema comes from the generated reader
-tables: tools/event_schema.json (the RTB markets, whose format-1 headers name no model) and
-every Sources/*/events.reader.json and Tests/*/events.reader.json (format 2 headers name their
-model), plus any given with --schema. Prints "intact HEADHASH" or "broken: LOCATION:
+tables: tools/event_schema.json (the RTB markets, whose format-1 headers name no model), any
+Sources/*/events.reader.json and Tests/*/events.reader.json (format 2 headers name their model;
+the test model's is Tests/BankModel/events.reader.json), plus any given with --schema. Prints "intact HEADHASH" or "broken: LOCATION:
 reason", then "events N", "frames N", "kind NAME COUNT" per kind and "scenario S NAME COUNT"
 per scenario and kind, all for the intact prefix. Exit: 0 intact, 12 broken, 1 cannot open.
 """
@@ -136,7 +136,7 @@ def schema_files(extra):
     return found + list(extra)
 
 
-def load_schema(model, files):
+def load_schema(model, version, files):
     """For `model`: kind number -> (name, field readers, field names), the envelope, and the
     digest's exclusion test (events the model leaves out of its digest)."""
     for path in files:
@@ -146,6 +146,8 @@ def load_schema(model, files):
             break
     else:
         raise Broken(f"header: no event schema for model {model}")
+    known = schema.get("event_schema_version", 1)
+    require(version == known, f"header: event schema {version}, this reader knows {known} for {model}")
     enums, kinds = schema["enums"], {}
     for event in schema["events"]:
         readers = [enum_reader(wire[5:], len(enums[wire[5:]])) if wire.startswith("enum:") else WIRE[wire]
@@ -225,18 +227,21 @@ def check_header(db):
         r.bytes().decode("utf-8")  # engine version
         if row[0] == 2:
             model = r.bytes().decode("utf-8")
-            require(model != "" and r.varint() <= MAX_I31, "bad model name or version")
-        r.varint()  # event schema version
+            require(model != "" and r.varint() <= 0xFFFFFFFF, "bad model name or version")
+        schema_version = r.varint()
         config = r.bytes()
-        if row[0] == 1 and config[:1] == b"S":
-            model = "rtb-scale"  # format 1: the scale config starts with its tag byte 'S'
+        if row[0] == 1:
+            # Format 1 names no model: the scale config starts with its tag byte 'S', the market
+            # config with its version byte 1.
+            require(config[:1] in (b"S", b"\x01"), "format 1 config belongs to no known model")
+            model = "rtb-scale" if config[:1] == b"S" else "rtb-market"
         require(1 <= r.varint() <= 1 << 26 and 1 <= r.varint() <= 1 << 30 and r.pos == r.end,
                 "bad frame target, checkpoint interval or trailing bytes")
     except (Broken, UnicodeDecodeError) as error:
         raise Broken(f"header: malformed: {error}") from None
     genesis = hashlib.sha256(header).digest()
     require(blob(row[2]) == genesis, "header: genesis hash does not match the header bytes")
-    return genesis, model
+    return genesis, model, schema_version
 
 
 def decode_frame(raw, count, schema):
@@ -344,8 +349,8 @@ def verify(db, schemas=()):
     report = {"link": None, "frames": 0, "events": 0, "checkpoints": 0, "finished": False,
               "by_scenario": Counter(), "problem": None, "model": None}
     try:
-        report["link"], report["model"] = check_header(db)
-        schema = load_schema(report["model"], schema_files(schemas))
+        report["link"], report["model"], version = check_header(db)
+        schema = load_schema(report["model"], version, schema_files(schemas))
         market = ChunkedDigest()
         chain = walk_frames(db, report, schema, market)
         check_checkpoints(db, report, chain)

@@ -26,6 +26,10 @@ extension EconomicChecker {
             var reader = CanonicalReader(snapshot.state)
             guard let memory = try? AgentMemory(from: &reader), let slot = slot(snapshot.agent)
             else { return }
+            check(
+                .snapshotsMatchHistory, memory == ledgerMemories[slot], sequence,
+                "\(snapshot.agent)'s snapshot \(memory.digest.short) differs from the memory its history defines, \(ledgerMemories[slot].digest.short)"
+            )
             ledgerMemories[slot] = memory
             return
         case .recovery(let recovery):

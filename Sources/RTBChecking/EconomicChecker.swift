@@ -35,6 +35,8 @@ public final class EconomicChecker: ModelChecker {
     var registeredCampaigns: [CampaignSpec] = []
     var registeredProducts: [ProductSpec] = []
     var ledgerMarket: Market?
+    /// References, numbering, time and totals (EconomicChecker+Integrity.swift).
+    var integrity = IntegrityState()
 
     struct DealRecord {
         var campaign: Int
@@ -52,6 +54,9 @@ public final class EconomicChecker: ModelChecker {
         var floor = Micros.zero
         var bids: [(campaign: Int, cpm: Micros)] = []
         var sold: Int64 = 0
+        /// The BidRequest's sequence, and how many bids met the floor.
+        var requestSequence: UInt64 = 0
+        var eligibleBids = 0
         /// VCG: prices charged, checked once every winner is known.
         var uniformPrices: [(price: Micros, sequence: UInt64)] = []
     }
@@ -69,8 +74,15 @@ public final class EconomicChecker: ModelChecker {
         self.truthfulnessSampling = max(1, truthfulnessSampling)
     }
 
-    /// Nothing waits for the end of the run: every property is decided at its event.
-    public func finish() {}
+    /// The last auction, and an event still waiting for its shared-ledger entry.
+    public func finish() {
+        finishAuction()
+        if let expected = integrity.expectedEntry {
+            check(
+                .ledgerEntriesComplete, false, expected.sequence,
+                "event \(expected.sequence) has no shared-ledger entry after it (the ledger ends)")
+        }
+    }
 
     /// The metrics folded from the checked events, named as the engine names them.
     public var summaryMetrics: [NamedMetric] { ScenarioMetrics.named(metrics) }
@@ -95,6 +107,7 @@ public final class EconomicChecker: ModelChecker {
     /// Checks one event; `size` is its canonical size in bytes.
     public func observe(_ event: MarketEvent, sequence: UInt64, size: Int) {
         if case .scenarioStarted = event.body { startScenario(event.scenario) }
+        observeIntegrity(event, sequence)
         if metrics.isEmpty || metrics[metrics.count - 1].scenario != event.scenario {
             metrics.append(ScenarioMetrics(scenario: event.scenario))
         }
@@ -123,7 +136,7 @@ public final class EconomicChecker: ModelChecker {
             finishAuction()
             auction = AuctionRecord(
                 auction: request.auction, product: request.product, batch: request.impressions,
-                floor: request.floorCPM)
+                floor: request.floorCPM, requestSequence: sequence)
         case .bid(let bid): observeBid(bid, sequence)
         case .auctionCleared(let cleared): observeClearing(cleared, sequence)
         case .dealAgreed(let deal): observeDeal(deal, sequence)
@@ -171,6 +184,7 @@ public final class EconomicChecker: ModelChecker {
 
     func observeBid(_ bid: Bid, _ sequence: UInt64) {
         auction.bids.append((bid.campaign, bid.cpm))
+        if bid.cpm >= auction.floor { auction.eligibleBids += 1 }
         if bid.campaign < campaigns.count {
             check(
                 .pricesWithinMaxCPM, bid.cpm <= campaigns[bid.campaign].maxCPM, sequence,
@@ -232,6 +246,15 @@ public final class EconomicChecker: ModelChecker {
     /// VCG over lots: once every winner is known, each must have paid the highest losing bid
     /// (or the floor).
     func finishAuction() {
+        if auction.auction >= 0 {
+            check(
+                .auctionsSoldWhenBid,
+                auction.eligibleBids == 0 || auction.batch < TradingRules.minimumExchangeLot
+                    || auction.sold > 0, auction.requestSequence,
+                "auction \(auction.auction): \(auction.eligibleBids) bids at or above the floor \(auction.floor) for \(auction.batch) impressions, nothing sold"
+            )
+        }
+        defer { auction.auction = -1 }
         guard !auction.uniformPrices.isEmpty else { return }
         let losing = auction.bids.filter { $0.cpm >= auction.floor }.map(\.cpm).max() ?? .zero
         let expected = max(losing, auction.floor)

@@ -17,6 +17,15 @@ public enum Invariant: Int, CaseIterable, Sendable {
     case ledgerRecoveryExact
     case reconciliationLadder
     case truthfulness
+    case referencesRegistered
+    case identifiersSequential
+    case timeMonotone
+    case totalsMatchEvents
+    case pricesAboveFloor
+    case hallucinationsConsistent
+    case snapshotsMatchHistory
+    case ledgerEntriesComplete
+    case auctionsSoldWhenBid
 
     /// Short name used in reports and tests.
     public var name: String {
@@ -36,6 +45,15 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .ledgerRecoveryExact: return "ledger-recovery-exact"
         case .reconciliationLadder: return "reconciliation-ladder"
         case .truthfulness: return "truthfulness"
+        case .referencesRegistered: return "references-registered"
+        case .identifiersSequential: return "identifiers-sequential"
+        case .timeMonotone: return "time-monotone"
+        case .totalsMatchEvents: return "totals-match-events"
+        case .pricesAboveFloor: return "prices-above-floor"
+        case .hallucinationsConsistent: return "hallucinations-consistent"
+        case .snapshotsMatchHistory: return "snapshots-match-history"
+        case .ledgerEntriesComplete: return "ledger-entries-complete"
+        case .auctionsSoldWhenBid: return "auctions-sold-when-bid"
         }
     }
 
@@ -77,6 +95,28 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .truthfulness:
             return
                 "open auctions (not first price): no sampled alternative bid beats the recorded outcome"
+        case .referencesRegistered:
+            return "every campaign, product, deal, negotiation and agent an event names exists"
+        case .identifiersSequential:
+            return "auctions, negotiations, deals and ledger entries are numbered 0, 1, 2, ..."
+        case .timeMonotone:
+            return
+                "the engine's and the open traffic's ticks never go back; days start in order; deals end after they start"
+        case .totalsMatchEvents:
+            return
+                "scenario event counts and A/C reconciliation totals equal the sums of their events"
+        case .pricesAboveFloor:
+            return "negotiated deals and direct purchases pay the seller at least the floor, above zero"
+        case .hallucinationsConsistent:
+            return
+                "a false claim differs from the truth, is caught exactly in C, and is what the offer or report said"
+        case .snapshotsMatchHistory:
+            return "each C snapshot equals the memory its previous snapshot and the events since define"
+        case .ledgerEntriesComplete:
+            return
+                "in C every event its payer must write has its ledger entry next, and no other event has one"
+        case .auctionsSoldWhenBid:
+            return "an auction with a bid at or above its floor, of at least the minimum lot, sells"
         }
     }
 }

@@ -8,6 +8,8 @@ import RTBTrace
 public final class ScaleRoundChecker: ModelChecker {
     public let config: ScaleConfig
     public private(set) var tally = CheckTally(invariants: Invariant.infos)
+    /// The next round's number.
+    var nextRound = 0
 
     public init(config: ScaleConfig) {
         self.config = config
@@ -20,12 +22,26 @@ public final class ScaleRoundChecker: ModelChecker {
         tally.count(invariant.rawValue, holds: holds, at: sequence, witness: witness())
     }
 
-    public func finish() {}
+    public func finish() {
+        check(
+            .totalsMatchEvents, nextRound == config.rounds, UInt64(nextRound),
+            "\(nextRound) rounds recorded, the config runs \(config.rounds)")
+    }
+
     public var summaryMetrics: [NamedMetric] { [] }
     public var notes: [String] { [] }
 
     public func observe(_ event: MarketEvent, sequence: UInt64, size: Int) {
         guard case .scaleRound(let round) = event.body else { return }
+        check(
+            .identifiersSequential, round.round == nextRound && event.tick == Int64(round.round),
+            sequence, "round \(round.round) at tick \(event.tick) where round \(nextRound) comes next")
+        nextRound = round.round + 1
+        check(
+            .referencesRegistered,
+            round.top.allSatisfy { (0..<config.agents).contains($0.campaign) }
+                && round.awards.allSatisfy { award in round.top.contains { $0.campaign == award.campaign } },
+            sequence, "round \(round.round) names agents outside the \(config.agents) or awards a bid not in its top")
         let top = round.top
         let ranked = zip(top, top.dropFirst()).allSatisfy {
             $0.cents > $1.cents || ($0.cents == $1.cents && $0.campaign < $1.campaign)

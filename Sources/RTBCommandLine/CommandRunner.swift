@@ -48,11 +48,17 @@ public enum CommandRunner {
                 FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8))
                 exit(code)
             }
-            // Errors of the argument parser: help and version requests, usage errors.
+            // Errors of the argument parser: help and version requests, usage errors. Any
+            // other error a command did not map is an operating error (exit 1), never usage.
             let code = root.exitCode(for: error).rawValue
             if code == 0 {
                 print(root.fullMessage(for: error))
                 exit(0)
+            }
+            guard code == ExitStatus.usage else {
+                let text = String(describing: error).split(separator: "\n").first.map(String.init)
+                FileHandle.standardError.write(Data("\(tool): \(text ?? "failed")\n".utf8))
+                exit(ExitStatus.operatingError)
             }
             let message =
                 root.message(for: error).split(separator: "\n").first.map(String.init)
@@ -74,7 +80,7 @@ public enum CommandRunner {
             return (ExitStatus.replayDivergence, recorder.description)
         case let run as LedgerRunError:
             switch run {
-            case .engineMismatch: return (ExitStatus.invalidLedger, run.description)
+            case .engineMismatch, .modelMismatch: return (ExitStatus.invalidLedger, run.description)
             case .nothingToResume: return (ExitStatus.usage, run.description)
             }
         case let results as ResultsError: return (ExitStatus.usage, results.description)
@@ -87,6 +93,8 @@ public enum CommandRunner {
             return (ExitStatus.invalidLedger, shared.description)
         case let decision as DecisionError:
             return (ExitStatus.operatingError, decision.description)
+        case let stopped as RecordingStopped:
+            return (stopped.exitCode, stopped.description)
         default:
             return nil
         }

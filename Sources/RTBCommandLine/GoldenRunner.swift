@@ -52,8 +52,11 @@ public enum GoldenRunner {
         let chunkSize = chunkEvents ?? defaultChunkEvents(expected: Model.expectedEvents(config))
         let hasher = ChainHashingSink(
             Model.self, header: header, chunkEvents: chunkSize, forwardingTo: recorder)
-        let run = try RunWiring(sink: hasher, reader: recorder).start(
-            Model.self, config: config, layout: layout)
+        let decisions = try Recording.liveDecisions(
+            Model.self, config: config, settings: RecordingSettings(), recorder: recorder)
+        let run = try RunWiring(
+            sink: hasher, reader: recorder, decisions: decisions ?? NoDecisions()
+        ).start(Model.self, config: config, layout: layout)
         while try run.step() {}
         hasher.finish()
         try recorder?.finish(marketDigest: run.marketDigest)
@@ -71,6 +74,35 @@ public enum GoldenRunner {
         var chunk = 256
         while Int64(chunk) * 1_024 < expected { chunk *= 2 }
         return chunk
+    }
+
+    /// The golden files called `names` (all when empty) in `directory`. Refuses a missing
+    /// directory (exit 1), one without golden files and an unknown name (exit 64): a check that
+    /// checks nothing must not pass.
+    public static func selected(_ names: [String], in directory: String) throws -> [(
+        path: String, golden: GoldenFile
+    )] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
+            throw CommandFailure(
+                ExitStatus.operatingError, "\(directory): no such golden directory")
+        }
+        let all = try files(in: directory)
+        guard !all.isEmpty else {
+            throw CommandFailure(
+                ExitStatus.usage,
+                "\(directory): holds no golden files (*.json); run from the repository root or pass --directory"
+            )
+        }
+        if let unknown = names.first(where: { name in !all.contains { $0.golden.name == name } }) {
+            throw CommandFailure(
+                ExitStatus.usage,
+                "no golden named '\(unknown)' in \(directory) (known: \(all.map(\.golden.name).joined(separator: ", ")))"
+            )
+        }
+        return all.filter { names.isEmpty || names.contains($0.golden.name) }
     }
 
     /// Golden files in `directory`, by name.

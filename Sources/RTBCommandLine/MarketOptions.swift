@@ -12,68 +12,68 @@ import RTBTrace
 public struct MarketOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Trading models to run, comma-separated: a (exchange), b (direct), c (ledger).")
-    public var scenario = "a,b,c"
+        help: "Trading models to run, comma-separated: a (exchange), b (direct), c (ledger). (default: a,b,c)")
+    public var scenario: String?
 
-    @Option(name: .long, help: "Simulated days (1...\(MarketConfig.maxDays)).")
-    public var days = 30
+    @Option(name: .long, parsing: .unconditional, help: "Simulated days (1...\(MarketConfig.maxDays)). (default: 30)")
+    public var days: Int?
 
-    @Option(name: .long, help: "Buyer agents (each with --campaigns-per-buyer campaigns).")
-    public var buyers = 5
+    @Option(name: .long, parsing: .unconditional, help: "Buyer agents (each with --campaigns-per-buyer campaigns). (default: 5)")
+    public var buyers: Int?
 
-    @Option(name: .long, help: "Seller agents (each with --products-per-seller products).")
-    public var sellers = 5
+    @Option(name: .long, parsing: .unconditional, help: "Seller agents (each with --products-per-seller products). (default: 5)")
+    public var sellers: Int?
 
-    @Option(name: .long, help: "Campaigns per buyer.")
-    public var campaignsPerBuyer = 10
+    @Option(name: .long, parsing: .unconditional, help: "Campaigns per buyer. (default: 10)")
+    public var campaignsPerBuyer: Int?
 
-    @Option(name: .long, help: "Products per seller.")
-    public var productsPerSeller = 5
+    @Option(name: .long, parsing: .unconditional, help: "Products per seller. (default: 5)")
+    public var productsPerSeller: Int?
 
-    @Option(name: .long, help: "Run seed (unsigned 64-bit).")
-    public var seed: UInt64 = 42
+    @Option(name: .long, parsing: .unconditional, help: "Run seed (unsigned 64-bit). (default: 42)")
+    public var seed: UInt64?
 
-    @Option(name: .long, help: "Scenario A exchange fee, 10%...20% (e.g. 15% or 0.15).")
-    public var fee = "15%"
+    @Option(name: .long, help: "Scenario A exchange fee, 10%...20% (e.g. 15% or 0.15). (default: 15%)")
+    public var fee: String?
 
-    @Option(name: .long, help: "Scenario A payment rule: first-price, second-price, gsp, vcg.")
-    public var mechanism = "second-price"
-
-    @Option(
-        name: .long,
-        help:
-            "Agent decision policy: rule-based (in the engine), rule-based-service (the same rules asked outside the engine, every decision recorded)."
-    )
-    public var policy = "rule-based"
-
-    @Option(name: .long, help: "Scenario C platform fee, 0%...20%.")
-    public var platformFee = "0%"
-
-    @Option(name: .long, help: "Chance that a B or C claim is hallucinated.")
-    public var hallucinationRate = "10%"
-
-    @Option(
-        name: .long,
-        help: "Context rot: daily growth of an agent's rot-episode chance after the grace days.")
-    public var rotRate = "1%"
-
-    @Option(
-        name: .long,
-        help: "Context rot: per-day decay of a memory key's survival inside an episode.")
-    public var decayRate = "2%"
-
-    @Option(name: .long, help: "Context rot: days without rot at the start.")
-    public var graceDays = 3
-
-    @Option(name: .long, help: "Daily restart chance of an agent (grows 1% per day).")
-    public var restartRate = "0.5%"
+    @Option(name: .long, help: "Scenario A payment rule: first-price, second-price, gsp, vcg. (default: second-price)")
+    public var mechanism: String?
 
     @Option(
         name: .long,
         help:
-            "Open-auction traffic: none, small (10K/day), medium (100K), large (1M), enterprise (10M)."
+            "Agent decision policy: rule-based (in the engine), rule-based-service (the same rules asked outside the engine, every decision recorded). (default: rule-based)"
     )
-    public var volume = "none"
+    public var policy: String?
+
+    @Option(name: .long, help: "Scenario C platform fee, 0%...20%. (default: 0%)")
+    public var platformFee: String?
+
+    @Option(name: .long, help: "Chance that a B or C claim is hallucinated. (default: 10%)")
+    public var hallucinationRate: String?
+
+    @Option(
+        name: .long,
+        help: "Context rot: daily growth of an agent's rot-episode chance after the grace days. (default: 1%)")
+    public var rotRate: String?
+
+    @Option(
+        name: .long,
+        help: "Context rot: per-day decay of a memory key's survival inside an episode. (default: 2%)")
+    public var decayRate: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "Context rot: days without rot at the start. (default: 3)")
+    public var graceDays: Int?
+
+    @Option(name: .long, help: "Daily restart chance of an agent (grows 1% per day). (default: 0.5%)")
+    public var restartRate: String?
+
+    @Option(
+        name: .long,
+        help:
+            "Open-auction traffic: none, small (10K/day), medium (100K), large (1M), enterprise (10M). (default: none)"
+    )
+    public var volume: String?
 
     @Option(
         name: .long, parsing: .singleValue,
@@ -99,6 +99,51 @@ public struct MarketOptions: ParsableArguments {
 
     public init() {}
 
+    /// Defaults of the options left out.
+    static let defaultScenario: String = "a,b,c"
+    static let defaultDays: Int = 30
+    static let defaultBuyers: Int = 5
+    static let defaultSellers: Int = 5
+    static let defaultCampaignsPerBuyer: Int = 10
+    static let defaultProductsPerSeller: Int = 5
+    static let defaultSeed: UInt64 = 42
+    static let defaultFee: String = "15%"
+    static let defaultMechanism: String = "second-price"
+    static let defaultPolicy: String = "rule-based"
+    static let defaultPlatformFee: String = "0%"
+    static let defaultHallucinationRate: String = "10%"
+    static let defaultRotRate: String = "1%"
+    static let defaultDecayRate: String = "2%"
+    static let defaultGraceDays: Int = 3
+    static let defaultRestartRate: String = "0.5%"
+    static let defaultVolume: String = "none"
+
+    /// The market options given (on the command line or in a golden's arguments).
+    public var givenOptions: [String] {
+        var given: [String] = []
+        if scenario != nil { given.append("--scenario") }
+        if days != nil { given.append("--days") }
+        if buyers != nil { given.append("--buyers") }
+        if sellers != nil { given.append("--sellers") }
+        if campaignsPerBuyer != nil { given.append("--campaigns-per-buyer") }
+        if productsPerSeller != nil { given.append("--products-per-seller") }
+        if seed != nil { given.append("--seed") }
+        if fee != nil { given.append("--fee") }
+        if mechanism != nil { given.append("--mechanism") }
+        if policy != nil { given.append("--policy") }
+        if platformFee != nil { given.append("--platform-fee") }
+        if hallucinationRate != nil { given.append("--hallucination-rate") }
+        if rotRate != nil { given.append("--rot-rate") }
+        if decayRate != nil { given.append("--decay-rate") }
+        if graceDays != nil { given.append("--grace-days") }
+        if restartRate != nil { given.append("--restart-rate") }
+        if volume != nil { given.append("--volume") }
+        if !kill.isEmpty { given.append("--kill") }
+        if !buyerDiscount.isEmpty { given.append("--buyer-discount") }
+        if !sellerDiscount.isEmpty { given.append("--seller-discount") }
+        return given
+    }
+
     public mutating func validate() throws {
         // A config file is read when the command runs (so a missing file exits 1, not 64).
         if configFile == nil { _ = try config() }
@@ -108,11 +153,9 @@ public struct MarketOptions: ParsableArguments {
     /// naming the option, or the file and key.
     public func config() throws -> MarketConfig {
         guard let path = configFile else { return try marketConfig() }
-        var commandLine = self
-        commandLine.configFile = nil
-        guard try commandLine.marketConfig() == MarketOptions.parse([]).marketConfig() else {
+        if let option = givenOptions.first {
             throw ValidationError(
-                "give either --config \(path) or market options on the command line, not both")
+                "give either --config \(path) or market options such as \(option), not both")
         }
         do {
             return try MarketOptions.fromFile(path).marketConfig()
@@ -199,6 +242,23 @@ public struct MarketOptions: ParsableArguments {
     }
 
     func marketConfig() throws -> MarketConfig {
+        let scenario = self.scenario ?? Self.defaultScenario
+        let days = self.days ?? Self.defaultDays
+        let buyers = self.buyers ?? Self.defaultBuyers
+        let sellers = self.sellers ?? Self.defaultSellers
+        let campaignsPerBuyer = self.campaignsPerBuyer ?? Self.defaultCampaignsPerBuyer
+        let productsPerSeller = self.productsPerSeller ?? Self.defaultProductsPerSeller
+        let seed = self.seed ?? Self.defaultSeed
+        let fee = self.fee ?? Self.defaultFee
+        let mechanism = self.mechanism ?? Self.defaultMechanism
+        let policy = self.policy ?? Self.defaultPolicy
+        let platformFee = self.platformFee ?? Self.defaultPlatformFee
+        let hallucinationRate = self.hallucinationRate ?? Self.defaultHallucinationRate
+        let rotRate = self.rotRate ?? Self.defaultRotRate
+        let decayRate = self.decayRate ?? Self.defaultDecayRate
+        let graceDays = self.graceDays ?? Self.defaultGraceDays
+        let restartRate = self.restartRate ?? Self.defaultRestartRate
+        let volume = self.volume ?? Self.defaultVolume
         var config = MarketConfig()
         var scenarios: [Scenario] = []
         for name in scenario.split(separator: ",", omittingEmptySubsequences: false) {

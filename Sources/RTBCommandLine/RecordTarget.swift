@@ -28,10 +28,9 @@ public struct RecordTarget {
         guard let path = market.configFile else {
             throw ValidationError("--model \(name) takes its config from --config FILE (JSON)")
         }
-        var commandLine = market
-        commandLine.configFile = nil
-        guard try commandLine.config() == MarketOptions.parse([]).config() else {
-            throw ValidationError("--model \(name): market options do not apply; use --config FILE")
+        if let option = market.givenOptions.first {
+            throw ValidationError(
+                "--model \(name): market options such as \(option) do not apply; use --config FILE")
         }
         return RecordTarget(model: found, config: try config(found, path: path))
     }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import RTBCore
 import RTBLedger
@@ -106,8 +107,15 @@ public enum RunPrinter {
         let config = try Model.decodeConfig(target.config)
         var lastShown = ""
         var steps = 0
+        if let canary = recording.canary, !Model.canaries.contains(canary) {
+            throw ValidationError(
+                "invalid --canary '\(canary)' for \(Model.identity.name): expected "
+                    + (Model.canaries.isEmpty ? "none" : Model.canaries.joined(separator: ", ")))
+        }
+        var settings = recording.settings
+        settings.stop = SignalWatch.install()
         let result = try Recording.record(
-            Model.self, config: config, path: path, settings: recording.settings, alsoTo: extra
+            Model.self, config: config, path: path, settings: settings, alsoTo: extra
         ) { run in
             steps += 1
             guard steps % 256 == 0, let current = run.progress else { return }

@@ -68,6 +68,13 @@ public struct RenderedEvent: Equatable, Sendable {
     public var agent: String?
     public var fields: [EventField]
 
+    public init(kindName: String, headline: String, agent: String?, fields: [EventField]) {
+        self.kindName = kindName
+        self.headline = headline
+        self.agent = agent
+        self.fields = fields
+    }
+
     /// Renders an event of `Model`.
     public init<Model: SimulationModel>(
         _ event: Model.Event, model: Model.Type, config: Model.Config

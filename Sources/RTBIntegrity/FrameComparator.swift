@@ -144,6 +144,18 @@ final class FrameComparator<Model: SimulationModel>: FrameSink, @unchecked Senda
         lastCheckpoint = checkpoint.frameCount
     }
 
+    /// The replay needed more than the recording holds (an outside decision it did not
+    /// record): the divergence is where the recording ends.
+    func recordingEnded() throws -> Divergence {
+        try settle()
+        return Divergence(
+            sequence: events, frame: nextFrame, expected: nil,
+            actual: RenderedEvent(
+                kindName: "(an outside decision)", headline: "-", agent: nil,
+                fields: [EventField("note", .text("not recorded: the recording ends before it"))]),
+            checkpoint: nil, lastMatchingCheckpoint: lastCheckpoint, segmentsRerun: 0)
+    }
+
     /// After the engine stopped: the recording must not hold more frames.
     func finish(engineFinished: Bool) throws {
         try settle()

@@ -39,12 +39,7 @@ public enum LedgerChecker {
     ) throws -> CheckOutcome {
         let checker = Model.checker(
             for: try ModelRegistry.config(Model.self, of: store), options: options)
-        var events: UInt64 = 0
-        try LedgerEvents.forEach(Model.self, store: store) { sequence, event, size in
-            checker.observe(event, sequence: sequence, size: size)
-            events += 1
-            return true
-        }
+        let events = try LedgerEvents.feed(Model.self, store: store, to: checker)
         checker.finish()
         return CheckOutcome(
             model: Model.identity, tally: checker.tally, metrics: checker.summaryMetrics,

@@ -64,8 +64,9 @@ public final class Replayer {
             return
                 "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion)"
         }
-        if let named = store.header.model, named != model.identity {
-            return "recorded by model \(named), replaying with model \(model.identity)"
+        if let named = store.header.model, named != ModelRegistry.identity(of: model) {
+            return
+                "recorded by model \(named), replaying with model \(ModelRegistry.identity(of: model))"
         }
         return nil
     }
@@ -73,9 +74,14 @@ public final class Replayer {
     public func replay(_ options: ReplayOptions) throws -> ReplayReport {
         let warning = engineWarning
         if warning != nil && options.strict {
-            throw LedgerRunError.engineMismatch(
-                path: store.path, ledger: store.header.engineVersion,
-                binary: BuildInfo.engineVersion, action: "replay (--strict)")
+            if store.header.engineVersion != BuildInfo.engineVersion {
+                throw LedgerRunError.engineMismatch(
+                    path: store.path, ledger: store.header.engineVersion,
+                    binary: BuildInfo.engineVersion, action: "replay (--strict)")
+            }
+            throw LedgerRunError.modelMismatch(
+                path: store.path, ledger: store.header.model?.description ?? "-",
+                binary: ModelRegistry.identity(of: model).description, action: "replay (--strict)")
         }
         var report = try replay(model, options)
         report.engineWarning = warning
@@ -146,6 +152,10 @@ public final class Replayer {
                 if comparator.reachedEnd { break }
             }
             try comparator.finish(engineFinished: run.isFinished)
+        } catch DecisionError.notRecorded(_) {
+            // The replay went past the recorded answers: the recording ends here (an
+            // interrupted recording that asked outside decisions).
+            divergence = try comparator.recordingEnded()
         } catch {
             divergence = try comparator.divergence(endingWith: error)
         }

@@ -146,7 +146,7 @@ extension MarketEngine {
     }
 
     /// The smallest lot the exchange sells.
-    static let minimumLot: Int64 = 2500
+    static let minimumLot = TradingRules.minimumExchangeLot
 
     /// Sells part of a batch to one winner: deal, delivery and settlement. Returns impressions sold.
     func sell(

@@ -42,6 +42,9 @@ public struct TradingRules: Equatable, Sendable {
     /// The exchange is an agent that can be killed (restarting with its durable records).
     public var hasExchangeAgent: Bool
 
+    /// The smallest lot an exchange auction sells: a smaller batch goes unsold whatever the bids.
+    public static let minimumExchangeLot: Int64 = 2_500
+
     /// The rules of scenario `scenario`; nil for run-level events, which belong to no model.
     public static func of(_ scenario: Scenario) -> TradingRules? {
         switch scenario {

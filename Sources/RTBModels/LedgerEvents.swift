@@ -48,6 +48,37 @@ public enum LedgerEvents {
         return true
     }
 
+    /// Feeds every event of the ledger to `checker`, one frame at a time through the model's
+    /// own (specialized) `check(frame:)`; returns how many.
+    public static func feed<Model: SimulationModel>(
+        _ model: Model.Type, store: LedgerStore, to checker: Model.Checker
+    ) throws -> UInt64 {
+        let decompressor = ZstdDecompressor()
+        var events: UInt64 = 0
+        try store.forEachFrame { record in
+            let bytes: [UInt8]
+            do {
+                bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
+            } catch {
+                throw LedgerError.corrupt(
+                    path: store.path, location: "frame \(record.index)", reason: "payload: \(error)"
+                )
+            }
+            do throws(FrameDecodeError) {
+                events += UInt64(
+                    try Model.check(
+                        frame: bytes, firstSequence: record.firstSequence, with: checker))
+            } catch {
+                let sequence = record.firstSequence + UInt64(error.event)
+                throw LedgerError.corrupt(
+                    path: store.path, location: "frame \(record.index), event \(sequence)",
+                    reason: "\(error.error)")
+            }
+            return true
+        }
+        return events
+    }
+
     /// Calls `body` with every event, the form older callers use (sequence and event).
     public static func forEach<Model: SimulationModel>(
         _ model: Model.Type, store: LedgerStore, fromFrame: Int = 0,

@@ -88,7 +88,9 @@ public enum ModelRegistry {
         return candidate
     }
 
-    static func identity<Model: SimulationModel>(of model: Model.Type) -> ModelIdentity {
+    /// A model's identity (through a generic function: key paths and member access on
+    /// existential metatypes crash this compiler).
+    public static func identity<Model: SimulationModel>(of model: Model.Type) -> ModelIdentity {
         Model.identity
     }
 

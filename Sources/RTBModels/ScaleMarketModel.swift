@@ -27,6 +27,43 @@ public enum ScaleMarketModel: SimulationModel {
 
     public static func encodeConfig(_ config: ScaleConfig) -> [UInt8] { config.canonicalBytes }
 
+    /// Keys: seed, agents, rounds, mechanism (first-price, second-price, gsp, vcg), slots,
+    /// reserve_cents; the ones left out keep `rtb-sim scale`'s defaults.
+    public static func config(json: JSONValue) throws(ConfigError) -> ScaleConfig {
+        guard case .object(let members) = json else { throw .malformed("not a JSON object") }
+        var config = ScaleConfig()
+        var slots: Int?
+        for key in members.keys.sorted() {
+            let value = members[key]!
+            func integer() throws(ConfigError) -> Int64 {
+                guard let number = value.int64 else { throw .invalid(key, "an integer") }
+                return number
+            }
+            switch key {
+            case "seed":
+                guard case .number(let text) = value, let seed = UInt64(text) else {
+                    throw .invalid("seed", "an unsigned 64-bit integer")
+                }
+                config.seed = seed
+            case "agents": config.agents = Int(clamping: try integer())
+            case "rounds": config.rounds = Int(clamping: try integer())
+            case "slots": slots = Int(clamping: try integer())
+            case "reserve_cents": config.reserveCents = try integer()
+            case "mechanism":
+                guard case .string(let name) = value,
+                    let mechanism = Mechanism.allCases.first(where: { $0.description == name })
+                else { throw .invalid("mechanism", "first-price, second-price, gsp or vcg") }
+                config.mechanism = mechanism
+            default:
+                throw .invalid(
+                    "key '\(key)'", "one of seed, agents, rounds, mechanism, slots, reserve_cents")
+            }
+        }
+        config.slots = slots ?? (config.mechanism == .gsp || config.mechanism == .vcg ? 3 : 1)
+        if let problem = config.validate() { throw problem }
+        return config
+    }
+
     public static func summary(of config: ScaleConfig) -> String {
         "scale: seed \(config.seed), \(config.agents) agents, \(config.rounds) rounds, "
             + "\(config.mechanism), \(config.slots) slot(s), reserve \(config.reserveCents) cents"

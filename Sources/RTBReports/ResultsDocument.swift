@@ -27,13 +27,35 @@ public struct ResultsDocument {
             throw ResultsError.malformed(
                 path: path, field: "scenario_results", reason: "missing or not a list")
         }
+        guard !scenarios.isEmpty else {
+            throw ResultsError.malformed(
+                path: path, field: "scenario_results", reason: "empty: no scenario to compare")
+        }
         for (index, scenario) in scenarios.enumerated() {
+            let field = "scenario_results[\(index)]"
             guard scenario["scenario"]?.stringValue != nil, scenario["totals"]?.isObject == true,
                 scenario["derived"]?.isObject == true
             else {
                 throw ResultsError.malformed(
-                    path: path, field: "scenario_results[\(index)]",
-                    reason: "needs scenario, totals and derived")
+                    path: path, field: field, reason: "needs scenario, totals and derived")
+            }
+            for counter in Counter.allCases {
+                guard scenario["totals"]?[counter.name]?.int64 != nil else {
+                    throw ResultsError.malformed(
+                        path: path, field: "\(field).totals.\(counter.name)",
+                        reason: "missing, not an integer or beyond 64 bits")
+                }
+            }
+            guard case .object(let derived)? = scenario["derived"] else { continue }
+            for key in derived.keys.sorted() {
+                switch derived[key]! {
+                case .null: continue
+                case .number(let text) where Double(text)?.isFinite == true: continue
+                case .number, .string, .bool, .array, .object:
+                    throw ResultsError.malformed(
+                        path: path, field: "\(field).derived.\(key)",
+                        reason: "not a finite number or null")
+                }
             }
         }
         return ResultsDocument(root: root, scenarios: scenarios, path: path)

@@ -39,6 +39,8 @@ public struct RecordingSettings {
     public var parallel: ParallelWork = SerialWork()
     /// Answers decisions the engine cannot take alone (recorded as events).
     public var decisions: DecisionChannel?
+    /// Checked between steps: a recording asked to stop keeps what it committed.
+    public var stop: StopRequest?
 
     public init(layout: FrameLayout = FrameLayout()) {
         self.layout = layout
@@ -66,7 +68,10 @@ public enum Recording {
             parallel: settings.parallel,
             perturbation: settings.perturbation, canary: settings.canary)
         let run = try wiring.start(Model.self, config: config, layout: settings.layout)
-        while try run.step() { observer?(run) }
+        while try run.step() {
+            observer?(run)
+            try stopIfAsked(settings, recorder: recorder, path: path)
+        }
         try recorder.finish(marketDigest: run.marketDigest)
         let outcome = RunOutcome(
             model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
@@ -81,24 +86,28 @@ public enum Recording {
     public static func resume(path: String, settings: RecordingSettings = RecordingSettings())
         throws -> RunOutcome
     {
-        // The model is known before anything is opened for writing: a ledger of an unknown
-        // model is refused untouched.
-        let model = try ModelRegistry.model(of: LedgerStore.open(path: path))
+        // Every refusal happens on a read-only connection: a ledger that cannot be resumed is
+        // left exactly as it was (not even a migration is added).
+        let reader = try LedgerStore.open(path: path)
+        let model = try ModelRegistry.model(of: reader)
+        try checkResumable(model, store: reader)
         let store = try LedgerStore.open(path: path, writable: true, durable: settings.durable)
         store.fault = settings.fault
         return try resume(model, store: store, settings: settings)
     }
 
-    static func resume<Model: SimulationModel>(
-        _ model: Model.Type, store: LedgerStore, settings: RecordingSettings
-    ) throws -> RunOutcome {
+    /// Throws why a ledger cannot be resumed: a model without checkpoints, another engine, no
+    /// frame committed, already finished, or a chain that does not verify.
+    static func checkResumable<Model: SimulationModel>(_ model: Model.Type, store: LedgerStore)
+        throws
+    {
         let path = store.path
         guard Model.takesCheckpoints else {
             throw LedgerRunError.nothingToResume(
                 path: path,
                 reason: "\(Model.identity.name) runs take no checkpoints; record it again")
         }
-        let config = try ModelRegistry.config(Model.self, of: store)
+        _ = try ModelRegistry.config(Model.self, of: store)
         guard store.header.engineVersion == BuildInfo.engineVersion else {
             throw LedgerRunError.engineMismatch(
                 path: path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion,
@@ -112,9 +121,20 @@ public enum Recording {
             throw LedgerRunError.nothingToResume(
                 path: path, reason: "the recording is already finished")
         }
+        if LedgerStore.isBeingRecorded(path) { throw LedgerError.busy(path: path) }
         let chain = try ChainVerifier.verify(store: store)
         if let problem = chain.problem {
             throw LedgerError.corrupt(path: path, location: "chain", reason: problem)
+        }
+    }
+
+    static func resume<Model: SimulationModel>(
+        _ model: Model.Type, store: LedgerStore, settings: RecordingSettings
+    ) throws -> RunOutcome {
+        let config = try ModelRegistry.config(Model.self, of: store)
+        guard let head = try store.head(), !head.finished else {
+            throw LedgerRunError.nothingToResume(
+                path: store.path, reason: "the head changed while resuming")
         }
         let last = try store.checkpointIndex().last { $0.frameCount <= head.frameCount }
         let loaded = try last.flatMap { try store.loadCheckpoint(frameCount: $0.frameCount) }
@@ -135,7 +155,7 @@ public enum Recording {
         } else {
             run = try wiring.start(Model.self, config: config, layout: layout)
         }
-        while try run.step() {}
+        while try run.step() { try stopIfAsked(settings, recorder: recorder, path: store.path) }
         try recorder.finish(marketDigest: run.marketDigest)
         var outcome = RunOutcome(
             model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
@@ -147,10 +167,22 @@ public enum Recording {
         return outcome
     }
 
+    /// Between steps: when asked to stop, drains the recorder (every sealed frame committed,
+    /// the unfinished head published) and throws what was kept.
+    static func stopIfAsked(_ settings: RecordingSettings, recorder: LedgerRecorder, path: String)
+        throws
+    {
+        guard let signal = settings.stop?.signal else { return }
+        try recorder.drain()
+        throw RecordingStopped(
+            path: path, signal: signal, frames: recorder.framesWritten,
+            events: recorder.eventsWritten)
+    }
+
     /// The channel that answers a recording's outside decisions: the settings' own, or the
     /// model's source with its latencies measured into the recorder; nil when the config asks
     /// none.
-    static func liveDecisions<Model: SimulationModel>(
+    public static func liveDecisions<Model: SimulationModel>(
         _ model: Model.Type, config: Model.Config, settings: RecordingSettings,
         recorder: LedgerRecorder?
     ) throws -> DecisionChannel? {

@@ -35,6 +35,13 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     public var sequence: UInt64
     public var witness: String
 
+    public init(invariant: Int, name: String, sequence: UInt64, witness: String) {
+        self.invariant = invariant
+        self.name = name
+        self.sequence = sequence
+        self.witness = witness
+    }
+
     public var description: String { "event \(sequence): \(name): \(witness)" }
 }
 
@@ -55,16 +62,22 @@ public struct CheckTally: Sendable {
     public var totalViolations: Int64 { violations.reduce(0, +) }
 
     /// Counts one check of invariant `index`; a failed one keeps its witness if it is the first.
+    @inlinable
     public mutating func count(
         _ index: Int, holds: Bool, at sequence: UInt64, witness: @autoclosure () -> String
     ) {
         checked[index] += 1
-        guard !holds else { return }
+        if !holds { recordViolation(index, at: sequence, witness: witness()) }
+    }
+
+    /// The slow path of `count`: a violation.
+    @usableFromInline
+    mutating func recordViolation(_ index: Int, at sequence: UInt64, witness: String) {
         violations[index] += 1
         if first[index] == nil {
             first[index] = Finding(
                 invariant: index, name: invariants[index].name, sequence: sequence,
-                witness: witness())
+                witness: witness)
         }
     }
 

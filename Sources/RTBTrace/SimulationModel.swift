@@ -97,6 +97,22 @@ public protocol SimulationModel: SendableMetatype {
     /// Whether an event is left out of the model's digest (what the run wrote with
     /// `excludedFromDigest: true`); `verify --deep` recomputes the digest with it.
     static func excludedFromDigest(_ event: Event) -> Bool
+    /// Decodes one frame's events and feeds each to `checker`; returns how many. (A requirement
+    /// with an inlinable default, so each model's witness runs specialized code for its own
+    /// events: the harness calls it once per frame through the model's existential type.)
+    static func check(frame bytes: [UInt8], firstSequence: UInt64, with checker: Checker)
+        throws(FrameDecodeError) -> Int
+}
+
+/// An event of a frame that does not decode: its index in the frame and why.
+public struct FrameDecodeError: Error, Sendable {
+    public var event: Int
+    public var error: CanonicalError
+
+    public init(event: Int, error: CanonicalError) {
+        self.event = event
+        self.error = error
+    }
 }
 
 extension SimulationModel {
@@ -112,6 +128,27 @@ extension SimulationModel {
     { [] }
     public static func expectedEvents(_ config: Config) -> Int64 { 100_000 }
     public static func excludedFromDigest(_ event: Event) -> Bool { false }
+
+    @inlinable
+    public static func check(frame bytes: [UInt8], firstSequence: UInt64, with checker: Checker)
+        throws(FrameDecodeError) -> Int
+    {
+        var reader = CanonicalReader(bytes)
+        var index = 0
+        while !reader.isAtEnd {
+            let start = reader.offset
+            let event: Event
+            do {
+                event = try Event.decode(from: &reader)
+            } catch {
+                throw FrameDecodeError(event: index, error: error)
+            }
+            checker.observe(
+                event, sequence: firstSequence + UInt64(index), size: reader.offset - start)
+            index += 1
+        }
+        return index
+    }
     public static func config(json: JSONValue) throws(ConfigError) -> Config {
         throw .malformed("\(identity.name) takes its config from its own command's options")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RTBCommandLine
 import RTBIntegrity
 import RTBModels
@@ -19,8 +20,7 @@ struct GoldenCommand: ParsableCommand {
 
         func run() throws {
             var failed = 0
-            for (_, golden) in try GoldenRunner.files(in: directory)
-            where names.isEmpty || names.contains(golden.name) {
+            for (_, golden) in try GoldenRunner.selected(names, in: directory) {
                 let (passed, report) = try GoldenRunner.check(golden, directory: directory)
                 print(report)
                 if !passed { failed += 1 }
@@ -40,9 +40,7 @@ struct GoldenCommand: ParsableCommand {
         @Argument(help: "Names (default: all).") var names: [String] = []
 
         func run() throws {
-            let files = try GoldenRunner.files(in: directory).filter {
-                names.isEmpty || names.contains($0.golden.name)
-            }
+            let files = try GoldenRunner.selected(names, in: directory)
             print(try GoldenRunner.update(files, directory: directory), terminator: "")
         }
     }
@@ -57,11 +55,18 @@ struct GoldenCommand: ParsableCommand {
         var arguments: [String] = []
 
         func run() throws {
+            let path = directory + "/" + name + ".json"
+            if FileManager.default.fileExists(atPath: path) {
+                throw CommandFailure(
+                    ExitStatus.usage,
+                    "\(path): golden \(name) already exists; rewrite it with rtb-verify golden update \(name)"
+                )
+            }
             let options = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
             let golden = try GoldenRunner.run(
                 name: name, arguments: options,
                 ledgerPath: GoldenRunner.ledgerPath(directory: directory, name: name))
-            try CommandRunner.write(golden.json, to: directory + "/" + name + ".json")
+            try CommandRunner.write(golden.json, to: path)
             print(
                 "\(name): \(golden.runDigest.prefix(12)), \(golden.events) events, \(golden.ranges.count) ranges"
             )

@@ -45,7 +45,7 @@ struct RecordCommand: ParsableCommand {
             throw ValidationError(
                 "give exactly one of --ledger FILE (new recording) or --resume FILE")
         }
-        if let resume, try model != nil || market.config() != MarketOptions.parse([]).config() {
+        if let resume, model != nil || market.configFile != nil || !market.givenOptions.isEmpty {
             throw ValidationError(
                 "--resume \(resume) continues the run its header describes; --model and market options cannot change it"
             )
@@ -71,7 +71,9 @@ struct RecordCommand: ParsableCommand {
         let path: String
         if let resume {
             path = resume
-            outcome = try Recording.resume(path: resume, settings: recording.settings)
+            var settings = recording.settings
+            settings.stop = SignalWatch.install()
+            outcome = try Recording.resume(path: resume, settings: settings)
             print(
                 "resumed: \(outcome.framesVerifiedOnResume) committed frames verified; "
                     + "\(outcome.framesRederivedOnResume) after the last checkpoint re-derived and matched"

@@ -10,6 +10,9 @@ with write access to the file can. Actions:
   truncate-payload N               cut frame N's zstd payload in half
   garbage-payload N                replace frame N's payload with random bytes
   head-back                        move the head back one frame (keep the frames)
+  truncate-chain N                 roll the ledger back to its first N frames: later frames and
+                                   checkpoints deleted, the head moved to frame N-1, unfinished
+                                   (a consistent earlier head)
   graft-frame OTHER                append the last frame of another ledger OTHER
   format-version V                 set the header's format version (and user_version)
   future-migration                 record a migration this build does not know
@@ -87,6 +90,14 @@ def main():
         db.execute("UPDATE frames SET payload = ? WHERE frame_index = ?", (payload[: len(payload) // 2], int(args[0])))
     elif action == "garbage-payload":
         db.execute("UPDATE frames SET payload = ? WHERE frame_index = ?", (os.urandom(64), int(args[0])))
+    elif action == "truncate-chain":
+        keep = int(args[0])
+        last_hash, first, count = db.execute(
+            "SELECT hash, first_sequence, event_count FROM frames WHERE frame_index = ?", (keep - 1,)).fetchone()
+        db.execute("DELETE FROM frames WHERE frame_index >= ?", (keep,))
+        db.execute("DELETE FROM checkpoints WHERE frame_count > ?", (keep,))
+        db.execute("UPDATE head SET frame_count = ?, event_count = ?, head_hash = ?, finished = 0, "
+                   "market_digest = NULL", (keep, first + count, last_hash))
     elif action == "head-back":
         count, = db.execute("SELECT frame_count FROM head").fetchone()
         prev, events = db.execute("SELECT hash, first_sequence + event_count FROM frames WHERE frame_index = ?",

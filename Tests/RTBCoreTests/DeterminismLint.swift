@@ -72,7 +72,12 @@ struct DeterminismLint {
         for relative in files.sorted() where relative.hasSuffix(".swift") {
             let path = directory + "/" + relative
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            let module = relative.split(separator: "/").first.map(String.init) ?? ""
+            // Scanning Sources/<Module> names the module by the directory itself; scanning a
+            // tree above modules, by the first path component.
+            let own = directory.split(separator: "/").last.map(String.init) ?? ""
+            let module =
+                relative.contains("/") && !foundationFree.contains(own)
+                ? relative.split(separator: "/").first.map(String.init) ?? "" : own
             for (index, rawLine) in text.components(separatedBy: "\n").enumerated() {
                 if rawLine.contains("// determinism-ok") { continue }
                 let line = code(of: rawLine)

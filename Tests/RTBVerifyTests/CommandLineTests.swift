@@ -31,7 +31,7 @@ import RTBTestSupport
         let result = try TestSupport.run(tool, ["--version"])
         #expect(result.status == 0)
         #expect(result.output.contains("engine \(BuildInfo.engineVersion)"))
-        #expect(result.output.contains("ledger format \(BuildInfo.ledgerFormatVersion)"))
+        #expect(result.output.contains("ledger formats 1-\(BuildInfo.ledgerFormatVersion)"))
     }
 }
 

@@ -43,15 +43,17 @@ public final class ScaleRun: ModelRun {
 
     public func step() throws -> Bool {
         guard !isFinished else { return false }
+        // The scan reads a local copy of the agents (their arrays are shared, not copied): the
+        // optimizer keeps a local's buffers in registers, not a class property's.
+        let snapshot = market
+        let current = round
         let parts: [ScaleMarket.PartialTop]
         if bounds.count == 2 {
-            parts = [market.scan(0..<config.agents, round: round)]
+            parts = [snapshot.scan(0..<config.agents, round: current)]
         } else {
-            let snapshot = market
             let bounds = self.bounds
-            let round = self.round
             parts = parallel.map(bounds.count - 1) { chunk in
-                snapshot.scan(bounds[chunk]..<bounds[chunk + 1], round: round)
+                snapshot.scan(bounds[chunk]..<bounds[chunk + 1], round: current)
             }
         }
         let top = market.merge(parts)

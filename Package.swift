@@ -3,7 +3,9 @@ import PackageDescription
 
 /// Release builds skip dynamic exclusivity checks in the hot modules (debug builds, which run
 /// the tests, keep them): they cost 10-15% in the engine and the checker.
-let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+let hotPathSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
 
 let package = Package(
     name: "rtb-verify",
@@ -13,6 +15,8 @@ let package = Package(
         .executable(name: "rtb-verify", targets: ["rtb-verify"]),
         .library(
             name: "RTBVerify", targets: ["RTBModels", "RTBRunning", "RTBIntegrity", "RTBReports"]),
+        // What the fuzz targets run (Fuzz/Package.swift).
+        .library(name: "RTBFuzzing", targets: ["RTBFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -34,11 +38,17 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: hotPathSettings
         ),
-        .target(name: "RTBTrace", dependencies: ["RTBCore", "CZstd"], swiftSettings: hotPathSettings),
-        .target(name: "RTBLedger", dependencies: ["RTBCore", "RTBTrace", "CSQLite"], swiftSettings: hotPathSettings),
-        .target(name: "RTBEvents", dependencies: ["RTBCore", "RTBTrace"], swiftSettings: hotPathSettings),
         .target(
-            name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents", "RTBTrace"], swiftSettings: hotPathSettings
+            name: "RTBTrace", dependencies: ["RTBCore", "CZstd"], swiftSettings: hotPathSettings),
+        .target(
+            name: "RTBLedger", dependencies: ["RTBCore", "RTBTrace", "CSQLite"],
+            swiftSettings: hotPathSettings),
+        .target(
+            name: "RTBEvents", dependencies: ["RTBCore", "RTBTrace"], swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents", "RTBTrace"],
+            swiftSettings: hotPathSettings
         ),
         .target(
             name: "RTBChecking", dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace"],
@@ -46,7 +56,9 @@ let package = Package(
         ),
         .target(
             name: "RTBModels",
-            dependencies: ["RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking"],
+            dependencies: [
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
+            ],
             swiftSettings: hotPathSettings
         ),
         .target(
@@ -55,19 +67,24 @@ let package = Package(
         ),
         .target(
             name: "RTBRunning",
-            dependencies: ["RTBCore", "RTBTrace", "RTBLedger", "RTBModels", "RTBIntegrity", "RTBEvents", "RTBMarket"],
+            dependencies: [
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBModels", "RTBIntegrity", "RTBEvents",
+                "RTBMarket",
+            ],
             swiftSettings: hotPathSettings
         ),
         .target(
             name: "RTBReports",
             dependencies: [
-                "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning", "RTBIntegrity",
+                "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning",
+                "RTBIntegrity",
             ]
         ),
         .target(
             name: "RTBCommandLine",
             dependencies: [
-                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels", "RTBIntegrity",
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
+                "RTBIntegrity",
                 "RTBRunning", "RTBReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -75,7 +92,8 @@ let package = Package(
         .target(
             name: "RTBBenchmarks",
             dependencies: [
-                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels", "RTBIntegrity",
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
+                "RTBIntegrity",
                 "RTBRunning", "RTBReports",
             ]
         ),
@@ -89,7 +107,8 @@ let package = Package(
         .executableTarget(
             name: "rtb-sim",
             dependencies: [
-                "RTBCommandLine", "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning",
+                "RTBCommandLine", "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels",
+                "RTBRunning",
                 "RTBReports", "RTBIntegrity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -97,12 +116,21 @@ let package = Package(
         .target(
             name: "RTBVerifyCommands",
             dependencies: [
-                "RTBCommandLine", "RTBCore", "RTBTrace", "RTBLedger", "RTBMarket", "RTBModels", "RTBRunning",
+                "RTBCommandLine", "RTBCore", "RTBTrace", "RTBLedger", "RTBMarket", "RTBModels",
+                "RTBRunning",
                 "RTBReports", "RTBIntegrity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "rtb-verify", dependencies: ["RTBVerifyCommands"]),
+        // One input of each fuzz target; the tests replay the committed corpus through it.
+        .target(
+            name: "RTBFuzzing",
+            dependencies: [
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
+                "RTBModels",
+            ]
+        ),
         // The minimal model that proves the harness contract, and rtb-verify with it registered.
         .target(name: "BankModel", dependencies: ["RTBCore", "RTBTrace"], path: "Tests/BankModel"),
         .executableTarget(
@@ -113,19 +141,23 @@ let package = Package(
         .testTarget(name: "RTBTraceTests", dependencies: ["RTBCore", "RTBTrace"]),
         .testTarget(name: "RTBLedgerTests", dependencies: ["RTBCore", "RTBTrace", "RTBLedger"]),
         .testTarget(name: "RTBEventsTests", dependencies: ["RTBCore", "RTBTrace", "RTBEvents"]),
-        .testTarget(name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace"]),
+        .testTarget(
+            name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace"]),
         .target(name: "RTBTestSupport", path: "Tests/RTBTestSupport"),
         .testTarget(
             name: "RTBHarnessTests",
             dependencies: [
-                "BankModel", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels", "RTBIntegrity", "RTBRunning",
+                "BankModel", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
+                "RTBIntegrity", "RTBRunning",
             ]
         ),
         .testTarget(
             name: "RTBVerifyTests",
             dependencies: [
-                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels",
+                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
+                "RTBModels",
                 "RTBIntegrity", "RTBRunning", "RTBReports", "RTBCommandLine", "RTBTestSupport",
+                "RTBFuzzing",
             ]
         ),
     ]

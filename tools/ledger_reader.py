@@ -4,9 +4,10 @@ docs/ledger-format.md. Needs Python 3.8+ and the `zstandard` package.
 
     python3 tools/ledger_reader.py LEDGER [--json] [--schema FILE ...]
 
-Checks the header and genesis hash, every frame (link, sequence continuity, zstd size, hash,
-events decoded with the model's event schema and their count), the checkpoints, the head and,
-for a finished recording, the market digest. The event schema comes from the generated reader
+Checks the header and genesis hash, the tables' columns and every value's type, every frame
+(link, sequence continuity, zstd size, hash, events decoded with the model's event schema and
+their count), the checkpoints (each, and that none required is missing), the head and, for a
+finished recording, the market digest. The event schema comes from the generated reader
 tables: tools/event_schema.json (the RTB markets, whose format-1 headers name no model), any
 Sources/*/events.reader.json and Tests/*/events.reader.json (format 2 headers name their model;
 the test model's is Tests/BankModel/events.reader.json), plus any given with --schema. Prints "intact HEADHASH" or "broken: LOCATION:
@@ -29,6 +30,31 @@ APPLICATION_ID = 0x52544256  # "RTBV"
 REQUIRED_MIGRATIONS = ["0001-ledger-tables", "0002-append-only"]
 OPTIONAL_MIGRATIONS = ["0003-measurements"]
 MAGIC = b"RTBV-LEDGER"
+NO_CHECKPOINTS = 1 << 30
+# The columns of every table, in order (section 2), and the type each value must have.
+COLUMNS = {
+    "header": ["id", "format_version", "header_bytes", "genesis_hash"],
+    "frames": ["frame_index", "first_sequence", "event_count", "raw_size", "prev_hash", "hash",
+               "codec", "payload"],
+    "checkpoints": ["frame_count", "next_sequence", "frame_hash", "state_size", "state_digest",
+                    "codec", "payload"],
+    "head": ["id", "frame_count", "event_count", "head_hash", "finished", "market_digest"],
+}
+MEASUREMENT_COLUMNS = ["id", "sequence", "name", "value", "unit"]
+TYPED = [  # (label, key column, table, {column: allowed typeof values})
+    ("frame", "frame_index", "frames",
+     {"frame_index": "integer", "first_sequence": "integer", "event_count": "integer",
+      "raw_size": "integer", "prev_hash": "blob", "hash": "blob", "codec": "integer",
+      "payload": "blob"}),
+    ("checkpoint after frame count", "frame_count", "checkpoints",
+     {"frame_count": "integer", "next_sequence": "integer", "frame_hash": "blob",
+      "state_size": "integer", "state_digest": "blob", "codec": "integer", "payload": "blob"}),
+    ("head", "id", "head",
+     {"frame_count": "integer", "event_count": "integer", "head_hash": "blob",
+      "finished": "integer", "market_digest": ("blob", "null")}),
+    ("header", "id", "header",
+     {"format_version": "integer", "header_bytes": "blob", "genesis_hash": "blob"}),
+]
 MAX_I63, MAX_I31 = (1 << 63) - 1, (1 << 31) - 1
 FRAME_LIMIT, STATE_LIMIT, CHUNK = 1 << 28, 1 << 30, 1 << 16
 SCENARIOS = ["a", "b", "c", "run"]
@@ -214,6 +240,14 @@ def check_header(db):
     known = REQUIRED_MIGRATIONS + OPTIONAL_MIGRATIONS
     require(names[:2] == REQUIRED_MIGRATIONS and names == known[:len(names)],
             f"not a ledger of a known format: migrations {','.join(map(str, names))}")
+    tables = dict(COLUMNS)
+    if len(names) > len(REQUIRED_MIGRATIONS):
+        tables["measurements"] = MEASUREMENT_COLUMNS
+    for table, expected in tables.items():
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        require(columns, f"not a ledger: damaged schema: table {table} is missing")
+        require(columns == expected, f"not a ledger: damaged schema: table {table} has columns "
+                                     f"{','.join(columns)}, expected {','.join(expected)}")
     row = db.execute("SELECT format_version, CAST(header_bytes AS BLOB), CAST(genesis_hash AS BLOB) "
                      "FROM header WHERE id = 1").fetchone()
     require(row is not None, "not a ledger: no header row")
@@ -235,13 +269,39 @@ def check_header(db):
             # config with its version byte 1.
             require(config[:1] in (b"S", b"\x01"), "format 1 config belongs to no known model")
             model = "rtb-scale" if config[:1] == b"S" else "rtb-market"
-        require(1 <= r.varint() <= 1 << 26 and 1 <= r.varint() <= 1 << 30 and r.pos == r.end,
+        target, every = r.varint(), r.varint()
+        require(1 <= target <= 1 << 26 and 1 <= every <= NO_CHECKPOINTS and r.pos == r.end,
                 "bad frame target, checkpoint interval or trailing bytes")
     except (Broken, UnicodeDecodeError) as error:
         raise Broken(f"header: malformed: {error}") from None
     genesis = hashlib.sha256(header).digest()
     require(blob(row[2]) == genesis, "header: genesis hash does not match the header bytes")
-    return genesis, model, schema_version
+    return genesis, model, schema_version, every
+
+
+def check_column_types(db):
+    """Every value has its column's type (SQLite does not enforce declared types, and a hash
+    stored as TEXT would still compare equal once cast)."""
+    for label, key, table, types in TYPED:
+        conditions = " OR ".join(
+            f"typeof({column}) NOT IN ({', '.join(repr(t) for t in (allowed if isinstance(allowed, tuple) else (allowed,)))})"
+            for column, allowed in types.items())
+        row = db.execute(f"SELECT {key} FROM {table} WHERE {conditions} ORDER BY {key} LIMIT 1").fetchone()
+        require(row is None, f"{label} {row and row[0]}: a value does not have its column's type")
+
+
+def check_required_checkpoints(db, report, every):
+    """Step 22: a checkpoint every `every` frames below the last, and after the last when the
+    recording is finished."""
+    if every == NO_CHECKPOINTS or report["frames"] == 0:
+        return
+    stored = {row[0] for row in db.execute("SELECT frame_count FROM checkpoints")}
+    required = list(range(every, report["frames"], every))
+    if report["finished"]:
+        required.append(report["frames"])
+    missing = [count for count in required if count not in stored]
+    require(not missing, f"checkpoint after frame {missing[0] - 1 if missing else 0}: missing "
+                         f"(one is taken every {every} frames and at the end)")
 
 
 def decode_frame(raw, count, schema):
@@ -349,12 +409,14 @@ def verify(db, schemas=()):
     report = {"link": None, "frames": 0, "events": 0, "checkpoints": 0, "finished": False,
               "by_scenario": Counter(), "problem": None, "model": None}
     try:
-        report["link"], report["model"], version = check_header(db)
+        report["link"], report["model"], version, every = check_header(db)
         schema = load_schema(report["model"], version, schema_files(schemas))
+        check_column_types(db)
         market = ChunkedDigest()
         chain = walk_frames(db, report, schema, market)
         check_checkpoints(db, report, chain)
         check_head(db, report, market)
+        check_required_checkpoints(db, report, every)
     except Broken as problem:
         report["problem"] = str(problem)
     except sqlite3.DatabaseError as error:  # not SQLite, damaged pages, missing tables or columns

@@ -12,6 +12,8 @@ struct IntegrityState {
     var campaigns: [Bool] = []
     var products: [Bool] = []
     var floors: [Micros] = []
+    var registeredCampaigns = 0
+    var registeredProducts = 0
     var auctions = 0
     var negotiations = 0
     var deals = 0
@@ -45,7 +47,8 @@ extension EconomicChecker {
             case .openAuction, .directOffer:
                 check(
                     .timeMonotone, event.tick >= integrity.lastTrafficTick, sequence,
-                    "traffic at tick \(event.tick) after traffic at tick \(integrity.lastTrafficTick)")
+                    "traffic at tick \(event.tick) after traffic at tick \(integrity.lastTrafficTick)"
+                )
                 integrity.lastTrafficTick = max(integrity.lastTrafficTick, event.tick)
             default:
                 check(
@@ -84,7 +87,8 @@ extension EconomicChecker {
         case .directOffer(let offer) where offer.accepted:
             let floor = floorOf(offer.product)
             check(
-                .pricesAboveFloor, offer.cpmCents > 0 && offer.cpmCents * 10_000 >= floor.raw,
+                .pricesAboveFloor,
+                offer.cpmCents > 0 && Micros.saturatingCents(offer.cpmCents) >= floor,
                 sequence, "direct purchase at \(offer.cpmCents)c, floor \(floor)")
         case .openAuction(let open):
             check(
@@ -124,7 +128,8 @@ extension EconomicChecker {
         }
         check(
             .ledgerEntriesComplete, entry.payer == expected.payer, sequence,
-            "entry \(entry.entry) is paid by \(entry.payer), event \(expected.sequence) is \(expected.payer)'s")
+            "entry \(entry.entry) is paid by \(entry.payer), event \(expected.sequence) is \(expected.payer)'s"
+        )
     }
 
     func floorOf(_ product: Int) -> Micros {
@@ -182,7 +187,9 @@ extension EconomicChecker {
             agent(registered.seller)
             mark(&integrity.products, registered.product)
             if registered.product >= 0 && registered.product < 1 << 24 {
-                while integrity.floors.count <= registered.product { integrity.floors.append(.zero) }
+                while integrity.floors.count <= registered.product {
+                    integrity.floors.append(.zero)
+                }
                 integrity.floors[registered.product] = registered.floorCPM
             }
         case .bidRequest(let request): product(request.product)
@@ -235,15 +242,21 @@ extension EconomicChecker {
         flags.indices.contains(index) && flags[index]
     }
 
-    /// Auctions, negotiations, deals and ledger entries are numbered in order from 0.
+    /// Campaigns, products, auctions, negotiations, deals and ledger entries are numbered in
+    /// order from 0 (the checker's tables grow only by their next entry).
     func observeNumbering(_ event: MarketEvent, _ sequence: UInt64) {
         func next(_ counter: inout Int, _ value: Int, _ what: String) {
             check(
                 .identifiersSequential, value == counter, sequence,
                 "\(what) \(value) where \(what) \(counter) comes next")
-            counter = max(counter, value) + 1
+            let last = max(counter, value)
+            counter = last == .max ? last : last + 1
         }
         switch event.body {
+        case .campaignRegistered(let registered):
+            next(&integrity.registeredCampaigns, registered.campaign, "campaign")
+        case .productRegistered(let registered):
+            next(&integrity.registeredProducts, registered.product, "product")
         case .bidRequest(let request): next(&integrity.auctions, request.auction, "auction")
         case .rfp(let rfp): next(&integrity.negotiations, rfp.negotiation, "negotiation")
         case .dealAgreed(let deal): next(&integrity.deals, deal.deal, "deal")

@@ -10,9 +10,10 @@ extension EconomicChecker {
     func followLedgerMemory(_ event: MarketEvent, _ sequence: UInt64) {
         switch event.body {
         case .scenarioStarted(let started):
-            ledgerMemories = [AgentMemory](
-                repeating: AgentMemory(), count: Int(started.buyers + started.sellers))
-            buyerCount = Int(started.buyers)
+            // A scenario has at most the config limits' agents (a forged count is not allocated).
+            buyerCount = Int(min(started.buyers, Int64(MarketConfig.maxBuyers)))
+            let sellers = Int(min(started.sellers, Int64(MarketConfig.maxSellers)))
+            ledgerMemories = [AgentMemory](repeating: AgentMemory(), count: buyerCount + sellers)
             negotiationCampaigns = []
             negotiationProducts = []
             return
@@ -41,12 +42,8 @@ extension EconomicChecker {
             )
             return
         case .rfp(let rfp):
-            while negotiationCampaigns.count <= rfp.negotiation {
-                negotiationCampaigns.append(0)
-                negotiationProducts.append(0)
-            }
-            negotiationCampaigns[rfp.negotiation] = rfp.campaign
-            negotiationProducts[rfp.negotiation] = rfp.product
+            negotiationCampaigns.setDense(rfp.negotiation, rfp.campaign)
+            negotiationProducts.setDense(rfp.negotiation, rfp.product)
         default:
             break
         }
@@ -66,7 +63,9 @@ extension EconomicChecker {
             }
         case .parties(let buyer, let seller):
             for party in [buyer, seller] {
-                guard let party, let agent = resolve(party), let slot = slot(agent) else { continue }
+                guard let party, let agent = resolve(party), let slot = slot(agent) else {
+                    continue
+                }
                 ledgerMemories[slot].apply(event, agent: agent, market: market, trustsClaims: false)
             }
         }

@@ -34,7 +34,7 @@ extension EconomicChecker {
             .paymentRule, open.priceCents == expected, sequence,
             "open auction: \(config.mechanism) price should be \(expected)c, charged \(open.priceCents)c"
         )
-        let cost = Micros(open.priceCents * 10)
+        let cost = Micros.saturatingImpression(cpmCents: open.priceCents)
         if winner.campaign < campaigns.count, open.product < products.count {
             let rate = config.feeRate(
                 buyer: campaigns[winner.campaign].buyer.index,
@@ -43,8 +43,8 @@ extension EconomicChecker {
                 .feeRule, open.fee == rate.apply(to: cost), sequence,
                 "open auction: fee \(open.fee) on \(cost), expected \(rate.apply(to: cost))")
             check(
-                .pricesWithinMaxCPM, winner.cents * 10_000 <= campaigns[winner.campaign].maxCPM.raw,
-                sequence,
+                .pricesWithinMaxCPM,
+                Micros.saturatingCents(winner.cents) <= campaigns[winner.campaign].maxCPM, sequence,
                 "campaign \(winner.campaign) bid \(winner.cents)c above its max \(campaigns[winner.campaign].maxCPM)"
             )
         }
@@ -52,9 +52,7 @@ extension EconomicChecker {
             .moneyConservedPerSettlement, open.fee <= cost, sequence,
             "open auction: fee \(open.fee) above the price \(cost)")
         pay(winner.campaign, cost, sequence)
-        day.buyers += cost.raw
-        day.sellers += (cost - open.fee).raw
-        day.fees += open.fee.raw
+        day.add(buyers: cost, sellers: cost.saturatingMinus(open.fee), fees: open.fee)
         if config.mechanism != .firstPrice, open.bids.count >= 2,
             openAuctionsSeen % truthfulnessSampling == 0
         {
@@ -65,55 +63,69 @@ extension EconomicChecker {
     func observeDirectOffer(_ offer: DirectOffer, _ sequence: UInt64) {
         guard offer.accepted, offer.campaign < campaigns.count else { return }
         check(
-            .pricesWithinMaxCPM, offer.cpmCents * 10_000 <= campaigns[offer.campaign].maxCPM.raw,
-            sequence,
+            .pricesWithinMaxCPM,
+            Micros.saturatingCents(offer.cpmCents) <= campaigns[offer.campaign].maxCPM, sequence,
             "campaign \(offer.campaign) bought at \(offer.cpmCents)c above its max \(campaigns[offer.campaign].maxCPM)"
         )
-        pay(offer.campaign, Micros(offer.cpmCents * 10), sequence)
-        day.buyers += offer.cpmCents * 10
-        day.sellers += offer.cpmCents * 10
+        let cost = Micros.saturatingImpression(cpmCents: offer.cpmCents)
+        pay(offer.campaign, cost, sequence)
+        day.add(buyers: cost, sellers: cost)
     }
 
     /// Each bidder's bid is taken as its value. Its utility from the recorded outcome (winner
     /// and price as the engine cleared them) must be at least its utility from any bid of a grid
     /// (0 to 2x the value) re-cleared with an independent second-price rule: a mispriced or
-    /// misallocated auction shows up as a profitable deviation.
+    /// misallocated auction shows up as a profitable deviation. The re-clearing needs only the
+    /// highest eligible bid before and after the bidder, so a probe costs O(bids), not
+    /// O(bids^2) (a forged event may carry any number of bids).
     func probeTruthfulness(_ open: OpenAuction, _ sequence: UInt64, winner: Int) {
         let factors: [Int64] = [
             0, 250, 500, 800, 900, 950, 990, 1_010, 1_050, 1_100, 1_250, 1_500, 2_000,
         ]
-        for bidder in open.bids.indices {
-            let value = open.bids[bidder].cents
-            let truthful = bidder == winner ? value - open.priceCents : 0
+        let cents = open.bids.map(\.cents)
+        var before = [Int64?](repeating: nil, count: cents.count)
+        var after = [Int64?](repeating: nil, count: cents.count)
+        var highest: Int64? = nil
+        for index in cents.indices {
+            before[index] = highest
+            if cents[index] >= open.floorCents {
+                highest = max(highest ?? cents[index], cents[index])
+            }
+        }
+        highest = nil
+        for index in cents.indices.reversed() {
+            after[index] = highest
+            if cents[index] >= open.floorCents {
+                highest = max(highest ?? cents[index], cents[index])
+            }
+        }
+        for bidder in cents.indices {
+            let value = cents[bidder]
+            let truthful = bidder == winner ? value.saturatingMinus(open.priceCents) : 0
             for factor in factors {
-                let alternative = value * factor / 1_000
+                let alternative = value.saturatingTimes(factor) / 1_000
                 counterfactuals += 1
-                let gained = utility(open, bidder: bidder, bid: alternative, value: value)
+                let gained = Self.utility(
+                    bid: alternative, value: value, floor: open.floorCents,
+                    highestBefore: before[bidder], highestAfter: after[bidder])
                 check(
                     .truthfulness, gained <= truthful, sequence,
-                    "bidder \(bidder) (value \(value)c) gains \(gained - truthful) by bidding \(alternative)c instead"
+                    "bidder \(bidder) (value \(value)c) gains \(gained.saturatingMinus(truthful)) by bidding \(alternative)c instead"
                 )
             }
         }
     }
 
-    /// Utility of `bidder` bidding `bid` when its value is `value`: value - price if it wins.
-    func utility(_ open: OpenAuction, bidder: Int, bid: Int64, value: Int64) -> Int64 {
-        var best = -1
-        var bestBid: Int64 = 0
-        var second: Int64 = 0
-        for index in open.bids.indices {
-            let amount = index == bidder ? bid : open.bids[index].cents
-            guard amount >= open.floorCents else { continue }
-            if best < 0 || amount > bestBid {
-                if best >= 0 { second = bestBid }
-                best = index
-                bestBid = amount
-            } else if amount > second {
-                second = amount
-            }
-        }
-        guard best == bidder else { return 0 }
-        return value - max(second, open.floorCents)
+    /// Utility of bidding `bid` for an impression worth `value` under second price: the bid
+    /// wins when it meets the floor, beats every eligible bid before it and at least ties every
+    /// one after it (of equal bids the first wins), and then pays the highest other eligible
+    /// bid or the floor, whichever is higher.
+    static func utility(
+        bid: Int64, value: Int64, floor: Int64, highestBefore: Int64?, highestAfter: Int64?
+    ) -> Int64 {
+        guard bid >= floor, highestBefore.map({ bid > $0 }) ?? true,
+            highestAfter.map({ bid >= $0 }) ?? true
+        else { return 0 }
+        return value.saturatingMinus(max(highestBefore ?? 0, highestAfter ?? 0, floor))
     }
 }

@@ -98,7 +98,8 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .referencesRegistered:
             return "every campaign, product, deal, negotiation and agent an event names exists"
         case .identifiersSequential:
-            return "auctions, negotiations, deals and ledger entries are numbered 0, 1, 2, ..."
+            return
+                "campaigns, products, auctions, negotiations, deals and ledger entries are numbered 0, 1, 2, ..."
         case .timeMonotone:
             return
                 "the engine's and the open traffic's ticks never go back; days start in order; deals end after they start"
@@ -106,12 +107,14 @@ public enum Invariant: Int, CaseIterable, Sendable {
             return
                 "scenario event counts and A/C reconciliation totals equal the sums of their events"
         case .pricesAboveFloor:
-            return "negotiated deals and direct purchases pay the seller at least the floor, above zero"
+            return
+                "negotiated deals and direct purchases pay the seller at least the floor, above zero"
         case .hallucinationsConsistent:
             return
                 "a false claim differs from the truth, is caught exactly in C, and is what the offer or report said"
         case .snapshotsMatchHistory:
-            return "each C snapshot equals the memory its previous snapshot and the events since define"
+            return
+                "each C snapshot equals the memory its previous snapshot and the events since define"
         case .ledgerEntriesComplete:
             return
                 "in C every event its payer must write has its ledger entry next, and no other event has one"

@@ -10,9 +10,12 @@ public final class ScaleRoundChecker: ModelChecker {
     public private(set) var tally = CheckTally(invariants: Invariant.infos)
     /// The next round's number.
     var nextRound = 0
+    /// A finished run records every round of its config; an interrupted one a prefix.
+    public let runFinished: Bool
 
-    public init(config: ScaleConfig) {
+    public init(config: ScaleConfig, runFinished: Bool = true) {
         self.config = config
+        self.runFinished = runFinished
     }
 
     func check(
@@ -23,6 +26,7 @@ public final class ScaleRoundChecker: ModelChecker {
     }
 
     public func finish() {
+        guard runFinished else { return }
         check(
             .totalsMatchEvents, nextRound == config.rounds, UInt64(nextRound),
             "\(nextRound) rounds recorded, the config runs \(config.rounds)")
@@ -35,13 +39,18 @@ public final class ScaleRoundChecker: ModelChecker {
         guard case .scaleRound(let round) = event.body else { return }
         check(
             .identifiersSequential, round.round == nextRound && event.tick == Int64(round.round),
-            sequence, "round \(round.round) at tick \(event.tick) where round \(nextRound) comes next")
-        nextRound = round.round + 1
+            sequence,
+            "round \(round.round) at tick \(event.tick) where round \(nextRound) comes next")
+        nextRound = round.round == .max ? round.round : round.round + 1
         check(
             .referencesRegistered,
             round.top.allSatisfy { (0..<config.agents).contains($0.campaign) }
-                && round.awards.allSatisfy { award in round.top.contains { $0.campaign == award.campaign } },
-            sequence, "round \(round.round) names agents outside the \(config.agents) or awards a bid not in its top")
+                && round.awards.allSatisfy { award in
+                    round.top.contains { $0.campaign == award.campaign }
+                },
+            sequence,
+            "round \(round.round) names agents outside the \(config.agents) or awards a bid not in its top"
+        )
         let top = round.top
         let ranked = zip(top, top.dropFirst()).allSatisfy {
             $0.cents > $1.cents || ($0.cents == $1.cents && $0.campaign < $1.campaign)
@@ -66,9 +75,8 @@ public final class ScaleRoundChecker: ModelChecker {
             case .vcg:
                 var externality: Int64 = 0
                 for lower in slot..<weights.count {
-                    externality +=
-                        (weights[lower] - (lower + 1 < weights.count ? weights[lower + 1] : 0))
-                        * bid(lower + 1)
+                    let step = weights[lower] - (lower + 1 < weights.count ? weights[lower + 1] : 0)
+                    externality = externality.saturatingPlus(step.saturatingTimes(bid(lower + 1)))
                 }
                 expected = RoundingRule.mulDiv(externality, 1, 1_000)
             }

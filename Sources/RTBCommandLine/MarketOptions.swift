@@ -12,16 +12,24 @@ import RTBTrace
 public struct MarketOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Trading models to run, comma-separated: a (exchange), b (direct), c (ledger). (default: a,b,c)")
+        help:
+            "Trading models to run, comma-separated: a (exchange), b (direct), c (ledger). (default: a,b,c)"
+    )
     public var scenario: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Simulated days (1...\(MarketConfig.maxDays)). (default: 30)")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Simulated days (1...\(MarketConfig.maxDays)). (default: 30)")
     public var days: Int?
 
-    @Option(name: .long, parsing: .unconditional, help: "Buyer agents (each with --campaigns-per-buyer campaigns). (default: 5)")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Buyer agents (each with --campaigns-per-buyer campaigns). (default: 5)")
     public var buyers: Int?
 
-    @Option(name: .long, parsing: .unconditional, help: "Seller agents (each with --products-per-seller products). (default: 5)")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Seller agents (each with --products-per-seller products). (default: 5)")
     public var sellers: Int?
 
     @Option(name: .long, parsing: .unconditional, help: "Campaigns per buyer. (default: 10)")
@@ -33,10 +41,14 @@ public struct MarketOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "Run seed (unsigned 64-bit). (default: 42)")
     public var seed: UInt64?
 
-    @Option(name: .long, help: "Scenario A exchange fee, 10%...20% (e.g. 15% or 0.15). (default: 15%)")
+    @Option(
+        name: .long, help: "Scenario A exchange fee, 10%...20% (e.g. 15% or 0.15). (default: 15%)")
     public var fee: String?
 
-    @Option(name: .long, help: "Scenario A payment rule: first-price, second-price, gsp, vcg. (default: second-price)")
+    @Option(
+        name: .long,
+        help:
+            "Scenario A payment rule: first-price, second-price, gsp, vcg. (default: second-price)")
     public var mechanism: String?
 
     @Option(
@@ -54,18 +66,25 @@ public struct MarketOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "Context rot: daily growth of an agent's rot-episode chance after the grace days. (default: 1%)")
+        help:
+            "Context rot: daily growth of an agent's rot-episode chance after the grace days. (default: 1%)"
+    )
     public var rotRate: String?
 
     @Option(
         name: .long,
-        help: "Context rot: per-day decay of a memory key's survival inside an episode. (default: 2%)")
+        help:
+            "Context rot: per-day decay of a memory key's survival inside an episode. (default: 2%)"
+    )
     public var decayRate: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Context rot: days without rot at the start. (default: 3)")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Context rot: days without rot at the start. (default: 3)")
     public var graceDays: Int?
 
-    @Option(name: .long, help: "Daily restart chance of an agent (grows 1% per day). (default: 0.5%)")
+    @Option(
+        name: .long, help: "Daily restart chance of an agent (grows 1% per day). (default: 0.5%)")
     public var restartRate: String?
 
     @Option(
@@ -343,73 +362,5 @@ public struct MarketOptions: ParsableArguments {
             table[agent.index] = rate
         }
         return table
-    }
-}
-
-/// Options that shape recording.
-public struct RecordingOptions: ParsableArguments {
-    @Option(
-        name: .long, help: "Bytes of events per frame (frames are hashed and compressed as a unit)."
-    )
-    public var frameBytes = FrameLayout.defaultFrameTargetBytes
-
-    @Option(name: .long, help: "Take a checkpoint every this many frames.")
-    public var checkpointEvery = FrameLayout.defaultCheckpointEveryFrames
-
-    @Option(name: .long, help: "zstd level, 1...19 (never changes a digest).")
-    public var zstdLevel: Int32 = ZstdCompressor.defaultLevel
-
-    @Flag(
-        name: .long,
-        help: "Sync every commit to disk (SQLite synchronous=FULL); slower, survives power loss.")
-    public var durable = false
-
-    @Option(name: .long, help: .hidden)
-    public var canary: String?
-
-    /// Test hook: a fault at a deterministic write (see `LedgerFault`), e.g. kill@after-frame:12.
-    @Option(name: .long, help: .hidden)
-    public var injectFault: String?
-
-    public init() {}
-
-    /// The parsed `--inject-fault` (validated).
-    public var fault: LedgerFault? { injectFault.flatMap(LedgerFault.init) }
-
-    public mutating func validate() throws {
-        guard (1_024...(16 << 20)).contains(frameBytes) else {
-            throw ValidationError("invalid --frame-bytes \(frameBytes): expected 1024...16777216")
-        }
-        guard (1...1_000_000).contains(checkpointEvery) else {
-            throw ValidationError(
-                "invalid --checkpoint-every \(checkpointEvery): expected 1...1000000")
-        }
-        guard (1...19).contains(zstdLevel) else {
-            throw ValidationError("invalid --zstd-level \(zstdLevel): expected 1...19")
-        }
-        if let injectFault, LedgerFault(injectFault) == nil {
-            throw ValidationError(
-                "invalid --inject-fault '\(injectFault)': expected \(LedgerFault.syntax)")
-        }
-        let canaries = ModelRegistry.canaries
-        if let canary, !canaries.contains(canary) {
-            throw ValidationError(
-                "invalid --canary '\(canary)': expected \(canaries.joined(separator: ", "))")
-        }
-    }
-
-    /// Frame size and checkpoint interval.
-    public var layout: FrameLayout {
-        FrameLayout(frameTargetBytes: frameBytes, checkpointEveryFrames: checkpointEvery)
-    }
-
-    /// The recording settings these options describe.
-    public var settings: RecordingSettings {
-        var settings = RecordingSettings(layout: layout)
-        settings.zstdLevel = zstdLevel
-        settings.durable = durable
-        settings.fault = fault
-        settings.canary = canary
-        return settings
     }
 }

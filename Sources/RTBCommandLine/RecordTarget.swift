@@ -35,6 +35,22 @@ public struct RecordTarget {
         return RecordTarget(model: found, config: try config(found, path: path))
     }
 
+    /// Refuses recording options this model cannot honour (a canary it does not plant), before
+    /// anything is written or an old ledger replaced.
+    public func validate(_ recording: RecordingOptions) throws {
+        try Self.validate(model, recording)
+    }
+
+    static func validate<Model: SimulationModel>(_ model: Model.Type, _ recording: RecordingOptions)
+        throws
+    {
+        if let canary = recording.canary, !Model.canaries.contains(canary) {
+            throw ValidationError(
+                "invalid --canary '\(canary)' for \(Model.identity.name): expected "
+                    + (Model.canaries.isEmpty ? "none" : Model.canaries.joined(separator: ", ")))
+        }
+    }
+
     static func config<Model: SimulationModel>(_ model: Model.Type, path: String) throws
         -> [UInt8]
     {

@@ -49,7 +49,7 @@ public enum RunPrinter {
             }
             if LedgerStore.isBeingRecorded(path) { throw LedgerError.busy(path: path) }
             for suffix in ["", "-wal", "-shm", ".head.json"]
-        where manager.fileExists(atPath: path + suffix) {
+            where manager.fileExists(atPath: path + suffix) {
                 do {
                     try manager.removeItem(atPath: path + suffix)
                 } catch {
@@ -71,15 +71,16 @@ public enum RunPrinter {
         }
     }
 
-    /// Whether an existing file is something other than a rtb-verify ledger (a damaged ledger,
-    /// or one of another version, may be replaced).
+    /// Whether an existing file is something other than a rtb-verify ledger: not SQLite, or
+    /// another application's database. A ledger (by its application id) that is damaged, of
+    /// another version or of an unknown model may be replaced.
     static func isForeign(_ path: String) -> Bool {
         let result = Result { () throws(LedgerError) in try LedgerStore.open(path: path) }
         guard case .failure(let error) = result else { return false }
         switch error {
-        case .notSQLite, .notALedger: return true
-        case .cannotOpen, .io, .alreadyExists, .busy, .unsupportedVersion, .corrupt, .rejected,
-            .sql:
+        case .notSQLite, .foreignDatabase: return true
+        case .cannotOpen, .io, .alreadyExists, .busy, .notALedger, .unsupportedVersion, .corrupt,
+            .rejected, .sql:
             return false
         }
     }
@@ -107,11 +108,7 @@ public enum RunPrinter {
         let config = try Model.decodeConfig(target.config)
         var lastShown = ""
         var steps = 0
-        if let canary = recording.canary, !Model.canaries.contains(canary) {
-            throw ValidationError(
-                "invalid --canary '\(canary)' for \(Model.identity.name): expected "
-                    + (Model.canaries.isEmpty ? "none" : Model.canaries.joined(separator: ", ")))
-        }
+        try target.validate(recording)
         var settings = recording.settings
         settings.stop = SignalWatch.install()
         let result = try Recording.record(
@@ -143,7 +140,7 @@ public enum RunPrinter {
             frames:        \(outcome.frames)
             raw bytes:     \(outcome.rawBytes)
             bytes on disk: \(disk) (\(perEvent) bytes per event)
-            head file:     \(HeadFile.path(of: path))
+            head file:     \(outcome.headFileProblem.map { "not written: \($0)" } ?? HeadFile.path(of: path))
 
             """
     }

@@ -96,6 +96,18 @@ public struct CanonicalReader: Sendable {
         return Int(value)
     }
 
+    /// A list's element count: at most `limit` and at most the bytes left, since every element
+    /// takes at least one byte. A reader may reserve room for that many elements: a forged
+    /// count cannot make it allocate more than the input's size.
+    public mutating func elementCount(limit: Int = Int(Int32.max)) throws(CanonicalError) -> Int {
+        let at = offset
+        let count = try self.count(limit: limit)
+        if count > remaining {
+            throw .truncated(offset: at, needed: count, available: remaining)
+        }
+        return count
+    }
+
     /// Zigzag LEB128.
     public mutating func signedVarint() throws(CanonicalError) -> Int64 {
         let raw = try varint()

@@ -13,7 +13,7 @@ extension CanonicalReader {
 
     /// A counted list of open-auction bids.
     public mutating func openBids() throws(CanonicalError) -> [OpenBid] {
-        let count = try self.count(limit: 1 << 16)
+        let count = try elementCount(limit: 1 << 16)
         var bids: [OpenBid] = []
         bids.reserveCapacity(count)
         for _ in 0..<count {

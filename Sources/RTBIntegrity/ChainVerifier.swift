@@ -91,7 +91,8 @@ public enum ChainVerifier {
         }
         var hashByFrame: [Digest32] = []
         var endSequenceByFrame: [UInt64] = []
-        if var indexes = try store.frameIndexRange(), limit.map({ $0 > indexes.lowerBound }) ?? true {
+        if var indexes = try store.frameIndexRange(), limit.map({ $0 > indexes.lowerBound }) ?? true
+        {
             if let limit { indexes = indexes.lowerBound...min(indexes.upperBound, limit - 1) }
             let work = FrameVerificationWork(
                 path: store.path, indexes: indexes, workers: max(1, threads), counter: counter)
@@ -115,11 +116,12 @@ public enum ChainVerifier {
         }
         if report.problem != nil { return report }
         try checkCheckpoints(
-            store: store, hashes: hashByFrame, ends: endSequenceByFrame, report: &report)
+            store: store, hashes: hashByFrame, ends: endSequenceByFrame, limit: limit,
+            report: &report)
         if report.problem != nil { return report }
         try checkHead(store: store, limit: limit, report: &report)
         if report.problem != nil { return report }
-        checkRequiredCheckpoints(store: store, report: &report)
+        try checkRequiredCheckpoints(store: store, report: &report)
         return report
     }
 
@@ -127,10 +129,12 @@ public enum ChainVerifier {
     /// last frame; only the checkpoint after the newest frame of an unfinished recording may be
     /// missing (the process died between the two commits). A header with the no-checkpoint
     /// interval requires none.
-    static func checkRequiredCheckpoints(store: LedgerStore, report: inout ChainReport) {
+    static func checkRequiredCheckpoints(store: LedgerStore, report: inout ChainReport)
+        throws(LedgerError)
+    {
         let every = store.header.checkpointEveryFrames
         guard every < RunHeader.noCheckpoints, report.frames > 0 else { return }
-        guard let stored = try? Set(store.checkpointIndex().map(\.frameCount)) else { return }  // determinism-ok: membership only
+        let stored = Set(try store.checkpointIndex().map(\.frameCount))  // determinism-ok: membership only
         var required = Array(stride(from: every, to: report.frames, by: every))
         if report.finished {
             required.append(report.frames)
@@ -159,7 +163,8 @@ public enum ChainVerifier {
             throw .corrupt(path: store.path, location: "events", reason: "\(error)")
         }
         if digest != expected {
-            report.problem = "head: market digest \(expected.short) does not match the events' \(digest.short)"
+            report.problem =
+                "head: market digest \(expected.short) does not match the events' \(digest.short)"
         } else {
             report.marketDigestChecked = true
         }
@@ -262,12 +267,15 @@ public enum ChainVerifier {
         return nil
     }
 
+    /// Checkpoints after the verified frames (a recording in progress may have taken newer
+    /// ones after `limit`, the prefix verified).
     static func checkCheckpoints(
-        store: LedgerStore, hashes: [Digest32], ends: [UInt64],
+        store: LedgerStore, hashes: [Digest32], ends: [UInt64], limit: Int?,
         report: inout ChainReport
     ) throws(LedgerError) {
         let decompressor = ZstdDecompressor()
         for entry in try store.checkpointIndex() {
+            if let limit, entry.frameCount > limit { continue }
             let label = "checkpoint after frame \(entry.frameCount - 1)"
             guard entry.frameCount >= 1, entry.frameCount <= hashes.count else {
                 report.problem = "\(label): refers to a frame the ledger does not have"

@@ -7,9 +7,11 @@ public enum HeadPin: Sendable {
     case digest(Digest32)
     case file(HeadFile)
 
-    /// Reads `text` as a 64-hex-digit run digest, else as the path of a head file.
+    /// Reads `text` as a 64-hex-digit run digest (either case), else as the path of a head file.
     public static func parse(_ text: String, read: (String) throws -> String) throws -> HeadPin {
-        if text.count == 64, let digest = Digest32(hex: text) { return .digest(digest) }
+        if text.utf8.count == 64, let digest = Digest32(hex: text.lowercased()) {
+            return .digest(digest)
+        }
         guard let file = HeadFile(text: try read(text)) else {
             throw LedgerError.corrupt(
                 path: text, location: "head file", reason: "not a head file (see ledger-format.md)")

@@ -37,6 +37,8 @@ public enum LedgerChecker {
     static func check<Model: SimulationModel>(
         _ model: Model.Type, store: LedgerStore, options: CheckOptions, runDigest: Digest32
     ) throws -> CheckOutcome {
+        var options = options
+        options.runFinished = try store.head()?.finished ?? false
         let checker = Model.checker(
             for: try ModelRegistry.config(Model.self, of: store), options: options)
         let events = try LedgerEvents.feed(Model.self, store: store, to: checker)

@@ -11,7 +11,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case busy(path: String)
     /// The file is not an SQLite database (exit 12).
     case notSQLite(path: String)
-    /// SQLite, but not a rtb-verify ledger (exit 12).
+    /// An SQLite database of another application (its application id is not RTBV) (exit 12).
+    case foreignDatabase(path: String)
+    /// A rtb-verify ledger (by its application id) whose structure is not one: a damaged
+    /// schema, no header (exit 12).
     case notALedger(path: String, reason: String)
     /// A ledger of a format this build does not read (exit 12).
     case unsupportedVersion(path: String, found: String, supported: String)
@@ -34,6 +37,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return
                 "\(path): another process is recording into it now; wait for it to finish (or stop it and continue with rtb-verify record --resume)"
         case .notSQLite(let path): return "\(path): not a ledger (not an SQLite database)"
+        case .foreignDatabase(let path):
+            return "\(path): not a rtb-verify ledger: SQLite application id is not RTBV"
         case .notALedger(let path, let reason): return "\(path): not a rtb-verify ledger: \(reason)"
         case .unsupportedVersion(let path, let found, let supported):
             return "\(path): unsupported ledger version \(found) (this build reads \(supported))"
@@ -49,7 +54,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .cannotOpen, .io, .sql, .busy: return 1
         case .alreadyExists: return 64
-        case .notSQLite, .notALedger, .unsupportedVersion, .corrupt, .rejected: return 12
+        case .notSQLite, .foreignDatabase, .notALedger, .unsupportedVersion, .corrupt, .rejected:
+            return 12
         }
     }
 }

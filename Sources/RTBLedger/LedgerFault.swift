@@ -42,7 +42,7 @@ public struct LedgerFault: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Parses "ACTION@after-frame:K", "ACTION@in-transaction:T" or "ACTION@creating" (ACTION
-    /// kill or disk-full).
+    /// kill, disk-full or stop).
     public init?(_ text: String) {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let action = Action(rawValue: String(parts[0])) else { return nil }

@@ -2,12 +2,21 @@
     import Glibc
 #endif
 
-/// The recording lock of a ledger: an exclusive `flock` on the file, held by the one process
-/// that writes it (recording or resuming) until it exits, however it exits (the kernel drops
-/// the lock of a killed process). Readers never take it; `--overwrite` and `--resume` refuse a
-/// ledger whose lock is held. (SQLite's own locks are `fcntl` locks, independent of `flock`.)
+/// The recording lock of a ledger: an exclusive open-file-description lock (Linux `F_OFD_*`)
+/// on one byte far past anything SQLite locks, held by the one process that writes the ledger
+/// (recording or resuming) until it exits, however it exits (the kernel drops the locks of a
+/// closed descriptor). Readers never take it: they ask the kernel whether it is held
+/// (`F_OFD_GETLK`), so a reader looking can never make a writer's attempt fail. `--overwrite`
+/// and `--resume` refuse a ledger whose lock is held. SQLite's own POSIX locks sit at 1 GiB
+/// and never overlap this byte.
 final class LedgerLock {
     let descriptor: Int32
+
+    /// `F_OFD_GETLK` and `F_OFD_SETLK` (Linux 3.15+; Glibc's headers hide them from Swift).
+    static let getCommand: Int32 = 36
+    static let setCommand: Int32 = 37
+    /// The locked byte.
+    static let offset = 0x7FFF_0000_0000
 
     private init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -15,14 +24,24 @@ final class LedgerLock {
 
     deinit { close(descriptor) }
 
+    static func request(_ type: Int32) -> flock {
+        var request = flock()
+        request.l_type = Int16(type)
+        request.l_whence = Int16(SEEK_SET)
+        request.l_start = offset
+        request.l_len = 1
+        return request
+    }
+
     /// Takes the lock of `path` without waiting; throws `.busy` when another process holds it.
     static func acquire(_ path: String) throws(LedgerError) -> LedgerLock {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDWR | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let busy = errno == EWOULDBLOCK
+        var lock = request(F_WRLCK)
+        guard fcntl(descriptor, setCommand, &lock) == 0 else {
+            let busy = errno == EAGAIN || errno == EACCES
             let reason = String(cString: strerror(errno))
             close(descriptor)
             if busy { throw .busy(path: path) }
@@ -31,16 +50,14 @@ final class LedgerLock {
         return LedgerLock(descriptor: descriptor)
     }
 
-    /// Whether another process is recording into `path` now.
+    /// Whether another process is recording into `path` now (asked without taking the lock).
     public static func isHeld(_ path: String) -> Bool {
-        do {
-            _ = try acquire(path)
-            return false
-        } catch .busy {
-            return true
-        } catch {
-            return false
-        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var probe = request(F_WRLCK)
+        guard fcntl(descriptor, getCommand, &probe) == 0 else { return false }
+        return probe.l_type != Int16(F_UNLCK)
     }
 }
 
@@ -50,7 +67,8 @@ enum CreationLeftovers {
     static func remove(for path: String) {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
-        let prefix = String(slash.map { path[path.index(after: $0)...] } ?? path[...]) + ".creating-"
+        let prefix =
+            String(slash.map { path[path.index(after: $0)...] } ?? path[...]) + ".creating-"
         guard let stream = opendir(directory.isEmpty ? "/" : directory) else { return }
         defer { closedir(stream) }
         var names: [String] = []

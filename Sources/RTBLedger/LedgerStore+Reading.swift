@@ -145,21 +145,7 @@ extension LedgerStore {
             FROM checkpoints ORDER BY frame_count
             """)
         var records: [CheckpointRecord] = []
-        while try query.step() {
-            let frameCount = Int(query.int(0))
-            guard let frameHash = Digest32(bytes: query.blob(2)),
-                let digest = Digest32(bytes: query.blob(4))
-            else {
-                throw .corrupt(
-                    path: path, location: "checkpoint after frame \(frameCount - 1)",
-                    reason: "digest not 32 bytes")
-            }
-            records.append(
-                CheckpointRecord(
-                    frameCount: frameCount, nextSequence: UInt64(max(0, query.int(1))),
-                    frameHash: frameHash, stateSize: Int(query.int(3)), stateDigest: digest,
-                    codec: Int(query.int(5)), payload: []))
-        }
+        while try query.step() { records.append(try checkpointRecord(query, payload: false)) }
         return records
     }
 
@@ -172,6 +158,14 @@ extension LedgerStore {
             """)
         query.bind(1, Int64(frameCount))
         guard try query.step() else { return nil }
+        return try checkpointRecord(query, payload: true)
+    }
+
+    /// A checkpoint row (columns in table order; the payload only when asked, as column 6).
+    func checkpointRecord(_ query: SQLiteStatement, payload: Bool) throws(LedgerError)
+        -> CheckpointRecord
+    {
+        let frameCount = Int(query.int(0))
         guard let frameHash = Digest32(bytes: query.blob(2)),
             let digest = Digest32(bytes: query.blob(4))
         else {
@@ -181,8 +175,7 @@ extension LedgerStore {
         }
         return CheckpointRecord(
             frameCount: frameCount, nextSequence: UInt64(max(0, query.int(1))),
-            frameHash: frameHash,
-            stateSize: Int(query.int(3)), stateDigest: digest, codec: Int(query.int(5)),
-            payload: query.blob(6))
+            frameHash: frameHash, stateSize: Int(query.int(3)), stateDigest: digest,
+            codec: Int(query.int(5)), payload: payload ? query.blob(6) : [])
     }
 }

@@ -115,7 +115,7 @@ public final class LedgerStore {
         let application = try database.prepare("PRAGMA application_id")
         _ = try application.step()
         guard application.int(0) == applicationID else {
-            throw .notALedger(path: path, reason: "SQLite application id is not RTBV")
+            throw .foreignDatabase(path: path)
         }
         let known = LedgerMigrations.all.map(\.name)
         let applied: [String]

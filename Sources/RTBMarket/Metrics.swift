@@ -83,9 +83,13 @@ public struct ScenarioMetrics: Equatable, Sendable {
         self.scenario = scenario
     }
 
+    /// Counters clamp instead of trapping: the checker folds recorded values with this code,
+    /// and a forged ledger may hold any amount (a real run stays far inside Int64).
     mutating func add(_ counter: Counter, _ amount: Int64) {
-        totals[counter] += amount
-        if currentDay > 0 { days[currentDay - 1][counter] += amount }
+        totals[counter] = totals[counter].saturatingPlus(amount)
+        if currentDay > 0 {
+            days[currentDay - 1][counter] = days[currentDay - 1][counter].saturatingPlus(amount)
+        }
     }
 
     /// Folds one event.
@@ -93,17 +97,14 @@ public struct ScenarioMetrics: Equatable, Sendable {
         add(.events, 1)
         switch event.body {
         case .campaignRegistered(let registration):
-            if campaignGoals.count <= registration.campaign {
-                campaignGoals += [Int64](
-                    repeating: 0, count: registration.campaign + 1 - campaignGoals.count)
-                campaignServed += [Int64](
-                    repeating: 0, count: registration.campaign + 1 - campaignServed.count)
-            }
-            campaignGoals[registration.campaign] = registration.goalImpressions
+            let campaign = registration.campaign
+            if campaign == campaignServed.count { campaignServed.append(0) }
+            campaignGoals.setDense(campaign, registration.goalImpressions)
         case .dayStarted(let started):
-            while days.count < started.day { days.append(Counters()) }
-            currentDay = started.day
-            days[currentDay - 1][.events] += 1
+            // Days beyond the longest run a config allows are not counted per day.
+            while days.count < min(started.day, MarketConfig.maxDays) { days.append(Counters()) }
+            currentDay = started.day <= days.count ? started.day : 0
+            if currentDay > 0 { days[currentDay - 1][.events] += 1 }
         case .auctionCleared(let cleared):
             add(.auctions, 1)
             if cleared.winner > 0 { add(.auctionsSold, 1) }
@@ -112,13 +113,12 @@ public struct ScenarioMetrics: Equatable, Sendable {
         case .counterOffer: add(.counterOffers, 1)
         case .dealAgreed(let deal):
             add(.deals, 1)
-            while dealCampaigns.count <= deal.deal { dealCampaigns.append(-1) }
-            dealCampaigns[deal.deal] = deal.campaign
+            dealCampaigns.setDense(deal.deal, deal.campaign)
         case .delivery(let delivery):
             add(.deliveries, 1)
             add(.impressions, delivery.served)
-            if delivery.deal < dealCampaigns.count, dealCampaigns[delivery.deal] >= 0 {
-                campaignServed[dealCampaigns[delivery.deal]] += delivery.served
+            if delivery.deal < dealCampaigns.count {
+                serve(campaign: dealCampaigns[delivery.deal], delivery.served)
             }
             if delivery.buyerCounted != delivery.sellerCounted { add(.discrepantDeliveries, 1) }
             if TradingRules.of(event.scenario)?.trading == .directNegotiation { add(.claims, 1) }
@@ -136,13 +136,15 @@ public struct ScenarioMetrics: Equatable, Sendable {
             if reconciliation.outcome == .disputed || reconciliation.outcome == .unresolvable {
                 add(
                     .disputedSpend,
-                    (reconciliation.buyerTotal.raw - reconciliation.sellerTotal.raw).magnitude
-                        .clampedToInt64)
+                    reconciliation.buyerTotal.raw.saturatingDistance(
+                        to: reconciliation.sellerTotal.raw))
             }
             add(.unresolvedSpend, reconciliation.disputed.raw)
         case .contextRot(let rot):
             add(.contextRotEvents, 1)
-            add(.keysLost, rot.dealsLost + rot.pricesLost + rot.reputationLost + rot.pendingLost)
+            for lost in [rot.dealsLost, rot.pricesLost, rot.reputationLost, rot.pendingLost] {
+                add(.keysLost, lost)
+            }
             if rot.cause == .restart { add(.restarts, 1) }
         case .recovery(let recovery):
             add(.recoveries, 1)
@@ -161,7 +163,9 @@ public struct ScenarioMetrics: Equatable, Sendable {
                 add(.sellerRevenue, -entry.cost.raw)
             }
         case .openAuction(let auction):
-            let winner = auction.winner > 0 ? auction.bids[Int(auction.winner) - 1].campaign : nil
+            let winner =
+                auction.winner > 0 && auction.winner <= Int64(auction.bids.count)
+                ? auction.bids[Int(auction.winner) - 1].campaign : nil
             observeOpenAuction(
                 winnerCampaign: winner, priceCents: auction.priceCents, fee: auction.fee,
                 countEvent: false)
@@ -181,13 +185,13 @@ public struct ScenarioMetrics: Equatable, Sendable {
         if countEvent { add(.events, 1) }
         add(.openAuctions, 1)
         guard let campaign = winnerCampaign else { return }
-        let cost = priceCents * 10
+        let cost = Micros.saturatingImpression(cpmCents: priceCents).raw
         add(.openAuctionsSold, 1)
         add(.impressions, 1)
         add(.buyerSpend, cost)
-        add(.sellerRevenue, cost - fee.raw)
+        add(.sellerRevenue, cost.saturatingMinus(fee.raw))
         add(.fees, fee.raw)
-        campaignServed[campaign] += 1
+        serve(campaign: campaign, 1)
     }
 
     /// Folds a direct offer (also the engine's fast path).
@@ -199,12 +203,19 @@ public struct ScenarioMetrics: Equatable, Sendable {
         guard accepted else { return }
         add(.directOffersAccepted, 1)
         add(.impressions, 1)
-        add(.buyerSpend, cents * 10)
-        add(.sellerRevenue, cents * 10)
-        campaignServed[campaign] += 1
+        let cost = Micros.saturatingImpression(cpmCents: cents).raw
+        add(.buyerSpend, cost)
+        add(.sellerRevenue, cost)
+        serve(campaign: campaign, 1)
     }
 
-    /// Campaign of each deal by deal number, -1 when unknown (attributes deliveries).
+    /// Counts impressions served to a registered campaign (a recorded event may name another).
+    mutating func serve(campaign: Int, _ impressions: Int64) {
+        guard campaignServed.indices.contains(campaign) else { return }
+        campaignServed[campaign] = campaignServed[campaign].saturatingPlus(impressions)
+    }
+
+    /// Campaign of each deal by deal number (attributes deliveries).
     public var dealCampaigns: [Int] = []
 
     /// Canonical bytes for checkpoints.
@@ -232,14 +243,14 @@ public struct ScenarioMetrics: Equatable, Sendable {
         var metrics = ScenarioMetrics(scenario: scenario)
         metrics.currentDay = try reader.int()
         func list() throws(CanonicalError) -> [Int64] {
-            let count = try reader.count()
+            let count = try reader.elementCount()
             var values: [Int64] = []
             values.reserveCapacity(count)
             for _ in 0..<count { values.append(try reader.signedVarint()) }
             return values
         }
         metrics.totals.counts = try list()
-        let dayCount = try reader.count()
+        let dayCount = try reader.elementCount()
         for _ in 0..<dayCount {
             var counters = Counters()
             counters.counts = try list()
@@ -250,8 +261,4 @@ public struct ScenarioMetrics: Equatable, Sendable {
         metrics.dealCampaigns = try list().map { Int($0) }
         return metrics
     }
-}
-
-extension UInt64 {
-    var clampedToInt64: Int64 { self > UInt64(Int64.max) ? Int64.max : Int64(self) }
 }

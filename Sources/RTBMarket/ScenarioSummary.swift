@@ -3,7 +3,8 @@ import RTBEvents
 import RTBTrace
 
 /// Ratios derived from a scenario's counters (each a ratio of counted events), in ppm so they
-/// render exactly.
+/// render exactly. The checker derives them from recorded counts too, so they clamp to Int64's
+/// range instead of trapping (a real run's ratios are far inside it).
 public struct ScenarioSummary: Sendable {
     public var metrics: ScenarioMetrics
 
@@ -14,7 +15,7 @@ public struct ScenarioSummary: Sendable {
     var totals: Counters { metrics.totals }
 
     static func ppm(_ numerator: Int64, _ denominator: Int64) -> Int64? {
-        denominator == 0 ? nil : RoundingRule.mulDiv(numerator, 1_000_000, denominator)
+        denominator <= 0 ? nil : RoundingRule.saturatingMulDiv(numerator, 1_000_000, denominator)
     }
 
     /// Fees as a share of buyer spend.
@@ -33,22 +34,24 @@ public struct ScenarioSummary: Sendable {
     }
     /// Buyer spend per thousand impressions.
     public var averageCPM: Micros? {
-        totals[.impressions] == 0
-            ? nil : Micros(RoundingRule.mulDiv(totals[.buyerSpend], 1_000, totals[.impressions]))
+        totals[.impressions] <= 0
+            ? nil
+            : Micros(
+                RoundingRule.saturatingMulDiv(totals[.buyerSpend], 1_000, totals[.impressions]))
     }
     /// Mean over campaigns of min(1, served / goal).
     public var goalAttainmentPpm: Int64? {
         let pairs = zip(metrics.campaignServed, metrics.campaignGoals).filter { $0.1 > 0 }
         guard !pairs.isEmpty else { return nil }
         let sum = pairs.reduce(Int64(0)) {
-            $0 + min(1_000_000, RoundingRule.mulDiv($1.0, 1_000_000, $1.1))
+            $0.saturatingPlus(min(1_000_000, RoundingRule.saturatingMulDiv($1.0, 1_000_000, $1.1)))
         }
         return sum / Int64(pairs.count)
     }
     /// Campaigns reconciled.
     public var campaignsReconciled: Int64 {
-        totals[.reconciledAccepted] + totals[.reconciledNegotiated] + totals[.reconciledDisputed]
-            + totals[.reconciledUnresolvable]
+        [.reconciledAccepted, .reconciledNegotiated, .reconciledDisputed, .reconciledUnresolvable]
+            .reduce(0) { $0.saturatingPlus(totals[$1]) }
     }
     /// Mean days to resolution.
     public var meanResolutionDaysPpm: Int64? {

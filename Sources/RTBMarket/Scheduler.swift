@@ -131,7 +131,7 @@ struct Scheduler: Equatable, Sendable {
 
     static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> Scheduler {
         var scheduler = Scheduler()
-        let count = try reader.count(limit: capacity)
+        let count = try reader.elementCount(limit: capacity)
         var items: [ScheduledAction] = []
         items.reserveCapacity(count)
         for _ in 0..<count {

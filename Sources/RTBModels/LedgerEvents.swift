@@ -12,14 +12,7 @@ public enum LedgerEvents {
     ) throws {
         let decompressor = ZstdDecompressor()
         try store.forEachFrame(from: fromFrame) { record in
-            let bytes: [UInt8]
-            do {
-                bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
-            } catch {
-                throw LedgerError.corrupt(
-                    path: store.path, location: "frame \(record.index)", reason: "payload: \(error)"
-                )
-            }
+            let bytes = try raw(record, decompressor, path: store.path)
             return try forEach(
                 Model.self, in: bytes, firstSequence: record.firstSequence, frame: record.index,
                 path: store.path, body)
@@ -56,14 +49,7 @@ public enum LedgerEvents {
         let decompressor = ZstdDecompressor()
         var events: UInt64 = 0
         try store.forEachFrame { record in
-            let bytes: [UInt8]
-            do {
-                bytes = try decompressor.decompress(record.payload, expectedSize: record.rawSize)
-            } catch {
-                throw LedgerError.corrupt(
-                    path: store.path, location: "frame \(record.index)", reason: "payload: \(error)"
-                )
-            }
+            let bytes = try raw(record, decompressor, path: store.path)
             do throws(FrameDecodeError) {
                 events += UInt64(
                     try Model.check(
@@ -77,6 +63,18 @@ public enum LedgerEvents {
             return true
         }
         return events
+    }
+
+    /// A frame's decompressed events; a damaged payload is a corrupt frame.
+    static func raw(_ record: FrameRecord, _ decompressor: ZstdDecompressor, path: String) throws
+        -> [UInt8]
+    {
+        do {
+            return try decompressor.decompress(record.payload, expectedSize: record.rawSize)
+        } catch {
+            throw LedgerError.corrupt(
+                path: path, location: "frame \(record.index)", reason: "payload: \(error)")
+        }
     }
 
     /// Calls `body` with every event, the form older callers use (sequence and event).

@@ -65,7 +65,9 @@ public enum RTBMarketModel: SimulationModel {
     public static func checker(for config: MarketConfig, options: CheckOptions)
         -> EconomicChecker
     {
-        EconomicChecker(config: config, truthfulnessSampling: options.sampling)
+        EconomicChecker(
+            config: config, truthfulnessSampling: options.sampling, runFinished: options.runFinished
+        )
     }
 
     /// Kill records: the kill and the recovery it triggers.

@@ -30,25 +30,15 @@ public enum ScaleMarketModel: SimulationModel {
     /// Keys: seed, agents, rounds, mechanism (first-price, second-price, gsp, vcg), slots,
     /// reserve_cents; the ones left out keep `rtb-sim scale`'s defaults.
     public static func config(json: JSONValue) throws(ConfigError) -> ScaleConfig {
-        guard case .object(let members) = json else { throw .malformed("not a JSON object") }
         var config = ScaleConfig()
         var slots: Int?
-        for key in members.keys.sorted() {
-            let value = members[key]!
-            func integer() throws(ConfigError) -> Int64 {
-                guard let number = value.int64 else { throw .invalid(key, "an integer") }
-                return number
-            }
+        for (key, value) in try json.configMembers() {
             switch key {
-            case "seed":
-                guard case .number(let text) = value, let seed = UInt64(text) else {
-                    throw .invalid("seed", "an unsigned 64-bit integer")
-                }
-                config.seed = seed
-            case "agents": config.agents = Int(clamping: try integer())
-            case "rounds": config.rounds = Int(clamping: try integer())
-            case "slots": slots = Int(clamping: try integer())
-            case "reserve_cents": config.reserveCents = try integer()
+            case "seed": config.seed = try value.configSeed(key)
+            case "agents": config.agents = Int(clamping: try value.configInteger(key))
+            case "rounds": config.rounds = Int(clamping: try value.configInteger(key))
+            case "slots": slots = Int(clamping: try value.configInteger(key))
+            case "reserve_cents": config.reserveCents = try value.configInteger(key)
             case "mechanism":
                 guard case .string(let name) = value,
                     let mechanism = Mechanism.allCases.first(where: { $0.description == name })
@@ -86,6 +76,6 @@ public enum ScaleMarketModel: SimulationModel {
     public static func checker(for config: ScaleConfig, options: CheckOptions)
         -> ScaleRoundChecker
     {
-        ScaleRoundChecker(config: config)
+        ScaleRoundChecker(config: config, runFinished: options.runFinished)
     }
 }

@@ -159,24 +159,37 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
             measurements: measurements.take(before: nil))
         reader = nil  // its connection would keep the file in WAL mode
         store.checkpointWAL()
-        try publishHead(finished: true)
+        publishHead(try store.head())
     }
 
-    /// Writes the head file beside the ledger (what `verify --expect-head` compares with).
-    func publishHead(finished: Bool) throws {
-        try HeadFile(
-            runDigest: chainHead, frames: framesWritten, events: eventsWritten, finished: finished,
-            format: store.header.formatVersion,
-            ledger: String(store.path.split(separator: "/").last ?? "")
-        ).write(besides: store.path)
+    /// Why the head file could not be written, if it could not: the ledger is complete without
+    /// it, so the failure is reported beside the result instead of failing the recording.
+    public private(set) var headFileProblem: String?
+
+    /// Writes the head file beside the ledger (what `verify --expect-head` compares with) from
+    /// the committed head: what the ledger holds, also when a resumed recording stops while
+    /// still re-deriving frames it already had.
+    func publishHead(_ head: HeadRecord?) {
+        guard let head else { return }
+        do {
+            try HeadFile(
+                runDigest: head.headHash, frames: head.frameCount, events: head.eventCount,
+                finished: head.finished, format: store.header.formatVersion,
+                ledger: String(store.path.split(separator: "/").last ?? "")
+            ).write(besides: store.path)
+        } catch {
+            headFileProblem = error.description
+        }
     }
 
-    /// Waits for the queue without finishing (an interrupted recording stays resumable) and
-    /// publishes the unfinished head.
-    public func drain() throws {
+    /// Waits for the queue without finishing (an interrupted recording stays resumable),
+    /// publishes the unfinished head and returns it (nil before the first frame).
+    public func drain() throws -> HeadRecord? {
         worker.sync {}
         try rethrowFailure()
-        try publishHead(finished: false)
+        let head = try store.head()
+        publishHead(head)
+        return head
     }
 
     public func sealedFrames(from sequence: UInt64) throws -> [SealedFrame] {

@@ -21,6 +21,8 @@ public struct RunOutcome: Sendable {
     /// from the last checkpoint and compared with the stored ones.
     public var framesVerifiedOnResume: Int = 0
     public var framesRederivedOnResume: Int = 0
+    /// Why the head file beside the ledger could not be written (nil: it was).
+    public var headFileProblem: String?
 }
 
 /// How a run is recorded; nothing here but `layout` reaches the ledger header.
@@ -70,15 +72,11 @@ public enum Recording {
         let run = try wiring.start(Model.self, config: config, layout: settings.layout)
         while try run.step() {
             observer?(run)
-            try stopIfAsked(settings, recorder: recorder, path: path)
+            try stopIfAsked(
+                settings, recorder: recorder, path: path, resumable: Model.takesCheckpoints)
         }
         try recorder.finish(marketDigest: run.marketDigest)
-        let outcome = RunOutcome(
-            model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
-            events: run.nextSequence, frames: recorder.framesWritten,
-            rawBytes: recorder.rawBytesWritten, runDigest: recorder.headHash,
-            marketDigest: run.marketDigest, bytesOnDisk: store.bytesOnDisk)
-        return (outcome, run)
+        return (recorded(Model.self, config: config, run: run, recorder: recorder), run)
     }
 
     /// Continues a recording that was interrupted, from its last checkpoint; ends with the
@@ -96,8 +94,8 @@ public enum Recording {
         return try resume(model, store: store, settings: settings)
     }
 
-    /// Throws why a ledger cannot be resumed: a model without checkpoints, another engine, no
-    /// frame committed, already finished, or a chain that does not verify.
+    /// Throws why a ledger cannot be resumed: a model without checkpoints, another engine or
+    /// model version, no frame committed, already finished, or a chain that does not verify.
     static func checkResumable<Model: SimulationModel>(_ model: Model.Type, store: LedgerStore)
         throws
     {
@@ -111,6 +109,12 @@ public enum Recording {
         guard store.header.engineVersion == BuildInfo.engineVersion else {
             throw LedgerRunError.engineMismatch(
                 path: path, ledger: store.header.engineVersion, binary: BuildInfo.engineVersion,
+                action: "resume")
+        }
+        // An older model version would continue the history with other rules.
+        if let recorded = store.header.model, recorded != Model.identity {
+            throw LedgerRunError.modelMismatch(
+                path: path, ledger: recorded.description, binary: Model.identity.description,
                 action: "resume")
         }
         guard let head = try store.head() else {
@@ -155,28 +159,38 @@ public enum Recording {
         } else {
             run = try wiring.start(Model.self, config: config, layout: layout)
         }
-        while try run.step() { try stopIfAsked(settings, recorder: recorder, path: store.path) }
+        while try run.step() {
+            try stopIfAsked(settings, recorder: recorder, path: store.path, resumable: true)
+        }
         try recorder.finish(marketDigest: run.marketDigest)
-        var outcome = RunOutcome(
-            model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
-            events: run.nextSequence, frames: recorder.framesWritten,
-            rawBytes: recorder.rawBytesWritten, runDigest: recorder.headHash,
-            marketDigest: run.marketDigest, bytesOnDisk: store.bytesOnDisk)
+        var outcome = recorded(Model.self, config: config, run: run, recorder: recorder)
         outcome.framesVerifiedOnResume = head.frameCount
         outcome.framesRederivedOnResume = head.frameCount - (loaded?.checkpoint.frameCount ?? 0)
         return outcome
     }
 
+    /// The outcome of a finished recording.
+    static func recorded<Model: SimulationModel>(
+        _ model: Model.Type, config: Model.Config, run: Model.Run, recorder: LedgerRecorder
+    ) -> RunOutcome {
+        RunOutcome(
+            model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
+            events: run.nextSequence, frames: recorder.framesWritten,
+            rawBytes: recorder.rawBytesWritten, runDigest: recorder.headHash,
+            marketDigest: run.marketDigest, bytesOnDisk: recorder.store.bytesOnDisk,
+            headFileProblem: recorder.headFileProblem)
+    }
+
     /// Between steps: when asked to stop, drains the recorder (every sealed frame committed,
     /// the unfinished head published) and throws what was kept.
-    static func stopIfAsked(_ settings: RecordingSettings, recorder: LedgerRecorder, path: String)
-        throws
-    {
+    static func stopIfAsked(
+        _ settings: RecordingSettings, recorder: LedgerRecorder, path: String, resumable: Bool
+    ) throws {
         guard let signal = settings.stop?.signal else { return }
-        try recorder.drain()
+        let head = try recorder.drain()
         throw RecordingStopped(
-            path: path, signal: signal, frames: recorder.framesWritten,
-            events: recorder.eventsWritten)
+            path: path, signal: signal, frames: head?.frameCount ?? 0,
+            events: head?.eventCount ?? 0, resumable: resumable)
     }
 
     /// The channel that answers a recording's outside decisions: the settings' own, or the
@@ -200,7 +214,8 @@ public enum Recording {
     ) throws -> (outcome: RunOutcome, run: Model.Run) {
         let wiring = RunWiring(
             sink: sink,
-            decisions: try liveDecisions(Model.self, config: config, settings: settings, recorder: nil)
+            decisions: try liveDecisions(
+                Model.self, config: config, settings: settings, recorder: nil)
                 ?? NoDecisions(),
             parallel: settings.parallel, perturbation: settings.perturbation,
             canary: settings.canary)

@@ -26,6 +26,8 @@ public struct RecordingStopped: Error, CustomStringConvertible {
     public var signal: Int32
     public var frames: Int
     public var events: UInt64
+    /// Whether `record --resume` can continue it (the model takes checkpoints).
+    public var resumable: Bool
 
     /// 128 + the signal number, as shells report a signalled process.
     public var exitCode: Int32 { 128 + signal }
@@ -34,6 +36,8 @@ public struct RecordingStopped: Error, CustomStringConvertible {
         let name = signal == 2 ? "SIGINT" : signal == 15 ? "SIGTERM" : "signal \(signal)"
         return
             "interrupted by \(name): \(path) keeps \(frames) committed frames (\(events) events); "
-            + "continue it with rtb-verify record --resume \(path)"
+            + (resumable
+                ? "continue it with rtb-verify record --resume \(path)"
+                : "this model takes no checkpoints, so record it again to complete it")
     }
 }

@@ -30,7 +30,9 @@ public indirect enum JSONValue: Equatable, Sendable {
         switch self {
         case .object(let members):
             return "{"
-                + members.keys.sorted().map { JSONText.quote($0) + ":" + members[$0]!.canonicalText }
+                + members.keys.sorted().map {
+                    JSONText.quote($0) + ":" + members[$0]!.canonicalText
+                }
                 .joined(separator: ",") + "}"
         case .array(let items): return "[" + items.map(\.canonicalText).joined(separator: ",") + "]"
         case .string(let text): return JSONText.quote(text)
@@ -68,6 +70,26 @@ public indirect enum JSONValue: Equatable, Sendable {
     public var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
+    }
+
+    /// A JSON config's members in key order (a model's config parser switches on the key).
+    public func configMembers() throws(ConfigError) -> [(key: String, value: JSONValue)] {
+        guard case .object(let members) = self else { throw .malformed("not a JSON object") }
+        return members.keys.sorted().map { ($0, members[$0]!) }
+    }
+
+    /// This config value as an integer, or the error naming `key`.
+    public func configInteger(_ key: String) throws(ConfigError) -> Int64 {
+        guard let number = int64 else { throw .invalid(key, "an integer") }
+        return number
+    }
+
+    /// This config value as an unsigned 64-bit seed, or the error naming `key`.
+    public func configSeed(_ key: String) throws(ConfigError) -> UInt64 {
+        guard case .number(let text) = self, let seed = UInt64(text) else {
+            throw .invalid(key, "an unsigned 64-bit integer")
+        }
+        return seed
     }
 
     struct Parser {

@@ -124,8 +124,9 @@ extension SimulationModel {
     public static func readsSharedLedger(_ config: Config) -> Bool { false }
     public static func asksOutsideDecisions(_ config: Config) -> Bool { false }
     public static func decisionSource(for config: Config) throws -> DecisionSource? { nil }
-    public static func expectedRanges(for config: Config, metrics: [NamedMetric]) -> [MetricRange]
-    { [] }
+    public static func expectedRanges(for config: Config, metrics: [NamedMetric]) -> [MetricRange] {
+        []
+    }
     public static func expectedEvents(_ config: Config) -> Int64 { 100_000 }
     public static func excludedFromDigest(_ event: Event) -> Bool { false }
 
@@ -187,12 +188,17 @@ public protocol ModelRun: AnyObject {
     var progress: String? { get }
 }
 
-/// How a checker samples expensive properties.
+/// How a checker samples expensive properties, and whether the history is a whole run.
 public struct CheckOptions: Sendable {
     /// Every n-th eligible instance of a sampled property is probed (1: all).
     public var sampling: Int
+    /// The events are a finished run, so properties of its end (every round recorded, the
+    /// last event's follow-up present) are checked; false for the prefix an interrupted
+    /// recording kept.
+    public var runFinished: Bool
 
-    public init(sampling: Int = 8) {
+    public init(sampling: Int = 8, runFinished: Bool = true) {
         self.sampling = max(1, sampling)
+        self.runFinished = runFinished
     }
 }

@@ -81,6 +81,7 @@ struct RecordCommand: ParsableCommand {
         } else {
             path = ledger!
             let target = try RecordTarget.resolve(model: model, market: market)
+            try target.validate(recording)
             try RunPrinter.prepareLedgerPath(path, overwrite: overwrite)
             let (recorded, run) = try RunPrinter.record(target, path: path, recording: recording)
             outcome = recorded

@@ -39,6 +39,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let config = try market.config()
         let target = RecordTarget(model: RTBMarketModel.self, config: config.canonicalBytes)
+        try target.validate(recording)
         let path = ledger ?? "traces/run-\(config.digest.short).ledger"
         // The default file is named after the configuration: a rerun may replace a finished
         // recording of the same run, never an interrupted one or one with other options.
@@ -71,6 +72,7 @@ struct RunCommand: ParsableCommand {
         print(report.dailyTable())
         if let output { try CommandRunner.write(report.json, to: output) }
         if let checker = checking?.checker {
+            checker.finish()
             print(
                 CheckReport.render(checker.tally, notes: checker.notes, events: outcome.events),
                 terminator: "")

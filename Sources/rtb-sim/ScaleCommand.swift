@@ -4,6 +4,7 @@ import Foundation
 import RTBCommandLine
 import RTBCore
 import RTBEvents
+import RTBLedger
 import RTBMarket
 import RTBModels
 import RTBRunning
@@ -72,6 +73,7 @@ struct ScaleCommand: ParsableCommand {
         if let ledger { try RunPrinter.prepareLedgerPath(ledger, overwrite: overwrite) }
         var settings = RecordingSettings()
         settings.parallel = ThreadedWork(workers: threads)
+        if ledger != nil { settings.stop = SignalWatch.install() }
         let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: reported speed only
         let result: (outcome: RunOutcome, run: ScaleRun)
         let digest: Digest32
@@ -82,7 +84,8 @@ struct ScaleCommand: ParsableCommand {
         } else {
             let hasher = ChainHashingSink(
                 ScaleMarketModel.self,
-                header: RunHeader.of(ScaleMarketModel.self, config: config, layout: settings.layout),
+                header: RunHeader.of(
+                    ScaleMarketModel.self, config: config, layout: settings.layout),
                 chunkEvents: nil)
             result = try Recording.run(
                 ScaleMarketModel.self, config: config, settings: settings, sink: hasher)
@@ -102,6 +105,12 @@ struct ScaleCommand: ParsableCommand {
                 format: "speed:         %.1f rounds/s, %.1f M agent-bids/s (measured)", rate,
                 rate * Double(config.agents) / 1e6))
         print("agent state:   \(ScaleMarket.bytesPerAgent) bytes per agent")
-        if let ledger { print("ledger:        \(ledger)") }
+        if let ledger {
+            print("ledger:        \(ledger)")
+            print(
+                "head file:     "
+                    + (result.outcome.headFileProblem.map { "not written: \($0)" }
+                        ?? HeadFile.path(of: ledger)))
+        }
     }
 }

@@ -55,24 +55,16 @@ public struct BankConfig: Equatable, Sendable {
 
     /// From a JSON object with the keys seed, accounts, steps, opening_balance, oracle.
     public init(json: JSONValue) throws(ConfigError) {
-        guard case .object(let members) = json else { throw .malformed("not a JSON object") }
-        for key in members.keys.sorted() {
-            let value = members[key]!
-            func integer() throws(ConfigError) -> Int64 {
-                guard let number = value.int64 else { throw .invalid(key, "an integer") }
-                return number
-            }
+        for (key, value) in try json.configMembers() {
             switch key {
-            case "seed":
-                guard case .number(let text) = value, let seed = UInt64(text) else {
-                    throw .invalid("seed", "an unsigned 64-bit integer")
-                }
-                self.seed = seed
-            case "accounts": accounts = Int(try integer())
-            case "steps": steps = Int(try integer())
-            case "opening_balance": openingBalance = try integer()
+            case "seed": seed = try value.configSeed(key)
+            case "accounts": accounts = Int(clamping: try value.configInteger(key))
+            case "steps": steps = Int(clamping: try value.configInteger(key))
+            case "opening_balance": openingBalance = try value.configInteger(key)
             case "oracle":
-                guard case .bool(let flag) = value else { throw .invalid("oracle", "true or false") }
+                guard case .bool(let flag) = value else {
+                    throw .invalid("oracle", "true or false")
+                }
                 oracle = flag
             default:
                 throw .invalid(

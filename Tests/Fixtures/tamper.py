@@ -21,6 +21,9 @@ with write access to the file can. Actions:
   engine-version TEXT              rewrite the header's engine version and re-hash everything
   model-version N                  format 2: rewrite the header's model version (N < 128) and
                                    re-hash everything
+  column-type TABLE COLUMN ROW     store the ROW-th row's BLOB as TEXT of the same bytes
+  drop-table TABLE                 drop a table of the schema
+  delete-checkpoint N              delete the checkpoint taken after N frames
 """
 import hashlib
 import os
@@ -140,6 +143,14 @@ def main():
         header = header[:position] + bytes([int(args[0])]) + header[position + 1:]
         db.execute("UPDATE header SET header_bytes = ?, genesis_hash = ?", (header, hashlib.sha256(header).digest()))
         rehash(db, 0)
+    elif action == "column-type":
+        table, column, row = args[0], args[1], int(args[2])
+        rowid, = db.execute(f"SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET ?", (row,)).fetchone()
+        db.execute(f"UPDATE {table} SET {column} = CAST({column} AS TEXT) WHERE rowid = ?", (rowid,))
+    elif action == "drop-table":
+        db.execute(f"DROP TABLE {args[0]}")
+    elif action == "delete-checkpoint":
+        db.execute("DELETE FROM checkpoints WHERE frame_count = ?", (int(args[0]),))
     else:
         sys.exit(f"unknown action {action}")
     db.commit()

@@ -107,6 +107,18 @@ func theTestModelsCanariesAreCaught(canary: String, invariant: String) throws {
     #expect(checked.output.contains(": \(invariant): "), "\(checked.output)")
 }
 
+@Test func aCanaryOfAnotherModelIsRefusedBeforeTheOldLedgerIsReplaced() throws {
+    let path = TestSupport.temporaryDirectory() + "/bank.ledger"
+    #expect(try Bank.record(Bank.config(steps: 200), path: path).status == 0)
+    let before = try LedgerStore.open(path: path).head()?.headHash
+    let refused = try Bank.record(
+        Bank.config(steps: 300), path: path, ["--overwrite", "--canary", "overspend"])
+    #expect(refused.status == 64, "\(refused.error)")
+    #expect(
+        refused.error.contains("invalid --canary 'overspend' for test-bank"), "\(refused.error)")
+    #expect(try LedgerStore.open(path: path).head()?.headHash == before)
+}
+
 /// SIGKILL at seeded write transactions, then `record --resume`: the same head hash as an
 /// uninterrupted recording, every committed frame unchanged.
 @Test func aKilledRecordingOfTheTestModelResumesToTheSameDigest() throws {
@@ -175,7 +187,9 @@ func theTestModelsCanariesAreCaught(canary: String, invariant: String) throws {
     let path = directory + "/bank.ledger"
     #expect(try Bank.record(Bank.config(steps: 100), path: path).status == 0)
     let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-    for command in [["replay", "--trace", path], ["check", "--trace", path], ["record", "--resume", path]] {
+    for command in [
+        ["replay", "--trace", path], ["check", "--trace", path], ["record", "--resume", path],
+    ] {
         let result = try TestSupport.run("rtb-verify", command)
         #expect(result.status == 12, "\(command): \(result.error)")
         #expect(result.error.split(separator: "\n").count == 1)
@@ -186,6 +200,19 @@ func theTestModelsCanariesAreCaught(canary: String, invariant: String) throws {
     let newer = try TestSupport.run("rtb-test-model", ["replay", "--trace", path])
     #expect(newer.status == 12 && newer.error.contains("model test-bank 2"), "\(newer.error)")
     #expect(newer.error.contains("test-bank 1 or older"))
+    // An older version replays (with a warning) but never continues an interrupted recording:
+    // its rules may differ from this binary's.
+    let older = directory + "/older.ledger"
+    let killed = try Bank.record(
+        Bank.config(), path: older, ["--inject-fault", "kill@after-frame:2"])
+    #expect(killed.signal == SIGKILL, "\(killed.error)")
+    try TestSupport.tamper(older, "model-version", "0")
+    let olderBytes = try Data(contentsOf: URL(fileURLWithPath: older))
+    let resumed = try TestSupport.run("rtb-test-model", ["record", "--resume", older])
+    #expect(resumed.status == 12, "\(resumed.error)")
+    #expect(
+        resumed.error.contains("model test-bank 0") && resumed.error.contains("refusing to resume"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: older)) == olderBytes)
 }
 
 /// The committed format-2 fixture (tools/make-fixtures.sh): the test model with recorded
@@ -196,7 +223,8 @@ func theTestModelsCanariesAreCaught(canary: String, invariant: String) throws {
     try TestSupport.copy(TestSupport.root + "/traces/fixture-bank-v2.ledger", to: path)
     let chain = try ChainVerifier.verify(path: path, deep: true)
     #expect(chain.isIntact && chain.finished)
-    #expect(chain.headHash.hex == "debb8deaeb7e36d962419b29817e29a2a0dbc36dd92ba6d112c6aa57ff667b4b")
+    #expect(
+        chain.headHash.hex == "debb8deaeb7e36d962419b29817e29a2a0dbc36dd92ba6d112c6aa57ff667b4b")
     #expect(chain.frames == 16 && chain.events == 605 && chain.checkpoints == 8)
     #expect(try LedgerChecker.check(path: path).tally.totalViolations == 0)
     let replay = try Replayer(path: path).replay(ReplayOptions(strict: true))

@@ -67,9 +67,15 @@ public enum TestSupport {
     }
 
     /// Runs the tamper fixture on a ledger.
-    public static func tamper(_ ledger: String, _ arguments: String...) throws {
+    public static func tamper(_ ledger: String, _ action: String, _ arguments: String...) throws {
+        try tamper(ledger, action, arguments)
+    }
+
+    /// Runs the tamper fixture with an action's arguments as a list.
+    public static func tamper(_ ledger: String, _ action: String, _ arguments: [String]) throws {
         let result = try run(
-            "/usr/bin/env", ["python3", root + "/Tests/Fixtures/tamper.py", ledger] + arguments)
+            "/usr/bin/env",
+            ["python3", root + "/Tests/Fixtures/tamper.py", ledger, action] + arguments)
         if result.status != 0 { throw TamperFailed(message: result.error) }
     }
 

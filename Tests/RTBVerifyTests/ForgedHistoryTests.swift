@@ -90,7 +90,9 @@ let forgeries: [Forged] = [
         invariant: .referencesRegistered,
         pick: { if case .contextRot = $0.body { true } else { false } },
         change: {
-            if case .contextRot(var rot) = $0.body { rot.agent = .seller(99); $0.body = .contextRot(rot) }
+            if case .contextRot(var rot) = $0.body {
+                rot.agent = .seller(99); $0.body = .contextRot(rot)
+            }
         }),
     Forged(
         name: "a duplicate deal id", exchange: false, invariant: .identifiersSequential,
@@ -102,11 +104,19 @@ let forgeries: [Forged] = [
         name: "a ledger entry out of number", exchange: false, invariant: .identifiersSequential,
         pick: { if case .ledgerEntry(let entry) = $0.body { entry.entry == 10 } else { false } },
         change: {
-            if case .ledgerEntry(var entry) = $0.body { entry.entry = 12; $0.body = .ledgerEntry(entry) }
+            if case .ledgerEntry(var entry) = $0.body {
+                entry.entry = 12; $0.body = .ledgerEntry(entry)
+            }
         }),
     Forged(
         name: "a tick going backwards", exchange: false, invariant: .timeMonotone,
         pick: { if case .dayClosed(let closed) = $0.body { closed.day == 2 } else { false } },
+        change: { $0.tick = 0 }),
+    Forged(
+        name: "traffic going back in time", exchange: true, invariant: .timeMonotone,
+        pick: {
+            if case .openAuction = $0.body { $0.tick >= SimTime.at(day: 2).tick } else { false }
+        },
         change: { $0.tick = 0 }),
     Forged(
         name: "a day skipped", exchange: true, invariant: .timeMonotone,
@@ -126,8 +136,11 @@ let forgeries: [Forged] = [
         name: "a reconciliation total that is not its deliveries'", exchange: false,
         invariant: .totalsMatchEvents,
         pick: {
-            if case .reconciliation(let result) = $0.body { $0.scenario == .c && result.buyerTotal > .zero }
-            else { false }
+            if case .reconciliation(let result) = $0.body {
+                $0.scenario == .c && result.buyerTotal > .zero
+            } else {
+                false
+            }
         },
         change: {
             if case .reconciliation(var result) = $0.body {
@@ -143,20 +156,28 @@ let forgeries: [Forged] = [
             if case .dealAgreed(let deal) = $0.body { deal.origin == .negotiation } else { false }
         },
         change: {
-            if case .dealAgreed(var deal) = $0.body { deal.sellerCPM = .zero; $0.body = .dealAgreed(deal) }
+            if case .dealAgreed(var deal) = $0.body {
+                deal.sellerCPM = .zero; $0.body = .dealAgreed(deal)
+            }
         }),
     Forged(
         name: "a direct purchase below the floor", exchange: false, invariant: .pricesAboveFloor,
         pick: { if case .directOffer(let offer) = $0.body { offer.accepted } else { false } },
         change: {
-            if case .directOffer(var offer) = $0.body { offer.cpmCents = 1; $0.body = .directOffer(offer) }
+            if case .directOffer(var offer) = $0.body {
+                offer.cpmCents = 1; $0.body = .directOffer(offer)
+            }
         }),
     Forged(
         name: "a B hallucination flagged as caught", exchange: false,
         invariant: .hallucinationsConsistent,
-        pick: { $0.scenario == .b && { if case .hallucination = $0.body { true } else { false } }($0) },
+        pick: {
+            $0.scenario == .b && { if case .hallucination = $0.body { true } else { false } }($0)
+        },
         change: {
-            if case .hallucination(var claim) = $0.body { claim.caught = true; $0.body = .hallucination(claim) }
+            if case .hallucination(var claim) = $0.body {
+                claim.caught = true; $0.body = .hallucination(claim)
+            }
         }),
     Forged(
         name: "a price claim the offer does not state", exchange: false,
@@ -189,9 +210,13 @@ let forgeries: [Forged] = [
     Forged(
         name: "a ledger entry paid by the wrong agent", exchange: false,
         invariant: .ledgerEntriesComplete,
-        pick: { if case .ledgerEntry(let entry) = $0.body { entry.payer.kind == .buyer } else { false } },
+        pick: {
+            if case .ledgerEntry(let entry) = $0.body { entry.payer.kind == .buyer } else { false }
+        },
         change: {
-            if case .ledgerEntry(var entry) = $0.body { entry.payer = .seller(0); $0.body = .ledgerEntry(entry) }
+            if case .ledgerEntry(var entry) = $0.body {
+                entry.payer = .seller(0); $0.body = .ledgerEntry(entry)
+            }
         }),
     Forged(
         name: "an open auction left unsold despite a bid over its floor", exchange: true,
@@ -228,4 +253,27 @@ func eachForgedHistoryIsCaughtAtItsEvent(forgery: Forged) throws {
     let tally = Forgery.tally(events, Forgery.direct)
     let finding = try #require(tally.first[Invariant.ledgerEntriesComplete.rawValue])
     #expect(finding.sequence == UInt64(entry - 1), "\(finding)")
+}
+
+/// Every winning lot of one exchange auction forged away: the auction is reported unsold at its
+/// bid request, where its bids met the floor.
+@Test func anExchangeAuctionLeftUnsoldIsNamedByItsRequest() throws {
+    var events = Forgery.exchangeEvents
+    var clearings: [Int: [Int]] = [:]
+    var requests: [Int: Int] = [:]
+    for (index, event) in events.enumerated() {
+        if case .bidRequest(let request) = event.body { requests[request.auction] = index }
+        if case .auctionCleared(let cleared) = event.body, cleared.winner > 0 {
+            clearings[cleared.auction, default: []].append(index)
+        }
+    }
+    let auction = try #require(clearings.keys.sorted().first)
+    for index in clearings[auction]! {
+        guard case .auctionCleared(var cleared) = events[index].body else { continue }
+        cleared.winner = 0
+        events[index].body = .auctionCleared(cleared)
+    }
+    let tally = Forgery.tally(events, Forgery.exchange)
+    let finding = try #require(tally.first[Invariant.auctionsSoldWhenBid.rawValue])
+    #expect(finding.sequence == UInt64(requests[auction]!), "\(finding)")
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import RTBCore
-import RTBIntegrity
+@testable import RTBIntegrity
 import RTBLedger
 import RTBTestSupport
 import RTBTrace
@@ -14,6 +14,21 @@ struct Run {
     {
         try TestSupport.run("rtb-verify", arguments, in: directory)
     }
+}
+
+/// Waits until a process started with a `stop@...` fault has stopped itself (SIGSTOP), polling
+/// its state: the fault point decides where it stops, never a timer (the bound, a minute, only
+/// ends a run whose recorder never gets there). False if it did not stop.
+func waitUntilStopped(_ process: Process) -> Bool {
+    for _ in 0..<6_000 {
+        let stat =
+            (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8))
+            ?? ""
+        let state = stat.split(separator: ")").last.map { String($0.dropFirst().prefix(1)) } ?? ""
+        if state == "T" { return true }
+        usleep(10_000)
+    }
+    return false
 }
 
 func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mentions: String) {
@@ -49,7 +64,8 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
 @Test func aFullDiskLeavesAResumablePrefix() throws {
     let directory = TestSupport.temporaryDirectory()
     let arguments = ["--scenario", "c", "--days", "4", "--frame-bytes", "2048"]
-    #expect(try Run.verify(["record", "--ledger", directory + "/whole.ledger"] + arguments).status == 0)
+    #expect(
+        try Run.verify(["record", "--ledger", directory + "/whole.ledger"] + arguments).status == 0)
     let expected = try ChainVerifier.verify(path: directory + "/whole.ledger")
     let path = directory + "/full.ledger"
     let full = try Run.verify(
@@ -68,7 +84,8 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
 @Test func aLedgerBeingRecordedIsReadConsistentlyAndNotTakenOver() throws {
     let directory = TestSupport.temporaryDirectory()
     let arguments = ["--scenario", "c", "--days", "3", "--frame-bytes", "2048"]
-    #expect(try Run.verify(["record", "--ledger", directory + "/calm.ledger"] + arguments).status == 0)
+    #expect(
+        try Run.verify(["record", "--ledger", directory + "/calm.ledger"] + arguments).status == 0)
     let expected = try ChainVerifier.verify(path: directory + "/calm.ledger")
     let path = directory + "/busy.ledger"
     let process = Process()
@@ -78,14 +95,7 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
-    // Wait (without a timer deciding the outcome) until the recorder has stopped itself.
-    var state = ""
-    for _ in 0..<6_000 where state != "T" {
-        usleep(10_000)
-        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
-        state = stat.split(separator: ")").last.map { String($0.dropFirst().prefix(1)) } ?? ""
-    }
-    #expect(state == "T", "the recorder never reached its stop point")
+    #expect(waitUntilStopped(process), "the recorder never reached its stop point")
     let verified = try Run.verify(["verify", "--trace", path])
     #expect(verified.status == 0 && verified.output.contains("another process is recording"))
     let report = try ChainVerifier.verify(path: path)
@@ -126,10 +136,15 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
     try #"{"days": 3}"#.write(toFile: directory + "/c.json", atomically: true, encoding: .utf8)
     expectOneLine(
         try Run.verify(
-            ["record", "--config", directory + "/c.json", "--days", "30", "--ledger", directory + "/l"]),
+            [
+                "record", "--config", directory + "/c.json", "--days", "30", "--ledger",
+                directory + "/l",
+            ]),
         64, "--days")
-    expectOneLine(try Run.verify(["record", "--seed", "-1", "--ledger", directory + "/l"]), 64, "-1")
-    expectOneLine(try Run.verify(["record", "--days", "-3", "--ledger", directory + "/l"]), 64, "--days")
+    expectOneLine(
+        try Run.verify(["record", "--seed", "-1", "--ledger", directory + "/l"]), 64, "-1")
+    expectOneLine(
+        try Run.verify(["record", "--days", "-3", "--ledger", directory + "/l"]), 64, "--days")
 }
 
 @Test func compareRejectsWhatRunDidNotWrite() throws {
@@ -140,7 +155,10 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
     let results = directory + "/results.json"
     let run = try TestSupport.run(
         "rtb-sim",
-        ["run", "--days", "1", "--scenario", "a", "--ledger", directory + "/r", "--output", results])
+        [
+            "run", "--days", "1", "--scenario", "a", "--ledger", directory + "/r", "--output",
+            results,
+        ])
     #expect(run.status == 0, "\(run.error)")
     let text = try String(contentsOfFile: results, encoding: .utf8)
     for (needle, replacement, field) in [
@@ -154,9 +172,10 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
     }
 }
 
-/// SIGINT while recording: the process says what it kept and how to resume, exits 130, and the
-/// ledger resumes to the uninterrupted digest.
-@Test func anInterruptedRecordingSaysWhatItKept() throws {
+/// SIGINT or SIGTERM while recording: the process says what it kept and how to resume, exits
+/// 130 or 143, and the ledger resumes to the uninterrupted digest.
+@Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
+func anInterruptedRecordingSaysWhatItKept(signal: Int32, status: Int32, name: String) throws {
     let directory = TestSupport.temporaryDirectory()
     let arguments = ["--scenario", "c", "--days", "20", "--frame-bytes", "4096"]
     let path = directory + "/interrupted.ledger"
@@ -165,27 +184,24 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
     process.arguments =
         ["record", "--ledger", path, "--inject-fault", "stop@after-frame:3"] + arguments
     let errorPath = directory + "/stderr"
-    FileManager.default.createFile(atPath: errorPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
     process.standardError = FileHandle(forWritingAtPath: errorPath)
     process.standardOutput = FileHandle.nullDevice
     try process.run()
-    var state = ""
-    for _ in 0..<6_000 where state != "T" {
-        usleep(10_000)
-        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
-        state = stat.split(separator: ")").last.map { String($0.dropFirst().prefix(1)) } ?? ""
-    }
-    kill(process.processIdentifier, SIGINT)
+    #expect(waitUntilStopped(process), "the recorder never reached its stop point")
+    kill(process.processIdentifier, signal)
     kill(process.processIdentifier, SIGCONT)
     process.waitUntilExit()
     let message = try String(contentsOfFile: errorPath, encoding: .utf8)
-    #expect(process.terminationStatus == 130, "\(message)")
-    #expect(message.contains("interrupted by SIGINT") && message.contains("record --resume"))
+    #expect(process.terminationStatus == status, "\(message)")
+    #expect(message.contains("interrupted by \(name)") && message.contains("record --resume"))
     let prefix = try ChainVerifier.verify(path: path)
     #expect(prefix.isIntact && !prefix.finished)
     #expect(FileManager.default.fileExists(atPath: HeadFile.path(of: path)))
     #expect(try Run.verify(["record", "--resume", path]).status == 0)
-    #expect(try Run.verify(["verify", "--trace", path, "--expect-head", HeadFile.path(of: path)]).status == 0)
+    #expect(
+        try Run.verify(["verify", "--trace", path, "--expect-head", HeadFile.path(of: path)]).status
+            == 0)
 }
 
 /// A process killed while creating a ledger leaves its temporary file; the next creation at that
@@ -217,7 +233,23 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
     try TestSupport.copy(path, to: rolled)
     try TestSupport.tamper(rolled, "truncate-chain", "5")
     #expect(try ChainVerifier.verify(path: rolled).isIntact, "a consistent earlier head")
-    expectOneLine(try Run.verify(["verify", "--trace", rolled, "--expect-head", pin]), 12, "shorter")
+    expectOneLine(
+        try Run.verify(["verify", "--trace", rolled, "--expect-head", pin]), 12, "shorter")
     let digest = try ChainVerifier.verify(path: rolled).headHash.hex
-    expectOneLine(try Run.verify(["verify", "--trace", path, "--expect-head", digest]), 12, "longer")
+    expectOneLine(
+        try Run.verify(["verify", "--trace", path, "--expect-head", digest]), 12, "longer")
+    // A digest pasted in upper case is the same digest.
+    let upper = try ChainVerifier.verify(path: path).headHash.hex.uppercased()
+    #expect(try Run.verify(["verify", "--trace", path, "--expect-head", upper]).status == 0)
+}
+
+@Test func aVerifiedPrefixIgnoresCheckpointsTakenAfterIt() throws {
+    // A recording in progress commits frames and checkpoints after verify has read its head:
+    // checking the prefix below that head must not trip over the newer checkpoints.
+    let store = try LedgerStore.open(path: TestSupport.root + "/traces/fixture-v1.ledger")
+    let checkpoints = try store.checkpointIndex().map(\.frameCount)
+    #expect(checkpoints.contains { $0 > 5 }, "the fixture needs a checkpoint past frame 5")
+    let report = try ChainVerifier.verify(store: store, upTo: 5, counter: nil, threads: 1)
+    #expect(report.problem == nil, "\(report.problem ?? "")")
+    #expect(report.frames == 5 && report.checkpoints == checkpoints.filter { $0 <= 5 }.count)
 }

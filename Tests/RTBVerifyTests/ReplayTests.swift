@@ -154,7 +154,7 @@ enum RTBTraceDecompress {
         RTBMarketModel.self, config: config, layout: layout)
     while recorder.framesWritten < 10, try engine.step() {}
     #expect(!engine.isFinished)
-    try recorder.drain()
+    _ = try recorder.drain()
     let report = try Replayer(path: path).replay(ReplayOptions())
     let divergence = try #require(report.divergence)
     #expect(divergence.frame == 10 && divergence.sequence == recorder.eventsWritten)

@@ -154,3 +154,52 @@ func oneChangedByteIsDetected(table: String, column: String, row: Int, offset: I
         try recordMarket(config, path: TamperFixture.original)
     }
 }
+
+@Test func valuesOfTheWrongTypeADamagedSchemaAndAMissingCheckpointAreReported() throws {
+    let store = try LedgerStore.open(path: TamperFixture.original)
+    let checkpoints = try store.checkpointIndex().map(\.frameCount)
+    let interior = try #require(checkpoints.dropLast().last)
+    let cases: [(String, [String], String)] = [
+        (
+            "text-payload", ["column-type", "frames", "payload", "2"],
+            "frame 2: a value does not have"
+        ),
+        (
+            "text-state", ["column-type", "checkpoints", "payload", "0"],
+            "checkpoint after frame count \(checkpoints[0]): a value does not have"
+        ),
+        (
+            "text-head", ["column-type", "head", "market_digest", "0"],
+            "head 1: a value does not have"
+        ),
+        ("no-checkpoints", ["drop-table", "checkpoints"], "damaged schema"),
+        (
+            "missing-checkpoint", ["delete-checkpoint", String(interior)],
+            "checkpoint after frame \(interior - 1): missing"
+        ),
+    ]
+    for (name, arguments, location) in cases {
+        let path = try TamperFixture.copy(name)
+        try TestSupport.tamper(path, arguments[0], Array(arguments.dropFirst()))
+        let (code, message) = TamperFixture.verdict(path)
+        #expect(code == 12, "\(name): \(message)")
+        #expect(message.contains(location), "\(name): \(message)")
+        let verified = try TestSupport.run("rtb-verify", ["verify", "--trace", path])
+        #expect(verified.status == 12, "\(name): \(verified.error)")
+        #expect(verified.error.split(separator: "\n").count == 1, "\(name): \(verified.error)")
+        // The independent reader reaches the same verdict at the same place.
+        let independent = try TestSupport.run(
+            "/usr/bin/env", ["python3", TestSupport.root + "/tools/ledger_reader.py", path])
+        #expect(independent.status == 12, "\(name): \(independent.output)")
+        #expect(independent.output.contains(location), "\(name): \(independent.output)")
+    }
+}
+
+@Test func deepVerificationRecomputesTheMarketDigest() throws {
+    let path = try TamperFixture.copy("market-digest")
+    try TestSupport.tamper(path, "flip", "head", "market_digest", "0", "7")
+    #expect(try TestSupport.run("rtb-verify", ["verify", "--trace", path]).status == 0)
+    let deep = try TestSupport.run("rtb-verify", ["verify", "--trace", path, "--deep"])
+    #expect(deep.status == 12, "\(deep.output) \(deep.error)")
+    #expect((deep.output + deep.error).contains("market digest"), "\(deep.output) \(deep.error)")
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import RTBLedger
+
+@Test func theRecordingLockExcludesASecondWriter() throws {
+    let path = scratchPath("locked.ledger")
+    _ = try LedgerStore.create(path: path, header: testHeader)
+    #expect(!LedgerLock.isHeld(path))
+    do {
+        let first = try LedgerLock.acquire(path)
+        #expect(LedgerLock.isHeld(path))
+        #expect(throws: LedgerError.busy(path: path)) { _ = try LedgerLock.acquire(path) }
+        withExtendedLifetime(first) {}
+    }
+    #expect(!LedgerLock.isHeld(path))
+}
+
+@Test func lookingAtTheLockNeverMakesAWriterFail() throws {
+    // Readers ask whether a recording is under way while a writer takes and drops the lock:
+    // the question takes no lock, so every one of the writer's attempts succeeds.
+    let path = scratchPath("watched.ledger")
+    _ = try LedgerStore.create(path: path, header: testHeader)
+    let done = ManagedAtomicFlag()
+    let watcher = Thread {
+        while !done.isSet { _ = LedgerLock.isHeld(path) }
+    }
+    watcher.start()
+    defer { done.set() }
+    for _ in 0..<2_000 {
+        let lock = try LedgerLock.acquire(path)
+        withExtendedLifetime(lock) {}
+    }
+}
+
+/// A flag one thread sets and another polls.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}

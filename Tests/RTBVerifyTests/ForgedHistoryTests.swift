@@ -101,6 +101,22 @@ let forgeries: [Forged] = [
             if case .dealAgreed(var deal) = $0.body { deal.deal = 2; $0.body = .dealAgreed(deal) }
         }),
     Forged(
+        name: "a campaign registered out of number", exchange: true,
+        invariant: .identifiersSequential,
+        pick: {
+            if case .campaignRegistered(let campaign) = $0.body {
+                campaign.campaign == 1
+            } else {
+                false
+            }
+        },
+        change: {
+            if case .campaignRegistered(var campaign) = $0.body {
+                campaign.campaign = 5
+                $0.body = .campaignRegistered(campaign)
+            }
+        }),
+    Forged(
         name: "a ledger entry out of number", exchange: false, invariant: .identifiersSequential,
         pick: { if case .ledgerEntry(let entry) = $0.body { entry.entry == 10 } else { false } },
         change: {

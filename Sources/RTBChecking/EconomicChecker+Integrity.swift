@@ -322,7 +322,7 @@ extension EconomicChecker {
         case .atMostContractValue: return
         }
         let total = deals.filter { $0.campaign == result.campaign }.reduce(Micros.zero) {
-            $0 + Micros.cost(impressions: $1.served, cpm: price($1))
+            $0.saturatingPlus(Micros.saturatingCost(impressions: $1.served, cpm: price($1)))
         }
         check(
             .totalsMatchEvents, result.buyerTotal == total && result.sellerTotal == total,

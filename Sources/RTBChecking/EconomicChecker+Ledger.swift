@@ -72,10 +72,12 @@ extension EconomicChecker {
     }
 
     func slot(_ agent: AgentRef) -> Int? {
-        let index =
-            agent.kind == .buyer
-            ? agent.index : agent.kind == .seller ? buyerCount + agent.index : -1
-        return index >= 0 && index < ledgerMemories.count ? index : nil
+        switch agent.kind {
+        case .buyer: return agent.index < buyerCount ? agent.index : nil
+        case .seller:
+            return agent.index < ledgerMemories.count - buyerCount ? buyerCount + agent.index : nil
+        case .exchange: return nil
+        }
     }
 }
 

@@ -140,7 +140,9 @@ public final class EconomicChecker: ModelChecker {
         case .dayClosed(let closed):
             finishAuction()
             check(
-                .moneyConservedPerDay, day.buyers == day.sellers + day.fees + day.ledger, sequence,
+                .moneyConservedPerDay,
+                day.buyers == day.sellers.saturatingPlus(day.fees).saturatingPlus(day.ledger),
+                sequence,
                 "day \(closed.day): buyers paid \(Micros(day.buyers)), sellers got \(Micros(day.sellers)) + fees \(Micros(day.fees)) + ledger \(Micros(day.ledger))"
             )
         case .bidRequest(let request):

@@ -106,15 +106,16 @@ public struct AgentMemory: Equatable, Sendable {
 
     /// Applies a factual event to the memory of `agent`. `trustsClaims` is false when claims
     /// are verified against the shared ledger (scenario C): then offers' history claims are
-    /// not absorbed.
+    /// not absorbed. The checker applies recorded events, so a campaign or product the market
+    /// does not have is ignored and sums clamp instead of trapping (a run never has either).
     public mutating func apply(
         _ event: MarketEvent, agent: AgentRef, market: Market, trustsClaims: Bool
     ) {
         switch event.body {
         case .rfp(let rfp):
-            guard agent.kind == .buyer, market.campaigns[rfp.campaign].buyer == agent.index else {
-                return
-            }
+            guard agent.kind == .buyer, market.campaigns.indices.contains(rfp.campaign),
+                market.campaigns[rfp.campaign].buyer == agent.index
+            else { return }
             pending.append(
                 PendingNote(
                     negotiation: rfp.negotiation, campaign: rfp.campaign, product: rfp.product))
@@ -125,7 +126,7 @@ public struct AgentMemory: Equatable, Sendable {
             let known = reputation(of: note.product)
             setReputation(
                 note.product,
-                known.map { ($0 + offer.historyPermille) / 2 } ?? offer.historyPermille)
+                known.map { $0.saturatingPlus(offer.historyPermille) / 2 } ?? offer.historyPermille)
         case .negotiationClosed(let closed):
             if closed.outcome == .rejected,
                 let note = pending.first(where: { $0.negotiation == closed.negotiation })
@@ -135,6 +136,9 @@ public struct AgentMemory: Equatable, Sendable {
             }
             pending.removeAll { $0.negotiation == closed.negotiation }
         case .dealAgreed(let deal):
+            guard market.campaigns.indices.contains(deal.campaign),
+                market.products.indices.contains(deal.product)
+            else { return }
             let campaign = market.campaigns[deal.campaign]
             let product = market.products[deal.product]
             if agent.kind == .buyer && campaign.buyer == agent.index {
@@ -154,15 +158,18 @@ public struct AgentMemory: Equatable, Sendable {
         case .delivery(let delivery):
             guard let index = indexOfDeal(delivery.deal) else { return }
             if agent.kind == .buyer {
-                deals[index].counted += delivery.buyerCounted
+                deals[index].counted = deals[index].counted.saturatingPlus(delivery.buyerCounted)
                 let ratio =
                     delivery.planned == 0
-                    ? 1_000 : min(1_000, delivery.buyerCounted * 1_000 / delivery.planned)
+                    ? 1_000
+                    : min(1_000, delivery.buyerCounted.saturatingTimes(1_000) / delivery.planned)
                 let product = deals[index].product
                 setReputation(
-                    product, reputation(of: product).map { ($0 * 9 + ratio) / 10 } ?? ratio)
+                    product,
+                    reputation(of: product).map { $0.saturatingTimes(9).saturatingPlus(ratio) / 10 }
+                        ?? ratio)
             } else {
-                deals[index].counted += delivery.sellerCounted
+                deals[index].counted = deals[index].counted.saturatingPlus(delivery.sellerCounted)
             }
         case .settlement(let settlement):
             if let index = indexOfDeal(settlement.deal) { deals.remove(at: index) }

@@ -281,6 +281,7 @@ def add_envelope(add, schema, event_type, kind_type, body_type):
     add("")
     add(f"    public var kind: {kind_type} {{ body.kind }}")
     add("    public var kindName: String { kind.description }")
+    add(f"    public static var kindNames: [String] {{ {kind_type}.allCases.map(\\.description) }}")
     add("    public var headline: String { \"tick \\(tick)\" }")
     add("")
     add("    /// Header fields (tick, kind), then the payload's.")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a fresh Debian/Ubuntu machine with the Swift
-# toolchain: the SQLite and zstd development packages, pkg-config, and the Python zstandard
-# package used by tools/ledger_reader.py. Installs only what is missing.
+# toolchain: the SQLite and zstd development packages, pkg-config, the Python zstandard package
+# used by tools/ledger_reader.py, and the Python DuckDB package the export tests read tables
+# with. Installs only what is missing.
 set -euo pipefail
 
 missing=()
@@ -15,8 +16,10 @@ if ((${#missing[@]})); then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if ! python3 -c "import zstandard" >/dev/null 2>&1; then
-    echo "setup: installing the Python zstandard package" >&2
-    python3 -m pip install --quiet --disable-pip-version-check zstandard 2>/dev/null \
-        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages zstandard
-fi
+for module in zstandard duckdb; do
+    if ! python3 -c "import $module" >/dev/null 2>&1; then
+        echo "setup: installing the Python $module package" >&2
+        python3 -m pip install --quiet --disable-pip-version-check "$module" 2>/dev/null \
+            || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$module"
+    fi
+done

@@ -76,6 +76,12 @@ public enum CommandRunner {
         case let failure as CommandFailure: return (failure.code, failure.message)
         case let ledger as LedgerError: return (ledger.exitCode, ledger.description)
         case let config as ConfigError: return (ExitStatus.usage, config.description)
+        case let selection as EventSelectionError: return (ExitStatus.usage, selection.description)
+        case let export as ExportError:
+            switch export {
+            case .usage(let message): return (ExitStatus.usage, message)
+            case .operating(let message): return (ExitStatus.operatingError, message)
+            }
         case let recorder as RecorderError:
             return (ExitStatus.replayDivergence, recorder.description)
         case let run as LedgerRunError:

@@ -23,6 +23,9 @@ public struct MarketEvent: ModelEvent {
     /// The kind's name.
     public var kindName: String { kind.description }
 
+    /// Every kind's name, in kind order.
+    public static var kindNames: [String] { EventKind.allCases.map(\.description) }
+
     /// "d03 04:00:00, scenario c".
     public var headline: String { "\(time), scenario \(scenario)" }
 

@@ -7,6 +7,8 @@ public protocol ModelEvent: Equatable, Sendable {
     static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> Self
     /// The kind's name ("DealAgreed").
     var kindName: String { get }
+    /// Every kind's name, in kind order (what `dump --kind` and `export --kind` accept).
+    static var kindNames: [String] { get }
     /// Where and when it happened, for a divergence headline ("d03 04:00:00, scenario c").
     var headline: String { get }
     /// Every field, header fields first, for text, JSON lines and divergence reports.

@@ -78,6 +78,12 @@ public protocol SimulationModel: SendableMetatype {
     static func checker(for config: Config, options: CheckOptions) -> Checker
     /// The agent an event concerns, for divergence reports, when it names or implies one.
     static func agent(of event: Event, config: Config) -> String?
+    /// A function fed a run's events in order that names the agents each concerns
+    /// (`dump --agent`); by default the one `agent(of:config:)` names.
+    static func agentTracker(for config: Config) -> (Event) -> [String]
+    /// Ticks per simulated day when ticks are seconds of a calendar (exports then add day and
+    /// time-of-day columns); nil when ticks are only an order (rounds).
+    static var ticksPerDay: Int64? { get }
     /// Format 1 only: whether canonical config bytes of a header without a model name are this
     /// model's.
     static func claimsLegacyConfig(_ bytes: [UInt8]) -> Bool
@@ -121,6 +127,10 @@ extension SimulationModel {
     public static var canaries: [String] { [] }
     public static func claimsLegacyConfig(_ bytes: [UInt8]) -> Bool { false }
     public static func agent(of event: Event, config: Config) -> String? { nil }
+    public static func agentTracker(for config: Config) -> (Event) -> [String] {
+        { event in agent(of: event, config: config).map { [$0] } ?? [] }
+    }
+    public static var ticksPerDay: Int64? { nil }
     public static func readsSharedLedger(_ config: Config) -> Bool { false }
     public static func asksOutsideDecisions(_ config: Config) -> Bool { false }
     public static func decisionSource(for config: Config) throws -> DecisionSource? { nil }

@@ -23,6 +23,19 @@ struct DumpCommand: ParsableCommand {
     @Option(name: .long, help: "text or jsonl.")
     var format = "text"
 
+    @Option(
+        name: .long,
+        help:
+            "Only events of this kind (e.g. DealAgreed; repeatable). Kinds: docs/event-layouts.md.")
+    var kind: [String] = []
+
+    @Option(
+        name: .long,
+        help:
+            "Only events that concern this agent (e.g. buyer-001): its own, those paid by it, those that change its memory."
+    )
+    var agent: String?
+
     func validate() throws {
         guard ["text", "jsonl"].contains(format) else {
             throw ValidationError("invalid --format '\(format)': expected text or jsonl")
@@ -30,7 +43,8 @@ struct DumpCommand: ParsableCommand {
     }
 
     func run() throws {
-        try EventDump.write(path: trace, from: from, count: count, jsonLines: format == "jsonl") {
+        let selection = EventSelection(kinds: kind, agent: agent, from: from, count: count)
+        try EventDump.write(path: trace, selection: selection, jsonLines: format == "jsonl") {
             line in
             print(line)
         }

@@ -215,6 +215,7 @@ public struct BankEvent: ModelEvent {
 
     public var kind: BankEventKind { body.kind }
     public var kindName: String { kind.description }
+    public static var kindNames: [String] { BankEventKind.allCases.map(\.description) }
     public var headline: String { "tick \(tick)" }
 
     /// Header fields (tick, kind), then the payload's.

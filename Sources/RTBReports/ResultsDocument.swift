@@ -1,3 +1,4 @@
+import Foundation
 import RTBCore
 import RTBEvents
 import RTBMarket
@@ -64,38 +65,56 @@ public struct ResultsDocument {
     /// The document re-serialised canonically (sorted keys, numbers as written).
     public var canonicalJSON: String { root.canonicalText + "\n" }
 
-    /// Scenarios side by side: the headline metrics of the study.
+    /// The scenarios side by side, every metric (see `comparisonTable(_:markdown:)`).
     public func comparisonTable(markdown: Bool) -> String {
-        func total(_ scenario: JSONValue, _ counter: Counter) -> Int64 {
-            scenario["totals"]?[counter.name]?.int64 ?? 0
+        Self.comparisonTable([(label: nil, document: self)], markdown: markdown)
+    }
+
+    /// Every scenario of every document side by side, one row per metric: each total of the
+    /// results (amounts of money in dollars) and each derived figure (ratios in percent, days
+    /// with two decimals, money in dollars).
+    /// Columns are headed by the scenario's name, after the document's label when one is given.
+    public static func comparisonTable(
+        _ documents: [(label: String?, document: ResultsDocument)], markdown: Bool
+    ) -> String {
+        var columns: [(header: String, scenario: JSONValue)] = []
+        for (label, document) in documents {
+            for scenario in document.scenarios {
+                let name = scenario["name"]?.stringValue ?? scenario["scenario"]?.stringValue ?? "?"
+                columns.append(((label.map { $0 + " " } ?? "") + name, scenario))
+            }
         }
-        func derived(_ scenario: JSONValue, _ name: String) -> String {
-            guard let value = scenario["derived"]?[name]?.double else { return "-" }
-            return ScenarioSummary.percent(Int64((value * 1_000_000).rounded()))
+        var rows: [[String]] = [["metric"] + columns.map(\.header)]
+        for counter in Counter.allCases {
+            let money = counter.name.hasSuffix("_micros")
+            let name = money ? String(counter.name.dropLast("_micros".count)) + " $" : counter.name
+            rows.append(
+                [name]
+                    + columns.map { column in
+                        let value = column.scenario["totals"]?[counter.name]?.int64 ?? 0
+                        return money ? Micros(value).dollarsText : String(value)
+                    })
         }
-        var rows: [[String]] = [
-            ["metric"]
-                + scenarios.map { $0["name"]?.stringValue ?? $0["scenario"]?.stringValue ?? "?" }
-        ]
-        rows.append(["deals"] + scenarios.map { String(total($0, .deals)) })
-        rows.append(["impressions"] + scenarios.map { String(total($0, .impressions)) })
-        rows.append(
-            ["buyer spend $"] + scenarios.map { Micros(total($0, .buyerSpend)).dollarsText })
-        rows.append(
-            ["intermediary fees $"] + scenarios.map { Micros(total($0, .fees)).dollarsText })
-        rows.append(["take rate"] + scenarios.map { derived($0, "take_rate") })
-        rows.append(
-            ["ledger costs $"] + scenarios.map { Micros(total($0, .ledgerCosts)).dollarsText })
-        rows.append(["ledger entries"] + scenarios.map { String(total($0, .ledgerEntries)) })
-        rows.append(["goal attainment"] + scenarios.map { derived($0, "goal_attainment") })
-        rows.append(["context-rot events"] + scenarios.map { String(total($0, .contextRotEvents)) })
-        rows.append(["hallucination rate"] + scenarios.map { derived($0, "hallucination_rate") })
-        rows.append(["recovery rate"] + scenarios.map { derived($0, "recovery_rate") })
-        rows.append(
-            ["campaigns unresolvable"]
-                + scenarios.map { String(total($0, .reconciledUnresolvable)) })
-        rows.append(
-            ["disputed spend $"] + scenarios.map { Micros(total($0, .disputedSpend)).dollarsText })
+        var derivedNames = Set<String>()
+        for column in columns {
+            if case .object(let derived)? = column.scenario["derived"] {
+                derivedNames.formUnion(derived.keys)
+            }
+        }
+        for key in derivedNames.sorted() {
+            let money = key.hasSuffix("_micros")
+            let name = money ? String(key.dropLast("_micros".count)) + " $" : key
+            rows.append(
+                [name]
+                    + columns.map { column in
+                        guard let value = column.scenario["derived"]?[key]?.double else {
+                            return "-"
+                        }
+                        if money { return Micros(Int64(value.rounded())).dollarsText }
+                        if key.hasSuffix("_days") { return String(format: "%.2f", value) }
+                        return ScenarioSummary.percent(Int64((value * 1_000_000).rounded()))
+                    })
+        }
         return TextTable.render(rows, markdown: markdown)
     }
 }

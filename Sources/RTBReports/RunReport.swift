@@ -8,16 +8,30 @@ import RTBTrace
 /// The results of a run as canonical JSON (sorted keys, integers and fixed six-decimal ratios,
 /// no wall-clock fields) and as tables. The same inputs always give the same bytes.
 public struct RunReport: Sendable {
-    public var outcome: RunOutcome
     public var config: MarketConfig
     /// Per-scenario metrics of the run.
     public var metrics: [ScenarioMetrics]
+    /// The head hash of the run's frame chain (nil when nothing was recorded).
+    public var runDigest: Digest32?
+    public var marketDigest: Digest32
+    public var events: UInt64
 
     /// The report of a market run: its outcome and the engine that produced it.
     public init(_ outcome: RunOutcome, engine: MarketEngine) {
-        self.outcome = outcome
-        config = engine.config
-        metrics = engine.metrics
+        self.init(
+            config: engine.config, metrics: engine.metrics, runDigest: outcome.runDigest,
+            marketDigest: outcome.marketDigest, events: outcome.events)
+    }
+
+    public init(
+        config: MarketConfig, metrics: [ScenarioMetrics], runDigest: Digest32?,
+        marketDigest: Digest32, events: UInt64
+    ) {
+        self.config = config
+        self.metrics = metrics
+        self.runDigest = runDigest
+        self.marketDigest = marketDigest
+        self.events = events
     }
 
     var scenarios: [ScenarioMetrics] { metrics.filter { $0.scenario != .run } }
@@ -41,15 +55,17 @@ public struct RunReport: Sendable {
         configObject["hallucination_rate_ppm"] = .int(config.hallucinationRate.ppm)
         configObject["volume"] = .string(config.volume.description)
         configObject["kills"] = .raw(
-            "[" + config.kills.sorted().map { JSONText.quote($0.description) }.joined(separator: ",")
+            "["
+                + config.kills.sorted().map { JSONText.quote($0.description) }.joined(
+                    separator: ",")
                 + "]")
         configObject["config_digest"] = .string(config.digest.hex)
         root["config"] = .object(configObject)
         root["engine_version"] = .string(BuildInfo.engineVersion)
         root["ledger_format_version"] = .int(Int64(RTBMarketModel.ledgerFormat))
-        root["run_digest"] = outcome.runDigest.map { .string($0.hex) } ?? .null
-        root["market_digest"] = .string(outcome.marketDigest.hex)
-        root["events"] = .int(Int64(outcome.events))
+        root["run_digest"] = runDigest.map { .string($0.hex) } ?? .null
+        root["market_digest"] = .string(marketDigest.hex)
+        root["events"] = .int(Int64(events))
         root["scenario_results"] = .raw(
             "[" + scenarios.map { scenarioJSON($0).text }.joined(separator: ",") + "]")
         return root.text + "\n"
@@ -195,4 +211,3 @@ struct JSONObject {
             }.joined(separator: ",") + "}"
     }
 }
-

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Installs what building and testing need on a fresh Debian/Ubuntu machine with the Swift
-# toolchain: the SQLite and zstd development packages, pkg-config, the Python zstandard package
-# used by tools/ledger_reader.py, and the Python DuckDB package the export tests read tables
-# with. Installs only what is missing.
+# Installs what building needs on a fresh Debian/Ubuntu machine with the Swift toolchain: the
+# SQLite and zstd development packages, pkg-config, and the Python zstandard package used by
+# tools/ledger_reader.py. With --test, also what only the tests need: Chromium (the report tests
+# render the HTML report in it, headless) and the Python DuckDB package (the export tests read
+# the exported tables with it). Installs only what is missing.
 set -euo pipefail
 
+packages=(libsqlite3-dev libzstd-dev pkg-config)
+modules=(zstandard)
+if [[ "${1:-}" == "--test" ]]; then
+    packages+=(chromium)
+    modules+=(duckdb)
+fi
 missing=()
-for package in libsqlite3-dev libzstd-dev pkg-config; do
+for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then
@@ -16,7 +23,7 @@ if ((${#missing[@]})); then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-for module in zstandard duckdb; do
+for module in "${modules[@]}"; do
     if ! python3 -c "import $module" >/dev/null 2>&1; then
         echo "setup: installing the Python $module package" >&2
         python3 -m pip install --quiet --disable-pip-version-check "$module" 2>/dev/null \

@@ -77,6 +77,13 @@ public struct ResultsDocument {
     public static func comparisonTable(
         _ documents: [(label: String?, document: ResultsDocument)], markdown: Bool
     ) -> String {
+        TextTable.render(comparisonRows(documents), markdown: markdown)
+    }
+
+    /// The rows of `comparisonTable`, header first.
+    public static func comparisonRows(_ documents: [(label: String?, document: ResultsDocument)])
+        -> [[String]]
+    {
         var columns: [(header: String, scenario: JSONValue)] = []
         for (label, document) in documents {
             for scenario in document.scenarios {
@@ -115,7 +122,7 @@ public struct ResultsDocument {
                         return ScenarioSummary.percent(Int64((value * 1_000_000).rounded()))
                     })
         }
-        return TextTable.render(rows, markdown: markdown)
+        return rows
     }
 }
 

@@ -65,6 +65,17 @@ enum Bank {
     let dumped = try TestSupport.run(
         "rtb-test-model", ["dump", "--trace", path, "--count", "2", "--format", "jsonl"])
     #expect(dumped.output.hasPrefix("{\"seq\":0,\"tick\":0,\"kind\":\"AccountOpened\""))
+    // dump --kind, export and report read any model's ledger.
+    let transfers = try TestSupport.run(
+        "rtb-test-model", ["dump", "--trace", path, "--kind", "Transfer", "--count", "3"])
+    #expect(transfers.output.split(separator: "\n").allSatisfy { $0.contains("kind=Transfer") })
+    let exported = try TestSupport.run(
+        "rtb-test-model", ["export", "--trace", path, "--output", directory + "/tables"])
+    #expect(exported.status == 0 && exported.output.contains("transfer.csv"), "\(exported.error)")
+    let report = try TestSupport.run(
+        "rtb-test-model", ["report", "--trace", path, "--format", "json"])
+    #expect(report.status == 0 && report.output.contains("\"id\":\"events-by-kind\""))
+    #expect(report.output.contains("\"value\":\"intact, finished\""))
     // The independent reader finds the model's schema from the header's model name.
     let reader = try TestSupport.run(
         "/usr/bin/env", ["python3", TestSupport.root + "/tools/ledger_reader.py", path, "--json"])

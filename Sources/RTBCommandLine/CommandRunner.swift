@@ -106,18 +106,6 @@ public enum CommandRunner {
         }
     }
 
-    /// Writes a progress line to stderr when it is a terminal.
-    public static func progress(_ text: String) {
-        guard isatty(2) != 0 else { return }
-        FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
-    }
-
-    /// Ends a progress line.
-    public static func progressDone() {
-        guard isatty(2) != 0 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
-
     /// Writes text to a file, mapping failures to exit 1 with the path.
     public static func write(_ text: String, to path: String) throws {
         do {

@@ -10,7 +10,9 @@ public enum GoldenCheck {
         public var text: String
     }
 
-    public static func compare(metrics actual: [NamedMetric], runDigest: Digest32?, goldenPath: String)
+    public static func compare(
+        metrics actual: [NamedMetric], runDigest: Digest32?, goldenPath: String
+    )
         throws -> Comparison
     {
         let golden = try GoldenFile.parse(try CommandRunner.read(goldenPath), path: goldenPath)

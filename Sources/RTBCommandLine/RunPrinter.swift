@@ -96,33 +96,33 @@ public enum RunPrinter {
     /// the finished run (a `MarketEngine` for the market).
     public static func record(
         _ target: RecordTarget, path: String, recording: RecordingOptions,
-        alsoTo extra: FrameSink? = nil
+        alsoTo extra: FrameSink? = nil, progress: ProgressOptions = ProgressOptions()
     ) throws -> (outcome: RunOutcome, run: any ModelRun) {
-        try record(target.model, target, path: path, recording: recording, alsoTo: extra)
+        try record(
+            target.model, target, path: path, recording: recording, alsoTo: extra,
+            progress: progress)
     }
 
     static func record<Model: SimulationModel>(
         _ model: Model.Type, _ target: RecordTarget, path: String, recording: RecordingOptions,
-        alsoTo extra: FrameSink?
+        alsoTo extra: FrameSink?, progress: ProgressOptions
     ) throws -> (outcome: RunOutcome, run: any ModelRun) {
         let config = try Model.decodeConfig(target.config)
-        var lastShown = ""
         var steps = 0
         try target.validate(recording)
         var settings = recording.settings
         settings.stop = SignalWatch.install()
+        let line = ProgressLine(
+            "recording", unit: "events", total: Double(Model.expectedEvents(config)),
+            estimated: true, enabled: progress.enabled)
+        defer { line.finish() }
         let result = try Recording.record(
             Model.self, config: config, path: path, settings: settings, alsoTo: extra
         ) { run in
             steps += 1
-            guard steps % 256 == 0, let current = run.progress else { return }
-            let text = "recording \(current)"
-            if text != lastShown {
-                lastShown = text
-                CommandRunner.progress(text)
-            }
+            guard steps % 256 == 0 else { return }
+            line.update(Double(run.nextSequence), detail: run.progress)
         }
-        CommandRunner.progressDone()
         return (result.outcome, result.run)
     }
 

@@ -23,18 +23,21 @@ public struct ExportedTable: Equatable, Sendable {
 /// `tick` when the model's ticks are seconds, and every amount of money in dollars beside its
 /// micros or cents (docs/export.md).
 public enum EventExport {
-    /// Writes the selected events of the ledger at `path` into `directory` (created if missing).
+    /// Writes the selected events of the ledger at `path` into `directory` (created if missing);
+    /// calls `progress` now and then with the sequence number reached and the event count.
     /// Files are written beside their final names and renamed at the end, so a failure leaves
     /// no table; an existing table is replaced only with `overwrite`.
     public static func write(
         path: String, selection: EventSelection, format: ExportFormat, directory: String,
-        overwrite: Bool
+        overwrite: Bool, progress: ((_ sequence: UInt64, _ total: UInt64) -> Void)? = nil
     ) throws -> [ExportedTable] {
         let store = try LedgerStore.open(path: path)
         let writer = TableWriter(directory: directory, format: format, overwrite: overwrite)
+        let total = try store.head()?.eventCount ?? 0
         do {
             try write(
-                ModelRegistry.model(of: store), store: store, selection: selection, into: writer)
+                ModelRegistry.model(of: store), store: store, selection: selection, into: writer
+            ) { sequence in progress?(sequence, total) }
             return try writer.finish()
         } catch {
             writer.discard()
@@ -43,10 +46,15 @@ public enum EventExport {
     }
 
     static func write<Model: SimulationModel>(
-        _ model: Model.Type, store: LedgerStore, selection: EventSelection, into writer: TableWriter
+        _ model: Model.Type, store: LedgerStore, selection: EventSelection,
+        into writer: TableWriter,
+        progress: (UInt64) -> Void
     ) throws {
         let ticksPerDay = Model.ticksPerDay
+        var rows = 0
         try selection.forEach(Model.self, store: store) { sequence, event in
+            rows += 1
+            if rows & 0x3FF == 0 { progress(sequence) }
             try writer.add(
                 kind: event.kindName,
                 row: row(event.fields, sequence: sequence, ticksPerDay: ticksPerDay),

@@ -19,8 +19,11 @@ public struct CheckOutcome: Sendable {
 public enum LedgerChecker {
     /// Checks every event of a ledger with the checker of its model, after verifying its chain
     /// unless `verifyChain` is false (benchmarks time the checking pass alone).
+    /// `progress` is called after each frame with the events checked so far and the ledger's
+    /// event count.
     public static func check(
-        path: String, options: CheckOptions = CheckOptions(), verifyChain: Bool = true
+        path: String, options: CheckOptions = CheckOptions(), verifyChain: Bool = true,
+        progress: ((_ done: UInt64, _ total: UInt64) -> Void)? = nil
     ) throws -> CheckOutcome {
         let store = try LedgerStore.open(path: path)
         let model = try ModelRegistry.model(of: store)
@@ -31,17 +34,22 @@ public enum LedgerChecker {
         if let problem = report.problem {
             throw LedgerError.corrupt(path: path, location: "chain", reason: problem)
         }
-        return try check(model, store: store, options: options, runDigest: report.headHash)
+        return try check(
+            model, store: store, options: options, runDigest: report.headHash, progress: progress)
     }
 
     static func check<Model: SimulationModel>(
-        _ model: Model.Type, store: LedgerStore, options: CheckOptions, runDigest: Digest32
+        _ model: Model.Type, store: LedgerStore, options: CheckOptions, runDigest: Digest32,
+        progress: ((UInt64, UInt64) -> Void)?
     ) throws -> CheckOutcome {
         var options = options
         options.runFinished = try store.head()?.finished ?? false
         let checker = Model.checker(
             for: try ModelRegistry.config(Model.self, of: store), options: options)
-        let events = try LedgerEvents.feed(Model.self, store: store, to: checker)
+        let total = try store.head()?.eventCount ?? 0
+        let events = try LedgerEvents.feed(Model.self, store: store, to: checker) { done in
+            progress?(done, total)
+        }
         checker.finish()
         return CheckOutcome(
             model: Model.identity, tally: checker.tally, metrics: checker.summaryMetrics,

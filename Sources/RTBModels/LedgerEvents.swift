@@ -44,7 +44,8 @@ public enum LedgerEvents {
     /// Feeds every event of the ledger to `checker`, one frame at a time through the model's
     /// own (specialized) `check(frame:)`; returns how many.
     public static func feed<Model: SimulationModel>(
-        _ model: Model.Type, store: LedgerStore, to checker: Model.Checker
+        _ model: Model.Type, store: LedgerStore, to checker: Model.Checker,
+        progress: ((_ events: UInt64) -> Void)? = nil
     ) throws -> UInt64 {
         let decompressor = ZstdDecompressor()
         var events: UInt64 = 0
@@ -60,6 +61,7 @@ public enum LedgerEvents {
                     path: store.path, location: "frame \(record.index), event \(sequence)",
                     reason: "\(error.error)")
             }
+            progress?(events)
             return true
         }
         return events

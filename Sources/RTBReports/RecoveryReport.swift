@@ -59,6 +59,40 @@ public enum RecoveryReport {
         return text
     }
 
+    /// `test-recovery --json`: one object (docs/json-output.md); recovery times are measured.
+    public static func json(_ study: RecoveryStudy) -> String {
+        var object = JSONObject()
+        object["command"] = .string("test-recovery")
+        object["scenario"] = .string(study.scenario.description)
+        object["agents"] = .array(study.agents.map { .string($0.description) })
+        object["kill_points"] = .int(Int64(study.results.count))
+        object["recovered"] = .int(Int64(study.recoveredCount))
+        object["baseline_market_digest"] = .string(study.baselineMarketDigest.hex)
+        object["results"] = .array(
+            study.results.map { result in
+                var row = JSONObject()
+                row["kill_tick"] = .int(result.tick)
+                row["time"] = .string(SimTime(tick: result.tick).description)
+                row["fields_matching"] = .int(Int64(result.fieldsMatching))
+                row["fields_total"] = .int(Int64(result.fieldsTotal))
+                row["market_digest_matches"] = .bool(result.marketDigestMatches)
+                row["recovered"] = .bool(result.recovered)
+                row["events_replayed"] = .int(result.eventsReplayed)
+                row["keys_lost"] = .int(result.keysLost)
+                row["keys_recovered"] = .int(result.keysRecovered)
+                row["deals_change"] = .int(result.totals[.deals] - study.baseline[.deals])
+                row["buyer_spend_change_micros"] = .int(
+                    result.totals[.buyerSpend] - study.baseline[.buyerSpend])
+                row["disputes_change"] = .int(
+                    disputeCount(result.totals) - disputeCount(study.baseline))
+                var measured = JSONObject()
+                measured["recovery_ms"] = .raw(format3(result.recoverySeconds * 1_000))
+                row["measured"] = .object(measured)
+                return .object(row)
+            })
+        return object.text + "\n"
+    }
+
     static func disputeCount(_ counters: Counters) -> Int64 {
         counters[.reconciledDisputed] + counters[.reconciledUnresolvable]
     }

@@ -178,36 +178,3 @@ public struct RunReport: Sendable {
         return TextTable.render(rows, markdown: markdown)
     }
 }
-
-/// A JSON object whose keys are written sorted (canonical form).
-struct JSONObject {
-    enum Value {
-        case int(Int64)
-        case string(String)
-        case raw(String)
-        case object(JSONObject)
-        case null
-    }
-
-    private var entries: [String: Value] = [:]
-
-    subscript(key: String) -> Value? {
-        get { entries[key] }
-        set { entries[key] = newValue }
-    }
-
-    var text: String {
-        "{"
-            + entries.keys.sorted().map { key in
-                let value: String
-                switch entries[key]! {
-                case .int(let number): value = String(number)
-                case .string(let text): value = JSONText.quote(text)
-                case .raw(let text): value = text
-                case .object(let object): value = object.text
-                case .null: value = "null"
-                }
-                return JSONText.quote(key) + ":" + value
-            }.joined(separator: ",") + "}"
-    }
-}

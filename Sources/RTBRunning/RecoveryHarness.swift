@@ -57,8 +57,10 @@ public struct RecoveryStudy: Sendable {
 public enum RecoveryHarness {
     /// `config` must hold exactly one scenario and no kills; kill ticks are drawn from
     /// `killSeed` over the whole run.
+    /// `progress` is called after each kill point with the number done.
     public static func study(
-        config: MarketConfig, agents: [AgentRef], killPoints: Int, killSeed: UInt64
+        config: MarketConfig, agents: [AgentRef], killPoints: Int, killSeed: UInt64,
+        progress: ((_ done: Int) -> Void)? = nil
     ) throws -> RecoveryStudy {
         precondition(
             config.scenarios.count == 1 && config.kills.isEmpty, "one scenario, no planned kills")
@@ -71,6 +73,7 @@ public enum RecoveryHarness {
             var killed = config
             killed.kills = agents.map { AgentKill(agent: $0, tick: tick) }
             results.append(try runKilled(config: killed, baselineDigest: baseline.marketDigest))
+            progress?(results.count)
         }
         return RecoveryStudy(
             scenario: config.scenarios[0], agents: agents, baseline: baselineMetrics.totals,

@@ -21,6 +21,11 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Probe truthfulness on every Nth open auction.")
     var truthfulnessSampling = 8
 
+    @OptionGroup var progress: ProgressOptions
+
+    @Flag(name: .long, help: "Print one JSON object (docs/json-output.md); exit codes unchanged.")
+    var json = false
+
     func validate() throws {
         guard truthfulnessSampling >= 1 else {
             throw ValidationError("invalid --truthfulness-sampling: expected 1 or more")
@@ -28,11 +33,19 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        let line = ProgressLine(
+            "checking", unit: "events", total: nil, enabled: progress.enabled)
         let outcome = try LedgerChecker.check(
-            path: trace, options: CheckOptions(sampling: truthfulnessSampling))
-        print(
-            CheckReport.render(outcome.tally, notes: outcome.notes, events: outcome.events),
-            terminator: "")
+            path: trace, options: CheckOptions(sampling: truthfulnessSampling)
+        ) { done, total in
+            line.update(Double(done), total: Double(total))
+        }
+        line.finish()
+        if !json {
+            print(
+                CheckReport.render(outcome.tally, notes: outcome.notes, events: outcome.events),
+                terminator: "")
+        }
         if let golden, outcome.metrics.isEmpty {
             throw CommandFailure(
                 ExitStatus.usage,
@@ -43,16 +56,19 @@ struct CheckCommand: ParsableCommand {
         if outcome.tally.totalViolations > 0 {
             problems.append("\(outcome.tally.totalViolations) invariant violations")
         }
+        var goldenResult: (path: String, passed: Bool)?
         if let golden {
             let comparison = try GoldenCheck.compare(
                 metrics: outcome.metrics, runDigest: outcome.runDigest, goldenPath: golden)
-            print(comparison.text, terminator: "")
+            if !json { print(comparison.text, terminator: "") }
             if !comparison.passed { problems.append("differs from \(golden)") }
+            goldenResult = (golden, comparison.passed)
         }
+        if json { print(CommandJSON.check(outcome, path: trace, golden: goldenResult).text) }
         if !problems.isEmpty {
             throw CommandFailure(
                 ExitStatus.violation,
-                "\(trace): " + problems.joined(separator: "; ") + " (see above)")
+                "\(trace): " + problems.joined(separator: "; ") + (json ? "" : " (see above)"))
         }
     }
 }

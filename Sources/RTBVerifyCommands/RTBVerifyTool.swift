@@ -9,7 +9,8 @@ public struct RTBVerifyTool: ParsableCommand {
         abstract: "Record, verify, dump, replay and check rtb-verify ledgers.",
         version: versionLine,
         subcommands: [
-            RecordCommand.self, VerifyCommand.self, DumpCommand.self, ExportCommand.self, ReportCommand.self,
+            RecordCommand.self, VerifyCommand.self, DumpCommand.self, ExportCommand.self,
+            ReportCommand.self,
             ReplayCommand.self,
             CheckCommand.self, GoldenCommand.self, VectorsCommand.self,
         ]

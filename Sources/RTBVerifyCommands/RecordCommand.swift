@@ -65,6 +65,11 @@ struct RecordCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var progress: ProgressOptions
+
+    @Flag(name: .long, help: "Print one JSON object (docs/json-output.md) instead of the lines.")
+    var json = false
+
     func run() throws {
         let outcome: RunOutcome
         var engine: MarketEngine?
@@ -74,19 +79,29 @@ struct RecordCommand: ParsableCommand {
             var settings = recording.settings
             settings.stop = SignalWatch.install()
             outcome = try Recording.resume(path: resume, settings: settings)
-            print(
-                "resumed: \(outcome.framesVerifiedOnResume) committed frames verified; "
-                    + "\(outcome.framesRederivedOnResume) after the last checkpoint re-derived and matched"
-            )
+            if !json {
+                print(
+                    "resumed: \(outcome.framesVerifiedOnResume) committed frames verified; "
+                        + "\(outcome.framesRederivedOnResume) after the last checkpoint re-derived and matched"
+                )
+            }
         } else {
             path = ledger!
             let target = try RecordTarget.resolve(model: model, market: market)
             try target.validate(recording)
             try RunPrinter.prepareLedgerPath(path, overwrite: overwrite)
-            let (recorded, run) = try RunPrinter.record(target, path: path, recording: recording)
+            let (recorded, run) = try RunPrinter.record(
+                target, path: path, recording: recording, progress: progress)
             outcome = recorded
             engine = run as? MarketEngine
-            print(outcome.summary)
+            if !json { print(outcome.summary) }
+        }
+        if json {
+            var object = CommandJSON.recording(outcome, path: path)
+            object["command"] = .string("record")
+            object["resumed"] = .bool(resume != nil)
+            print(object.text)
+            return
         }
         print(RunPrinter.recordingLines(outcome, path: path), terminator: "")
         if summary, let engine {

@@ -27,6 +27,9 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "Refuse a ledger recorded by another engine version.")
     var strict = false
 
+    @Flag(name: .long, help: "Print one JSON object (docs/json-output.md); exit codes unchanged.")
+    var json = false
+
     @Option(name: .long, help: .hidden)
     var perturbEvent: UInt64?
 
@@ -53,6 +56,11 @@ struct ReplayCommand: ParsableCommand {
                 strict: strict, fromCheckpoint: fromCheckpoint, bisect: bisect,
                 perturbation: perturbation))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        if json {
+            print(CommandJSON.replay(report, path: trace, seconds: seconds).text)
+            if report.divergence != nil { throw ExitCode(ExitStatus.replayDivergence) }
+            return
+        }
         if let divergence = report.divergence {
             print(divergence.report(trace: trace))
             throw ExitCode(ExitStatus.replayDivergence)

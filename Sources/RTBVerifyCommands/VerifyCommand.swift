@@ -31,6 +31,9 @@ struct VerifyCommand: ParsableCommand {
     )
     var expectHead: String?
 
+    @Flag(name: .long, help: "Print one JSON object (docs/json-output.md); exit codes unchanged.")
+    var json = false
+
     func validate() throws {
         guard (1...64).contains(threads) else {
             throw ValidationError("invalid --threads \(threads): expected 1...64")
@@ -44,15 +47,23 @@ struct VerifyCommand: ParsableCommand {
         let report = try ChainVerifier.verify(store: store, deep: deep, threads: threads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let rate = seconds > 0 ? Double(report.rawBytes) / seconds / 1e9 : 0
-        if let problem = report.problem {
-            throw CommandFailure(
-                ExitStatus.invalidLedger,
-                "\(trace): \(problem) (the first \(report.frames) frames, \(report.events) events, are intact)"
-            )
+        var problem = report.problem.map {
+            "\($0) (the first \(report.frames) frames, \(report.events) events, are intact)"
         }
-        if let pin, let mismatch = try pin.mismatch(report, store: store) {
-            throw CommandFailure(ExitStatus.invalidLedger, "\(trace): \(mismatch)")
+        if problem == nil, let pin, let mismatch = try pin.mismatch(report, store: store) {
+            problem = mismatch
         }
+        if json {
+            print(
+                CommandJSON.verify(
+                    report, path: trace, deep: deep, pinned: pin.map { _ in problem == nil },
+                    problem: problem, seconds: seconds
+                ).text)
+        }
+        if let problem {
+            throw CommandFailure(ExitStatus.invalidLedger, "\(trace): \(problem)")
+        }
+        if json { return }
         let state =
             report.inProgress
             ? "intact prefix (another process is recording into it; its frames up to the head read first)"

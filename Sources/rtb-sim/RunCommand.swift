@@ -36,6 +36,15 @@ struct RunCommand: ParsableCommand {
         help: "Also check every event online with the economic checker (exit 11 on a violation).")
     var check = false
 
+    @OptionGroup var progress: ProgressOptions
+
+    @Flag(
+        name: .long,
+        help:
+            "Print one JSON object (recording, results, check) instead of the tables (docs/json-output.md)."
+    )
+    var json = false
+
     func run() throws {
         let config = try market.config()
         let target = RecordTarget(model: RTBMarketModel.self, config: config.canonicalBytes)
@@ -61,21 +70,34 @@ struct RunCommand: ParsableCommand {
             check
             ? CheckingSink(RTBMarketModel.self, config: config, forwardingTo: NullSink()) : nil
         let (outcome, run) = try RunPrinter.record(
-            target, path: path, recording: recording, alsoTo: checking)
+            target, path: path, recording: recording, alsoTo: checking, progress: progress)
         guard let engine = run as? MarketEngine else {
             preconditionFailure("an rtb-market run is a MarketEngine")
         }
         let report = RunReport(outcome, engine: engine)
-        print(config.summary)
-        print(RunPrinter.recordingLines(outcome, path: path))
-        print(report.totalsTable())
-        print(report.dailyTable())
+        if !json {
+            print(config.summary)
+            print(RunPrinter.recordingLines(outcome, path: path))
+            print(report.totalsTable())
+            print(report.dailyTable())
+        }
         if let output { try CommandRunner.write(report.json, to: output) }
+        checking?.checker.finish()
+        if json {
+            var object = JSONObject()
+            object["command"] = .string("run")
+            object["recording"] = .object(CommandJSON.recording(outcome, path: path))
+            object["results"] = .raw(String(report.json.dropLast()))
+            object["check_violations"] =
+                checking.map { .int($0.checker.tally.totalViolations) } ?? .null
+            print(object.text)
+        }
         if let checker = checking?.checker {
-            checker.finish()
-            print(
-                CheckReport.render(checker.tally, notes: checker.notes, events: outcome.events),
-                terminator: "")
+            if !json {
+                print(
+                    CheckReport.render(checker.tally, notes: checker.notes, events: outcome.events),
+                    terminator: "")
+            }
             if checker.tally.totalViolations > 0 {
                 throw CommandFailure(ExitStatus.violation, "online check found violations")
             }

@@ -68,6 +68,9 @@ struct ScaleCommand: ParsableCommand {
         return config
     }
 
+    @Flag(name: .long, help: "Print one JSON object (docs/json-output.md) instead of the lines.")
+    var json = false
+
     func run() throws {
         let config = try config()
         if let ledger { try RunPrinter.prepareLedgerPath(ledger, overwrite: overwrite) }
@@ -93,6 +96,27 @@ struct ScaleCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9  // determinism-ok: reported speed only
         let rate = Double(config.rounds) / seconds
+        if json {
+            var object = JSONObject()
+            object["command"] = .string("scale")
+            object["agents"] = .int(Int64(config.agents))
+            object["rounds"] = .int(Int64(config.rounds))
+            object["mechanism"] = .string(config.mechanism.description)
+            object["slots"] = .int(Int64(config.slots))
+            object["seed"] = .unsigned(config.seed)
+            object["threads"] = .int(Int64(threads))
+            object["run_digest"] = .string(digest.hex)
+            object["events"] = .unsigned(result.outcome.events)
+            object["bids_placed"] = .int(Int64(result.run.bidsPlaced))
+            object["total_spend_micros"] = .int(result.run.totalSpendCents * 10_000)
+            object["agent_state_bytes"] = .int(Int64(ScaleMarket.bytesPerAgent))
+            object["ledger"] = ledger.map { .string($0) } ?? .null
+            var measured = JSONObject()
+            measured["rounds_per_second"] = .raw(String(format: "%.1f", rate))
+            object["measured"] = .object(measured)
+            print(object.text)
+            return
+        }
         print(
             "scale: \(config.agents) agents, \(config.rounds) rounds, \(config.mechanism), \(config.slots) slot(s), "
                 + "seed \(config.seed), \(threads) thread(s)")

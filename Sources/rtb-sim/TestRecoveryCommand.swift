@@ -40,6 +40,11 @@ struct TestRecoveryCommand: ParsableCommand {
     @Option(name: .long, help: "Seller agents.")
     var sellers = 5
 
+    @OptionGroup var progress: ProgressOptions
+
+    @Flag(name: .long, help: "Print one JSON object (docs/json-output.md); exit codes unchanged.")
+    var json = false
+
     func validate() throws {
         _ = try plan()
     }
@@ -82,9 +87,17 @@ struct TestRecoveryCommand: ParsableCommand {
 
     func run() throws {
         let (config, refs) = try plan()
+        let line = ProgressLine(
+            "kill points", unit: "runs", total: Double(killPoints), enabled: progress.enabled)
         let study = try RecoveryHarness.study(
-            config: config, agents: refs, killPoints: killPoints, killSeed: seed)
-        print(RecoveryReport.render(study))
+            config: config, agents: refs, killPoints: killPoints, killSeed: seed
+        ) { done in
+            line.update(Double(done))
+        }
+        line.finish()
+        print(
+            json ? RecoveryReport.json(study) : RecoveryReport.render(study),
+            terminator: json ? "" : "\n")
         if study.scenario == .c && study.recoveredCount < study.results.count {
             throw CommandFailure(
                 ExitStatus.violation,

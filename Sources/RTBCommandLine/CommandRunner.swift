@@ -77,6 +77,7 @@ public enum CommandRunner {
         case let ledger as LedgerError: return (ledger.exitCode, ledger.description)
         case let config as ConfigError: return (ExitStatus.usage, config.description)
         case let selection as EventSelectionError: return (ExitStatus.usage, selection.description)
+        case let report as ReportError: return (ExitStatus.usage, report.description)
         case let export as ExportError:
             switch export {
             case .usage(let message): return (ExitStatus.usage, message)

@@ -27,7 +27,7 @@ public struct JSONObject: Sendable {
         }
     }
 
-    private var entries: [String: Value] = [:]
+    private var entries: [String: Value] = [:]  // determinism-ok: written in sorted key order
 
     public init() {}
 

@@ -11,11 +11,14 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             html is one self-contained page (inline SVG, no script, no network); md and json \
             carry the same content (docs/report.md). Any model's ledger: its identity, verdict \
-            and events by kind; the RTB market adds its results and charts.
+            and events by kind; the RTB market adds its results and charts. Several --trace: \
+            the runs, and per metric the mean and 95% interval over them, with overlays.
             """)
 
-    @Option(name: .long, help: "Ledger file.")
-    var trace: String
+    @Option(
+        name: .long,
+        help: "Ledger file; repeat for a report of several runs (means, intervals, overlays).")
+    var trace: [String] = []
 
     @Option(name: .long, help: "html, md or json.")
     var format = "html"
@@ -24,13 +27,14 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        guard !trace.isEmpty else { throw ValidationError("give --trace LEDGER (repeatable)") }
         guard ["html", "md", "json"].contains(format) else {
             throw ValidationError("invalid --format '\(format)': expected html, md or json")
         }
     }
 
     func run() throws {
-        let document = try LedgerReport.build(path: trace)
+        let document = try LedgerReport.build(paths: trace)
         let text: String
         switch format {
         case "md": text = document.markdown

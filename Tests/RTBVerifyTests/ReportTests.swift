@@ -86,3 +86,78 @@ import RTBTestSupport
     #expect(caught.output.contains("FAIL chart empty is empty"))
     #expect(caught.output.contains("FAIL the page requested ['http://example.invalid/pixel.png']"))
 }
+
+/// A report of several runs: the runs, per scenario each metric's mean and 95% interval over
+/// them (the mean is the runs' mean, inside its interval), daily spend of every run overlaid
+/// with the mean; the page renders in Chromium; runs of different models are refused.
+@Test func aReportOfSeveralRunsGivesMeansIntervalsAndOverlays() throws {
+    let directory = TestSupport.temporaryDirectory()
+    var deals: [Double] = []
+    for seed in 1...3 {
+        let run = try TestSupport.run(
+            "rtb-sim",
+            [
+                "run", "--days", "3", "--seed", String(seed), "--output", "r\(seed).json",
+                "--ledger",
+                "r\(seed).ledger",
+            ], in: directory)
+        #expect(run.status == 0, "\(run.error)")
+        let results =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: directory + "/r\(seed).json")))
+            as! [String: Any]
+        let a = (results["scenario_results"] as! [[String: Any]])[0]
+        deals.append(Double(((a["totals"] as! [String: Any])["deals"] as! NSNumber).int64Value))
+    }
+    let traces = (1...3).flatMap { ["--trace", "r\($0).ledger"] }
+    let json = try TestSupport.run(
+        "rtb-verify", ["report", "--format", "json"] + traces, in: directory)
+    #expect(json.status == 0, "\(json.error)")
+    let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as! [String: Any]
+    let tables = report["tables"] as! [[String: Any]]
+    #expect(
+        tables.map { $0["title"] as! String } == [
+            "Runs", "A exchange: metrics over 3 runs", "B direct: metrics over 3 runs",
+            "C ledger: metrics over 3 runs",
+        ])
+    let row = (tables[1]["rows"] as! [[String]]).first { $0[0] == "deals" }!
+    let mean = deals.reduce(0, +) / 3
+    #expect(row[1] == "3" && row[2] == String(format: "%.1f", mean))
+    let bounds = row[3].components(separatedBy: " to ").map { Double($0)! }
+    #expect(bounds[0] <= mean && mean <= bounds[1] && bounds[0] < bounds[1])
+    #expect(
+        row[4] == String(format: "%.1f", deals.min()!)
+            && row[5] == String(format: "%.1f", deals.max()!))
+    let charts = report["charts"] as! [[String: Any]]
+    #expect(
+        charts.map { $0["id"] as! String } == [
+            "daily-spend-a", "daily-spend-b", "daily-spend-c", "welfare-mean",
+        ])
+    let overlay = charts[0]["series"] as! [[String: Any]]
+    #expect(
+        overlay.map { $0["name"] as! String } == ["r1.ledger", "r2.ledger", "r3.ledger", "mean"])
+    let values = overlay.map { ($0["values"] as! [NSNumber]).map(\.doubleValue) }
+    for day in values[3].indices {
+        #expect(abs(values[3][day] - (values[0][day] + values[1][day] + values[2][day]) / 3) < 1e-6)
+    }
+
+    let page = try TestSupport.run(
+        "rtb-verify", ["report", "--output", "study.html"] + traces, in: directory)
+    #expect(page.status == 0)
+    let browser = try TestSupport.run(
+        "/usr/bin/env",
+        [
+            "python3", TestSupport.root + "/Tests/Fixtures/report_browser.py", "study.html",
+            "browser",
+        ],
+        in: directory)
+    #expect(browser.status == 0, "\(browser.output)")
+
+    let scale = try TestSupport.run(
+        "rtb-sim", ["scale", "--agents", "50", "--rounds", "2", "--ledger", "scale.ledger"],
+        in: directory)
+    #expect(scale.status == 0)
+    let mixed = try TestSupport.run(
+        "rtb-verify", ["report", "--trace", "r1.ledger", "--trace", "scale.ledger"], in: directory)
+    expectOneLine(mixed, 64, "different models")
+}

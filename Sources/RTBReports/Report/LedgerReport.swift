@@ -12,6 +12,19 @@ public protocol ModelReport {
     static func sections(ledger path: String) throws -> (
         tables: [ReportTable], charts: [ReportChart]
     )
+    /// Tables and charts of several finished runs together (means, intervals, overlays).
+    static func study(ledgers paths: [String]) throws -> (
+        tables: [ReportTable], charts: [ReportChart]
+    )
+}
+
+extension ModelReport {
+    /// No study sections: a report of several runs lists the runs only.
+    public static func study(ledgers paths: [String]) throws -> (
+        tables: [ReportTable], charts: [ReportChart]
+    ) {
+        ([], [])
+    }
 }
 
 /// The report of any ledger: what produced it and the verify verdict, its events by kind, and
@@ -24,6 +37,43 @@ public enum LedgerReport {
         let store = try LedgerStore.open(path: path)
         let model = try ModelRegistry.model(of: store)
         return try build(model, store: store, path: path)
+    }
+
+    /// The report of several runs of one model: a table of the runs (config, verdict, head),
+    /// and the model's study sections when every run is intact and finished.
+    public static func build(paths: [String]) throws -> ReportDocument {
+        guard paths.count > 1 else { return try build(path: paths[0]) }
+        let runs = try paths.map { path in (path, try build(path: path)) }
+        let models = Set(runs.map { $0.1.facts.first { $0.name == "model" }?.value ?? "?" })
+        guard models.count == 1, let model = models.first else {
+            throw ReportError(
+                "runs of different models cannot be reported together: "
+                    + models.sorted().joined(separator: ", "))
+        }
+        func fact(_ document: ReportDocument, _ name: String) -> String {
+            document.facts.first { $0.name == name }?.value ?? "-"
+        }
+        var document = ReportDocument(title: "\(runs.count) runs of \(model)")
+        document.facts = [ReportFact("runs", String(runs.count)), ReportFact("model", model)]
+        document.tables.append(
+            ReportTable(
+                title: "Runs",
+                header: ["ledger", "config", "verify", "events, frames", "head hash"],
+                rows: runs.map { path, run in
+                    [
+                        path, fact(run, "config"), fact(run, "verify"), fact(run, "events, frames"),
+                        fact(run, "head hash (run digest)"),
+                    ]
+                }))
+        let name = model.split(separator: " ").first.map(String.init) ?? model
+        if runs.allSatisfy({ fact($0.1, "verify") == "intact, finished" }),
+            let report = Self.models.first(where: { $0.modelName == name })
+        {
+            let sections = try report.study(ledgers: paths)
+            document.tables += sections.tables
+            document.charts += sections.charts
+        }
+        return document
     }
 
     static func build<Model: SimulationModel>(_ model: Model.Type, store: LedgerStore, path: String)
@@ -78,5 +128,14 @@ public enum LedgerReport {
             document.charts = sections.charts + document.charts
         }
         return document
+    }
+}
+
+/// Ledgers that cannot be reported together (exit 64).
+public struct ReportError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
     }
 }

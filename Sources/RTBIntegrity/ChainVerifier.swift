@@ -46,16 +46,20 @@ public enum ChainVerifier {
     /// Verifies the whole ledger; when another process is recording into it, only the frames
     /// committed up to the head read first (a consistent prefix: frame, chain link and head
     /// commit together).
-    public static func verify(store: LedgerStore, deep: Bool = false, threads: Int = 2)
-        throws(LedgerError) -> ChainReport
-    {
+    /// `progress` is called on the calling thread as frames are checked, with the frames
+    /// checked and the head's frame count.
+    public static func verify(
+        store: LedgerStore, deep: Bool = false, threads: Int = 2,
+        progress: ((_ frames: Int, _ total: Int) -> Void)? = nil
+    ) throws(LedgerError) -> ChainReport {
         let model = deep ? try modelOf(store) : nil
         let counter = model.map { eventCounter($0) }
         let recording = LedgerStore.isBeingRecorded(store.path)
         let startHead = try store.head()
         var report = try verify(
             store: store, upTo: recording ? (startHead?.frameCount ?? 0) : nil, counter: counter,
-            threads: threads)
+            threads: threads,
+            progress: progress.map { call in { call($0, startHead?.frameCount ?? 0) } })
         if report.problem != nil && !recording && LedgerStore.isBeingRecorded(store.path) {
             // A recording started (resumed) while we read: check the prefix it had then.
             report = try verify(
@@ -82,7 +86,8 @@ public enum ChainVerifier {
 
     /// Frames (below `limit` when given), checkpoints, column types and the head.
     static func verify(
-        store: LedgerStore, upTo limit: Int?, counter: EventCounter?, threads: Int
+        store: LedgerStore, upTo limit: Int?, counter: EventCounter?, threads: Int,
+        progress: ((Int) -> Void)? = nil
     ) throws(LedgerError) -> ChainReport {
         var report = ChainReport(headHash: store.genesisHash)
         if let problem = try store.columnTypeProblem(upTo: limit) {
@@ -112,6 +117,7 @@ public enum ChainVerifier {
                     hashByFrame.append(record.hash)
                     endSequenceByFrame.append(record.firstSequence + UInt64(record.eventCount))
                 }
+                progress?(report.frames)
             }
         }
         if report.problem != nil { return report }

@@ -44,6 +44,9 @@ public struct ReplayReport: Sendable {
 /// are compared by state digest. Decisions the recording took outside the engine are served
 /// from their recorded events.
 public final class Replayer {
+    /// Called now and then during a replay with the events compared and the ledger's event
+    /// count (progress lines).
+    public var progress: ((_ events: UInt64, _ total: UInt64) -> Void)?
     public let store: LedgerStore
     public let model: any SimulationModel.Type
     let checkpoints: [CheckpointRecord]
@@ -147,9 +150,13 @@ public final class Replayer {
             run = try wiring.start(Model.self, config: subject.config, layout: subject.layout)
         }
         var divergence: Divergence?
+        let total = try store.head()?.eventCount ?? 0
+        var steps = 0
         do {
             while try run.step() {
                 if comparator.reachedEnd { break }
+                steps += 1
+                if steps & 0xFF == 0 { progress?(comparator.events, total) }
             }
             try comparator.finish(engineFinished: run.isFinished)
         } catch DecisionError.notRecorded(_) {

@@ -30,6 +30,8 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object (docs/json-output.md); exit codes unchanged.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     @Option(name: .long, help: .hidden)
     var perturbEvent: UInt64?
 
@@ -48,6 +50,9 @@ struct ReplayCommand: ParsableCommand {
             FileHandle.standardError.write(
                 Data("rtb-verify: warning: \(warning); results may differ\n".utf8))
         }
+        let line = ProgressLine("replaying", unit: "events", total: nil, enabled: progress.enabled)
+        replayer.progress = { events, total in line.update(Double(events), total: Double(total)) }
+        defer { line.finish() }
         let started = DispatchTime.now()
         let perturbation =
             perturbEvent.map(Perturbation.event) ?? perturbFrom.map(Perturbation.from)

@@ -34,6 +34,8 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object (docs/json-output.md); exit codes unchanged.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         guard (1...64).contains(threads) else {
             throw ValidationError("invalid --threads \(threads): expected 1...64")
@@ -44,7 +46,12 @@ struct VerifyCommand: ParsableCommand {
         let started = DispatchTime.now()
         let pin = try expectHead.map { try HeadPin.parse($0, read: CommandRunner.read) }
         let store = try LedgerStore.open(path: trace)
-        let report = try ChainVerifier.verify(store: store, deep: deep, threads: threads)
+        let line = ProgressLine("verifying", unit: "frames", total: nil, enabled: progress.enabled)
+        let report = try ChainVerifier.verify(store: store, deep: deep, threads: threads) {
+            frames, total in
+            line.update(Double(frames), total: Double(total))
+        }
+        line.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let rate = seconds > 0 ? Double(report.rawBytes) / seconds / 1e9 : 0
         var problem = report.problem.map {

@@ -45,7 +45,9 @@ public enum CommandRunner {
             Foundation.exit(exit.rawValue)
         } catch {
             if let (code, message) = describe(error) {
-                FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8))
+                // A progress line may be on the terminal: the message replaces it.
+                let clear = isatty(2) != 0 ? "\r\u{1B}[K" : ""
+                FileHandle.standardError.write(Data("\(clear)\(tool): \(message)\n".utf8))
                 exit(code)
             }
             // Errors of the argument parser: help and version requests, usage errors. Any

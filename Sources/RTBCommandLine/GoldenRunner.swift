@@ -20,8 +20,10 @@ struct GoldenArguments: ParsableArguments {
 public enum GoldenRunner {
     /// Runs a golden's arguments and returns what the golden file should hold. With
     /// `ledgerPath`, the run is also recorded there (for exact divergence reports).
+    /// `progress` is called now and then with the events emitted so far.
     public static func run(
-        name: String, arguments: [String], ledgerPath: String? = nil, chunkEvents: Int? = nil
+        name: String, arguments: [String], ledgerPath: String? = nil, chunkEvents: Int? = nil,
+        progress: ((_ events: UInt64) -> Void)? = nil
     ) throws -> GoldenFile {
         let parsed: GoldenArguments
         let target: RecordTarget
@@ -34,12 +36,14 @@ public enum GoldenRunner {
         }
         return try run(
             target.model, config: target.config, name: name, arguments: arguments,
-            layout: parsed.recording.layout, ledgerPath: ledgerPath, chunkEvents: chunkEvents)
+            layout: parsed.recording.layout, ledgerPath: ledgerPath, chunkEvents: chunkEvents,
+            progress: progress)
     }
 
     static func run<Model: SimulationModel>(
         _ model: Model.Type, config bytes: [UInt8], name: String, arguments: [String],
-        layout: FrameLayout, ledgerPath: String?, chunkEvents: Int?
+        layout: FrameLayout, ledgerPath: String?, chunkEvents: Int?,
+        progress: ((UInt64) -> Void)?
     ) throws -> GoldenFile {
         let config = try Model.decodeConfig(bytes)
         let header = RunHeader.of(Model.self, config: config, layout: layout)
@@ -57,7 +61,11 @@ public enum GoldenRunner {
         let run = try RunWiring(
             sink: hasher, reader: recorder, decisions: decisions ?? NoDecisions()
         ).start(Model.self, config: config, layout: layout)
-        while try run.step() {}
+        var steps = 0
+        while try run.step() {
+            steps += 1
+            if steps & 0xFF == 0 { progress?(run.nextSequence) }
+        }
         hasher.finish()
         try recorder?.finish(marketDigest: run.marketDigest)
         let metrics = run.summaryMetrics
@@ -121,11 +129,12 @@ public enum GoldenRunner {
 
     /// Runs a golden fresh and compares. With a local golden ledger, a divergence is located at
     /// its exact event by replay.
-    public static func check(_ golden: GoldenFile, directory: String) throws -> (
-        passed: Bool, report: String
-    ) {
+    public static func check(
+        _ golden: GoldenFile, directory: String, progress: ((_ events: UInt64) -> Void)? = nil
+    ) throws -> (passed: Bool, report: String) {
         let actual = try run(
-            name: golden.name, arguments: golden.arguments, chunkEvents: golden.chunkEvents)
+            name: golden.name, arguments: golden.arguments, chunkEvents: golden.chunkEvents,
+            progress: progress)
         var lines = golden.differences(from: actual)
         let outOfRange = golden.rangeViolations(in: actual.metrics)
         lines += outOfRange.map { "out of range: \($0)" }

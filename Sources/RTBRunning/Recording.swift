@@ -210,7 +210,8 @@ public enum Recording {
     /// the shared ledger reads it from memory.
     public static func run<Model: SimulationModel>(
         _ model: Model.Type, config: Model.Config,
-        settings: RecordingSettings = RecordingSettings(), sink: FrameSink = NullSink()
+        settings: RecordingSettings = RecordingSettings(), sink: FrameSink = NullSink(),
+        observer: ((Model.Run) -> Void)? = nil
     ) throws -> (outcome: RunOutcome, run: Model.Run) {
         let wiring = RunWiring(
             sink: sink,
@@ -220,7 +221,7 @@ public enum Recording {
             parallel: settings.parallel, perturbation: settings.perturbation,
             canary: settings.canary)
         let run = try wiring.start(Model.self, config: config, layout: settings.layout)
-        while try run.step() {}
+        while try run.step() { observer?(run) }
         let outcome = RunOutcome(
             model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
             events: run.nextSequence, frames: run.framesSealed, rawBytes: 0, runDigest: nil,

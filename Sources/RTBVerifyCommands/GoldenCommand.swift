@@ -17,13 +17,41 @@ struct GoldenCommand: ParsableCommand {
             abstract: "Run golden runs fresh and compare (exit 11 on a mismatch).")
         @Option(name: .long, help: "Golden directory.") var directory = "golden"
         @Argument(help: "Names (default: all).") var names: [String] = []
+        @Flag(
+            name: .long, help: "Print one JSON object (docs/json-output.md); exit codes unchanged.")
+        var json = false
+        @OptionGroup var progress: ProgressOptions
 
         func run() throws {
             var failed = 0
-            for (_, golden) in try GoldenRunner.selected(names, in: directory) {
-                let (passed, report) = try GoldenRunner.check(golden, directory: directory)
-                print(report)
+            var results: [JSONObject.Value] = []
+            let selected = try GoldenRunner.selected(names, in: directory)
+            for (index, (_, golden)) in selected.enumerated() {
+                let line = ProgressLine(
+                    "golden \(golden.name) (\(index + 1)/\(selected.count))", unit: "events",
+                    total: Double(golden.events), enabled: progress.enabled)
+                let (passed, report) = try GoldenRunner.check(golden, directory: directory) {
+                    line.update(Double($0))
+                }
+                line.finish()
+                if json {
+                    var entry = JSONObject()
+                    entry["name"] = .string(golden.name)
+                    entry["passed"] = .bool(passed)
+                    entry["report"] = .string(report)
+                    results.append(.object(entry))
+                } else {
+                    print(report)
+                }
                 if !passed { failed += 1 }
+            }
+            if json {
+                var object = JSONObject()
+                object["command"] = .string("golden-check")
+                object["directory"] = .string(directory)
+                object["goldens"] = .array(results)
+                object["failed"] = .int(Int64(failed))
+                print(object.text)
             }
             if failed > 0 {
                 throw CommandFailure(ExitStatus.violation, "\(failed) golden run(s) differ")

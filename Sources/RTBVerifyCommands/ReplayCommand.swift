@@ -52,7 +52,6 @@ struct ReplayCommand: ParsableCommand {
         }
         let line = ProgressLine("replaying", unit: "events", total: nil, enabled: progress.enabled)
         replayer.progress = { events, total in line.update(Double(events), total: Double(total)) }
-        defer { line.finish() }
         let started = DispatchTime.now()
         let perturbation =
             perturbEvent.map(Perturbation.event) ?? perturbFrom.map(Perturbation.from)
@@ -60,6 +59,7 @@ struct ReplayCommand: ParsableCommand {
             ReplayOptions(
                 strict: strict, fromCheckpoint: fromCheckpoint, bisect: bisect,
                 perturbation: perturbation))
+        line.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         if json {
             print(CommandJSON.replay(report, path: trace, seconds: seconds).text)

@@ -71,6 +71,8 @@ struct ScaleCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object (docs/json-output.md) instead of the lines.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
         let config = try config()
         if let ledger { try RunPrinter.prepareLedgerPath(ledger, overwrite: overwrite) }
@@ -80,9 +82,13 @@ struct ScaleCommand: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: reported speed only
         let result: (outcome: RunOutcome, run: ScaleRun)
         let digest: Digest32
+        let line = ProgressLine(
+            "scale rounds", unit: "rounds", total: Double(config.rounds), enabled: progress.enabled)
+        let observe: (ScaleRun) -> Void = { run in line.update(Double(run.nextSequence) - 1) }
         if let ledger {
             result = try Recording.record(
-                ScaleMarketModel.self, config: config, path: ledger, settings: settings)
+                ScaleMarketModel.self, config: config, path: ledger, settings: settings,
+                observer: observe)
             digest = result.outcome.runDigest!
         } else {
             let hasher = ChainHashingSink(
@@ -91,9 +97,11 @@ struct ScaleCommand: ParsableCommand {
                     ScaleMarketModel.self, config: config, layout: settings.layout),
                 chunkEvents: nil)
             result = try Recording.run(
-                ScaleMarketModel.self, config: config, settings: settings, sink: hasher)
+                ScaleMarketModel.self, config: config, settings: settings, sink: hasher,
+                observer: observe)
             digest = hasher.headHash
         }
+        line.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9  // determinism-ok: reported speed only
         let rate = Double(config.rounds) / seconds
         if json {

@@ -132,6 +132,18 @@ private func keys(_ value: Any?) -> Set<String> { Set((value as? [String: Any])?
             "measured",
         ])
 
+    let added = try run(
+        "rtb-verify", ["golden", "add", "--directory", "g", "small", "--", "--days", "1"])
+    #expect(added.status == 0, "\(added.error)")
+    let golden = try object(
+        try run("rtb-verify", ["golden", "check", "--directory", "g", "--json"]).output)
+    #expect(keys(golden) == ["command", "directory", "goldens", "failed"])
+    #expect((golden["goldens"] as! [[String: Any]]).map { $0["name"] as? String } == ["small"])
+    #expect(
+        (golden["goldens"] as! [[String: Any]]).allSatisfy {
+            keys($0) == ["name", "passed", "report"]
+        })
+
     let report = try object(
         try run("rtb-verify", ["report", "--trace", "r.ledger", "--format", "json"]).output)
     #expect(keys(report) == ["title", "facts", "tables", "charts"])

@@ -20,10 +20,11 @@ private func onTerminal(_ tool: String, _ arguments: [String], in directory: Str
 }
 
 /// The text with its measured rates ("0.41 GB/s (measured)", "123456 events/s") blanked: the
-/// only bytes that differ between two runs of verify and replay.
+/// only bytes that differ between two runs of verify, replay and scale.
 private func unmeasured(_ text: String) -> String {
     text.replacingOccurrences(
-        of: "[0-9.]+ (GB/s|events/s)", with: "RATE", options: .regularExpression)
+        of: "[0-9.]+ (GB/s|events/s|rounds/s|M agent-bids/s)", with: "RATE",
+        options: .regularExpression)
 }
 
 /// A terminal sees the progress line (what runs, how far, the rate, the time left) and it is
@@ -47,6 +48,7 @@ private func unmeasured(_ text: String) -> String {
     for (tool, arguments, task) in [
         ("rtb-verify", ["check", "--trace", "run.ledger"], "\rchecking: "),
         ("rtb-verify", ["verify", "--trace", "run.ledger"], "\rverifying: "),
+        ("rtb-sim", ["scale", "--agents", "2000", "--rounds", "40"], "\rscale rounds: "),
         ("rtb-verify", ["replay", "--trace", "run.ledger"], "\rreplaying: "),
         (
             "rtb-verify", ["export", "--trace", "run.ledger", "--output", "t", "--overwrite"],

@@ -109,6 +109,16 @@ public enum CommandRunner {
         }
     }
 
+    /// The directory of the running executable (found through PATH or not), where its sibling
+    /// tools are.
+    public static func binariesDirectory() -> String {
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
+    }
+
     /// Writes text to a file, mapping failures to exit 1 with the path.
     public static func write(_ text: String, to path: String) throws {
         do {

@@ -21,8 +21,9 @@ public struct ProgressOptions: ParsableArguments {
 
 /// One line on stderr, rewritten in place: what is running, how far, the rate and the time
 /// left. Wall-clock time decides only when to redraw and what the rate is; nothing of it
-/// reaches a result. Redrawn at most five times a second.
-public final class ProgressLine {
+/// reaches a result. Redrawn at most five times a second; parallel tasks may update it.
+public final class ProgressLine: @unchecked Sendable {
+    let lock = NSLock()
     let task: String
     let unit: String
     var total: Double?
@@ -48,6 +49,8 @@ public final class ProgressLine {
     /// becomes known.
     public func update(_ done: Double, total known: Double? = nil, detail: String? = nil) {
         guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
         if let known { total = max(known, 1) }
         let now = DispatchTime.now().uptimeNanoseconds
         guard now - lastDrawn >= 200_000_000 else { return }
@@ -74,6 +77,8 @@ public final class ProgressLine {
 
     /// Clears the line (the command's output follows on stdout).
     public func finish() {
+        lock.lock()
+        defer { lock.unlock() }
         guard drawn else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         drawn = false

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RTBBenchmarks
+import RTBRunning
 import RTBCommandLine
 
 @main
@@ -46,12 +47,7 @@ struct RTBBench: ParsableCommand {
         let scratch = directory ?? NSTemporaryDirectory() + "rtb-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
-        // The directory of this executable (found through PATH or not), where rtb-verify is.
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        let binaries = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
-            .deletingLastPathComponent().path
+        let binaries = CommandRunner.binariesDirectory()  // where rtb-verify is
         let suite = BenchmarkSuite(
             scale: smoke ? .smoke : .full, directory: scratch, binaries: binaries)
         let rows: [BenchmarkRow]
@@ -61,14 +57,7 @@ struct RTBBench: ParsableCommand {
         } catch let failure as BenchmarkFailure {
             throw CommandFailure(ExitStatus.operatingError, "benchmark failed: \(failure)")
         }
-        var commit = (try? String(contentsOfFile: ".git/HEAD", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if let reference = commit, reference.hasPrefix("ref: ") {
-            commit =
-                (try? String(contentsOfFile: ".git/" + reference.dropFirst(5), encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let machine = Machine.describe(commit: commit)
+        let machine = Machine.describe(commit: Machine.gitCommit())
         if json {
             print(BenchmarkTable.json(rows, machine: machine), terminator: "")
         } else {

@@ -10,6 +10,7 @@ struct RTBSim: ParsableCommand {
         version: versionLine,
         subcommands: [
             RunCommand.self, CompareCommand.self, TestRecoveryCommand.self, ScaleCommand.self,
+            SweepCommand.self,
         ]
     )
 

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import RTBTestSupport
+
+private let spec = """
+    {"base": {"days": 2, "scenario": "a,b"}, "axes": {"mechanism": ["second-price", "vcg"]},
+     "seeds": [1, 2, 3]}
+    """
+
+/// The manifest's text and its study digest.
+private func manifest(_ path: String) throws -> (text: String, digest: String?) {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    return (text, object["study_digest"] as? String)
+}
+
+/// One study run with --jobs 1, with --jobs 2 and as three shards merged gives one manifest byte
+/// for byte and one study digest; a SIGKILLed sweep reruns only its missing cells.
+@Test func aStudyIsTheSameBytesWhateverRunsItAndResumesAfterAKill() throws {
+    let root = TestSupport.temporaryDirectory()
+    try spec.write(toFile: root + "/spec.json", atomically: true, encoding: .utf8)
+    func sweep(_ directory: String, _ more: [String]) throws -> TestSupport.ProcessResult {
+        try TestSupport.run(
+            "rtb-sim", ["sweep", "spec.json", "--directory", directory] + more, in: root)
+    }
+    let one = try sweep("one", ["--jobs", "1"])
+    #expect(one.status == 0, "\(one.error)")
+    #expect(one.output.contains("cells:        6 of 6 (6 run, 0 reused)"))
+    let two = try sweep("two", ["--jobs", "2"])
+    #expect(two.status == 0, "\(two.error)")
+    let reference = try manifest(root + "/one/manifest.json")
+    #expect(reference.digest != nil)
+    #expect(try manifest(root + "/two/manifest.json").text == reference.text)
+
+    for index in 1...3 {
+        let shard = try sweep("sharded", ["--shard", "\(index)/3"])
+        #expect(shard.status == 0, "\(shard.error)")
+        #expect(shard.output.contains("cells:        2 of 6"))
+    }
+    let merged = try TestSupport.run(
+        "rtb-verify",
+        [
+            "study", "merge", "sharded/manifest-shard-3-of-3.json",
+            "sharded/manifest-shard-1-of-3.json",
+            "sharded/manifest-shard-2-of-3.json", "--output", "sharded/manifest.json",
+        ], in: root)
+    #expect(merged.status == 0, "\(merged.error)")
+    #expect(try manifest(root + "/sharded/manifest.json").text == reference.text)
+
+    // SIGKILL after two cells: the rerun runs the other four and gives the same study.
+    let killed = try sweep("killed", ["--jobs", "1", "--kill-after-cells", "2"])
+    #expect(killed.signal == SIGKILL)
+    #expect(!FileManager.default.fileExists(atPath: root + "/killed/manifest.json"))
+    let resumed = try sweep("killed", ["--jobs", "2"])
+    #expect(resumed.status == 0, "\(resumed.error)")
+    #expect(resumed.output.contains("cells:        6 of 6 (4 run, 2 reused)"))
+    #expect(try manifest(root + "/killed/manifest.json").text == reference.text)
+    let again = try sweep("killed", ["--json"])
+    #expect(again.output.contains("\"ran\":0") && again.output.contains("\"reused\":6"))
+
+    // Timings and the environment stay out of the manifest.
+    let measured = try String(contentsOfFile: root + "/one/measurements.json", encoding: .utf8)
+    #expect(measured.contains("\"cell_seconds\"") && measured.contains("\"cpu_model\""))
+    #expect(!reference.text.contains("seconds"))
+}
+
+/// study verify names the cell of a tampered ledger; an edited manifest is refused; study
+/// replay replays sampled cells; a bad spec is refused in one line naming the field.
+@Test func studyVerifyFindsATamperedCellAndAnEditedManifest() throws {
+    let root = TestSupport.temporaryDirectory()
+    try spec.write(toFile: root + "/spec.json", atomically: true, encoding: .utf8)
+    let run = try TestSupport.run(
+        "rtb-sim", ["sweep", "spec.json", "--directory", "s", "--jobs", "2"], in: root)
+    #expect(run.status == 0, "\(run.error)")
+    let verified = try TestSupport.run(
+        "rtb-verify", ["study", "verify", "s/manifest.json"], in: root)
+    #expect(
+        verified.status == 0 && verified.output.hasPrefix("study intact: 6 of 6 cells"),
+        "\(verified.error)")
+    let replayed = try TestSupport.run(
+        "rtb-verify", ["study", "replay", "s/manifest.json", "--sample", "2"], in: root)
+    #expect(replayed.status == 0 && replayed.output.split(separator: "\n").count == 2)
+
+    try TestSupport.tamper(
+        root + "/s/cells/cell-0004.ledger", "flip", "frames", "payload", "1", "9")
+    let tampered = try TestSupport.run(
+        "rtb-verify", ["study", "verify", "s/manifest.json"], in: root)
+    expectOneLine(tampered, 12, "cell-0004")
+
+    let text = try String(contentsOfFile: root + "/s/manifest.json", encoding: .utf8)
+    let edited = text.replacingOccurrences(of: "\"events\":", with: "\"events\":1")
+    try edited.write(toFile: root + "/s/edited.json", atomically: true, encoding: .utf8)
+    expectOneLine(
+        try TestSupport.run("rtb-verify", ["study", "verify", "s/edited.json"], in: root), 12,
+        "edited")
+
+    try #"{"seeds": [1, -2]}"#.write(toFile: root + "/bad.json", atomically: true, encoding: .utf8)
+    expectOneLine(
+        try TestSupport.run("rtb-sim", ["sweep", "bad.json", "--directory", "b"], in: root), 64,
+        "seeds[1]")
+}

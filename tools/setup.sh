@@ -2,15 +2,16 @@
 # Installs what building needs on a fresh Debian/Ubuntu machine with the Swift toolchain: the
 # SQLite and zstd development packages, pkg-config, and the Python zstandard package used by
 # tools/ledger_reader.py. With --test, also what only the tests need: Chromium (the report tests
-# render the HTML report in it, headless) and the Python DuckDB package (the export tests read
-# the exported tables with it). Installs only what is missing.
+# render the HTML report in it, headless), the Python DuckDB package (the export tests read the
+# exported tables with it) and Ray (the sweep test runs shards as Ray tasks on a local cluster).
+# Installs only what is missing.
 set -euo pipefail
 
 packages=(libsqlite3-dev libzstd-dev pkg-config)
 modules=(zstandard)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(chromium)
-    modules+=(duckdb)
+    modules+=(duckdb ray)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -14,8 +14,9 @@ private func manifest(_ path: String) throws -> (text: String, digest: String?) 
     return (text, object["study_digest"] as? String)
 }
 
-/// One study run with --jobs 1, with --jobs 2 and as three shards merged gives one manifest byte
-/// for byte and one study digest; a SIGKILLed sweep reruns only its missing cells.
+/// One study run with --jobs 1, with --jobs 2, as three shards merged and as three Ray tasks on a
+/// local Ray cluster gives one manifest byte for byte and one study digest; a SIGKILLed sweep
+/// reruns only its missing cells.
 @Test func aStudyIsTheSameBytesWhateverRunsItAndResumesAfterAKill() throws {
     let root = TestSupport.temporaryDirectory()
     try spec.write(toFile: root + "/spec.json", atomically: true, encoding: .utf8)
@@ -46,6 +47,39 @@ private func manifest(_ path: String) throws -> (text: String, digest: String?) 
         ], in: root)
     #expect(merged.status == 0, "\(merged.error)")
     #expect(try manifest(root + "/sharded/manifest.json").text == reference.text)
+
+    // Three shards as Ray tasks on a local Ray cluster (tools/ray_sweep.py), merged.
+    let ray = try TestSupport.run(
+        "/usr/bin/env",
+        [
+            "python3", TestSupport.root + "/tools/ray_sweep.py", "spec.json", "ray", "--shards",
+            "3",
+            "--binaries", TestSupport.binaries,
+        ], in: root)
+    #expect(ray.status == 0, "\(ray.output) \(ray.error)")
+    #expect(ray.output.contains("study digest: \(reference.digest ?? "?")"))
+    #expect(try manifest(root + "/ray/manifest.json").text == reference.text)
+
+    // The Slurm array script, run as Slurm runs each task (its array variables set), merged.
+    for index in 1...3 {
+        let task = try TestSupport.run(
+            "/usr/bin/env",
+            [
+                "SLURM_ARRAY_TASK_ID=\(index)", "SLURM_ARRAY_TASK_COUNT=3", "bash",
+                TestSupport.root + "/tools/slurm_sweep.sh", "spec.json", "slurm",
+                TestSupport.binaries,
+            ],
+            in: root)
+        #expect(task.status == 0, "\(task.error)")
+    }
+    _ = try TestSupport.run(
+        "rtb-verify",
+        [
+            "study", "merge", "slurm/manifest-shard-1-of-3.json",
+            "slurm/manifest-shard-2-of-3.json",
+            "slurm/manifest-shard-3-of-3.json", "--output", "slurm/manifest.json",
+        ], in: root)
+    #expect(try manifest(root + "/slurm/manifest.json").text == reference.text)
 
     // SIGKILL after two cells: the rerun runs the other four and gives the same study.
     let killed = try sweep("killed", ["--jobs", "1", "--kill-after-cells", "2"])

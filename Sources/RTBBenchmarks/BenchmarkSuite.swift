@@ -22,16 +22,20 @@ public struct BenchmarkScale: Sendable {
     public var killPoints: Int
     public var scaleRounds: (small: Int, large: Int)
     public var scaleAgents: (small: Int, large: Int)
+    /// Sweep cells: tiny ones for the per-cell overhead, 30-day ones for throughput, and the
+    /// cells of the Ray study (at least 60 s of cells at full size).
+    public var sweepCells: (tiny: Int, throughput: Int, ray: Int)
 
     public static let full = BenchmarkScale(
         runs: 5, defaultDays: 30, largeDays: 30, largeProfile: .large, divergenceDays: 10,
         divergenceProfile: .enterprise,
         recorderEvents: 6_000_000, killPoints: 100, scaleRounds: (300, 40),
-        scaleAgents: (100_000, 1_000_000))
+        scaleAgents: (100_000, 1_000_000), sweepCells: (40, 12, 200))
     public static let smoke = BenchmarkScale(
         runs: 1, defaultDays: 2, largeDays: 1, largeProfile: .small, divergenceDays: 1,
         divergenceProfile: .small,
-        recorderEvents: 100_000, killPoints: 3, scaleRounds: (20, 5), scaleAgents: (10_000, 50_000))
+        recorderEvents: 100_000, killPoints: 3, scaleRounds: (20, 5), scaleAgents: (10_000, 50_000),
+        sweepCells: (3, 2, 2))
 }
 
 /// Runs every measurement and returns the table rows, printing progress to stderr.
@@ -54,7 +58,7 @@ public final class BenchmarkSuite {
 
     /// Section names, in run order.
     public static let sections = [
-        "scale", "default", "large", "recorder", "divergence", "recovery", "bounds",
+        "scale", "default", "large", "recorder", "divergence", "recovery", "sweep", "bounds",
     ]
 
     public func runAll(only: Set<String>? = nil) throws -> [BenchmarkRow] {  // determinism-ok: section filter
@@ -67,6 +71,7 @@ public final class BenchmarkSuite {
         if wanted("recorder") { try recorderAlone() }
         if wanted("divergence") { try divergenceLocalisation() }
         if wanted("recovery") { try recovery() }
+        if wanted("sweep") { try sweeps() }
         if wanted("bounds") { rows += bounds.rows }
         return rows
     }
@@ -108,7 +113,8 @@ public final class BenchmarkSuite {
             if child.status != 0 { failed = child.status }
         }
         if failed != 0 {
-            throw BenchmarkFailure("rtb-verify record exited \(failed) in the whole-command benchmark")
+            throw BenchmarkFailure(
+                "rtb-verify record exited \(failed) in the whole-command benchmark")
         }
         rows.append(
             .row(

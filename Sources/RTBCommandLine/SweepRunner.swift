@@ -82,39 +82,32 @@ public final class SweepRunner: @unchecked Sendable {
         let digest = try RecordTarget.configDigest(
             model: spec.model, path: directory + "/" + configPath)
         let begun = DispatchTime.now().uptimeNanoseconds  // determinism-ok: measurement
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binaries + "/rtb-verify")
-        process.arguments =
-            ["record"] + (spec.model == "rtb-market" ? [] : ["--model", spec.model])
-            + [
-                "--config", configPath, "--ledger", base + ".ledger", "--overwrite", "--json",
-                "--quiet",
-            ]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let output = directory + "/" + base + ".out"
-        FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = FileHandle(forWritingAtPath: output)!
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
+        let ending: ChildSpawn.Ending
         do {
-            try process.run()
+            ending = try ChildSpawn.run(
+                binaries + "/rtb-verify",
+                ["record"] + (spec.model == "rtb-market" ? [] : ["--model", spec.model])
+                    + [
+                        "--config", directory + "/" + configPath, "--ledger",
+                        directory + "/" + base + ".ledger", "--overwrite", "--json", "--quiet",
+                    ], output: output)
         } catch {
-            throw CommandFailure(
-                ExitStatus.operatingError, "\(binaries)/rtb-verify: cannot start (\(error))")
+            throw CommandFailure(ExitStatus.operatingError, "\(error)")
         }
-        process.waitUntilExit()
-        try? handle.close()
         let text = String(
             decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self)
-        guard process.terminationStatus == 0, case .success(let json) = JSONValue.parse(text),
+        guard ending.status == 0, case .success(let json) = JSONValue.parse(text),
             let head = json["run_digest"]?.stringValue, let events = json["events"]?.int64,
             let metrics = json["metrics"]
         else {
             let line = text.split(separator: "\n").last.map(String.init) ?? "no output"
             throw CommandFailure(
                 ExitStatus.operatingError,
-                "\(cell.name): rtb-verify record exited \(process.terminationStatus): \(line)")
+                "\(cell.name): rtb-verify record "
+                    + (ending.status.map { "exited \($0)" }
+                        ?? "was killed by signal \(ending.signal ?? 0)")
+                    + ": \(line)")
         }
         try? FileManager.default.removeItem(atPath: output)
         let result = StudyCellResult(

@@ -81,6 +81,7 @@ struct StudyCommand: ParsableCommand {
         @Argument(help: "Study manifest.") var manifest: String
         @Option(name: .long, help: "Cells to replay.") var sample = 3
         @Option(name: .long, help: "Seed of the draw.") var seed: UInt64 = 1
+        @Option(name: .long, help: "Cells replayed at once.") var jobs = 2
 
         func run() throws {
             let (study, directory) = try StudyCommand.load(manifest)
@@ -90,8 +91,11 @@ struct StudyCommand: ParsableCommand {
             while chosen.count < min(sample, pool.count + chosen.count), !pool.isEmpty {
                 chosen.append(pool.remove(at: random.int(in: 0...(pool.count - 1))))
             }
-            for position in chosen.sorted() {
-                let cell = study.cells[position]
+            let order = chosen.sorted()
+            let lines = ParallelSlots<String>(count: order.count)
+            let manifest = self.manifest
+            try ParallelTasks.run(count: order.count, workers: max(1, min(jobs, 64))) { slot in
+                let cell = study.cells[order[slot]]
                 let report = try Replayer(path: directory + "/" + cell.ledger).replay(
                     ReplayOptions())
                 if report.divergence != nil || report.runDigest.hex != cell.headHash {
@@ -100,8 +104,9 @@ struct StudyCommand: ParsableCommand {
                         "\(manifest): \(cell.name) does not replay to its head (rtb-verify replay --trace \(directory)/\(cell.ledger))"
                     )
                 }
-                print("\(cell.name): identical, \(report.eventsCompared) events")
+                lines[slot] = "\(cell.name): identical, \(report.eventsCompared) events"
             }
+            for slot in order.indices { print(lines[slot]!) }
         }
     }
 }

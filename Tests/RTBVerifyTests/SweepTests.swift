@@ -115,6 +115,16 @@ private func manifest(_ path: String) throws -> (text: String, digest: String?) 
         "rtb-verify", ["study", "replay", "s/manifest.json", "--sample", "2"], in: root)
     #expect(replayed.status == 0 && replayed.output.split(separator: "\n").count == 2)
 
+    // A report of the study from its manifest: the six runs, per-scenario means and intervals.
+    let report = try TestSupport.run(
+        "rtb-verify", ["report", "--manifest", "s/manifest.json", "--format", "json"], in: root)
+    #expect(report.status == 0, "\(report.error)")
+    let document =
+        try JSONSerialization.jsonObject(with: Data(report.output.utf8)) as! [String: Any]
+    let tables = document["tables"] as! [[String: Any]]
+    #expect((tables[0]["rows"] as! [[String]]).count == 6)
+    #expect(tables.map { $0["title"] as! String }.contains("A exchange: metrics over 6 runs"))
+
     try TestSupport.tamper(
         root + "/s/cells/cell-0004.ledger", "flip", "frames", "payload", "1", "9")
     let tampered = try TestSupport.run(

@@ -22,6 +22,7 @@ public final class SweepRunner: @unchecked Sendable {
     var ran = 0
     var reused = 0
     var seconds: [Int: Double] = [:]  // determinism-ok: measurements, written sorted
+    let workers: CellWorkers
 
     public init(
         spec: SweepSpec, directory: String, binaries: String, jobs: Int,
@@ -33,6 +34,7 @@ public final class SweepRunner: @unchecked Sendable {
         self.jobs = max(1, jobs)
         self.shard = shard
         self.killAfterCells = killAfterCells
+        workers = CellWorkers(executable: binaries + "/rtb-verify")
     }
 
     /// The cells of this shard (index mod count == shard index - 1), or all.
@@ -51,7 +53,11 @@ public final class SweepRunner: @unchecked Sendable {
         let cells = selectedCells
         let results = ParallelSlots<StudyCellResult>(count: cells.count)
         let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: measurement
-        defer { progress?.finish() }
+        defer {
+            progress?.finish()
+            workers.finish()
+        }
+        signal(SIGPIPE, SIG_IGN)  // a worker that died is an error of its cell, not the end of us
         try ParallelTasks.run(count: cells.count, workers: jobs) { position in
             results[position] = try self.runOrReuse(cells[position])
             progress?.update(Double(results.filled), detail: cells[position].name)
@@ -82,34 +88,19 @@ public final class SweepRunner: @unchecked Sendable {
         let digest = try RecordTarget.configDigest(
             model: spec.model, path: directory + "/" + configPath)
         let begun = DispatchTime.now().uptimeNanoseconds  // determinism-ok: measurement
-        let output = directory + "/" + base + ".out"
-        let ending: ChildSpawn.Ending
-        do {
-            ending = try ChildSpawn.run(
-                binaries + "/rtb-verify",
-                ["record"] + (spec.model == "rtb-market" ? [] : ["--model", spec.model])
-                    + [
-                        "--config", directory + "/" + configPath, "--ledger",
-                        directory + "/" + base + ".ledger", "--overwrite", "--json", "--quiet",
-                    ], output: output)
-        } catch {
-            throw CommandFailure(ExitStatus.operatingError, "\(error)")
-        }
-        let text = String(
-            decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self)
-        guard ending.status == 0, case .success(let json) = JSONValue.parse(text),
+        let text = try workers.record(
+            (spec.model == "rtb-market" ? [] : ["--model", spec.model])
+                + [
+                    "--config", directory + "/" + configPath, "--ledger",
+                    directory + "/" + base + ".ledger", "--overwrite", "--json", "--quiet",
+                ])
+        guard case .success(let json) = JSONValue.parse(text),
             let head = json["run_digest"]?.stringValue, let events = json["events"]?.int64,
             let metrics = json["metrics"]
         else {
-            let line = text.split(separator: "\n").last.map(String.init) ?? "no output"
-            throw CommandFailure(
-                ExitStatus.operatingError,
-                "\(cell.name): rtb-verify record "
-                    + (ending.status.map { "exited \($0)" }
-                        ?? "was killed by signal \(ending.signal ?? 0)")
-                    + ": \(line)")
+            let reason = (try? JSONValue.parse(text).get())?["error"]?.stringValue ?? text
+            throw CommandFailure(ExitStatus.operatingError, "\(cell.name): \(reason)")
         }
-        try? FileManager.default.removeItem(atPath: output)
         let result = StudyCellResult(
             index: cell.index, name: cell.name, config: cell.config, configDigest: digest.hex,
             ledger: base + ".ledger", headHash: head, events: UInt64(events),

@@ -10,7 +10,7 @@ public struct RTBVerifyTool: ParsableCommand {
         version: versionLine,
         subcommands: [
             RecordCommand.self, VerifyCommand.self, DumpCommand.self, ExportCommand.self,
-            ReportCommand.self, StudyCommand.self,
+            ReportCommand.self, StudyCommand.self, RecordCellsCommand.self,
             ReplayCommand.self,
             CheckCommand.self, GoldenCommand.self, VectorsCommand.self,
         ]

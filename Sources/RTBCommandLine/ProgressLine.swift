@@ -28,7 +28,7 @@ public final class ProgressLine: @unchecked Sendable {
     let unit: String
     var total: Double?
     let enabled: Bool
-    let started = DispatchTime.now().uptimeNanoseconds
+    let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: display only (rate, time left)
     var lastDrawn: UInt64 = 0
     var drawn = false
 
@@ -52,7 +52,7 @@ public final class ProgressLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let known { total = max(known, 1) }
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = DispatchTime.now().uptimeNanoseconds  // determinism-ok: redraw pacing, display only
         guard now - lastDrawn >= 200_000_000 else { return }
         lastDrawn = now
         let seconds = Double(now - started) / 1e9

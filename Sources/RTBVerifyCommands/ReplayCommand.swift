@@ -52,7 +52,7 @@ struct ReplayCommand: ParsableCommand {
         }
         let line = ProgressLine("replaying", unit: "events", total: nil, enabled: progress.enabled)
         replayer.progress = { events, total in line.update(Double(events), total: Double(total)) }
-        let started = DispatchTime.now()
+        let started = DispatchTime.now()  // determinism-ok: measured rate, printed as a measurement
         let perturbation =
             perturbEvent.map(Perturbation.event) ?? perturbFrom.map(Perturbation.from)
         let report = try replayer.replay(
@@ -60,7 +60,7 @@ struct ReplayCommand: ParsableCommand {
                 strict: strict, fromCheckpoint: fromCheckpoint, bisect: bisect,
                 perturbation: perturbation))
         line.finish()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9  // determinism-ok: measurement
         if json {
             print(CommandJSON.replay(report, path: trace, seconds: seconds).text)
             if report.divergence != nil { throw ExitCode(ExitStatus.replayDivergence) }

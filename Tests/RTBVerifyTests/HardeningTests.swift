@@ -26,7 +26,7 @@ func waitUntilStopped(_ process: Process) -> Bool {
             ?? ""
         let state = stat.split(separator: ")").last.map { String($0.dropFirst().prefix(1)) } ?? ""
         if state == "T" { return true }
-        usleep(10_000)
+        usleep(10_000)  // timing-ok: polls for the seeded stop point; the bound only ends a hung run
     }
     return false
 }

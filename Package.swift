@@ -55,9 +55,13 @@ let package = Package(
             swiftSettings: hotPathSettings
         ),
         .target(
+            name: "RTBEquilibrium", dependencies: ["RTBCore", "RTBTrace"],
+            swiftSettings: hotPathSettings),
+        .target(
             name: "RTBModels",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
+                "RTBEquilibrium",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -148,6 +152,13 @@ let package = Package(
             name: "RTBHarnessTests",
             dependencies: [
                 "BankModel", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
+                "RTBIntegrity", "RTBRunning",
+            ]
+        ),
+        .testTarget(
+            name: "RTBEquilibriumTests",
+            dependencies: [
+                "RTBEquilibrium", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
                 "RTBIntegrity", "RTBRunning",
             ]
         ),

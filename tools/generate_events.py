@@ -46,6 +46,8 @@ TYPES = {
     "bytes": ("[UInt8]", "varint length + bytes"),
     "bids": ("[OpenBid]", "varint count, then per bid: campaign varint, cents varint"),
     "string": ("String", "varint length + UTF-8 bytes"),
+    "real": ("Double", "8 bytes: the IEEE-754 binary64 bit pattern, little-endian"),
+    "reals": ("[Double]", "varint count, then each value as `real`"),
 }
 
 
@@ -73,6 +75,8 @@ def encode_line(name, field_type):
         "bytes": f"writer.byteString({name})",
         "bids": f"writer.openBids({name})",
         "string": f"writer.string({name})",
+        "real": f"writer.f64({name})",
+        "reals": f"writer.reals({name})",
     }[field_type]
 
 
@@ -95,6 +99,8 @@ def decode_expr(field_type):
         "bytes": "try reader.byteString()",
         "bids": "try reader.openBids()",
         "string": "try reader.string()",
+        "real": "try reader.f64()",
+        "reals": "try reader.reals()",
     }[field_type]
 
 
@@ -116,6 +122,8 @@ def field_value(name, field_type):
         "bytes": f".bytes({name})",
         "bids": f".pairs({name}.map {{ FieldPair(Int64($0.campaign), $0.cents) }})",
         "string": f".text({name})",
+        "real": f".real({name})",
+        "reals": f".reals({name})",
     }[field_type]
 
 

@@ -137,6 +137,8 @@ WIRE = {"id": Canonical.int63, "count": Canonical.int63, "micros": Canonical.int
         "u64": Canonical.varint, "mask": lambda r: r.bounded(0xFFFF), "bool": Canonical.bool,
         "agent": Canonical.agent, "digest": lambda r: r.raw(32), "bytes": Canonical.bytes,
     "string": lambda r: r.bytes().decode("utf-8"),
+        "real": lambda r: struct.unpack("<d", r.raw(8))[0],
+        "reals": lambda r: [struct.unpack("<d", r.raw(8))[0] for _ in range(r.bounded(1 << 24))],
         "bids": lambda r: [(r.int63(), r.int63()) for _ in range(r.bounded(1 << 16))]}
 
 

@@ -22,6 +22,11 @@ public struct RecordingOptions: ParsableArguments {
         help: "Sync every commit to disk (SQLite synchronous=FULL); slower, survives power loss.")
     public var durable = false
 
+    @Option(
+        name: .long,
+        help: "Worker threads for models that split a step across cores (never changes a digest).")
+    public var threads = 1
+
     @Option(name: .long, help: .hidden)
     public var canary: String?
 
@@ -41,6 +46,9 @@ public struct RecordingOptions: ParsableArguments {
         guard (1...1_000_000).contains(checkpointEvery) else {
             throw ValidationError(
                 "invalid --checkpoint-every \(checkpointEvery): expected 1...1000000")
+        }
+        guard (1...64).contains(threads) else {
+            throw ValidationError("invalid --threads \(threads): expected 1...64")
         }
         guard (1...19).contains(zstdLevel) else {
             throw ValidationError("invalid --zstd-level \(zstdLevel): expected 1...19")
@@ -68,6 +76,7 @@ public struct RecordingOptions: ParsableArguments {
         settings.durable = durable
         settings.fault = fault
         settings.canary = canary
+        settings.parallel = ThreadedWork(workers: threads)
         return settings
     }
 }

@@ -114,6 +114,16 @@ public struct CanonicalReader: Sendable {
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
 
+    /// A varint count, then that many `f64` values (a forged count fails before allocating).
+    public mutating func reals() throws(CanonicalError) -> [Double] {
+        let count = try elementCount()
+        try need(count * 8)
+        var values: [Double] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count { values.append(try f64()) }
+        return values
+    }
+
     public mutating func byteString() throws(CanonicalError) -> [UInt8] {
         let length = try count()
         try need(length)

@@ -45,6 +45,13 @@ public struct CanonicalWriter: Sendable {
     @inlinable
     public mutating func f64(_ value: Double) { u64(value.bitPattern) }
 
+    /// A varint count, then each value's bit pattern as `f64`.
+    @inlinable
+    public mutating func reals(_ values: [Double]) {
+        varint(UInt64(values.count))
+        for value in values { u64(value.bitPattern) }
+    }
+
     /// Unsigned LEB128, minimal form.
     @inlinable
     public mutating func varint(_ value: UInt64) {

@@ -1,3 +1,4 @@
+import RTBEquilibrium
 import RTBLedger
 import RTBTrace
 import Synchronization
@@ -10,7 +11,9 @@ import Synchronization
 public enum ModelRegistry {
     /// Built-in models. Format 1 headers name no model: the first legacy model whose
     /// `claimsLegacyConfig` accepts the config bytes reads the ledger.
-    static let builtIn: [any SimulationModel.Type] = [ScaleMarketModel.self, RTBMarketModel.self]
+    static let builtIn: [any SimulationModel.Type] = [
+        ScaleMarketModel.self, RTBMarketModel.self, ExchangeEconomyModel.self,
+    ]
     static let registered = Mutex<[any SimulationModel.Type]>([])
 
     /// Adds a model (idempotent); its name must not collide with another model's.

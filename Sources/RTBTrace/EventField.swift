@@ -18,6 +18,10 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
     case bytes([UInt8])
     /// Integer pairs, such as (campaign, cents) bids.
     case pairs([FieldPair])
+    /// A binary64 value (prices, quantities of the models that use floating point).
+    case real(Double)
+    /// A list of binary64 values (a price vector, a bundle).
+    case reals([Double])
 
     /// Plain text: integers in decimal, bytes in hex, pairs as first:second lists.
     public var description: String {
@@ -29,6 +33,8 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
         case .bytes(let value): return Self.hex(value)
         case .pairs(let pairs):
             return "[" + pairs.map { "\($0.first):\($0.second)" }.joined(separator: ",") + "]"
+        case .real(let value): return Self.real(value)
+        case .reals(let values): return "[" + values.map(Self.real).joined(separator: ",") + "]"
         }
     }
 
@@ -40,7 +46,18 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
         case .bytes(let value): return JSONText.quote(Self.hex(value))
         case .pairs(let pairs):
             return "[" + pairs.map { "[\($0.first),\($0.second)]" }.joined(separator: ",") + "]"
+        case .real(let value): return Self.jsonReal(value)
+        case .reals(let values): return "[" + values.map(Self.jsonReal).joined(separator: ",") + "]"
         }
+    }
+
+    /// The shortest decimal that reads back as the same binary64 (Swift's own rendering, which
+    /// is exact and platform-independent); "nan", "inf" and "-inf" for the special values.
+    static func real(_ value: Double) -> String { value.description }
+
+    /// A JSON number, or a string for the values JSON cannot hold.
+    static func jsonReal(_ value: Double) -> String {
+        value.isFinite ? value.description : JSONText.quote(value.description)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

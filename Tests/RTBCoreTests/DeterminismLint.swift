@@ -59,7 +59,7 @@ struct DeterminismLint {
 
     /// Modules where `import Foundation` is itself a violation.
     static let foundationFree: Set<String> = [
-        "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels",
+        "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels", "RTBEquilibrium",
     ]
 
     /// Violations in every .swift file under `directory` (recursively).

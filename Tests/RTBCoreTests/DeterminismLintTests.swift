@@ -10,7 +10,7 @@ let repositoryRoot: String = {
 /// The simulation and ledger modules use no banned API.
 @Test func simulationAndLedgerModulesPassTheDeterminismLint() {
     var violations: [DeterminismLint.Violation] = []
-    for module in ["RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels"] {
+    for module in ["RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels", "RTBEquilibrium"] {
         violations += DeterminismLint.scan(directory: repositoryRoot + "/Sources/" + module)
             .map {
                 var violation = $0;

@@ -59,7 +59,9 @@ public struct EconomyConfig: Equatable, Sendable {
     /// The one-line reason the config cannot run, naming the key.
     public func validate() -> ConfigError? {
         if !(2...10_000_000).contains(agents) { return .invalid("agents", "2...10000000") }
-        if !(2...64).contains(goods) { return .invalid("goods", "2...64 (G < 2 has no prices to find)") }
+        if !(2...64).contains(goods) {
+            return .invalid("goods", "2...64 (G < 2 has no prices to find)")
+        }
         if preference == .ces, !(elasticity > 0 && elasticity <= 50) {
             return .invalid(
                 "elasticity", "a number in (0, 50] (sigma <= 0 is not a convex preference)")
@@ -76,7 +78,9 @@ public struct EconomyConfig: Equatable, Sendable {
         }
         if economy == .scarf {
             if goods != 3 { return .invalid("goods", "3 for the scarf economy") }
-            if agents % 3 != 0 { return .invalid("agents", "a multiple of 3 for the scarf economy") }
+            if agents % 3 != 0 {
+                return .invalid("agents", "a multiple of 3 for the scarf economy")
+            }
         }
         return nil
     }
@@ -106,7 +110,9 @@ public struct EconomyConfig: Equatable, Sendable {
     public init(canonical bytes: [UInt8]) throws(ConfigError) {
         do {
             var reader = CanonicalReader(bytes)
-            guard try reader.u8() == 1 else { throw ConfigError.malformed("economy config version") }
+            guard try reader.u8() == 1 else {
+                throw ConfigError.malformed("economy config version")
+            }
             seed = try reader.varint()
             agents = try reader.int()
             goods = try reader.int()

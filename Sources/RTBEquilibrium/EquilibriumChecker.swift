@@ -13,7 +13,9 @@ public final class EquilibriumChecker: ModelChecker {
             summary: "the value of excess demand is zero: |p.z| <= 1e-8 p.E at every round"),
         InvariantInfo(
             name: "tatonnement-step",
-            summary: "round 1 starts at the drawn prices; each later round's prices follow the step rule"),
+            summary:
+                "round 1 starts at the drawn prices; each later round's prices follow the step rule"
+        ),
         InvariantInfo(
             name: "outcome-truthful",
             summary: "the outcome recorded matches the excess demand and the round limit"),
@@ -28,7 +30,8 @@ public final class EquilibriumChecker: ModelChecker {
             summary: "every final bundle spends the budget and meets the first-order conditions"),
         InvariantInfo(
             name: "allocation-consistent",
-            summary: "every agent gets one bundle, and bundles minus endowments sum to the final excess"),
+            summary:
+                "every agent gets one bundle, and bundles minus endowments sum to the final excess"),
         InvariantInfo(
             name: "no-pareto-trade",
             summary: "no two agents can both gain by trading two goods (extreme-MRS search)"),
@@ -89,7 +92,8 @@ public final class EquilibriumChecker: ModelChecker {
         else {
             tally.count(
                 7, holds: false, at: sequence,
-                witness: "agent \(agent.agent) drawn out of order or with the wrong number of goods")
+                witness: "agent \(agent.agent) drawn out of order or with the wrong number of goods"
+            )
             return
         }
         endowments += agent.endowment
@@ -164,7 +168,8 @@ public final class EquilibriumChecker: ModelChecker {
         case .roundLimit:
             truthful = truthful && end.rounds == config.maxRounds && estimate >= config.tolerance
         case .sampleNotExact:
-            truthful = truthful && sampled && estimate < config.tolerance && largest >= config.tolerance
+            truthful =
+                truthful && sampled && estimate < config.tolerance && largest >= config.tolerance
         }
         tally.count(
             3, holds: truthful, at: sequence,
@@ -172,7 +177,8 @@ public final class EquilibriumChecker: ModelChecker {
                 + "\(largest) (last round's \(estimate)), tolerance \(config.tolerance)")
         tally.count(
             4, holds: end.outcome == .converged, at: sequence,
-            witness: "\(end.outcome) after \(end.rounds) rounds, largest relative excess \(largest) "
+            witness:
+                "\(end.outcome) after \(end.rounds) rounds, largest relative excess \(largest) "
                 + "(tolerance \(config.tolerance))")
     }
 
@@ -188,7 +194,9 @@ public final class EquilibriumChecker: ModelChecker {
             return
         }
         allocated += 1
-        for good in 0..<goods { bundleSums[good] += bundle[good] - endowments[agent * goods + good] }
+        for good in 0..<goods {
+            bundleSums[good] += bundle[good] - endowments[agent * goods + good]
+        }
         let row = agent * goods..<(agent + 1) * goods
         let weight = Array(weights[row])
         var cost = 0.0
@@ -222,7 +230,8 @@ public final class EquilibriumChecker: ModelChecker {
         }
         tally.count(
             7, holds: worst <= Self.clearingTolerance, at: sequence,
-            witness: "bundles minus endowments differ from the recorded excess by \(worst) of a total")
+            witness:
+                "bundles minus endowments differ from the recorded excess by \(worst) of a total")
         guard config.preference != .leontief else { return }
         for (pair, trade) in search.confirmedTrades() {
             tally.count(

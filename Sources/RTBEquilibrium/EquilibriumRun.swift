@@ -29,7 +29,7 @@ public final class EquilibriumRun: ModelRun {
     var prices: [Double]
     /// The exact excess demand at the final prices (after the last round).
     var finalExcess: [Double] = []
-    var outcome: TatonnementOutcome?
+    public private(set) var outcome: TatonnementOutcome?
 
     public init(config: EconomyConfig, environment: RunEnvironment) {
         self.config = config
@@ -128,7 +128,8 @@ public final class EquilibriumRun: ModelRun {
         emit(
             tick: Int64(round),
             .roundPriced(
-                RoundPriced(round: round, prices: recordedPrices, excess: recordedExcess, bound: bound)
+                RoundPriced(
+                    round: round, prices: recordedPrices, excess: recordedExcess, bound: bound)
             ))
         let largest = Tatonnement.largestRelativeExcess(excess, totals: economy.totals)
         let stops = largest < config.tolerance || (canary == "early-stop" && round == 2)
@@ -160,7 +161,8 @@ public final class EquilibriumRun: ModelRun {
         emit(
             tick: Int64(round),
             .tatonnementEnded(
-                TatonnementEnded(rounds: round, outcome: ended, prices: prices, excess: finalExcess)))
+                TatonnementEnded(rounds: round, outcome: ended, prices: prices, excess: finalExcess)
+            ))
         phase = ended == .converged ? .allocation : .done
         cursor = 0
     }
@@ -178,7 +180,8 @@ public final class EquilibriumRun: ModelRun {
                 bundle[1] += moved * prices[0] / prices[1]
             }
             emit(
-                tick: Int64(round + 1), .bundleAllocated(BundleAllocated(agent: cursor, bundle: bundle)))
+                tick: Int64(round + 1),
+                .bundleAllocated(BundleAllocated(agent: cursor, bundle: bundle)))
             cursor += 1
         }
         if cursor == config.agents { phase = .done }

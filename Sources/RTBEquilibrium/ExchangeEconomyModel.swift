@@ -31,7 +31,8 @@ public enum ExchangeEconomyModel: SimulationModel {
             "exchange economy: seed \(config.seed), \(config.economy), \(config.agents) agents, "
             + "\(config.goods) goods, \(config.preference)"
         if config.preference == .ces { line += " (sigma \(config.elasticity))" }
-        line += ", step \(config.step), tolerance \(config.tolerance), at most \(config.maxRounds) rounds"
+        line +=
+            ", step \(config.step), tolerance \(config.tolerance), at most \(config.maxRounds) rounds"
         if config.sample > 0 { line += ", sampled excess demand (\(config.sample) agents a round)" }
         return line
     }

@@ -81,7 +81,8 @@ public enum ModelRegistry {
         else {
             throw LedgerError.unsupportedVersion(
                 path: path, found: "model \(named)",
-                supported: "models " + known.map { identity(of: $0).description }.joined(separator: ", "))
+                supported: "models "
+                    + known.map { identity(of: $0).description }.joined(separator: ", "))
         }
         let current = identity(of: candidate)
         guard named.version <= current.version else {
@@ -114,7 +115,8 @@ public enum ModelRegistry {
     {
         guard header.eventSchemaVersion == model.eventSchemaVersion else {
             throw LedgerError.unsupportedVersion(
-                path: path, found: "\(model.identity.name) event schema \(header.eventSchemaVersion)",
+                path: path,
+                found: "\(model.identity.name) event schema \(header.eventSchemaVersion)",
                 supported: "event schema \(model.eventSchemaVersion)")
         }
     }
@@ -133,7 +135,8 @@ public enum ModelRegistry {
         do {
             return try Model.decodeConfig(store.header.config)
         } catch {
-            throw LedgerError.corrupt(path: store.path, location: "header", reason: "config: \(error)")
+            throw LedgerError.corrupt(
+                path: store.path, location: "header", reason: "config: \(error)")
         }
     }
 }

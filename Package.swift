@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "RTBBenchmarks",
             dependencies: [
-                "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
+                "RTBEquilibrium", "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
                 "RTBIntegrity",
                 "RTBRunning", "RTBReports",
             ]

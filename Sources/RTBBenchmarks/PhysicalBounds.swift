@@ -8,6 +8,8 @@ public struct PhysicalBounds: Sendable {
     public var sha256GBps = 0.0
     public var zstdCompressMBps = 0.0
     public var zstdDecompressGBps = 0.0
+    /// Sequential reads of a 256 MB array of doubles, summed on one core.
+    public var memoryBytesPerSecond = 0.0
 
     public static func measure(directory: String) throws -> PhysicalBounds {
         // 64 MiB of event-like bytes: a recorded run's canonical events, repeated.
@@ -40,6 +42,16 @@ public struct PhysicalBounds: Sendable {
             }
         }
         bounds.zstdDecompressGBps = Double(bytes.count) / decompress.median / 1e9
+        let values = [Double](repeating: 1.5, count: 32 << 20)
+        var total = 0.0
+        let read = Stopwatch.samples(runs: 3) {
+            values.withUnsafeBufferPointer { buffer in
+                var sum = 0.0
+                for value in buffer { sum += value }
+                total += sum
+            }
+        }
+        bounds.memoryBytesPerSecond = total > 0 ? Double(values.count * 8) / read.median : 0
         return bounds
     }
 
@@ -54,6 +66,9 @@ public struct PhysicalBounds: Sendable {
             .row(
                 "bound: zstd decompression, one core", issue: "-", value: zstdDecompressGBps,
                 unit: "GB/s", format: "%.2f"),
+            .row(
+                "bound: memory, sequential reads of doubles, one core", issue: "-",
+                value: memoryBytesPerSecond / 1e9, unit: "GB/s", format: "%.2f"),
         ]
     }
 }

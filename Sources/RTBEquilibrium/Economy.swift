@@ -96,7 +96,7 @@ public struct Economy: Sendable {
                     endowments.append(good == own ? 1 : 0)
                     row[good] = good == own || good == (own + 1) % 3 ? 0.5 : 0
                 }
-            case .random:
+            case .seeded:
                 var random = RandomStream(seed: config.seed, key: key.appending(agent))
                 var sum = 0.0
                 for good in 0..<goods {

@@ -4,7 +4,7 @@ import RTBTrace
 /// Which economy a run clears.
 public enum EconomyKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Agents with seeded endowments and preference weights (the gross-substitute cases).
-    case random = 0
+    case seeded = 0
     /// Scarf's (1960) three-agent example, replicated: agent i owns one unit of good i mod 3
     /// and wants goods i and i+1 (mod 3) in equal proportions. Its unique equilibrium is equal
     /// prices, and tatonnement from any other start circles it instead of converging.
@@ -18,7 +18,7 @@ public enum StartPrices: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     /// Every price 1.
     case uniform = 0
     /// Seeded draws, uniform in [0.2, 1.8) before normalisation.
-    case random = 1
+    case seeded = 1
 
     public var description: String { ["uniform", "random"][Int(rawValue)] }
 }
@@ -29,7 +29,7 @@ public struct EconomyConfig: Equatable, Sendable {
     public var seed: UInt64 = 1
     public var agents = 1_000
     public var goods = 3
-    public var economy = EconomyKind.random
+    public var economy = EconomyKind.seeded
     public var preference = Preference.cobbDouglas
     /// Elasticity of substitution sigma of CES preferences (ignored otherwise).
     public var elasticity = 2.0
@@ -38,7 +38,7 @@ public struct EconomyConfig: Equatable, Sendable {
     public var maxRounds = 2_000
     /// Step size lambda of the price update (Tatonnement.swift).
     public var step = 0.5
-    public var start = StartPrices.random
+    public var start = StartPrices.seeded
     /// 0: every round scans every agent; m > 0: a seeded sample of m agents per round.
     public var sample = 0
     /// Random economies: each endowment is drawn uniform in [low, high).

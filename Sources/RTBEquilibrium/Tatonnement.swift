@@ -9,7 +9,7 @@ public enum Tatonnement {
     public static func startPrices(_ config: EconomyConfig) -> [Double] {
         switch config.start {
         case .uniform: return [Double](repeating: 1, count: config.goods)
-        case .random:
+        case .seeded:
             var random = RandomStream(seed: config.seed, key: StreamKey("start-prices"))
             return normalised((0..<config.goods).map { _ in random.uniform(0.2, 1.8) })
         }

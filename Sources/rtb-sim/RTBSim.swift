@@ -10,7 +10,7 @@ struct RTBSim: ParsableCommand {
         version: versionLine,
         subcommands: [
             RunCommand.self, CompareCommand.self, TestRecoveryCommand.self, ScaleCommand.self,
-            SweepCommand.self,
+            SweepCommand.self, AuctionStudyCommand.self,
         ]
     )
 

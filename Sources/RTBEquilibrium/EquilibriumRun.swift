@@ -71,11 +71,11 @@ public final class EquilibriumRun: ModelRun {
         case .allocation: recordBundles()
         case .done: return false
         }
-        if let frame = log.sealIfDue(force: isFinished) {
-            try sink.seal(frame)
-            if log.framesSealed % layout.checkpointEveryFrames == 0 || isFinished {
-                try sink.checkpoint(makeCheckpoint())
-            }
+        if try log.seal(
+            into: sink, checkpointEvery: layout.checkpointEveryFrames, force: isFinished,
+            finished: isFinished)
+        {
+            try sink.checkpoint(makeCheckpoint())
         }
         return !isFinished
     }

@@ -110,11 +110,11 @@ public final class MarketEngine: ModelRun {
         if let failure = worldFailure { throw failure }
         walkInvariants()
         let sealAll = isFinished || next.action == .finishScenario
-        if let frame = log.sealIfDue(force: sealAll) {
-            try sink.seal(frame)
-            if log.framesSealed % layout.checkpointEveryFrames == 0 || isFinished {
-                try sink.checkpoint(makeCheckpoint())
-            }
+        if try log.seal(
+            into: sink, checkpointEvery: layout.checkpointEveryFrames, force: sealAll,
+            finished: isFinished)
+        {
+            try sink.checkpoint(makeCheckpoint())
         }
         return !isFinished
     }

@@ -75,6 +75,17 @@ public struct EventLog: Sendable {
         return frame
     }
 
+    /// A model's step end: seals a due frame (every pending event when `force`) into `sink`, and
+    /// answers whether a checkpoint is due after it (every `checkpointEvery` frames, and at the
+    /// end of the run).
+    public mutating func seal(
+        into sink: FrameSink, checkpointEvery: Int, force: Bool, finished: Bool
+    ) throws -> Bool {
+        guard let frame = sealIfDue(force: force) else { return false }
+        try sink.seal(frame)
+        return framesSealed % checkpointEvery == 0 || finished
+    }
+
     /// Digest of every sealed event except the excluded ones.
     public var marketDigest: Digest32 { market.finalize() }
 

@@ -65,11 +65,11 @@ public final class BankRun: ModelRun {
             emit(.bankClosed(BankClosed(total: balances.reduce(0, +))))
         }
         stepIndex += 1
-        if let frame = log.sealIfDue(force: isFinished) {
-            try sink.seal(frame)
-            if log.framesSealed % layout.checkpointEveryFrames == 0 || isFinished {
-                try sink.checkpoint(makeCheckpoint())
-            }
+        if try log.seal(
+            into: sink, checkpointEvery: layout.checkpointEveryFrames, force: isFinished,
+            finished: isFinished)
+        {
+            try sink.checkpoint(makeCheckpoint())
         }
         return !isFinished
     }

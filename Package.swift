@@ -81,7 +81,7 @@ let package = Package(
             name: "RTBReports",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning",
-                "RTBIntegrity",
+                "RTBIntegrity", "RTBEquilibrium",
             ]
         ),
         .target(

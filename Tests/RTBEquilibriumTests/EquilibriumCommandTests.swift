@@ -41,6 +41,12 @@ enum EconomyCLI {
     #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
     let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
     #expect(checked.status == 0 && checked.output.contains("no violations"), "\(checked.output)")
+    let report = try TestSupport.run("rtb-verify", ["report", "--trace", path, "--format", "json"])
+    #expect(report.status == 0, "\(report.error)")
+    #expect(
+        report.output.contains("\"id\":\"price-path\"")
+            && report.output.contains("\"id\":\"excess-demand\""))
+    #expect(report.output.contains("converged"), "\(report.output.prefix(2_000))")
     // Events 0...3000 are the economy; round r is event 3000 + r.
     let planted = try TestSupport.run(
         "rtb-verify", ["replay", "--trace", path, "--perturb-event", "3007"])

@@ -66,10 +66,19 @@ public enum ExchangeEconomyModel: SimulationModel {
     public static func expectedRanges(for config: EconomyConfig, metrics: [NamedMetric])
         -> [MetricRange]
     {
-        [
+        var ranges = [
             MetricRange("agents", Int64(config.agents), Int64(config.agents)),
             MetricRange("rounds", 1, Int64(config.maxRounds)),
         ]
+        // Gross substitutes (Cobb-Douglas; CES with sigma >= 1), scanned exactly: tatonnement
+        // converges, so a golden run that does not is wrong.
+        let substitutes =
+            config.preference == .cobbDouglas
+            || (config.preference == .ces && config.elasticity >= 1)
+        if config.economy == .seeded && substitutes && config.sample == 0 {
+            ranges.append(MetricRange("converged", 1, 1))
+        }
+        return ranges
     }
 
     public static func expectedEvents(_ config: EconomyConfig) -> Int64 {

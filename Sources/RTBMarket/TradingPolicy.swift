@@ -62,18 +62,21 @@ public enum PolicyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// The same rules asked of a service outside the engine (`RuleBasedService`), every
     /// decision recorded as a `Decision` event.
     case ruleBasedService = 1
+    /// Seed 000's mock LLM rules (`MockLLMPolicy`), inside the engine.
+    case mockLLM = 2
 
     public var description: String {
         switch self {
         case .ruleBased: return "rule-based"
         case .ruleBasedService: return "rule-based-service"
+        case .mockLLM: return "mock-llm"
         }
     }
 
     /// Whether decisions are asked outside the engine (and recorded).
     public var asksOutside: Bool {
         switch self {
-        case .ruleBased: return false
+        case .ruleBased, .mockLLM: return false
         case .ruleBasedService: return true
         }
     }
@@ -82,6 +85,7 @@ public enum PolicyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     public func make() -> any TradingPolicy {
         switch self {
         case .ruleBased, .ruleBasedService: return RuleBasedPolicy()
+        case .mockLLM: return MockLLMPolicy()
         }
     }
 }

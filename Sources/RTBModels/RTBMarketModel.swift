@@ -45,7 +45,7 @@ public enum RTBMarketModel: SimulationModel {
     /// The service behind a policy that asks outside the engine.
     public static func decisionSource(for config: MarketConfig) throws -> DecisionSource? {
         switch config.policy {
-        case .ruleBased: return nil
+        case .ruleBased, .mockLLM: return nil
         case .ruleBasedService: return RuleBasedService(config: config)
         }
     }

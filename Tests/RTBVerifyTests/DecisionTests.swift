@@ -94,3 +94,28 @@ import RTBTrace
         #expect(try TradingAnswer(from: &reader) == answer)
     }
 }
+
+/// `--policy mock-llm` (or the seed's `--mock-llm`) records, replays and checks clean; the two
+/// spellings give one digest; contradicting them is refused.
+@Test func theMockLLMPolicyRecordsReplaysAndChecks() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let first = directory + "/policy.ledger"
+    let second = directory + "/flag.ledger"
+    let base = ["record", "--days", "3", "--seed", "5"]
+    let recorded = try TestSupport.run(
+        "rtb-verify", base + ["--policy", "mock-llm", "--ledger", first])
+    #expect(recorded.status == 0, "\(recorded.error)")
+    let flagged = try TestSupport.run("rtb-verify", base + ["--mock-llm", "--ledger", second])
+    #expect(flagged.status == 0, "\(flagged.error)")
+    #expect(
+        try ChainVerifier.verify(path: first).headHash
+            == ChainVerifier.verify(path: second).headHash)
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", first])
+    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", first])
+    #expect(checked.status == 0 && checked.output.contains("no violations"), "\(checked.output)")
+    let refused = try TestSupport.run(
+        "rtb-verify",
+        base + ["--mock-llm", "--policy", "rule-based", "--ledger", directory + "/x.ledger"])
+    #expect(refused.status == 64 && refused.error.contains("contradict"), "\(refused.error)")
+}

@@ -57,11 +57,13 @@ let package = Package(
         .target(
             name: "RTBEquilibrium", dependencies: ["RTBCore", "RTBTrace"],
             swiftSettings: hotPathSettings),
+        // The llm policy's provider clients (URLSession, outside the engine).
+        .target(name: "RTBLLM", dependencies: ["RTBCore", "RTBTrace", "RTBEvents", "RTBMarket"]),
         .target(
             name: "RTBModels",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
-                "RTBEquilibrium",
+                "RTBEquilibrium", "RTBLLM",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -89,7 +91,7 @@ let package = Package(
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
                 "RTBIntegrity",
-                "RTBRunning", "RTBReports",
+                "RTBRunning", "RTBReports", "RTBLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -122,7 +124,7 @@ let package = Package(
             dependencies: [
                 "RTBCommandLine", "RTBCore", "RTBTrace", "RTBLedger", "RTBMarket", "RTBModels",
                 "RTBRunning",
-                "RTBReports", "RTBIntegrity",
+                "RTBReports", "RTBIntegrity", "RTBLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

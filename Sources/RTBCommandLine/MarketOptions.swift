@@ -54,12 +54,15 @@ public struct MarketOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "Agent decision policy: rule-based (in the engine), rule-based-service (the same rules asked outside the engine, every decision recorded), mock-llm (seed 000's mock LLM rules, in the engine). (default: rule-based)"
+            "Agent decision policy: rule-based (in the engine), rule-based-service (the same rules asked outside the engine, every decision recorded), mock-llm (seed 000's mock LLM rules, in the engine), llm (a language model behind an API answers every decision, recorded; docs/llm.md). (default: rule-based)"
     )
     public var policy: String?
 
     @Flag(name: .long, help: "The seed's spelling of --policy mock-llm.")
     public var mockLlm = false
+
+    @Flag(name: .long, help: "The seed's spelling of --policy llm (docs/llm.md).")
+    public var realLlm = false
 
     @Option(name: .long, help: "Scenario C platform fee, 0%...20%. (default: 0%)")
     public var platformFee: String?
@@ -154,6 +157,7 @@ public struct MarketOptions: ParsableArguments {
         if mechanism != nil { given.append("--mechanism") }
         if policy != nil { given.append("--policy") }
         if mockLlm { given.append("--mock-llm") }
+        if realLlm { given.append("--real-llm") }
         if platformFee != nil { given.append("--platform-fee") }
         if hallucinationRate != nil { given.append("--hallucination-rate") }
         if rotRate != nil { given.append("--rot-rate") }
@@ -274,10 +278,15 @@ public struct MarketOptions: ParsableArguments {
         let seed = self.seed ?? Self.defaultSeed
         let fee = self.fee ?? Self.defaultFee
         let mechanism = self.mechanism ?? Self.defaultMechanism
-        if mockLlm, let policy = self.policy, policy != "mock-llm" {
-            throw ValidationError("--mock-llm and --policy \(policy) contradict each other")
+        if mockLlm && realLlm {
+            throw ValidationError("--mock-llm and --real-llm contradict each other")
         }
-        let policy = self.policy ?? (mockLlm ? "mock-llm" : Self.defaultPolicy)
+        let flagged = mockLlm ? "mock-llm" : realLlm ? "llm" : nil
+        if let flagged, let policy = self.policy, policy != flagged {
+            throw ValidationError(
+                "--\(mockLlm ? "mock" : "real")-llm and --policy \(policy) contradict each other")
+        }
+        let policy = self.policy ?? flagged ?? Self.defaultPolicy
         let platformFee = self.platformFee ?? Self.defaultPlatformFee
         let hallucinationRate = self.hallucinationRate ?? Self.defaultHallucinationRate
         let rotRate = self.rotRate ?? Self.defaultRotRate

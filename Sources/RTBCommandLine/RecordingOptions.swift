@@ -1,5 +1,6 @@
 import ArgumentParser
 import RTBLedger
+import RTBLLM
 import RTBModels
 import RTBRunning
 import RTBTrace
@@ -27,6 +28,13 @@ public struct RecordingOptions: ParsableArguments {
         help: "Worker threads for models that split a step across cores (never changes a digest).")
     public var threads = 1
 
+    @Option(
+        name: .long,
+        help:
+            "--policy llm: stop when the model calls have cost this many dollars (the ledger stays resumable)."
+    )
+    public var llmBudget: Double?
+
     @Option(name: .long, help: .hidden)
     public var canary: String?
 
@@ -46,6 +54,9 @@ public struct RecordingOptions: ParsableArguments {
         guard (1...1_000_000).contains(checkpointEvery) else {
             throw ValidationError(
                 "invalid --checkpoint-every \(checkpointEvery): expected 1...1000000")
+        }
+        if let llmBudget, !(llmBudget >= 0) {
+            throw ValidationError("invalid --llm-budget \(llmBudget): expected dollars, 0 or more")
         }
         guard (1...64).contains(threads) else {
             throw ValidationError("invalid --threads \(threads): expected 1...64")
@@ -77,6 +88,7 @@ public struct RecordingOptions: ParsableArguments {
         settings.fault = fault
         settings.canary = canary
         settings.parallel = ThreadedWork(workers: threads)
+        if let llmBudget { LLMEnvironment.set("RTB_LLM_BUDGET", String(llmBudget)) }
         return settings
     }
 }

@@ -64,12 +64,16 @@ public enum PolicyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case ruleBasedService = 1
     /// Seed 000's mock LLM rules (`MockLLMPolicy`), inside the engine.
     case mockLLM = 2
+    /// A language model behind an API answers every decision (`RTBLLM`), each recorded as a
+    /// `Decision` event; invalid replies fall back to the rule-based answer.
+    case llm = 3
 
     public var description: String {
         switch self {
         case .ruleBased: return "rule-based"
         case .ruleBasedService: return "rule-based-service"
         case .mockLLM: return "mock-llm"
+        case .llm: return "llm"
         }
     }
 
@@ -77,14 +81,14 @@ public enum PolicyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     public var asksOutside: Bool {
         switch self {
         case .ruleBased, .mockLLM: return false
-        case .ruleBasedService: return true
+        case .ruleBasedService, .llm: return true
         }
     }
 
     /// The policy that answers inside the engine.
     public func make() -> any TradingPolicy {
         switch self {
-        case .ruleBased, .ruleBasedService: return RuleBasedPolicy()
+        case .ruleBased, .ruleBasedService, .llm: return RuleBasedPolicy()
         case .mockLLM: return MockLLMPolicy()
         }
     }

@@ -1,6 +1,7 @@
 import RTBChecking
 import RTBCore
 import RTBEvents
+import RTBLLM
 import RTBMarket
 import RTBTrace
 
@@ -47,6 +48,8 @@ public enum RTBMarketModel: SimulationModel {
         switch config.policy {
         case .ruleBased, .mockLLM: return nil
         case .ruleBasedService: return RuleBasedService(config: config)
+        case .llm:
+            return try LLMDecisionService(config: config, environment: LLMEnvironment.current)
         }
     }
 

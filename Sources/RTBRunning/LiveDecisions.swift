@@ -16,13 +16,20 @@ public final class LiveDecisions: DecisionChannel {
 
     public func ask(_ question: [UInt8], at sequence: UInt64) throws -> DecisionRecord {
         let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: a measurement
-        let answer = try source.answer(question)
+        let reply = try source.reply(to: question)
         let elapsed = DispatchTime.now().uptimeNanoseconds - started  // determinism-ok: a measurement
         measurements.add(
             MeasurementRecord(
                 sequence: sequence, name: "decision.latency", value: Double(elapsed) / 1e6,
                 unit: "ms"))
-        return DecisionRecord(source: source.name, question: Sha256.hash(question), answer: answer)
+        for measured in reply.measurements {
+            measurements.add(
+                MeasurementRecord(
+                    sequence: sequence, name: measured.name, value: measured.value,
+                    unit: measured.unit))
+        }
+        return DecisionRecord(
+            source: reply.source, question: Sha256.hash(question), answer: reply.answer)
     }
 }
 

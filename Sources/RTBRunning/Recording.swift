@@ -59,13 +59,16 @@ public enum Recording {
         observer: ((Model.Run) -> Void)? = nil
     ) throws -> (outcome: RunOutcome, run: Model.Run) {
         let header = RunHeader.of(Model.self, config: config, layout: settings.layout)
+        // The decision source first: a missing key or a bad setting creates no ledger.
+        let source =
+            try settings.decisions == nil ? decisionSource(Model.self, config: config) : nil
         let store = try LedgerStore.create(
             path: path, header: header, durable: settings.durable, fault: settings.fault)
         let recorder = LedgerRecorder(store: store, zstdLevel: settings.zstdLevel)
         let wiring = RunWiring(
             sink: extra.map { TeeSink(recorder, $0) } ?? recorder, reader: recorder,
-            decisions: try liveDecisions(
-                Model.self, config: config, settings: settings, recorder: recorder)
+            decisions: settings.decisions
+                ?? source.map { LiveDecisions($0, measurements: recorder.measurements) }
                 ?? NoDecisions(),
             parallel: settings.parallel,
             perturbation: settings.perturbation, canary: settings.canary)
@@ -201,9 +204,16 @@ public enum Recording {
         recorder: LedgerRecorder?
     ) throws -> DecisionChannel? {
         if let decisions = settings.decisions { return decisions }
-        guard Model.asksOutsideDecisions(config), let source = try Model.decisionSource(for: config)
-        else { return nil }
+        guard let source = try decisionSource(Model.self, config: config) else { return nil }
         return LiveDecisions(source, measurements: recorder?.measurements ?? MeasurementLog())
+    }
+
+    /// The model's outside source when the config asks outside decisions.
+    static func decisionSource<Model: SimulationModel>(_ model: Model.Type, config: Model.Config)
+        throws -> DecisionSource?
+    {
+        guard Model.asksOutsideDecisions(config) else { return nil }
+        return try Model.decisionSource(for: config)
     }
 
     /// Runs without a ledger: frames go to `sink` (a null sink by default); a model that reads

@@ -34,6 +34,32 @@ public protocol DecisionSource: AnyObject {
     var name: String { get }
     /// The answer's canonical bytes.
     func answer(_ question: [UInt8]) throws -> [UInt8]
+    /// The answer with the source to record (a source may say how it answered: a fallback)
+    /// and measurements about the call (tokens, dollars, cache hits), kept outside every digest.
+    func reply(to question: [UInt8]) throws -> DecisionReply
+}
+
+extension DecisionSource {
+    public func reply(to question: [UInt8]) throws -> DecisionReply {
+        DecisionReply(answer: try answer(question), source: name)
+    }
+}
+
+/// A source's answer, who gave it, and what the call cost.
+public struct DecisionReply: Sendable {
+    public var answer: [UInt8]
+    public var source: String
+    /// (name, value, unit) measurements about the call.
+    public var measurements: [(name: String, value: Double, unit: String)]
+
+    public init(
+        answer: [UInt8], source: String,
+        measurements: [(name: String, value: Double, unit: String)] = []
+    ) {
+        self.answer = answer
+        self.source = source
+        self.measurements = measurements
+    }
 }
 
 /// The channel of runs whose decisions are all taken inside the engine.

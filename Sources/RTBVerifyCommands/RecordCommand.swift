@@ -1,5 +1,7 @@
 import ArgumentParser
 import RTBCommandLine
+import RTBLedger
+import RTBLLM
 import RTBMarket
 import RTBModels
 import RTBReports
@@ -78,6 +80,9 @@ struct RecordCommand: ParsableCommand {
             path = resume
             var settings = recording.settings
             settings.stop = SignalWatch.install()
+            if let spent = try LLMCostSummary(store: LedgerStore.open(path: resume)) {
+                LLMEnvironment.set("RTB_LLM_SPENT", String(spent.dollars))
+            }
             outcome = try Recording.resume(path: resume, settings: settings)
             if !json {
                 print(
@@ -96,14 +101,17 @@ struct RecordCommand: ParsableCommand {
             engine = run as? MarketEngine
             if !json { print(outcome.summary) }
         }
+        let costs = try LLMCostSummary(store: LedgerStore.open(path: path))
         if json {
             var object = CommandJSON.recording(outcome, path: path)
             object["command"] = .string("record")
             object["resumed"] = .bool(resume != nil)
+            if let costs { object["llm"] = .object(costs.json) }
             print(object.text)
             return
         }
         print(RunPrinter.recordingLines(outcome, path: path), terminator: "")
+        if let costs { print(costs.line) }
         if summary, let engine {
             print("\n" + RunReport(outcome, engine: engine).totalsTable(), terminator: "")
         }

@@ -13,11 +13,15 @@ public struct ReplayOptions: Sendable {
     public var bisect = false
     /// Test only: a planted divergence in the replaying engine.
     public var perturbation: Perturbation?
+    /// Re-ask every recorded decision of the model's live source (`replay --live`) and report
+    /// the answers that differ; the run continues with the recorded answers.
+    public var live = false
 
     public init(
         strict: Bool = false, fromCheckpoint: Int? = nil, bisect: Bool = false,
-        perturbation: Perturbation? = nil
+        perturbation: Perturbation? = nil, live: Bool = false
     ) {
+        self.live = live
         self.strict = strict
         self.fromCheckpoint = fromCheckpoint
         self.bisect = bisect
@@ -32,6 +36,8 @@ public struct ReplayReport: Sendable {
     public var checkpointsCompared: Int
     public var runDigest: Digest32
     public var divergence: Divergence?
+    /// `--live`: the comparison of the recorded answers with the live ones.
+    public var liveComparison: LiveComparison.Result?
     /// Set when the ledger's engine version is not this binary's.
     public var engineWarning: String?
     public var segmentsRerun: Int
@@ -96,7 +102,10 @@ public final class Replayer {
     {
         let subject = Subject<Model>(
             config: try ModelRegistry.config(model, of: store), layout: store.header.layout,
-            perturbation: options.perturbation)
+            perturbation: options.perturbation, live: options.live)
+        if options.live && !Model.asksOutsideDecisions(subject.config) {
+            throw ReplayError.nothingLive(path: store.path)
+        }
         if !Model.takesCheckpoints, let frames = options.fromCheckpoint {
             throw ReplayError.noCheckpoint(path: store.path, frameCount: frames, available: [])
         }
@@ -118,6 +127,7 @@ public final class Replayer {
         var config: Model.Config
         var layout: FrameLayout
         var perturbation: Perturbation?
+        var live = false
     }
 
     /// Replays from a checkpoint (or the start) until `untilFrame` frames (or the end).
@@ -135,9 +145,14 @@ public final class Replayer {
             Model.self, config: subject.config, store: store, startFrame: checkpointFrames ?? 0,
             previousHash: loaded?.frameHash ?? store.genesisHash, untilFrame: untilFrame,
             lastCheckpoint: checkpointFrames, checksPayloads: untilFrame != nil)
-        let decisions = try RecordedDecisions.ledger(
+        var decisions = try RecordedDecisions.ledger(
             Model.self, config: subject.config, store: store,
             from: loaded?.checkpoint.nextSequence ?? 0)
+        var comparison: LiveComparison?
+        if subject.live, let source = try Model.decisionSource(for: subject.config) {
+            comparison = LiveComparison(recorded: decisions, source: source)
+            decisions = comparison!
+        }
         let wiring = RunWiring(
             sink: comparator, prefix: checkpointFrames.map { (store, $0) },
             decisions: decisions, perturbation: subject.perturbation)
@@ -169,7 +184,8 @@ public final class Replayer {
         return ReplayReport(
             eventsCompared: comparator.events, framesCompared: comparator.frames,
             checkpointsCompared: comparator.checkpointsCompared, runDigest: comparator.previousHash,
-            divergence: divergence, engineWarning: nil, segmentsRerun: 0)
+            divergence: divergence, liveComparison: comparison?.result, engineWarning: nil,
+            segmentsRerun: 0)
     }
 
     /// Binary search for the first segment (between consecutive checkpoints) that does not
@@ -200,7 +216,8 @@ public final class Replayer {
             let digest = try store.head()?.headHash ?? store.genesisHash
             return ReplayReport(
                 eventsCompared: matchedEvents, framesCompared: 0, checkpointsCompared: probes,
-                runDigest: digest, divergence: nil, engineWarning: nil, segmentsRerun: probes)
+                runDigest: digest, divergence: nil, liveComparison: nil, engineWarning: nil,
+                segmentsRerun: probes)
         }
         report.segmentsRerun = probes
         report.divergence?.segmentsRerun = probes
@@ -211,6 +228,8 @@ public final class Replayer {
 /// Replay requests that cannot be carried out.
 public enum ReplayError: Error, CustomStringConvertible {
     case noCheckpoint(path: String, frameCount: Int, available: [Int])
+    /// `--live` on a ledger whose decisions were all taken inside the engine.
+    case nothingLive(path: String)
 
     public var description: String {
         switch self {
@@ -220,6 +239,9 @@ public enum ReplayError: Error, CustomStringConvertible {
                 + (available.count > 12 ? ", ..." : "")
             return
                 "\(path): no checkpoint after \(frameCount) frames (checkpoints: \(list.isEmpty ? "none" : list))"
+        case .nothingLive(let path):
+            return
+                "\(path): --live re-asks recorded outside decisions, and this run took all its decisions inside the engine"
         }
     }
 }

@@ -2,7 +2,9 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RTBCommandLine
+import RTBCore
 import RTBIntegrity
+import RTBMarket
 import RTBTrace
 
 struct ReplayCommand: ParsableCommand {
@@ -30,6 +32,13 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object (docs/json-output.md); exit codes unchanged.")
     var json = false
 
+    @Flag(
+        name: .long,
+        help:
+            "Also re-ask every recorded outside decision of its live source (--policy llm: the model, as configured by the environment) and report the answers that differ; the replay continues with the recorded answers."
+    )
+    var live = false
+
     @OptionGroup var progress: ProgressOptions
 
     @Option(name: .long, help: .hidden)
@@ -39,6 +48,9 @@ struct ReplayCommand: ParsableCommand {
     var perturbFrom: UInt64?
 
     func validate() throws {
+        if live && bisect {
+            throw ValidationError("give --live or --bisect, not both")
+        }
         if bisect && fromCheckpoint != nil {
             throw ValidationError("give --bisect or --from-checkpoint, not both")
         }
@@ -58,11 +70,15 @@ struct ReplayCommand: ParsableCommand {
         let report = try replayer.replay(
             ReplayOptions(
                 strict: strict, fromCheckpoint: fromCheckpoint, bisect: bisect,
-                perturbation: perturbation))
+                perturbation: perturbation, live: live))
         line.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9  // determinism-ok: measurement
         if json {
-            print(CommandJSON.replay(report, path: trace, seconds: seconds).text)
+            var object = CommandJSON.replay(report, path: trace, seconds: seconds)
+            if let compared = report.liveComparison {
+                object["live"] = .object(Self.json(compared))
+            }
+            print(object.text)
             if report.divergence != nil { throw ExitCode(ExitStatus.replayDivergence) }
             return
         }
@@ -82,5 +98,44 @@ struct ReplayCommand: ParsableCommand {
         print(
             "events compared \(report.eventsCompared), frames \(report.framesCompared), checkpoints \(report.checkpointsCompared), "
                 + String(format: "%.0f events/s", rate))
+        if let compared = report.liveComparison { print(Self.line(compared)) }
+    }
+
+    /// The `--live` line: decisions re-asked, how many differ, and the first.
+    static func line(_ compared: LiveComparison.Result) -> String {
+        var text =
+            "live: \(compared.asked) recorded decisions re-asked, \(compared.differing) answered differently ("
+            + String(format: "%.2f%%", compared.share * 100) + ")"
+        if let first = compared.first {
+            text +=
+                "; first: decision \(first.decision) (event \(first.sequence)): recorded "
+                + answer(first.recorded) + ", \(first.liveSource) now answers " + answer(first.live)
+        }
+        return text
+    }
+
+    static func json(_ compared: LiveComparison.Result) -> JSONObject {
+        var object = JSONObject()
+        object["asked"] = .int(Int64(compared.asked))
+        object["differing"] = .int(Int64(compared.differing))
+        if let first = compared.first {
+            var difference = JSONObject()
+            difference["decision"] = .int(Int64(first.decision))
+            difference["sequence"] = .unsigned(first.sequence)
+            difference["recorded"] = .string(answer(first.recorded))
+            difference["live"] = .string(answer(first.live))
+            difference["live_source"] = .string(first.liveSource)
+            object["first"] = .object(difference)
+        }
+        return object
+    }
+
+    /// A trading answer in words, or its bytes in hex.
+    static func answer(_ bytes: [UInt8]) -> String {
+        var reader = CanonicalReader(bytes)
+        if let decoded = try? TradingAnswer(from: &reader), reader.isAtEnd { return "\(decoded)" }
+        return bytes.map {
+            String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+        }.joined()
     }
 }

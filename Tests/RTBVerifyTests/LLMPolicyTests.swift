@@ -192,3 +192,30 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
         #expect(after - before == total - recordedBefore, "\(name)")
     }
 }
+
+/// `replay --live` re-sends every recorded prompt, continues with the recorded answers, and
+/// names the first decision whose new answer differs (the server changes its 57th answer).
+@Test func aLiveReplayNamesTheDecisionWhoseAnswerChanged() throws {
+    let path = TestSupport.temporaryDirectory() + "/live.ledger"
+    let recording = try LoopbackLLM()
+    #expect(try recording.verify(LLMRun.record + ["--ledger", path]).status == 0)
+    let head = try ChainVerifier.verify(path: path).headHash
+    recording.stop()
+    let changing = try LoopbackLLM(["--change", "57"])
+    let live = try changing.verify(["replay", "--trace", path, "--live", "--json"])
+    #expect(live.status == 0, "\(live.error)")
+    #expect(
+        live.output.contains("\"identical\":true") || live.output.contains(head.hex),
+        "\(live.output)")
+    let total = try LLMRun.decisions(path)
+    #expect(
+        live.output.contains(
+            "\"live\":{\"asked\":\(total),\"differing\":1,\"first\":{\"decision\":56,"),
+        "\(live.output)")
+    #expect(try changing.stats().requests == total)
+    changing.stop()
+    let again = try LoopbackLLM(["--change", "57"])
+    let text = try again.verify(["replay", "--trace", path, "--live"])
+    #expect(text.output.contains("1 answered differently"), "\(text.output)")
+    #expect(text.output.contains("first: decision 56 (event "), "\(text.output)")
+}

@@ -126,6 +126,8 @@ struct ReplayCommand: ParsableCommand {
             difference["live"] = .string(answer(first.live))
             difference["live_source"] = .string(first.liveSource)
             object["first"] = .object(difference)
+        } else {
+            object["first"] = .null
         }
         return object
     }

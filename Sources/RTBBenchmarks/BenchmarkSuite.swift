@@ -62,7 +62,7 @@ public final class BenchmarkSuite {
     /// Section names, in run order.
     public static let sections = [
         "scale", "default", "large", "recorder", "divergence", "recovery", "sweep", "equilibrium",
-        "bounds",
+        "llm", "bounds",
     ]
 
     public func runAll(only: Set<String>? = nil) throws -> [BenchmarkRow] {  // determinism-ok: section filter
@@ -77,6 +77,7 @@ public final class BenchmarkSuite {
         if wanted("recovery") { try recovery() }
         if wanted("sweep") { try sweeps() }
         if wanted("equilibrium") { try equilibrium() }
+        if wanted("llm") { try llm() }
         if wanted("bounds") { rows += bounds.rows }
         return rows
     }

@@ -13,12 +13,14 @@ public enum ChildProcess {
     }
 
     /// The child's output goes to a file, read after it exits.
-    public static func run(_ executable: String, _ arguments: [String], scratch: String) throws
-        -> Result
-    {
+    public static func run(
+        _ executable: String, _ arguments: [String], scratch: String,
+        environment: [String: String]? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let outputPath = scratch + "/child-output.txt"
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         let output = FileHandle(forWritingAtPath: outputPath)!

@@ -1,0 +1,199 @@
+import Foundation
+import RTBEvents
+import RTBLedger
+import RTBModels
+import RTBRunning
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Issue 17's figures: decisions (calls at one call per decision) per scenario of the default
+/// configuration against the seed's table, what a run costs against the loopback server with
+/// and without the response cache, and replay of a recorded LLM run against a rule-based run
+/// of the same size.
+extension BenchmarkSuite {
+    func llm() throws {
+        let days = scale.defaultDays
+        note("llm: decisions of the default \(days)-day run (rule-based-service)")
+        let service = directory + "/llm-service.ledger"
+        try recordMarket(["--policy", "rule-based-service", "--ledger", service], days: days)
+        let perScenario = try decisionsPerScenario(service)
+        let seed = ["a": 15_000, "b": 22_500, "c": 18_000]
+        for (scenario, count) in perScenario {
+            rows.append(
+                .row(
+                    "llm: decisions (calls at one per decision), scenario \(scenario.uppercased()), \(days) days",
+                    issue: "#17", value: Double(count), unit: "calls",
+                    bound: "seed 000's table: \(seed[scenario] ?? 0) (30 days)", format: "%.0f"))
+        }
+        guard let script = serverScript() else {
+            rows.append(
+                .row(
+                    "llm: run against the loopback server", issue: "#17", value: 0, unit: "s",
+                    bound: "not measured: Tests/Fixtures/llm_server.py not found", format: "%.0f"))
+            return
+        }
+        for lever in ["one call per decision", "response cache"] {
+            note("llm: \(days)-day run against the loopback server, \(lever)")
+            let server = try LoopbackServer(script: script, scratch: directory)
+            defer { server.stop() }
+            var environment = ProcessInfo.processInfo.environment
+            environment["RTB_LLM_API_KEY"] = "benchmark"
+            environment["RTB_LLM_BASE_URL"] = "http://127.0.0.1:\(server.port)"
+            environment["RTB_LLM_PROVIDER"] = "anthropic"
+            environment["RTB_AGENT_MODEL"] = "claude-3-5-haiku-20241022"
+            environment["RTB_MANAGER_MODEL"] = nil
+            let cache = directory + "/llm-cache-\(rows.count).jsonl"
+            if lever == "response cache" { environment["RTB_LLM_CACHE"] = cache }
+            let ledger = directory + "/llm-\(rows.count).ledger"
+            let run = try ChildProcess.run(
+                binaries + "/rtb-verify",
+                ["record", "--policy", "llm", "--days", String(days), "--ledger", ledger],
+                scratch: directory, environment: environment)
+            if run.status != 0 {
+                throw BenchmarkFailure("the llm run (\(lever)) exited \(run.status)")
+            }
+            guard let costs = try LLMCostSummary(store: LedgerStore.open(path: ledger)) else {
+                throw BenchmarkFailure("the llm run (\(lever)) recorded no calls")
+            }
+            let decisions = costs.calls + costs.cacheHits
+            rows.append(
+                .row(
+                    "llm: \(days)-day run, \(lever): calls to the model", issue: "#17",
+                    value: Double(costs.calls), unit: "calls",
+                    bound: "\(costs.cacheHits) cache hits ("
+                        + String(
+                            format: "%.1f%%",
+                            100 * Double(costs.cacheHits) / Double(max(1, decisions)))
+                        + " of \(decisions) decisions); seed: 55,500 calls at one per decision",
+                    format: "%.0f"))
+            rows.append(
+                .row(
+                    "llm: \(days)-day run, \(lever): dollars at claude-3-5-haiku prices",
+                    issue: "#17",
+                    value: costs.dollars, unit: "$",
+                    bound:
+                        "\(costs.inputTokens) input + \(costs.outputTokens) output tokens as the "
+                        + "loopback server counts them (4 characters a token); seed: $277 baseline, $8-15 with every lever",
+                    format: "%.2f"))
+            if lever == "one call per decision" {
+                rows.append(
+                    .row(
+                        "llm: \(days)-day run, \(lever): whole record command against the loopback server (wall)",
+                        issue: "#17", value: run.seconds, unit: "s",
+                        bound: String(
+                            format: "%.2f ms per call, server included",
+                            run.seconds / Double(max(1, costs.calls)) * 1_000),
+                        format: "%.1f"))
+                try replaySpeed(ledger: ledger, days: days)
+            }
+        }
+    }
+
+    /// Replay of the recorded LLM run (answers read from the ledger, no prompt rendered)
+    /// against a rule-based run of the same size.
+    func replaySpeed(ledger: String, days: Int) throws {
+        note("llm: replay of the recorded run against a rule-based run")
+        let replay = try Stopwatch.samples(runs: scale.runs) {
+            let child = try ChildProcess.run(
+                binaries + "/rtb-verify", ["replay", "--trace", ledger], scratch: directory)
+            if child.status != 0 {
+                throw BenchmarkFailure("replay of the llm run exited \(child.status)")
+            }
+        }
+        var counter = 0
+        let rules = directory + "/llm-rules.ledger"
+        let ruled = try Stopwatch.samples(runs: scale.runs) {
+            counter += 1
+            try? FileManager.default.removeItem(atPath: rules)
+            try recordMarket(["--ledger", rules], days: days)
+        }
+        let ruledReplay = try Stopwatch.samples(runs: scale.runs) {
+            let child = try ChildProcess.run(
+                binaries + "/rtb-verify", ["replay", "--trace", rules], scratch: directory)
+            if child.status != 0 {
+                throw BenchmarkFailure("replay of the rule-based run exited \(child.status)")
+            }
+        }
+        rows.append(
+            .row(
+                "llm: replay of the recorded run / rule-based record of the same days (wall)",
+                issue: "#17", value: replay.median / ruled.median, unit: "x",
+                atMost: 1,
+                bound: String(
+                    format: "replay %.3f s, rule-based record %.3f s, whole commands",
+                    replay.median, ruled.median),
+                format: "%.2f"))
+        rows.append(
+            .row(
+                "llm: replay of the recorded run / replay of the rule-based run (wall)",
+                issue: "#17", value: replay.median / ruledReplay.median, unit: "x",
+                bound: String(
+                    format: "replay %.3f s against %.3f s; the llm ledger also holds its decisions",
+                    replay.median, ruledReplay.median),
+                format: "%.2f"))
+    }
+
+    func recordMarket(_ arguments: [String], days: Int) throws {
+        let child = try ChildProcess.run(
+            binaries + "/rtb-verify", ["record", "--days", String(days)] + arguments,
+            scratch: directory)
+        if child.status != 0 {
+            throw BenchmarkFailure("rtb-verify record \(arguments) exited \(child.status)")
+        }
+    }
+
+    /// Decision events per scenario, in scenario order.
+    func decisionsPerScenario(_ path: String) throws -> [(scenario: String, count: Int)] {
+        var counts = [0, 0, 0]
+        try LedgerEvents.forEach(RTBMarketModel.self, store: LedgerStore.open(path: path)) {
+            _, event in
+            if case .decision = event.body, event.scenario.rawValue < 3 {
+                counts[Int(event.scenario.rawValue)] += 1
+            }
+            return true
+        }
+        return zip(["a", "b", "c"], counts).map { ($0, $1) }
+    }
+
+    func serverScript() -> String? {
+        [
+            binaries + "/../../Tests/Fixtures/llm_server.py",
+            FileManager.default.currentDirectoryPath + "/Tests/Fixtures/llm_server.py",
+        ].first { FileManager.default.fileExists(atPath: $0) }.map {
+            URL(fileURLWithPath: $0).standardized.path
+        }
+    }
+}
+
+/// The loopback LLM server of the tests, for the benchmark.
+final class LoopbackServer {
+    let process = Process()
+    let port: Int
+
+    init(script: String, scratch: String) throws {
+        let portFile = scratch + "/llm-port-\(UInt64.random(in: 0...UInt64.max)).txt"  // determinism-ok: a scratch file name
+        FileManager.default.createFile(atPath: portFile, contents: nil)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script]
+        process.standardOutput = FileHandle(forWritingAtPath: portFile)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var found: Int?
+        for _ in 0..<500 where found == nil {
+            let text = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
+            found = text.split(separator: "\n").first.flatMap { Int($0) }
+            if found == nil { usleep(20_000) }
+        }
+        guard let found else { throw BenchmarkFailure("the loopback LLM server did not start") }
+        port = found
+    }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}

@@ -34,7 +34,9 @@ extension BenchmarkSuite {
                     bound: "not measured: Tests/Fixtures/llm_server.py not found", format: "%.0f"))
             return
         }
-        for lever in ["one call per decision", "response cache"] {
+        for lever in [
+            "one call per decision", "response cache", "decision tree", "decision tree and cache",
+        ] {
             note("llm: \(days)-day run against the loopback server, \(lever)")
             let server = try LoopbackServer(script: script, scratch: directory)
             defer { server.stop() }
@@ -45,7 +47,8 @@ extension BenchmarkSuite {
             environment["RTB_AGENT_MODEL"] = "claude-3-5-haiku-20241022"
             environment["RTB_MANAGER_MODEL"] = nil
             let cache = directory + "/llm-cache-\(rows.count).jsonl"
-            if lever == "response cache" { environment["RTB_LLM_CACHE"] = cache }
+            if lever.contains("cache") { environment["RTB_LLM_CACHE"] = cache }
+            if lever.contains("tree") { environment["RTB_LLM_ESCALATE"] = "edge-cases" }
             let ledger = directory + "/llm-\(rows.count).ledger"
             let run = try ChildProcess.run(
                 binaries + "/rtb-verify",
@@ -57,7 +60,7 @@ extension BenchmarkSuite {
             guard let costs = try LLMCostSummary(store: LedgerStore.open(path: ledger)) else {
                 throw BenchmarkFailure("the llm run (\(lever)) recorded no calls")
             }
-            let decisions = costs.calls + costs.cacheHits
+            let decisions = costs.calls + costs.cacheHits + costs.treeAnswers
             rows.append(
                 .row(
                     "llm: \(days)-day run, \(lever): calls to the model", issue: "#17",

@@ -14,6 +14,8 @@ public final class LLMDecisionService: DecisionSource {
     let rules: RuleBasedService
     let cache: LLMCache?
     let budget: Double?
+    /// `RTB_LLM_ESCALATE=edge-cases`: the decision tree answers common cases.
+    let escalatesEdgeCasesOnly: Bool
     public private(set) var usage = LLMUsage()
 
     public var name: String { "\(settings.provider.rawValue):\(settings.agentModel)" }
@@ -24,6 +26,12 @@ public final class LLMDecisionService: DecisionSource {
         client = LLMClient(settings: settings)
         market = Market(config: config)
         rules = RuleBasedService(config: config)
+        switch environment["RTB_LLM_ESCALATE"] ?? "all" {
+        case "all": escalatesEdgeCasesOnly = false
+        case "edge-cases": escalatesEdgeCasesOnly = true
+        case let other:
+            throw ConfigError.invalid("RTB_LLM_ESCALATE '\(other)'", "all or edge-cases")
+        }
         // A resumed recording starts from what its ledger's calls already cost.
         usage.dollars = Double(environment["RTB_LLM_SPENT"] ?? "0") ?? 0
         if let text = environment["RTB_LLM_BUDGET"] {
@@ -51,6 +59,12 @@ public final class LLMDecisionService: DecisionSource {
         var reader = CanonicalReader(question)
         let decoded = try TradingQuestion(from: &reader)
         try reader.expectEnd()
+        if escalatesEdgeCasesOnly && !DecisionTree.escalates(decoded, market: market) {
+            usage.treeAnswers += 1
+            return DecisionReply(
+                answer: try rules.answer(question), source: "decision-tree",
+                measurements: [("llm.tree_answer", 1, "count")])
+        }
         let prompt = try DecisionPrompt(decoded, market: market)
         let model = prompt.role == .manager ? settings.managerModel : settings.agentModel
         let source = "\(settings.provider.rawValue):\(model)"
@@ -105,6 +119,7 @@ public struct LLMUsage: Equatable, Sendable {
     public var dollars = 0.0
     public var cacheHits = 0
     public var fallbacks = 0
+    public var treeAnswers = 0
 
     mutating func add(_ reply: LLMReply, dollars: Double) {
         calls += 1

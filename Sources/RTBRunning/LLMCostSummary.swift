@@ -10,6 +10,7 @@ public struct LLMCostSummary: Equatable, Sendable {
     public var dollars = 0.0
     public var cacheHits = 0
     public var fallbacks = 0
+    public var treeAnswers = 0
 
     /// The summary of a ledger's measurements, or nil when no decision called a model.
     public init?(store: LedgerStore) throws {
@@ -23,6 +24,7 @@ public struct LLMCostSummary: Equatable, Sendable {
             case "llm.cost": dollars += record.value
             case "llm.cache_hit": cacheHits += 1
             case "llm.fallback": fallbacks += 1
+            case "llm.tree_answer": treeAnswers += 1
             default: continue
             }
             seen = true
@@ -34,7 +36,7 @@ public struct LLMCostSummary: Equatable, Sendable {
     public var line: String {
         "llm calls:     \(calls) (\(inputTokens) input, \(outputTokens) output tokens, $"
             + Self.dollars(dollars) + "); \(cacheHits) answered by the cache, "
-            + "\(fallbacks) invalid answers replaced by the rules"
+            + "\(treeAnswers) by the decision tree, \(fallbacks) invalid answers replaced by the rules"
     }
 
     static func dollars(_ value: Double) -> String {
@@ -53,6 +55,7 @@ public struct LLMCostSummary: Equatable, Sendable {
         object["dollars"] = .raw(Self.dollars(dollars))
         object["cache_hits"] = .int(Int64(cacheHits))
         object["fallbacks"] = .int(Int64(fallbacks))
+        object["tree_answers"] = .int(Int64(treeAnswers))
         return object
     }
 }

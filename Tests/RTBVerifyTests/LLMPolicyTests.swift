@@ -219,3 +219,29 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
     #expect(text.output.contains("1 answered differently"), "\(text.output)")
     #expect(text.output.contains("first: decision 56 (event "), "\(text.output)")
 }
+
+/// The decision tree lever: common cases are answered by the rules (source "decision-tree"),
+/// only edge cases reach the model, and the run replays offline like any other.
+@Test func theDecisionTreeEscalatesOnlyEdgeCases() throws {
+    let server = try LoopbackLLM()
+    let path = TestSupport.temporaryDirectory() + "/tree.ledger"
+    let recorded = try server.verify(
+        LLMRun.record + ["--ledger", path], extra: ["RTB_LLM_ESCALATE": "edge-cases"])
+    #expect(recorded.status == 0, "\(recorded.error)")
+    let costs = try #require(try LLMCostSummary(store: LedgerStore.open(path: path)))
+    let decisions = try LLMRun.decisions(path)
+    #expect(costs.treeAnswers > 0 && costs.calls > 0, "\(costs)")
+    #expect(costs.calls + costs.treeAnswers == decisions)
+    #expect(try server.stats().requests == costs.calls)
+    let tree = try TestSupport.run(
+        "rtb-verify", ["dump", "--trace", path, "--kind", "Decision"])
+    #expect(
+        tree.output.split(separator: "\n").filter { $0.contains("source=decision-tree") }.count
+            == costs.treeAnswers)
+    server.stop()
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
+    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
+    let bad = try server.verify(
+        LLMRun.record + ["--ledger", path + "2"], extra: ["RTB_LLM_ESCALATE": "sometimes"])
+    #expect(bad.status == 64 && bad.error.contains("RTB_LLM_ESCALATE"), "\(bad.error)")
+}

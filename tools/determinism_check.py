@@ -58,9 +58,21 @@ def builds(args):
         ["--scenario", "a,b,c", "--days", "30", "--seed", "42"],
         ["--scenario", "c", "--days", "10", "--seed", "7", "--kill", "buyer-002@d4:10"],
         ["--scenario", "a", "--days", "2", "--seed", "3", "--volume", "small"],
+        ["--policy", "mock-llm", "--days", "5", "--seed", "9"],
+    ]
+    # Models configured by a JSON file (the exchange economy's CES powers and sampled rounds
+    # use floating point: our own exp/log/pow must give the same bits in both builds).
+    model_configs = [
+        ("exchange-economy", '{"seed": 3, "agents": 20000, "goods": 6, "preference": "ces", "elasticity": 0.7}'),
+        ("exchange-economy", '{"seed": 4, "agents": 50000, "goods": 4, "sample": 5000, "tolerance": 0.001, "max_rounds": 100}'),
     ]
     failures = 0
     with tempfile.TemporaryDirectory() as directory:
+        for index, (model, text) in enumerate(model_configs):
+            path = f"{directory}/model{index}.json"
+            with open(path, "w") as handle:
+                handle.write(text)
+            configs.append(["--model", model, "--config", path])
         for index, arguments in enumerate(configs):
             debug, error = record(args.debug, arguments, f"{directory}/debug{index}.ledger", False)
             release, error2 = record(args.release, arguments, f"{directory}/release{index}.ledger", False)

@@ -75,7 +75,7 @@ let package = Package(
             name: "RTBRunning",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBModels", "RTBIntegrity", "RTBEvents",
-                "RTBMarket",
+                "RTBMarket", "RTBLLM",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "RTBBenchmarks",
             dependencies: [
-                "RTBEquilibrium", "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
+                "RTBEquilibrium", "RTBLLM", "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
                 "RTBIntegrity",
                 "RTBRunning", "RTBReports",
             ]
@@ -170,7 +170,7 @@ let package = Package(
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
                 "RTBModels",
                 "RTBIntegrity", "RTBRunning", "RTBReports", "RTBCommandLine", "RTBTestSupport",
-                "RTBFuzzing",
+                "RTBFuzzing", "RTBLLM",
             ]
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import RTBEvents
+import RTBLLM
 import RTBLedger
 import RTBModels
 import RTBRunning
@@ -57,7 +58,7 @@ extension BenchmarkSuite {
             if run.status != 0 {
                 throw BenchmarkFailure("the llm run (\(lever)) exited \(run.status)")
             }
-            guard let costs = try LLMCostSummary(store: LedgerStore.open(path: ledger)) else {
+            guard let costs = try LLMUsage(store: LedgerStore.open(path: ledger)) else {
                 throw BenchmarkFailure("the llm run (\(lever)) recorded no calls")
             }
             let decisions = costs.calls + costs.cacheHits + costs.treeAnswers
@@ -65,11 +66,8 @@ extension BenchmarkSuite {
                 .row(
                     "llm: \(days)-day run, \(lever): calls to the model", issue: "#17",
                     value: Double(costs.calls), unit: "calls",
-                    bound: "\(costs.cacheHits) cache hits ("
-                        + String(
-                            format: "%.1f%%",
-                            100 * Double(costs.cacheHits) / Double(max(1, decisions)))
-                        + " of \(decisions) decisions); seed: 55,500 calls at one per decision",
+                    bound: "of \(decisions) decisions: \(costs.cacheHits) cache hits, "
+                        + "\(costs.treeAnswers) answered by the tree; seed: 55,500 calls at one per decision",
                     format: "%.0f"))
             rows.append(
                 .row(

@@ -110,21 +110,3 @@ public final class LLMDecisionService: DecisionSource {
             measurements: measurements)
     }
 }
-
-/// What a run's calls cost.
-public struct LLMUsage: Equatable, Sendable {
-    public var calls = 0
-    public var inputTokens = 0
-    public var outputTokens = 0
-    public var dollars = 0.0
-    public var cacheHits = 0
-    public var fallbacks = 0
-    public var treeAnswers = 0
-
-    mutating func add(_ reply: LLMReply, dollars: Double) {
-        calls += 1
-        inputTokens += reply.inputTokens
-        outputTokens += reply.outputTokens
-        self.dollars += dollars
-    }
-}

@@ -80,7 +80,7 @@ struct RecordCommand: ParsableCommand {
             path = resume
             var settings = recording.settings
             settings.stop = SignalWatch.install()
-            if let spent = try LLMCostSummary(store: LedgerStore.open(path: resume)) {
+            if let spent = try LLMUsage(store: LedgerStore.open(path: resume)) {
                 LLMEnvironment.set("RTB_LLM_SPENT", String(spent.dollars))
             }
             outcome = try Recording.resume(path: resume, settings: settings)
@@ -101,7 +101,7 @@ struct RecordCommand: ParsableCommand {
             engine = run as? MarketEngine
             if !json { print(outcome.summary) }
         }
-        let costs = try LLMCostSummary(store: LedgerStore.open(path: path))
+        let costs = try LLMUsage(store: LedgerStore.open(path: path))
         if json {
             var object = CommandJSON.recording(outcome, path: path)
             object["command"] = .string("record")

@@ -1,6 +1,7 @@
 import Foundation
 import RTBCore
 import RTBIntegrity
+import RTBLLM
 import RTBLedger
 import RTBRunning
 import RTBTestSupport
@@ -99,7 +100,7 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
         LLMRun.record + ["--ledger", path, "--json"], provider: provider)
     #expect(recorded.status == 0, "\(recorded.error)")
     let stats = try server.stats()
-    let costs = try #require(try LLMCostSummary(store: LedgerStore.open(path: path)))
+    let costs = try #require(try LLMUsage(store: LedgerStore.open(path: path)))
     #expect(costs.calls == stats.requests && stats.requests == stats.answered)
     #expect(costs.inputTokens == stats.input && costs.outputTokens == stats.output)
     let decisions = try LLMRun.decisions(path)
@@ -120,7 +121,7 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
     let recorded = try server.verify(LLMRun.record + ["--ledger", path])
     #expect(recorded.status == 0, "\(recorded.error)")
     let stats = try server.stats()
-    let costs = try #require(try LLMCostSummary(store: LedgerStore.open(path: path)))
+    let costs = try #require(try LLMUsage(store: LedgerStore.open(path: path)))
     let decisions = try LLMRun.decisions(path)
     #expect(stats.requests == decisions + 3, "\(stats) for \(decisions) decisions")
     #expect(costs.calls == decisions && costs.fallbacks == 1)
@@ -228,7 +229,7 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
     let recorded = try server.verify(
         LLMRun.record + ["--ledger", path], extra: ["RTB_LLM_ESCALATE": "edge-cases"])
     #expect(recorded.status == 0, "\(recorded.error)")
-    let costs = try #require(try LLMCostSummary(store: LedgerStore.open(path: path)))
+    let costs = try #require(try LLMUsage(store: LedgerStore.open(path: path)))
     let decisions = try LLMRun.decisions(path)
     #expect(costs.treeAnswers > 0 && costs.calls > 0, "\(costs)")
     #expect(costs.calls + costs.treeAnswers == decisions)

@@ -1,9 +1,10 @@
-import RTBLedger
 import RTBTrace
 
-/// What a recording's model calls cost, summed from the measurements the `llm` policy files
-/// with each decision (outside every digest): calls, tokens, dollars, cache hits, fallbacks.
-public struct LLMCostSummary: Equatable, Sendable {
+/// What a run's model calls cost: calls, tokens, dollars, and the decisions answered without a
+/// call (cache hits, the decision tree), and invalid answers replaced by the rules. The `llm`
+/// policy counts them as it goes; `init?(store:)` (RTBRunning) sums them from a ledger's
+/// measurements.
+public struct LLMUsage: Equatable, Sendable {
     public var calls = 0
     public var inputTokens = 0
     public var outputTokens = 0
@@ -12,24 +13,13 @@ public struct LLMCostSummary: Equatable, Sendable {
     public var fallbacks = 0
     public var treeAnswers = 0
 
-    /// The summary of a ledger's measurements, or nil when no decision called a model.
-    public init?(store: LedgerStore) throws {
-        var seen = false
-        for record in try store.measurements() {
-            switch record.name {
-            case "llm.input_tokens":
-                calls += 1
-                inputTokens += Int(record.value)
-            case "llm.output_tokens": outputTokens += Int(record.value)
-            case "llm.cost": dollars += record.value
-            case "llm.cache_hit": cacheHits += 1
-            case "llm.fallback": fallbacks += 1
-            case "llm.tree_answer": treeAnswers += 1
-            default: continue
-            }
-            seen = true
-        }
-        if !seen { return nil }
+    public init() {}
+
+    mutating func add(_ reply: LLMReply, dollars: Double) {
+        calls += 1
+        inputTokens += reply.inputTokens
+        outputTokens += reply.outputTokens
+        self.dollars += dollars
     }
 
     /// One line for a command's output.

@@ -41,7 +41,7 @@ extension BenchmarkSuite {
             note("llm: \(days)-day run against the loopback server, \(lever)")
             let server = try LoopbackServer(script: script, scratch: directory)
             defer { server.stop() }
-            var environment = ProcessInfo.processInfo.environment
+            var environment = ProcessInfo.processInfo.environment  // determinism-ok: the benchmark child inherits PATH and the like
             environment["RTB_LLM_API_KEY"] = "benchmark"
             environment["RTB_LLM_BASE_URL"] = "http://127.0.0.1:\(server.port)"
             environment["RTB_LLM_PROVIDER"] = "anthropic"

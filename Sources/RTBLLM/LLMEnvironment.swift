@@ -12,7 +12,7 @@ public enum LLMEnvironment {
     }
 
     public static var current: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment  // determinism-ok: endpoint and key settings, outside the engine and every digest
         for (name, value) in overrides.withLock({ $0 }) { environment[name] = value }  // determinism-ok: a merge, order-free
         return environment
     }

@@ -120,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
             number = state.requests
         fault = state.faults.get(number)
         if fault == "hang":
-            time.sleep(3600)
+            time.sleep(3600)  # timing-ok: a scripted request that never answers; the client's timeout ends it
             return
         if state.models and body["model"] not in state.models:
             return self.send(404, json.dumps({"error": {"message": f"model {body['model']} not found"}}))

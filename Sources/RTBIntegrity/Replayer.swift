@@ -145,9 +145,12 @@ public final class Replayer {
             Model.self, config: subject.config, store: store, startFrame: checkpointFrames ?? 0,
             previousHash: loaded?.frameHash ?? store.genesisHash, untilFrame: untilFrame,
             lastCheckpoint: checkpointFrames, checksPayloads: untilFrame != nil)
-        var decisions = try RecordedDecisions.ledger(
-            Model.self, config: subject.config, store: store,
-            from: loaded?.checkpoint.nextSequence ?? 0)
+        // The recorded answers are read on a second thread while the replay runs.
+        var decisions: DecisionChannel =
+            Model.asksOutsideDecisions(subject.config)
+            ? PrefetchedDecisions(
+                Model.self, path: store.path, from: loaded?.checkpoint.nextSequence ?? 0)
+            : NoDecisions()
         var comparison: LiveComparison?
         if subject.live, let source = try Model.decisionSource(for: subject.config) {
             comparison = LiveComparison(recorded: decisions, source: source)

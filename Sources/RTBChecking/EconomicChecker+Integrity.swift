@@ -214,6 +214,7 @@ extension EconomicChecker {
         case .agentSnapshot(let snapshot): agent(snapshot.agent)
         case .ledgerEntry(let entry): agent(entry.payer)
         case .decision(let decision): agent(decision.agent)
+        case .modelCall(let call): agent(call.agent)
         case .openAuction(let open):
             product(open.product)
             for bid in open.bids { campaign(bid.campaign) }

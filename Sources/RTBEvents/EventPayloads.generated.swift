@@ -137,6 +137,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case scenarioFinished = 26
     case scaleRound = 27
     case decision = 28
+    case modelCall = 29
 
     public var description: String {
         switch self {
@@ -168,6 +169,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .scenarioFinished: return "ScenarioFinished"
         case .scaleRound: return "ScaleRound"
         case .decision: return "Decision"
+        case .modelCall: return "ModelCall"
         }
     }
 }
@@ -1542,6 +1544,74 @@ public struct Decision: Equatable, Sendable {
     }
 }
 
+/// One call to a model (or a response-cache hit standing in for one), recorded before the Decision events it answered; replay serves it from the ledger. Latency is a measurement outside the digest. (kind 29, scenarios a/b/c)
+public struct ModelCall: Equatable, Sendable {
+    /// the agent of the decisions it answered
+    public var agent: AgentRef
+    /// <provider>:<model>
+    public var source: String
+    /// SHA-256 of the system prompt, a zero byte and the user prompt
+    public var prompt: Digest32
+    /// decisions the call answered (the batch's size)
+    public var decisions: Int64
+    /// answered by the response cache (nothing paid: tokens and cost 0)
+    public var cached: Bool
+    /// input tokens as the server counted them
+    public var inputTokens: Int64
+    /// output tokens as the server counted them
+    public var outputTokens: Int64
+    /// dollars x 10^9 at the price table's rates
+    public var costNanodollars: Int64
+
+    public init(agent: AgentRef, source: String, prompt: Digest32, decisions: Int64, cached: Bool, inputTokens: Int64, outputTokens: Int64, costNanodollars: Int64) {
+        self.agent = agent
+        self.source = source
+        self.prompt = prompt
+        self.decisions = decisions
+        self.cached = cached
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.costNanodollars = costNanodollars
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(agent.code)
+        writer.string(source)
+        writer.digest(prompt)
+        writer.varint(UInt64(decisions))
+        writer.bool(cached)
+        writer.varint(UInt64(inputTokens))
+        writer.varint(UInt64(outputTokens))
+        writer.varint(UInt64(costNanodollars))
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        agent = try reader.agent()
+        source = try reader.string()
+        prompt = try reader.digest()
+        decisions = try reader.int64()
+        cached = try reader.bool()
+        inputTokens = try reader.int64()
+        outputTokens = try reader.int64()
+        costNanodollars = try reader.int64()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("agent", .text(agent.description)),
+            EventField("source", .text(source)),
+            EventField("prompt", .text(prompt.hex)),
+            EventField("decisions", .int(decisions)),
+            EventField("cached", .bool(cached)),
+            EventField("input_tokens", .int(inputTokens)),
+            EventField("output_tokens", .int(outputTokens)),
+            EventField("cost_nanodollars", .int(costNanodollars)),
+        ]
+    }
+}
+
 /// The payload of an event, one case per kind.
 public enum EventBody: Equatable, Sendable {
     case runStarted(RunStarted)
@@ -1572,6 +1642,7 @@ public enum EventBody: Equatable, Sendable {
     case scenarioFinished(ScenarioFinished)
     case scaleRound(ScaleRound)
     case decision(Decision)
+    case modelCall(ModelCall)
 
     /// The kind number.
     public var kind: EventKind {
@@ -1604,6 +1675,7 @@ public enum EventBody: Equatable, Sendable {
         case .scenarioFinished: return .scenarioFinished
         case .scaleRound: return .scaleRound
         case .decision: return .decision
+        case .modelCall: return .modelCall
         }
     }
 
@@ -1638,6 +1710,7 @@ public enum EventBody: Equatable, Sendable {
         case .scenarioFinished(let payload): payload.encode(into: &writer)
         case .scaleRound(let payload): payload.encode(into: &writer)
         case .decision(let payload): payload.encode(into: &writer)
+        case .modelCall(let payload): payload.encode(into: &writer)
         }
     }
 
@@ -1672,6 +1745,7 @@ public enum EventBody: Equatable, Sendable {
         case .scenarioFinished: return .scenarioFinished(try ScenarioFinished(from: &reader))
         case .scaleRound: return .scaleRound(try ScaleRound(from: &reader))
         case .decision: return .decision(try Decision(from: &reader))
+        case .modelCall: return .modelCall(try ModelCall(from: &reader))
         }
     }
 
@@ -1706,6 +1780,7 @@ public enum EventBody: Equatable, Sendable {
         case .scenarioFinished(let payload): return payload.fields
         case .scaleRound(let payload): return payload.fields
         case .decision(let payload): return payload.fields
+        case .modelCall(let payload): return payload.fields
         }
     }
 }

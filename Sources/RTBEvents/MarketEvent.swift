@@ -36,6 +36,15 @@ public struct MarketEvent: ModelEvent {
             source: payload.source, question: payload.question, answer: payload.answer)
     }
 
+    /// The model call a `ModelCall` event records.
+    public var decisionCall: DecisionCall? {
+        guard case .modelCall(let payload) = body else { return nil }
+        return DecisionCall(
+            source: payload.source, prompt: payload.prompt, decisions: Int(payload.decisions),
+            cached: payload.cached, inputTokens: payload.inputTokens,
+            outputTokens: payload.outputTokens, costNanodollars: payload.costNanodollars)
+    }
+
     /// Simulated time of the event.
     public var time: SimTime { SimTime(tick: tick) }
 

@@ -28,18 +28,28 @@ public final class LiveComparison: DecisionChannel {
     }
 
     public func ask(_ question: [UInt8], at sequence: UInt64) throws -> DecisionRecord {
-        let record = try recorded.ask(question, at: sequence)
-        let live = try source.reply(to: question)
-        if live.answer != record.answer {
-            differing += 1
-            if first == nil {
-                first = Difference(
-                    decision: asked, sequence: sequence, recorded: record.answer, live: live.answer,
-                    liveSource: live.source)
+        try askBatch([question], at: sequence)[0]
+    }
+
+    /// Serves the recorded records and re-asks the questions together, as the recording did.
+    public func askBatch(_ questions: [[UInt8]], at sequence: UInt64) throws -> [DecisionRecord] {
+        let records = try recorded.askBatch(questions, at: sequence)
+        let replies = try source.replies(to: questions)
+        var next = sequence
+        for (record, live) in zip(records, replies) {
+            next += record.call == nil ? 0 : 1
+            if live.answer != record.answer {
+                differing += 1
+                if first == nil {
+                    first = Difference(
+                        decision: asked, sequence: next, recorded: record.answer,
+                        live: live.answer, liveSource: live.source)
+                }
             }
+            asked += 1
+            next += 1
         }
-        asked += 1
-        return record
+        return records
     }
 
     public var result: Result { Result(asked: asked, differing: differing, first: first) }

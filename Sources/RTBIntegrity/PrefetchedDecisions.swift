@@ -20,13 +20,13 @@ final class PrefetchedDecisions: DecisionChannel, @unchecked Sendable {
     /// The decision records of the ledger at `path` from event `sequence` on.
     init<Model: SimulationModel>(_ model: Model.Type, path: String, from sequence: UInt64) {
         let thread = Thread { [self] in
-            var batch: [DecisionRecord] = []
+            var batch = RecordPairing()
             do {
                 let store = try LedgerStore.open(path: path)
                 try LedgerEvents.forEach(Model.self, store: store) { eventSequence, event, _ in
-                    if eventSequence >= sequence, let record = event.decision {
-                        batch.append(record)
-                        if batch.count == 256 { publish(&batch) }
+                    if eventSequence >= sequence {
+                        batch.add(event)
+                        if batch.records.count == 256 { publish(&batch) }
                     }
                     return true
                 }
@@ -44,13 +44,13 @@ final class PrefetchedDecisions: DecisionChannel, @unchecked Sendable {
         thread.start()
     }
 
-    func publish(_ batch: inout [DecisionRecord]) {
-        guard !batch.isEmpty else { return }
+    func publish(_ batch: inout RecordPairing) {
+        guard !batch.records.isEmpty else { return }
+        let taken = batch.take()
         condition.lock()
-        records += batch
+        records += taken
         condition.broadcast()
         condition.unlock()
-        batch.removeAll(keepingCapacity: true)
     }
 
     func ask(_ question: [UInt8], at sequence: UInt64) throws -> DecisionRecord {

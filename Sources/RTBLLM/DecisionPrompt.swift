@@ -18,6 +18,10 @@ public struct DecisionPrompt: Sendable {
     public let role: Role
     public let system: String
     public let user: String
+    /// The decision's name in the prompt ("auction_bid").
+    public let decision: String
+    /// The deciding agent ("buyer-3"): only one agent's decisions share a call.
+    public let agent: String
 
     public init(_ question: TradingQuestion, market: Market) throws {
         self.question = question
@@ -97,6 +101,14 @@ public struct DecisionPrompt: Sendable {
             format = "{\"cents\": integer asking price in cents for one impression}"
         }
         self.role = role
+        self.decision = decision
+        switch question {
+        case .auctionBid(let c, _, _), .openBid(let c, _, _, _), .rfpTargets(let c, _, _),
+            .rankOffers(let c, _), .acceptThreshold(let c, _):
+            agent = "buyer-\(market.campaigns[c].buyer)"
+        case .quote(let p, _, _, _), .acceptsCounter(let p, _), .directAsk(let p):
+            agent = "seller-\(market.products[p].seller)"
+        }
         system =
             "You are a \(seller ? "seller" : "buyer") agent in a programmatic advertising market. "
             + "Decide as that agent. Answer with one JSON object in the format given, and nothing else."
@@ -105,13 +117,24 @@ public struct DecisionPrompt: Sendable {
 
     /// The answer in the text, or nil when the text is not exactly the format asked.
     public func parse(_ text: String) -> TradingAnswer? {
+        Self.json(text).flatMap(parse(json:))
+    }
+
+    /// The JSON value of a reply's text (a ```json fence around it is tolerated).
+    static func json(_ text: String) -> JSONValue? {
         var body = text.trimmingSpaces
         if body.hasPrefix("```") {
             body = String(body.drop { $0 != "\n" }.dropFirst())
             guard body.hasSuffix("```") else { return nil }
             body = String(body.dropLast(3)).trimmingSpaces
         }
-        guard case .success(let json) = JSONValue.parse(body), json.isObject else { return nil }
+        guard case .success(let json) = JSONValue.parse(body) else { return nil }
+        return json
+    }
+
+    /// The answer in one JSON value, or nil when it is not exactly the format asked.
+    public func parse(json: JSONValue) -> TradingAnswer? {
+        guard json.isObject else { return nil }
         func keys(_ expected: Set<String>) -> Bool {
             guard case .object(let members) = json else { return false }
             return Set(members.keys) == expected  // determinism-ok: membership only

@@ -13,6 +13,9 @@ import RTBMarket
 /// Open-traffic bids and direct asks are never edge cases. Answers of the tree are recorded
 /// with the source "decision-tree".
 public enum DecisionTree {
+    /// The recorded source of the tree's answers.
+    public static let source = "decision-tree"
+
     /// Whether `question` goes to the model.
     public static func escalates(_ question: TradingQuestion, market: Market) -> Bool {
         func near(_ value: Micros, _ reference: Micros, percent: Int64) -> Bool {

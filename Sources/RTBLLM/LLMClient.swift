@@ -20,12 +20,11 @@ public struct LLMError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Speaks one provider's API over HTTP: builds the request, retries 429 and 5xx with backoff
-/// (honouring Retry-After), times out, and reads the reply's text and token counts.
+/// (honouring Retry-After), times out, and reads the reply's text and token counts. Calls may
+/// run on several threads at once.
 public final class LLMClient: @unchecked Sendable {
     let settings: LLMSettings
     let session: URLSession
-    /// Requests sent, successful or not (for the cost report).
-    public private(set) var requests = 0
 
     public init(settings: LLMSettings) {
         self.settings = settings
@@ -43,7 +42,6 @@ public final class LLMClient: @unchecked Sendable {
             system: system, prompt: prompt, model: model, maxTokens: maxTokens)
         var attempt = 0
         while true {
-            requests += 1
             let (status, body, retryAfter) = try send(request)
             if status == 200 { return try parse(body, model: model) }
             let retriable = status == 429 || (500...599).contains(status)

@@ -36,6 +36,9 @@ public enum LLMProvider: String, Sendable, CaseIterable {
 ///   portfolio decisions (RFP targets, offer ranking, accept threshold); default
 ///   claude-3-5-haiku-20241022, the manager defaulting to the agent's;
 /// - `RTB_LLM_TIMEOUT` (seconds, default 30), `RTB_LLM_RETRIES` (default 4);
+/// - `RTB_LLM_BATCH`: decisions of one agent and kind asked together answered by one call, at
+///   most (default 1: a call per decision; the seed batches 10);
+/// - `RTB_LLM_CONCURRENCY`: calls in flight at once, at most (default 4);
 /// - `RTB_LLM_PRICES`: dollars per million input and output tokens, "0.80,4.00" (default the
 ///   price table below for known models, else 0,0).
 public struct LLMSettings: Sendable {
@@ -48,6 +51,10 @@ public struct LLMSettings: Sendable {
     public var retries: Int
     public var inputDollarsPerMillion: Double
     public var outputDollarsPerMillion: Double
+    /// Decisions of one agent and kind answered by one call, at most.
+    public var batchSize: Int
+    /// Calls in flight at once, at most.
+    public var concurrency: Int
 
     /// Dollars per million tokens (input, output) of the models the seed names.
     public static let priceTable: [(model: String, input: Double, output: Double)] = [
@@ -91,6 +98,14 @@ public struct LLMSettings: Sendable {
         guard (0...20).contains(retries) else {
             throw ConfigError.invalid("RTB_LLM_RETRIES", "0...20")
         }
+        batchSize = Int(environment["RTB_LLM_BATCH"] ?? "1") ?? 0
+        guard (1...100).contains(batchSize) else {
+            throw ConfigError.invalid("RTB_LLM_BATCH", "1...100 decisions a call")
+        }
+        concurrency = Int(environment["RTB_LLM_CONCURRENCY"] ?? "4") ?? 0
+        guard (1...64).contains(concurrency) else {
+            throw ConfigError.invalid("RTB_LLM_CONCURRENCY", "1...64 calls in flight")
+        }
         if let prices = environment["RTB_LLM_PRICES"] {
             let parts = prices.split(separator: ",").map {
                 Double($0.trimmingCharacters(in: .whitespaces))
@@ -111,9 +126,9 @@ public struct LLMSettings: Sendable {
         }
     }
 
-    /// The dollars of a call.
-    public func dollars(inputTokens: Int, outputTokens: Int) -> Double {
-        (Double(inputTokens) * inputDollarsPerMillion + Double(outputTokens)
-            * outputDollarsPerMillion) / 1e6
+    /// The cost of a call in dollars x 10^9 (each side rounded to the nanodollar).
+    public func nanodollars(inputTokens: Int, outputTokens: Int) -> Int64 {
+        Int64((Double(inputTokens) * inputDollarsPerMillion * 1_000).rounded())
+            + Int64((Double(outputTokens) * outputDollarsPerMillion * 1_000).rounded())
     }
 }

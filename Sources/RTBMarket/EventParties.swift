@@ -109,6 +109,7 @@ public struct EventParties: Equatable, Sendable {
             return EventParties(subject: .agent(payload.agent), ledgerPayer: .agent(payload.agent))
         case .ledgerEntry(let payload): return EventParties(subject: .agent(payload.payer))
         case .decision(let payload): return EventParties(subject: .agent(payload.agent))
+        case .modelCall(let payload): return EventParties(subject: .agent(payload.agent))
         case .directOffer(let payload): return EventParties(subject: .sellerOfProduct(payload.product))
         }
     }

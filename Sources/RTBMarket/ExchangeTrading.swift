@@ -11,9 +11,58 @@ extension MarketEngine {
     static let auctionsPerDayTarget: Int64 = 3
 
     func runExchangeHour(day: Int, hour: Int) {
+        let prefetched = asksOutside ? askRoundBids(day: day) : [:]
         for product in market.products {
-            runAuction(product: product, day: day, hour: hour)
+            runAuction(product: product, day: day, hour: hour, prefetched: prefetched)
         }
+    }
+
+    /// Impressions a campaign asks for in one auction (0 when it does not bid).
+    func auctionWant(_ campaignIndex: Int) -> Int64 {
+        let runtime = state.campaigns[campaignIndex]
+        return min(
+            runtime.dailyTarget - runtime.boughtToday,
+            (runtime.dailyTarget + Self.auctionsPerDayTarget - 1) / Self.auctionsPerDayTarget)
+    }
+
+    /// A policy that asks outside answers a round's bids together, at the round's start: every
+    /// campaign still wanting impressions, for every product of its channel, buyer by buyer
+    /// (a source batches one agent's questions into one call). A campaign's want only falls
+    /// during a round, so every bid an auction needs was asked; some asked are never used.
+    /// Keyed by `product * campaignCount + campaign`.
+    func askRoundBids(day: Int) -> [Int: Micros?] {
+        var questions: [(question: TradingQuestion, agent: AgentRef)] = []
+        var keys: [Int] = []
+        let campaignCount = market.campaigns.count
+        for buyer in 0..<config.buyers {
+            for (position, product) in market.products.enumerated() {
+                let auction = state.nextAuction + position
+                for campaignIndex in market.campaignsByChannel[Int(product.channel.rawValue)] {
+                    let campaign = market.campaigns[campaignIndex]
+                    guard campaign.buyer == buyer, day >= campaign.startDay, day <= campaign.endDay,
+                        auctionWant(campaignIndex) > 0
+                    else { continue }
+                    questions.append(
+                        (
+                            .auctionBid(
+                                campaign: campaignIndex, product: product.index,
+                                randomBits: randomBits(
+                                    Self.purposeAuctionBid, UInt64(auction), UInt64(campaignIndex))),
+                            .buyer(buyer)
+                        ))
+                    keys.append(product.index * campaignCount + campaignIndex)
+                }
+            }
+        }
+        var bids: [Int: Micros?] = [:]
+        for (key, answer) in zip(keys, askBatch(questions)) {
+            guard case .bid(let bid) = answer else {
+                bids[key] = .some(nil)
+                continue
+            }
+            bids[key] = bid
+        }
+        return bids
     }
 
     /// Hours between exchange auction rounds: each round sells the impressions of its hours.
@@ -29,7 +78,7 @@ extension MarketEngine {
         return avails * after / hourWeightTotal - avails * before / hourWeightTotal
     }
 
-    func runAuction(product: ProductSpec, day: Int, hour: Int) {
+    func runAuction(product: ProductSpec, day: Int, hour: Int, prefetched: [Int: Micros?]) {
         let auction = state.nextAuction
         state.nextAuction += 1
         let batch = Self.hourlyShare(
@@ -46,15 +95,20 @@ extension MarketEngine {
             let campaign = market.campaigns[campaignIndex]
             guard day >= campaign.startDay, day <= campaign.endDay else { continue }
             let runtime = state.campaigns[campaignIndex]
-            let want = min(
-                runtime.dailyTarget - runtime.boughtToday,
-                (runtime.dailyTarget + Self.auctionsPerDayTarget - 1) / Self.auctionsPerDayTarget)
-            guard want > 0,
-                let bid = decideAuctionBid(
+            let want = auctionWant(campaignIndex)
+            guard want > 0 else { continue }
+            let decided: Micros?
+            if !prefetched.isEmpty,
+                let answered = prefetched[product.index * market.campaigns.count + campaignIndex]
+            {
+                decided = answered
+            } else {
+                decided = decideAuctionBid(
                     campaign: campaign, product: product,
                     randomBits: randomBits(
                         Self.purposeAuctionBid, UInt64(auction), UInt64(campaignIndex)))
-            else { continue }
+            }
+            guard let bid = decided else { continue }
             let affordable = (campaign.budget - runtime.committed).raw * 1_000 / bid.raw
             guard affordable >= 1_000 else { continue }
             emit(.bid(Bid(auction: auction, campaign: campaignIndex, cpm: bid, impressions: want)))

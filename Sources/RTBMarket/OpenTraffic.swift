@@ -57,6 +57,39 @@ extension MarketEngine {
             && (campaign.budget - state.campaigns[campaign.index].committed).raw >= cents * 10
     }
 
+    /// A policy that asks outside answers the bids of one impression together, buyer by buyer
+    /// (a source batches one agent's questions into one call): `openBidCampaigns` holds the
+    /// campaigns drawn to bid; it and `openBidCents` are left holding the acceptable bids, in
+    /// campaign order.
+    func askOpenBids(product: ProductSpec, segment: Int, day: Int, tick: Int64, floorCents: Int64) {
+        let drawn = openBidCampaigns
+        let byBuyer = drawn.indices.sorted {
+            (market.campaigns[drawn[$0]].buyer, $0) < (market.campaigns[drawn[$1]].buyer, $1)
+        }
+        let answers = askBatch(
+            byBuyer.map { position in
+                let campaign = market.campaigns[drawn[position]]
+                return (
+                    .openBid(
+                        campaign: campaign.index, product: product.index, segment: segment,
+                        randomBits: randomBits(
+                            Self.purposeOpenBid, UInt64(tick), UInt64(campaign.index))),
+                    .buyer(campaign.buyer)
+                )
+            })
+        var cents = [Int64](repeating: 0, count: drawn.count)
+        for (position, answer) in zip(byBuyer, answers) {
+            if case .cents(let value) = answer { cents[position] = value }
+        }
+        openBidCampaigns.removeAll(keepingCapacity: true)
+        for (campaignIndex, bid) in zip(drawn, cents)
+        where bid >= floorCents && canBuyOne(market.campaigns[campaignIndex], day: day, cents: bid)
+        {
+            openBidCampaigns.append(campaignIndex)
+            openBidCents.append(bid)
+        }
+    }
+
     func openAuction(
         product: ProductSpec, segment: Int, day: Int, tick: Int64, bits: inout RandomStream
     ) {
@@ -76,12 +109,20 @@ extension MarketEngine {
             bitsLeft -= 1
             guard draw < chance else { continue }
             let campaign = market.campaigns[campaignIndex]
+            guard !asksOutside else {
+                openBidCampaigns.append(campaignIndex)
+                continue
+            }
             let cents = decideOpenBidCents(
                 campaign: campaign, product: product, segment: segment,
                 randomBits: randomBits(Self.purposeOpenBid, UInt64(tick), UInt64(campaignIndex)))
             guard cents >= floorCents, canBuyOne(campaign, day: day, cents: cents) else { continue }
             openBidCampaigns.append(campaignIndex)
             openBidCents.append(cents)
+        }
+        if asksOutside {
+            askOpenBids(
+                product: product, segment: segment, day: day, tick: tick, floorCents: floorCents)
         }
         let result = openBidCents.withUnsafeBufferPointer {
             SingleItemAuction.clear(

@@ -108,21 +108,47 @@ extension MarketEngine {
     /// Asks the channel, records the answer, and decodes it; nil (with `worldFailure` set)
     /// when the channel fails or the answer is not a trading answer.
     func ask(_ question: TradingQuestion, agent: AgentRef) -> TradingAnswer? {
-        guard worldFailure == nil else { return nil }
+        askBatch([(question, agent)]).first ?? nil
+    }
+
+    /// Asks independent questions together (the source may answer them in fewer calls),
+    /// records each answer, preceded by the call that answered it, and decodes them; nils
+    /// (with `worldFailure` set) when the channel fails or an answer is not a trading answer.
+    func askBatch(_ questions: [(question: TradingQuestion, agent: AgentRef)]) -> [TradingAnswer?] {
+        let failed = [TradingAnswer?](repeating: nil, count: questions.count)
+        guard worldFailure == nil, !questions.isEmpty else { return failed }
         do {
-            let record = try decisions.ask(question.canonicalBytes, at: log.nextSequence)
-            emit(
-                .decision(
-                    Decision(
-                        agent: agent, source: record.source, question: record.question,
-                        answer: record.answer)))
-            var reader = CanonicalReader(record.answer)
-            let answer = try TradingAnswer(from: &reader)
-            try reader.expectEnd()
-            return answer
+            let records = try decisions.askBatch(
+                questions.map(\.question.canonicalBytes), at: log.nextSequence)
+            guard records.count == questions.count else {
+                throw DecisionError.notRecorded(index: records.count)
+            }
+            var answers: [TradingAnswer?] = []
+            answers.reserveCapacity(records.count)
+            for (record, asked) in zip(records, questions) {
+                if let call = record.call {
+                    emit(
+                        .modelCall(
+                            ModelCall(
+                                agent: asked.agent, source: call.source, prompt: call.prompt,
+                                decisions: Int64(call.decisions), cached: call.cached,
+                                inputTokens: call.inputTokens, outputTokens: call.outputTokens,
+                                costNanodollars: call.costNanodollars)))
+                }
+                emit(
+                    .decision(
+                        Decision(
+                            agent: asked.agent, source: record.source, question: record.question,
+                            answer: record.answer)))
+                var reader = CanonicalReader(record.answer)
+                let answer = try TradingAnswer(from: &reader)
+                try reader.expectEnd()
+                answers.append(answer)
+            }
+            return answers
         } catch {
             worldFailure = error
-            return nil
+            return failed
         }
     }
 }

@@ -17,14 +17,25 @@ public final class RecordedDecisions: DecisionChannel {
     }
 
     public func ask(_ question: [UInt8], at sequence: UInt64) throws -> DecisionRecord {
-        defer { served += 1 }
-        guard served < recorded.count else {
-            guard let live else { throw DecisionError.notRecorded(index: served) }
-            return try live.ask(question, at: sequence)
+        try askBatch([question], at: sequence)[0]
+    }
+
+    /// The recorded answers while they last, then the live source's, asked together.
+    public func askBatch(_ questions: [[UInt8]], at sequence: UInt64) throws -> [DecisionRecord] {
+        var records: [DecisionRecord] = []
+        var next = sequence
+        while records.count < questions.count, served < recorded.count {
+            var record = recorded[served]
+            record.question = Sha256.hash(questions[records.count])
+            next += record.eventCount
+            records.append(record)
+            served += 1
         }
-        var record = recorded[served]
-        record.question = Sha256.hash(question)
-        return record
+        guard records.count < questions.count else { return records }
+        guard let live else { throw DecisionError.notRecorded(index: served) }
+        let rest = try live.askBatch(Array(questions[records.count...]), at: next)
+        served += rest.count
+        return records + rest
     }
 
     /// The answers a ledger recorded from event `sequence` on, for a model whose config asks
@@ -34,11 +45,36 @@ public final class RecordedDecisions: DecisionChannel {
         then live: DecisionChannel? = nil
     ) throws -> DecisionChannel {
         guard Model.asksOutsideDecisions(config) else { return live ?? NoDecisions() }
-        var records: [DecisionRecord] = []
+        var records = RecordPairing()
         try LedgerEvents.forEach(Model.self, store: store) { eventSequence, event in
-            if eventSequence >= sequence, let record = event.decision { records.append(record) }
+            if eventSequence >= sequence { records.add(event) }
             return true
         }
-        return RecordedDecisions(recorded: records, then: live)
+        return RecordedDecisions(recorded: records.records, then: live)
+    }
+}
+
+/// Decision records read from a ledger's events in order: a model call's event is attached to
+/// the decision event that follows it.
+public struct RecordPairing {
+    public private(set) var records: [DecisionRecord] = []
+    var pendingCall: DecisionCall?
+
+    public init() {}
+
+    public mutating func add<Event: ModelEvent>(_ event: Event) {
+        if let call = event.decisionCall {
+            pendingCall = call
+        } else if var record = event.decision {
+            record.call = pendingCall
+            pendingCall = nil
+            records.append(record)
+        }
+    }
+
+    /// Takes the records paired so far.
+    public mutating func take() -> [DecisionRecord] {
+        defer { records.removeAll(keepingCapacity: true) }
+        return records
     }
 }

@@ -1,28 +1,38 @@
 import RTBLLM
 import RTBLedger
+import RTBModels
 import RTBTrace
 
-/// A recording's model costs, summed from the measurements the `llm` policy files with each
-/// decision (outside every digest).
+/// A recording's model costs, summed from its ledger's events: the `ModelCall` events (calls,
+/// cache hits, tokens, cost, all inside the digest) and the sources of its `Decision` events
+/// (answers of the decision tree, invalid answers replaced by the rules).
 extension LLMUsage {
-    /// The summary of a ledger's measurements, or nil when no decision called a model.
+    /// The summary of a market ledger's calls, or nil when no decision was asked outside.
     public init?(store: LedgerStore) throws {
         self.init()
+        // Only the markets (format 1, no model name) have a policy that asks a model.
+        guard store.header.model == nil else { return nil }
         var seen = false
-        for record in try store.measurements() {
-            switch record.name {
-            case "llm.input_tokens":
-                calls += 1
-                inputTokens += Int(record.value)
-            case "llm.output_tokens": outputTokens += Int(record.value)
-            case "llm.cost": dollars += record.value
-            case "llm.cache_hit": cacheHits += 1
-            case "llm.fallback": fallbacks += 1
-            case "llm.tree_answer": treeAnswers += 1
-            default: continue
+        var nanodollars: Int64 = 0
+        try LedgerEvents.forEach(RTBMarketModel.self, store: store) { _, event, _ in
+            if let call = event.decisionCall {
+                seen = true
+                if call.cached {
+                    cacheHits += call.decisions
+                } else {
+                    calls += 1
+                    inputTokens += Int(call.inputTokens)
+                    outputTokens += Int(call.outputTokens)
+                    nanodollars += call.costNanodollars
+                }
+            } else if let decision = event.decision {
+                seen = true
+                if decision.source == DecisionTree.source { treeAnswers += 1 }
+                if decision.source.hasSuffix(LLMDecisionService.fallbackSuffix) { fallbacks += 1 }
             }
-            seen = true
+            return true
         }
+        dollars = Double(nanodollars) / 1e9
         if !seen { return nil }
     }
 }

@@ -15,21 +15,47 @@ public final class LiveDecisions: DecisionChannel {
     }
 
     public func ask(_ question: [UInt8], at sequence: UInt64) throws -> DecisionRecord {
+        try askBatch([question], at: sequence)[0]
+    }
+
+    /// The source answers the questions together (it may batch them and call concurrently);
+    /// the latency of the whole ask and the number of decisions it answered
+    /// (`decision.latency`, `decision.asked`) are filed under its first decision, each call's
+    /// own measurements under the call's event, each decision's under its event.
+    public func askBatch(_ questions: [[UInt8]], at sequence: UInt64) throws -> [DecisionRecord] {
         let started = DispatchTime.now().uptimeNanoseconds  // determinism-ok: a measurement
-        let reply = try source.reply(to: question)
+        let replies = try source.replies(to: questions)
         let elapsed = DispatchTime.now().uptimeNanoseconds - started  // determinism-ok: a measurement
-        measurements.add(
-            MeasurementRecord(
-                sequence: sequence, name: "decision.latency", value: Double(elapsed) / 1e6,
-                unit: "ms"))
-        for measured in reply.measurements {
+        var records: [DecisionRecord] = []
+        var next = sequence
+        for (question, reply) in zip(questions, replies) {
+            let record = DecisionRecord(
+                source: reply.source, question: Sha256.hash(question), answer: reply.answer,
+                call: reply.call)
+            if record.call != nil {
+                file(reply.callMeasurements, at: next)
+                next += 1
+            }
+            if records.isEmpty {
+                file(
+                    [
+                        ("decision.latency", Double(elapsed) / 1e6, "ms"),
+                        ("decision.asked", Double(questions.count), "count"),
+                    ], at: next)
+            }
+            file(reply.measurements, at: next)
+            next += 1
+            records.append(record)
+        }
+        return records
+    }
+
+    func file(_ measured: [(name: String, value: Double, unit: String)], at sequence: UInt64) {
+        for item in measured {
             measurements.add(
                 MeasurementRecord(
-                    sequence: sequence, name: measured.name, value: measured.value,
-                    unit: measured.unit))
+                    sequence: sequence, name: item.name, value: item.value, unit: item.unit))
         }
-        return DecisionRecord(
-            source: reply.source, question: Sha256.hash(question), answer: reply.answer)
     }
 }
 

@@ -15,6 +15,14 @@ public protocol ModelEvent: Equatable, Sendable {
     var fields: [EventField] { get }
     /// The answer recorded when this event records a decision taken outside the engine.
     var decision: DecisionRecord? { get }
+    /// The model call recorded when this event records one (it precedes the decisions it
+    /// answered).
+    var decisionCall: DecisionCall? { get }
+}
+
+extension ModelEvent {
+    /// Models whose decisions never call a model record no calls.
+    public var decisionCall: DecisionCall? { nil }
 }
 
 extension ModelEvent {

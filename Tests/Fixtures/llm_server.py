@@ -7,7 +7,12 @@ tokens (GET /stats), and injects scripted faults by request number (1-based):
 429 and 500 carry `retry-after: 0`; `invalid` answers text that is not the asked JSON;
 `truncated` promises more bytes than it sends and closes; `hang` never answers.
 --change N makes the N-th request's decision differ from the fixed policy (replay --live).
---known-models a,b answers 404 for any other model. The first line on stdout is the port.
+--known-models a,b answers 404 for any other model. --delay S holds every answer S seconds (so
+that concurrent calls overlap). A prompt with "decisions" (a batch) is answered with an array.
+--gather N holds each of the first N requests until N are in flight at once (at most 10 s), so
+that a concurrent client's overlap is certain rather than a matter of timing.
+GET /stats also reports the most requests in flight at once and the batched requests.
+The first line on stdout is the port.
 """
 import argparse
 import json
@@ -75,6 +80,12 @@ class State:
         self.faults = faults
         self.change = change
         self.models = models
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.batched = 0
+        self.delay = 0.0
+        self.gather = 0
+        self.arrived = threading.Condition(self.lock)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -104,7 +115,8 @@ class Handler(BaseHTTPRequestHandler):
         state = self.server.state
         with state.lock:
             stats = {"requests": state.requests, "answered": state.answered,
-                     "input_tokens": state.input_tokens, "output_tokens": state.output_tokens}
+                     "input_tokens": state.input_tokens, "output_tokens": state.output_tokens,
+                     "max_in_flight": state.max_in_flight, "batched": state.batched}
         self.send(200, json.dumps(stats))
 
     def do_POST(self):
@@ -118,6 +130,22 @@ class Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.requests += 1
             number = state.requests
+            state.in_flight += 1
+            state.max_in_flight = max(state.max_in_flight, state.in_flight)
+            if "decisions" in json.loads(user):
+                state.batched += 1
+            if number <= state.gather:
+                state.arrived.notify_all()
+                deadline = time.monotonic() + 10  # timing-ok: a bound on the wait, not a measurement
+                while state.in_flight < state.gather and time.monotonic() < deadline:  # timing-ok: as above
+                    state.arrived.wait(0.1)
+        try:
+            self.answer(state, body, anthropic, system, user, number)
+        finally:
+            with state.lock:
+                state.in_flight -= 1
+
+    def answer(self, state, body, anthropic, system, user, number):
         fault = state.faults.get(number)
         if fault == "hang":
             time.sleep(3600)  # timing-ok: a scripted request that never answers; the client's timeout ends it
@@ -126,9 +154,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, json.dumps({"error": {"message": f"model {body['model']} not found"}}))
         if fault in ("429", "500"):
             return self.send(int(fault), json.dumps({"error": {"message": "scripted " + fault}}), {"retry-after": "0"})
-        answer = decide(json.loads(user))
-        if number == state.change:
-            answer = changed(answer)
+        prompt = json.loads(user)
+        if "decisions" in prompt:
+            answer = [decide(item) for item in prompt["decisions"]]
+            if number == state.change:
+                answer[0] = changed(answer[0])
+        else:
+            answer = decide(prompt)
+            if number == state.change:
+                answer = changed(answer)
+        if state.delay:
+            time.sleep(state.delay)  # timing-ok: a scripted slow server, so that calls overlap; no test measures time
         text = "I would rather not say." if fault == "invalid" else json.dumps(answer)
         input_tokens = (len(system) + len(user)) // 4 + 1
         output_tokens = len(text) // 4 + 1
@@ -160,6 +196,8 @@ def main():
     parser.add_argument("--fault", default="")
     parser.add_argument("--change", type=int, default=0)
     parser.add_argument("--known-models", default="")
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--gather", type=int, default=0)
     options = parser.parse_args()
     faults = {}
     for item in filter(None, options.fault.split(",")):
@@ -168,6 +206,8 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.state = State(faults, options.change, set(filter(None, options.known_models.split(","))))
+    server.state.delay = options.delay
+    server.state.gather = options.gather
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

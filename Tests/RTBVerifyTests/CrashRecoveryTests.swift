@@ -75,11 +75,13 @@ import RTBTestSupport
     let expected = try ChainVerifier.verify(path: directory + "/baseline.ledger")
     let path = directory + "/twice.ledger"
     let first = try TestSupport.run(
-        "rtb-verify", ["record", "--ledger", path, "--inject-fault", "kill@after-frame:4"] + arguments)
+        "rtb-verify",
+        ["record", "--ledger", path, "--inject-fault", "kill@after-frame:4"] + arguments)
     #expect(first.signal == SIGKILL)
     let frames = expected.frames
     let second = try TestSupport.run(
-        "rtb-verify", ["record", "--resume", path, "--inject-fault", "kill@after-frame:\(frames / 2)"])
+        "rtb-verify",
+        ["record", "--resume", path, "--inject-fault", "kill@after-frame:\(frames / 2)"])
     #expect(second.signal == SIGKILL, "\(second.error)")
     #expect(try ChainVerifier.verify(path: path).frames == frames / 2 + 1)
     let third = try TestSupport.run("rtb-verify", ["record", "--resume", path])

@@ -42,9 +42,10 @@ struct RandomEvents {
                     (0..<Int(random.next(below: 40))).map { _ in UInt8(random.next(below: 256)) })
             case "string":
                 writer.string(
-                    String((0..<Int(random.next(below: 20))).map { _ in
-                        Character(Unicode.Scalar(UInt8(97 + random.next(below: 26))))
-                    }))
+                    String(
+                        (0..<Int(random.next(below: 20))).map { _ in
+                            Character(Unicode.Scalar(UInt8(97 + random.next(below: 26))))
+                        }))
             case "agent": writer.varint(random.next(below: 400) << 2 | random.next(below: 3))
             case "mask": writer.varint(random.next(below: 1 << 16))
             case "u64": writer.varint(random.next())

@@ -56,7 +56,8 @@ func committedFixtureLedgersStillVerifyDecodeCheckAndReplay(index: Int) throws {
 
     var kinds = Set<EventKind>()
     var count: UInt64 = 0
-    try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) { sequence, event in
+    try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) {
+        sequence, event in
         #expect(sequence == count)
         count += 1
         kinds.insert(event.kind)
@@ -81,7 +82,8 @@ func committedFixtureLedgersStillVerifyDecodeCheckAndReplay(index: Int) throws {
     for fixture in fixtures {
         let path = TestSupport.temporaryDirectory() + "/" + fixture.file
         try TestSupport.copy(TestSupport.root + "/traces/" + fixture.file, to: path)
-        try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) { _, event in
+        try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) {
+            _, event in
             kinds.insert(event.kind)
             return true
         }

@@ -31,7 +31,8 @@ import RTBTestSupport
     #expect((report["events"] as? NSNumber)?.uint64Value == verified.events)
     #expect(report["checkpoints"] as? Int == verified.checkpoints)
     var kinds: [String: Int] = [:]
-    try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) { _, event in
+    try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) {
+        _, event in
         kinds[event.kind.description, default: 0] += 1
         return true
     }

@@ -45,7 +45,9 @@ final class LoopbackLLM {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// The server's own counts.
-    func stats() throws -> (requests: Int, answered: Int, input: Int, output: Int) {
+    func stats() throws -> (
+        requests: Int, answered: Int, input: Int, output: Int, maxInFlight: Int, batched: Int
+    ) {
         let fetched = try TestSupport.run(
             "/usr/bin/env",
             [
@@ -53,8 +55,8 @@ final class LoopbackLLM {
                 "import urllib.request; print(urllib.request.urlopen('\(url)/stats').read().decode())",
             ])
         let numbers = fetched.output.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        guard numbers.count == 4 else { throw LLMTestError("stats: \(fetched.output)") }
-        return (numbers[0], numbers[1], numbers[2], numbers[3])
+        guard numbers.count == 6 else { throw LLMTestError("stats: \(fetched.output)") }
+        return (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5])
     }
 
     /// `rtb-verify ARGUMENTS` with the llm policy pointed at this server.
@@ -82,6 +84,9 @@ struct LLMTestError: Error, CustomStringConvertible {
 
 enum LLMRun {
     static let record = ["record", "--policy", "llm", "--days", "1", "--frame-bytes", "8192"]
+    /// One call in flight at a time: the server's request numbers (its scripted faults and
+    /// changes) then name the same decisions in every run.
+    static let oneAtATime = ["RTB_LLM_CONCURRENCY": "1"]
 
     static func decisions(_ path: String) throws -> Int {
         let dumped = try TestSupport.run(
@@ -118,7 +123,7 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
 @Test func faultsAreRetriedAndInvalidAnswersFallBack() throws {
     let server = try LoopbackLLM(["--fault", "429@2,500@4,truncated@6,invalid@8"])
     let path = TestSupport.temporaryDirectory() + "/faults.ledger"
-    let recorded = try server.verify(LLMRun.record + ["--ledger", path])
+    let recorded = try server.verify(LLMRun.record + ["--ledger", path], extra: LLMRun.oneAtATime)
     #expect(recorded.status == 0, "\(recorded.error)")
     let stats = try server.stats()
     let costs = try #require(try LLMUsage(store: LedgerStore.open(path: path)))
@@ -144,7 +149,7 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
     #expect(!FileManager.default.fileExists(atPath: directory + "/a.ledger"))
     let hung = try server.verify(
         LLMRun.record + ["--ledger", directory + "/b.ledger"],
-        extra: ["RTB_LLM_TIMEOUT": "1", "RTB_LLM_RETRIES": "0"])
+        extra: ["RTB_LLM_TIMEOUT": "1", "RTB_LLM_RETRIES": "0", "RTB_LLM_CONCURRENCY": "1"])
     #expect(hung.status == 1 && hung.error.contains("timed out"), "\(hung.error)")
     let unknown = try server.verify(LLMRun.record + ["--ledger", directory + "/c.ledger"])
     #expect(unknown.status == 1, "\(unknown.error)")
@@ -203,7 +208,8 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
     let head = try ChainVerifier.verify(path: path).headHash
     recording.stop()
     let changing = try LoopbackLLM(["--change", "57"])
-    let live = try changing.verify(["replay", "--trace", path, "--live", "--json"])
+    let live = try changing.verify(
+        ["replay", "--trace", path, "--live", "--json"], extra: LLMRun.oneAtATime)
     #expect(live.status == 0, "\(live.error)")
     #expect(
         live.output.contains("\"identical\":true") || live.output.contains(head.hex),
@@ -216,7 +222,7 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
     #expect(try changing.stats().requests == total)
     changing.stop()
     let again = try LoopbackLLM(["--change", "57"])
-    let text = try again.verify(["replay", "--trace", path, "--live"])
+    let text = try again.verify(["replay", "--trace", path, "--live"], extra: LLMRun.oneAtATime)
     #expect(text.output.contains("1 answered differently"), "\(text.output)")
     #expect(text.output.contains("first: decision 56 (event "), "\(text.output)")
 }
@@ -245,4 +251,43 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
     let bad = try server.verify(
         LLMRun.record + ["--ledger", path + "2"], extra: ["RTB_LLM_ESCALATE": "sometimes"])
     #expect(bad.status == 64 && bad.error.contains("RTB_LLM_ESCALATE"), "\(bad.error)")
+}
+
+/// Batching and the concurrency limit: one agent's decisions of one kind share a call (the
+/// server sees arrays), calls overlap up to the limit and never beyond it, every call is a
+/// `ModelCall` event whose tokens equal the server's count, and the ledger is the same bytes
+/// whether the calls ran one at a time or three at once. Replay needs no server.
+@Test func batchedConcurrentCallsAreRecordedAndReplayOffline() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let batched = ["RTB_LLM_BATCH": "10", "RTB_LLM_CONCURRENCY": "3"]
+    let server = try LoopbackLLM(["--gather", "3"])
+    let path = directory + "/batched.ledger"
+    let recorded = try server.verify(LLMRun.record + ["--ledger", path], extra: batched)
+    #expect(recorded.status == 0, "\(recorded.error)")
+    let stats = try server.stats()
+    #expect(stats.maxInFlight == 3, "\(stats)")
+    #expect(stats.batched > 0 && stats.batched < stats.requests, "\(stats)")
+    let costs = try #require(try LLMUsage(store: LedgerStore.open(path: path)))
+    let decisions = try LLMRun.decisions(path)
+    #expect(costs.calls == stats.requests && costs.calls * 2 < decisions, "\(costs) \(decisions)")
+    #expect(costs.inputTokens == stats.input && costs.outputTokens == stats.output)
+    #expect(costs.fallbacks == 0)
+    let calls = try TestSupport.run(
+        "rtb-verify", ["dump", "--trace", path, "--kind", "ModelCall"])
+    #expect(calls.output.split(separator: "\n").count == costs.calls, "\(calls.output.prefix(400))")
+    server.stop()
+    let sequential = try LoopbackLLM()
+    let again = directory + "/sequential.ledger"
+    let one = try sequential.verify(
+        LLMRun.record + ["--ledger", again],
+        extra: ["RTB_LLM_BATCH": "10", "RTB_LLM_CONCURRENCY": "1"])
+    #expect(one.status == 0, "\(one.error)")
+    #expect(try sequential.stats().maxInFlight == 1)
+    sequential.stop()
+    #expect(
+        try ChainVerifier.verify(path: again).headHash == ChainVerifier.verify(path: path).headHash)
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
+    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
+    #expect(checked.status == 0, "\(checked.output)")
 }

@@ -37,19 +37,16 @@ extension BenchmarkSuite {
         }
         for lever in [
             "one call per decision", "response cache", "decision tree", "decision tree and cache",
+            "batches of 10", "batches of 10, decision tree and cache",
         ] {
             note("llm: \(days)-day run against the loopback server, \(lever)")
             let server = try LoopbackServer(script: script, scratch: directory)
             defer { server.stop() }
-            var environment = ProcessInfo.processInfo.environment  // determinism-ok: the benchmark child inherits PATH and the like
-            environment["RTB_LLM_API_KEY"] = "benchmark"
-            environment["RTB_LLM_BASE_URL"] = "http://127.0.0.1:\(server.port)"
-            environment["RTB_LLM_PROVIDER"] = "anthropic"
-            environment["RTB_AGENT_MODEL"] = "claude-3-5-haiku-20241022"
-            environment["RTB_MANAGER_MODEL"] = nil
+            var environment = llmEnvironment(port: server.port)
             let cache = directory + "/llm-cache-\(rows.count).jsonl"
             if lever.contains("cache") { environment["RTB_LLM_CACHE"] = cache }
             if lever.contains("tree") { environment["RTB_LLM_ESCALATE"] = "edge-cases" }
+            if lever.contains("batches") { environment["RTB_LLM_BATCH"] = "10" }
             let ledger = directory + "/llm-\(rows.count).ledger"
             let run = try ChildProcess.run(
                 binaries + "/rtb-verify",
@@ -90,6 +87,54 @@ extension BenchmarkSuite {
                 try replaySpeed(ledger: ledger, days: days)
             }
         }
+        try llmConcurrency(script: script, days: min(days, 5))
+    }
+
+    /// The environment of a child run against the loopback server on `port`.
+    func llmEnvironment(port: Int) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment  // determinism-ok: the benchmark child inherits PATH and the like
+        for name in environment.keys where name.hasPrefix("RTB_LLM") { environment[name] = nil }
+        environment["RTB_LLM_API_KEY"] = "benchmark"
+        environment["RTB_LLM_BASE_URL"] = "http://127.0.0.1:\(port)"
+        environment["RTB_LLM_PROVIDER"] = "anthropic"
+        environment["RTB_AGENT_MODEL"] = "claude-3-5-haiku-20241022"
+        environment["RTB_MANAGER_MODEL"] = nil
+        return environment
+    }
+
+    /// The concurrency limit against a server that holds every answer 20 ms (a stand-in for a
+    /// provider's latency): the same batched run with 1 and 4 calls in flight, whole commands.
+    func llmConcurrency(script: String, days: Int) throws {
+        var seconds: [Int: Double] = [:]  // determinism-ok: lookups only
+        var heads: [Int: String] = [:]  // determinism-ok: lookups only
+        for limit in [1, 4] {
+            note("llm: \(days)-day batched run, \(limit) calls in flight, 20 ms a call")
+            let server = try LoopbackServer(
+                script: script, scratch: directory, arguments: ["--delay", "0.02"])
+            defer { server.stop() }
+            var environment = llmEnvironment(port: server.port)
+            environment["RTB_LLM_BATCH"] = "10"
+            environment["RTB_LLM_CONCURRENCY"] = String(limit)
+            let ledger = directory + "/llm-concurrency-\(limit).ledger"
+            let run = try ChildProcess.run(
+                binaries + "/rtb-verify",
+                ["record", "--policy", "llm", "--days", String(days), "--ledger", ledger],
+                scratch: directory, environment: environment)
+            if run.status != 0 {
+                throw BenchmarkFailure("the llm run (\(limit) in flight) exited \(run.status)")
+            }
+            seconds[limit] = run.seconds
+            heads[limit] = try LedgerStore.open(path: ledger).head()?.headHash.hex
+        }
+        guard let one = seconds[1], let four = seconds[4] else { return }
+        rows.append(
+            .row(
+                "llm: \(days)-day run, batches of 10, 20 ms a call: 4 calls in flight / 1 (wall)",
+                issue: "#17", value: four / one, unit: "x",
+                bound: String(
+                    format: "%.1f s against %.1f s, whole record commands; same head hash: %@",
+                    four, one, heads[1] == heads[4] ? "yes" : "NO"),
+                format: "%.2f"))
     }
 
     /// Replay of the recorded LLM run (answers read from the ledger, no prompt rendered)
@@ -173,11 +218,11 @@ final class LoopbackServer {
     let process = Process()
     let port: Int
 
-    init(script: String, scratch: String) throws {
+    init(script: String, scratch: String, arguments: [String] = []) throws {
         let portFile = scratch + "/llm-port-\(UInt64.random(in: 0...UInt64.max)).txt"  // determinism-ok: a scratch file name
         FileManager.default.createFile(atPath: portFile, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script]
+        process.arguments = ["python3", script] + arguments
         process.standardOutput = FileHandle(forWritingAtPath: portFile)
         process.standardError = FileHandle.nullDevice
         try process.run()

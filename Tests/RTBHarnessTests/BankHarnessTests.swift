@@ -170,7 +170,9 @@ func theTestModelsCanariesAreCaught(canary: String, invariant: String) throws {
     let replayed = try Replayer(path: first).replay(ReplayOptions())
     #expect(replayed.divergence == nil && replayed.runDigest == digests[0])
     let measured = try LedgerStore.open(path: first).measurements()
-    #expect(measured.count == 2_000 && measured.allSatisfy { $0.name == "decision.latency" })
+    #expect(measured.filter { $0.name == "decision.latency" }.count == 2_000)
+    #expect(measured.filter { $0.name == "decision.asked" }.allSatisfy { $0.value == 1 })
+    #expect(measured.count == 4_000)
     // Resume after a kill: the re-derived frames use the recorded answers (any other answer
     // would make the resumed run differ from the stored frames and be refused).
     let killed = directory + "/killed.ledger"

@@ -37,6 +37,10 @@ let fixtures = [
         file: "fixture-decisions-v1.ledger",
         headHash: "dfc6d53d80e3a8aa293a79136abe79f64b4bb151129fd85867a451e309847002",
         frames: 1, events: 98, checkpoints: 1, kinds: 17),
+    Fixture(
+        file: "fixture-llm-v1.ledger",
+        headHash: "2ca83d2c8539ea2a4dca50f9f239b46902c432f67ef77d41b38e505de633a0fc",
+        frames: 5, events: 450, checkpoints: 3, kinds: 21),
 ]
 
 @Test(arguments: fixtures.indices)
@@ -76,7 +80,7 @@ func committedFixtureLedgersStillVerifyDecodeCheckAndReplay(index: Int) throws {
     #expect(replay.runDigest.hex == fixture.headHash && replay.eventsCompared == fixture.events)
 }
 
-/// Together the two fixtures hold every event kind of the schema.
+/// Together the format-1 fixtures hold every event kind of the schema.
 @Test func theFixturesCoverEveryEventKind() throws {
     var kinds = Set<EventKind>()
     for fixture in fixtures {

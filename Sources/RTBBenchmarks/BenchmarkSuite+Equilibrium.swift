@@ -37,7 +37,8 @@ extension BenchmarkSuite {
                     bound: threads == 2
                         ? "digests of 1 and 2 threads " + (identical ? "identical" : "DIFFER")
                             + String(
-                                format: "; one core's memory reads allow %.0f rounds/s (%.0f MB a round)",
+                                format:
+                                    "; one core's memory reads allow %.0f rounds/s (%.0f MB a round)",
                                 bounds.memoryBytesPerSecond / (Double(agents) * 160),
                                 Double(agents) * 160 / 1e6)
                         : "whole command, (t(R rounds) - t(1 round)) / (R - 1)",

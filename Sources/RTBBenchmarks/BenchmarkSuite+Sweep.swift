@@ -68,7 +68,8 @@ extension BenchmarkSuite {
         guard let driver = rayDriver() else {
             rows.append(
                 .row(
-                    "sweep: Ray (4 shards, 2 cores) / local --jobs 2, same study", issue: "#20", value: 0,
+                    "sweep: Ray (4 shards, 2 cores) / local --jobs 2, same study", issue: "#20",
+                    value: 0,
                     unit: "x", bound: "not measured: tools/ray_sweep.py or Python's ray not found",
                     format: "%.2f"))
             return

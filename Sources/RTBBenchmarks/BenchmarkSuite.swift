@@ -48,6 +48,9 @@ public final class BenchmarkSuite {
     let binaries: String
     var rows: [BenchmarkRow] = []
     var bounds = PhysicalBounds()
+    /// A directory holding another build's `rtb-verify` (`--baseline`): the `llm` section times
+    /// the default rule-based run with both, alternately (the chokepoint's overhead).
+    public var baseline: String?
 
     public init(scale: BenchmarkScale, directory: String, binaries: String) {
         self.scale = scale

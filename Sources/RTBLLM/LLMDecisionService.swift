@@ -68,6 +68,7 @@ public final class LLMDecisionService: DecisionSource {
     /// questions' order whatever the calls' timing, so the run does not depend on it.
     public func replies(to questions: [[UInt8]]) throws -> [DecisionReply] {
         var replies = [DecisionReply?](repeating: nil, count: questions.count)
+        usage.decisions += questions.count
         var batches: [(positions: [Int], prompts: [DecisionPrompt])] = []
         for (position, bytes) in questions.enumerated() {
             var reader = CanonicalReader(bytes)

@@ -5,6 +5,8 @@ import RTBTrace
 /// policy counts them as it goes; `init?(store:)` (RTBRunning) sums them from a ledger's
 /// measurements.
 public struct LLMUsage: Equatable, Sendable {
+    /// Decisions asked outside (answered by the model, the cache, the tree or the rules).
+    public var decisions = 0
     public var calls = 0
     public var inputTokens = 0
     public var outputTokens = 0
@@ -24,7 +26,7 @@ public struct LLMUsage: Equatable, Sendable {
 
     /// One line for a command's output.
     public var line: String {
-        "llm calls:     \(calls) (\(inputTokens) input, \(outputTokens) output tokens, $"
+        "llm calls:     \(calls) for \(decisions) decisions (\(inputTokens) input, \(outputTokens) output tokens, $"
             + Self.dollars(dollars) + "); \(cacheHits) answered by the cache, "
             + "\(treeAnswers) by the decision tree, \(fallbacks) invalid answers replaced by the rules"
     }
@@ -40,6 +42,7 @@ public struct LLMUsage: Equatable, Sendable {
     public var json: JSONObject {
         var object = JSONObject()
         object["calls"] = .int(Int64(calls))
+        object["decisions"] = .int(Int64(decisions))
         object["input_tokens"] = .int(Int64(inputTokens))
         object["output_tokens"] = .int(Int64(outputTokens))
         object["dollars"] = .raw(Self.dollars(dollars))

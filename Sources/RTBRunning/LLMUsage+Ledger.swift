@@ -27,6 +27,7 @@ extension LLMUsage {
                 }
             } else if let decision = event.decision {
                 seen = true
+                decisions += 1
                 if decision.source == DecisionTree.source { treeAnswers += 1 }
                 if decision.source.hasSuffix(LLMDecisionService.fallbackSuffix) { fallbacks += 1 }
             }

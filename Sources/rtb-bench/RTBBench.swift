@@ -31,6 +31,13 @@ struct RTBBench: ParsableCommand {
     )
     var only: String?
 
+    @Option(
+        name: .long,
+        help:
+            "Another build's binaries directory (say, the commit before a change, built with -c release): the llm section times the default rule-based run with both, alternately."
+    )
+    var baseline: String?
+
     func validate() throws {
         if let only,
             let unknown = only.split(separator: ",").first(where: {
@@ -50,6 +57,7 @@ struct RTBBench: ParsableCommand {
         let binaries = CommandRunner.binariesDirectory()  // where rtb-verify is
         let suite = BenchmarkSuite(
             scale: smoke ? .smoke : .full, directory: scratch, binaries: binaries)
+        suite.baseline = baseline
         let rows: [BenchmarkRow]
         do {
             rows = try suite.runAll(

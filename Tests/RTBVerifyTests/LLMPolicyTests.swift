@@ -271,7 +271,7 @@ func anLLMRunRecordsEveryCallAndReplaysOffline(provider: String) throws {
     let decisions = try LLMRun.decisions(path)
     #expect(costs.calls == stats.requests && costs.calls * 2 < decisions, "\(costs) \(decisions)")
     #expect(costs.inputTokens == stats.input && costs.outputTokens == stats.output)
-    #expect(costs.fallbacks == 0)
+    #expect(costs.fallbacks == 0 && costs.decisions == decisions)
     let calls = try TestSupport.run(
         "rtb-verify", ["dump", "--trace", path, "--kind", "ModelCall"])
     #expect(calls.output.split(separator: "\n").count == costs.calls, "\(calls.output.prefix(400))")

@@ -10,8 +10,12 @@ extension LLMUsage {
     /// The summary of a market ledger's calls, or nil when no decision was asked outside.
     public init?(store: LedgerStore) throws {
         self.init()
-        // Only the markets (format 1, no model name) have a policy that asks a model.
-        guard store.header.model == nil else { return nil }
+        // Only the RTB market (format 1, no model name) has a policy that asks a model; any
+        // other ledger is not read at all.
+        guard store.header.model == nil, RTBMarketModel.claimsLegacyConfig(store.header.config),
+            let config = try? RTBMarketModel.decodeConfig(store.header.config),
+            config.policy == .llm
+        else { return nil }
         var seen = false
         var nanodollars: Int64 = 0
         try LedgerEvents.forEach(RTBMarketModel.self, store: store) { _, event, _ in

@@ -57,13 +57,16 @@ let package = Package(
         .target(
             name: "RTBEquilibrium", dependencies: ["RTBCore", "RTBTrace"],
             swiftSettings: hotPathSettings),
+        .target(
+            name: "RTBAtomization", dependencies: ["RTBCore", "RTBTrace"],
+            swiftSettings: hotPathSettings),
         // The llm policy's provider clients (URLSession, outside the engine).
         .target(name: "RTBLLM", dependencies: ["RTBCore", "RTBTrace", "RTBEvents", "RTBMarket"]),
         .target(
             name: "RTBModels",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
-                "RTBEquilibrium", "RTBLLM",
+                "RTBEquilibrium", "RTBAtomization", "RTBLLM",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -154,6 +157,13 @@ let package = Package(
             name: "RTBHarnessTests",
             dependencies: [
                 "BankModel", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
+                "RTBIntegrity", "RTBRunning",
+            ]
+        ),
+        .testTarget(
+            name: "RTBAtomizationTests",
+            dependencies: [
+                "RTBAtomization", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
                 "RTBIntegrity", "RTBRunning",
             ]
         ),

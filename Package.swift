@@ -101,8 +101,8 @@ let package = Package(
         .target(
             name: "RTBBenchmarks",
             dependencies: [
-                "RTBEquilibrium", "RTBLLM", "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
-                "RTBIntegrity",
+                "RTBEquilibrium", "RTBAtomization", "RTBLLM", "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents",
+                "RTBMarket", "RTBModels", "RTBIntegrity",
                 "RTBRunning", "RTBReports",
             ]
         ),

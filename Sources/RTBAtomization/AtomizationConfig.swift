@@ -65,7 +65,7 @@ public struct AtomizationConfig: Equatable, Sendable {
     /// Impressions a cell needs before reallocation ranks it.
     public var minImpressions: Int64 = 1_000
     /// Impressions a cell needs over the monitor's 5-minute window before it can be flagged.
-    public var monitorMinImpressions: Int64 = 100
+    public var monitorMinImpressions: Int64 = 1_000
     public var attribution = AttributionModel.linear
     /// Journeys look back this many days for touchpoints.
     public var lookbackDays = 1

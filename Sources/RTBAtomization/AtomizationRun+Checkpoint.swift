@@ -3,7 +3,7 @@ import RTBTrace
 
 /// A checkpoint holds everything the run carries between slots: the slot, the delivery
 /// stream, every cell's state and counters, the monitor's window, every user's exposures and
-/// journey, and the totals. The cells and their effects are redrawn from the config.
+/// journey (`Journeys`), and the totals. The cells and their effects are redrawn from the config.
 extension AtomizationRun {
     func makeCheckpoint() -> EngineCheckpoint {
         var writer = CanonicalWriter()
@@ -25,11 +25,7 @@ extension AtomizationRun {
         ] {
             writer.signedVarints(list)
         }
-        writer.bytes.append(contentsOf: exposures)
-        writer.bytes.append(contentsOf: touchCount)
-        for list in [touchCell, touchSlot, touchIndex] {
-            for value in list { writer.signedVarint(Int64(value)) }
-        }
+        journeys.encode(into: &writer)
         return EngineCheckpoint(
             frameCount: log.framesSealed, nextSequence: log.nextSequence, state: writer.bytes)
     }
@@ -79,17 +75,7 @@ extension AtomizationRun {
         revenue = try list(cells)
         windowImpressions = try list(cells * Self.window)
         windowClicks = try list(cells * Self.window)
-        for index in exposures.indices { exposures[index] = try reader.u8() }
-        for index in touchCount.indices { touchCount[index] = try reader.u8() }
-        for index in touchCell.indices {
-            touchCell[index] = Int32(clamping: try reader.signedVarint())
-        }
-        for index in touchSlot.indices {
-            touchSlot[index] = Int32(clamping: try reader.signedVarint())
-        }
-        for index in touchIndex.indices {
-            touchIndex[index] = Int32(clamping: try reader.signedVarint())
-        }
+        try journeys.decode(from: &reader)
         try reader.expectEnd()
     }
 }

@@ -11,8 +11,6 @@ public final class AtomizationRun: ModelRun {
     public static let slotsPerDay = 2_880
     /// Slots of the monitor's trailing window (5 minutes).
     static let window = 10
-    /// Touchpoints a user's journey keeps (the oldest drop out).
-    static let journey = 4
 
     public let config: AtomizationConfig
     let grid: CellGrid
@@ -38,11 +36,7 @@ public final class AtomizationRun: ModelRun {
     var windowImpressions: [Int64]
     var windowClicks: [Int64]
     // Per user.
-    var exposures: [UInt8]
-    var touchCount: [UInt8]
-    var touchCell: [Int32]
-    var touchSlot: [Int32]
-    var touchIndex: [Int32]
+    var journeys: Journeys
     // Run totals.
     var day = DayTotals()
     var flagged: Int64 = 0
@@ -85,11 +79,7 @@ public final class AtomizationRun: ModelRun {
         revenue = spentToday
         windowImpressions = [Int64](repeating: 0, count: cells * Self.window)
         windowClicks = windowImpressions
-        exposures = [UInt8](repeating: 0, count: config.users * config.creatives.count)
-        touchCount = [UInt8](repeating: 0, count: config.users)
-        touchCell = [Int32](repeating: 0, count: config.users * Self.journey)
-        touchSlot = touchCell
-        touchIndex = touchCell
+        journeys = Journeys(users: config.users, creatives: config.creatives.count)
         slotsLeft = Daypart.allCases.map { daypart in
             var left = [Int64](repeating: 0, count: Self.slotsPerDay + 1)
             for slotOfDay in stride(from: Self.slotsPerDay - 1, through: 0, by: -1) {
@@ -160,19 +150,24 @@ public final class AtomizationRun: ModelRun {
             let count = price > 0 ? min(drawn, cap / price) : drawn
             guard count > 0 else { continue }
             var clicked: Int64 = 0
+            let ctrBase = grid.ctrBasePpm(cell, config: config)
+            let fatigue = grid.fatiguePpm[cell.creative]
+            let cvr = grid.cvrPpm(cell, config: config)
             for index in 0..<count {
                 let user = Int(
                     UserDraw.user(
                         seed: config.seed, slot: slot, cell: Int64(cell.index), index: index,
                         users: config.users))
-                let seen = user * config.creatives.count + cell.creative
-                let ctr = grid.ctrPpm(cell, exposures: Int(exposures[seen]), config: config)
+                let earlier = journeys.expose(user: user, creative: cell.creative)
+                let ctr = ctrBase * fatigue[min(earlier, CellGrid.fatigueCap)] / 1_000_000
                 if Int64(random.next(below: 1_000_000)) < ctr { clicked += 1 }
-                if exposures[seen] < 255 { exposures[seen] += 1 }
-                if Int64(random.next(below: 1_000_000)) < grid.cvrPpm(cell, config: config) {
+                if Int64(random.next(below: 1_000_000)) < cvr {
                     converted.append(convert(user: user, cell: cell.index, index: index))
                 } else {
-                    remember(user: user, cell: cell.index, index: index)
+                    journeys.remember(
+                        user: user,
+                        Journeys.Touch(
+                            cell: Int32(cell.index), slot: Int32(slot), index: Int32(index)))
                 }
             }
             var cost = count * price
@@ -223,21 +218,11 @@ public final class AtomizationRun: ModelRun {
     /// The conversion of `user` at impression `index` of `cell` in this slot: the journey's
     /// touchpoints within the lookback, then this one; the user's journey starts afresh.
     func convert(user: Int, cell: Int, index: Int64) -> Conversion {
-        let lookback = Int64(config.lookbackDays * Self.slotsPerDay)
-        var cells: [Int64] = []
-        var slots: [Int64] = []
-        var indexes: [Int64] = []
-        for touch in 0..<Int(touchCount[user]) {
-            let at = user * Self.journey + touch
-            guard slot - Int64(touchSlot[at]) <= lookback else { continue }
-            cells.append(Int64(touchCell[at]))
-            slots.append(Int64(touchSlot[at]))
-            indexes.append(Int64(touchIndex[at]))
-        }
-        cells.append(Int64(cell))
-        slots.append(slot)
-        indexes.append(index)
-        touchCount[user] = 0
+        let journey = journeys.take(
+            user: user, since: slot - Int64(config.lookbackDays * Self.slotsPerDay))
+        let cells = journey.map { Int64($0.cell) } + [Int64(cell)]
+        let slots = journey.map { Int64($0.slot) } + [slot]
+        var indexes = journey.map { Int64($0.index) } + [index]
         var fractions = Attribution.fractions(
             config.attribution, touchSlots: slots, conversionSlot: slot,
             halfLifeSlots: Int64(config.halfLifeHours * 120))
@@ -250,24 +235,6 @@ public final class AtomizationRun: ModelRun {
         return Conversion(
             conversion: conversions, slot: slot, user: Int64(user), value: config.conversionValue,
             touchCells: cells, touchSlots: slots, touchIndexes: indexes, fractions: fractions)
-    }
-
-    /// Adds a touchpoint to the user's journey (the oldest drops out when it is full).
-    func remember(user: Int, cell: Int, index: Int64) {
-        let base = user * Self.journey
-        var count = Int(touchCount[user])
-        if count == Self.journey {
-            for touch in 1..<Self.journey {
-                touchCell[base + touch - 1] = touchCell[base + touch]
-                touchSlot[base + touch - 1] = touchSlot[base + touch]
-                touchIndex[base + touch - 1] = touchIndex[base + touch]
-            }
-            count -= 1
-        }
-        touchCell[base + count] = Int32(cell)
-        touchSlot[base + count] = Int32(slot)
-        touchIndex[base + count] = Int32(index)
-        touchCount[user] = UInt8(count + 1)
     }
 
     /// Flags the cells whose CTR over the window is below half the campaign's.

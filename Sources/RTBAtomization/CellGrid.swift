@@ -136,12 +136,11 @@ public struct CellGrid: Sendable {
         return value / others
     }
 
-    /// The click-through rate of an impression, ppm, for a user's `exposures` earlier
-    /// impressions of the cell's creative.
-    func ctrPpm(_ cell: CellSpec, exposures: Int, config: AtomizationConfig) -> Int64 {
-        var value = config.baseCTRppm * audienceCTRppm[cell.audience] / 1_000_000
-        value = value * platformCTRppm[cell.platform] / 1_000_000
-        return value * fatiguePpm[cell.creative][min(exposures, Self.fatigueCap)] / 1_000_000
+    /// The click-through rate of a first exposure, ppm; a user's f-th earlier exposure to the
+    /// creative multiplies it by `fatiguePpm[creative][min(f, 15)]` / 10^6.
+    func ctrBasePpm(_ cell: CellSpec, config: AtomizationConfig) -> Int64 {
+        config.baseCTRppm * audienceCTRppm[cell.audience] / 1_000_000
+            * platformCTRppm[cell.platform] / 1_000_000
     }
 
     /// Conversions per impression, ppm.

@@ -44,7 +44,8 @@ let package = Package(
             name: "RTBLedger", dependencies: ["RTBCore", "RTBTrace", "CSQLite"],
             swiftSettings: hotPathSettings),
         .target(
-            name: "RTBEvents", dependencies: ["RTBCore", "RTBTrace"], swiftSettings: hotPathSettings
+            name: "RTBEvents", dependencies: ["RTBCore", "RTBTrace"],
+            exclude: ["events.schema.json"], swiftSettings: hotPathSettings
         ),
         .target(
             name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents", "RTBTrace"],
@@ -56,10 +57,10 @@ let package = Package(
         ),
         .target(
             name: "RTBEquilibrium", dependencies: ["RTBCore", "RTBTrace"],
-            swiftSettings: hotPathSettings),
+            exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
         .target(
             name: "RTBAtomization", dependencies: ["RTBCore", "RTBTrace"],
-            swiftSettings: hotPathSettings),
+            exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
         // The llm policy's provider clients (URLSession, outside the engine).
         .target(name: "RTBLLM", dependencies: ["RTBCore", "RTBTrace", "RTBEvents", "RTBMarket"]),
         .target(
@@ -141,7 +142,9 @@ let package = Package(
             ]
         ),
         // The minimal model that proves the harness contract, and rtb-verify with it registered.
-        .target(name: "BankModel", dependencies: ["RTBCore", "RTBTrace"], path: "Tests/BankModel"),
+        .target(
+            name: "BankModel", dependencies: ["RTBCore", "RTBTrace"], path: "Tests/BankModel",
+            exclude: ["events.schema.json", "events.reader.json", "event-layouts.md"]),
         .executableTarget(
             name: "rtb-test-model", dependencies: ["BankModel", "RTBModels", "RTBVerifyCommands"],
             path: "Tests/rtb-test-model"

@@ -254,21 +254,9 @@ public final class AtomizationChecker: ModelChecker {
     public var notes: [String] { [] }
 
     public var summaryMetrics: [NamedMetric] {
-        let totalSpend = spend.reduce(0, +)
-        let totalRevenue = revenue.reduce(0, +)
-        return [
-            NamedMetric("cells", Int64(cells)),
-            NamedMetric("impressions", impressions),
-            NamedMetric("clicks", clicks),
-            NamedMetric("conversions", conversions),
-            NamedMetric("spend_micros", totalSpend),
-            NamedMetric("revenue_micros", totalRevenue),
-            NamedMetric(
-                "roas_ppm", totalSpend == 0 ? 0 : Attribution.ratioPpm(totalRevenue, totalSpend)),
-            NamedMetric("flagged", flagged),
-            NamedMetric("reallocations", reallocations),
-            NamedMetric("graduated", graduated),
-            NamedMetric("terminated", terminated),
-        ]
+        AtomizationMetrics.metrics(
+            cells: cells, impressions: impressions, clicks: clicks, conversions: conversions,
+            spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
+            reallocations: reallocations, graduated: graduated, terminated: terminated)
     }
 }

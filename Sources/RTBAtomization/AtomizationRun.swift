@@ -371,17 +371,28 @@ public final class AtomizationRun: ModelRun {
     }
 
     public var summaryMetrics: [NamedMetric] {
-        let totalSpend = spend.reduce(0, +)
-        let totalRevenue = revenue.reduce(0, +)
-        return [
-            NamedMetric("cells", Int64(grid.cells.count)),
-            NamedMetric("impressions", impressions.reduce(0, +)),
-            NamedMetric("clicks", clicks.reduce(0, +)),
-            NamedMetric("conversions", totalConversions),
-            NamedMetric("spend_micros", totalSpend),
-            NamedMetric("revenue_micros", totalRevenue),
-            NamedMetric(
-                "roas_ppm", totalSpend == 0 ? 0 : Attribution.ratioPpm(totalRevenue, totalSpend)),
+        AtomizationMetrics.metrics(
+            cells: grid.cells.count, impressions: impressions.reduce(0, +),
+            clicks: clicks.reduce(0, +), conversions: totalConversions,
+            spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
+            reallocations: reallocations, graduated: graduated, terminated: terminated)
+    }
+}
+
+/// The summary metrics of a run, the same whether taken from the engine or from the events.
+public enum AtomizationMetrics {
+    public static func metrics(
+        cells: Int, impressions: Int64, clicks: Int64, conversions: Int64, spend: Int64,
+        revenue: Int64, flagged: Int64, reallocations: Int64, graduated: Int64, terminated: Int64
+    ) -> [NamedMetric] {
+        [
+            NamedMetric("cells", Int64(cells)),
+            NamedMetric("impressions", impressions),
+            NamedMetric("clicks", clicks),
+            NamedMetric("conversions", conversions),
+            NamedMetric("spend_micros", spend),
+            NamedMetric("revenue_micros", revenue),
+            NamedMetric("roas_ppm", spend == 0 ? 0 : Attribution.ratioPpm(revenue, spend)),
             NamedMetric("flagged", flagged),
             NamedMetric("reallocations", reallocations),
             NamedMetric("graduated", graduated),

@@ -44,7 +44,8 @@ let package = Package(
             name: "RTBLedger", dependencies: ["RTBCore", "RTBTrace", "CSQLite"],
             swiftSettings: hotPathSettings),
         .target(
-            name: "RTBEvents", dependencies: ["RTBCore", "RTBTrace"], swiftSettings: hotPathSettings
+            name: "RTBEvents", dependencies: ["RTBCore", "RTBTrace"],
+            exclude: ["events.schema.json"], swiftSettings: hotPathSettings
         ),
         .target(
             name: "RTBMarket", dependencies: ["RTBCore", "RTBEvents", "RTBTrace"],
@@ -56,14 +57,17 @@ let package = Package(
         ),
         .target(
             name: "RTBEquilibrium", dependencies: ["RTBCore", "RTBTrace"],
-            swiftSettings: hotPathSettings),
+            exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
+        .target(
+            name: "RTBAtomization", dependencies: ["RTBCore", "RTBTrace"],
+            exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
         // The llm policy's provider clients (URLSession, outside the engine).
         .target(name: "RTBLLM", dependencies: ["RTBCore", "RTBTrace", "RTBEvents", "RTBMarket"]),
         .target(
             name: "RTBModels",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
-                "RTBEquilibrium", "RTBLLM",
+                "RTBEquilibrium", "RTBAtomization", "RTBLLM",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -98,8 +102,8 @@ let package = Package(
         .target(
             name: "RTBBenchmarks",
             dependencies: [
-                "RTBEquilibrium", "RTBLLM", "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBModels",
-                "RTBIntegrity",
+                "RTBEquilibrium", "RTBAtomization", "RTBLLM", "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents",
+                "RTBMarket", "RTBModels", "RTBIntegrity",
                 "RTBRunning", "RTBReports",
             ]
         ),
@@ -138,7 +142,9 @@ let package = Package(
             ]
         ),
         // The minimal model that proves the harness contract, and rtb-verify with it registered.
-        .target(name: "BankModel", dependencies: ["RTBCore", "RTBTrace"], path: "Tests/BankModel"),
+        .target(
+            name: "BankModel", dependencies: ["RTBCore", "RTBTrace"], path: "Tests/BankModel",
+            exclude: ["events.schema.json", "events.reader.json", "event-layouts.md"]),
         .executableTarget(
             name: "rtb-test-model", dependencies: ["BankModel", "RTBModels", "RTBVerifyCommands"],
             path: "Tests/rtb-test-model"
@@ -154,6 +160,13 @@ let package = Package(
             name: "RTBHarnessTests",
             dependencies: [
                 "BankModel", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
+                "RTBIntegrity", "RTBRunning",
+            ]
+        ),
+        .testTarget(
+            name: "RTBAtomizationTests",
+            dependencies: [
+                "RTBAtomization", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
                 "RTBIntegrity", "RTBRunning",
             ]
         ),

@@ -65,6 +65,8 @@ def builds(args):
     model_configs = [
         ("exchange-economy", '{"seed": 3, "agents": 20000, "goods": 6, "preference": "ces", "elasticity": 0.7}'),
         ("exchange-economy", '{"seed": 4, "agents": 50000, "goods": 4, "sample": 5000, "tolerance": 0.001, "max_rounds": 100}'),
+        # Time-decay attribution uses our pow; the fatigue table our exp.
+        ("campaign-atomization", '{"seed": 7, "days": 1, "impressions_per_day": 300000, "attribution": "time-decay", "min_impressions": 200, "monitor_min_impressions": 10, "min_test_budget": 20}'),
     ]
     failures = 0
     with tempfile.TemporaryDirectory() as directory:

@@ -48,6 +48,7 @@ TYPES = {
     "string": ("String", "varint length + UTF-8 bytes"),
     "real": ("Double", "8 bytes: the IEEE-754 binary64 bit pattern, little-endian"),
     "reals": ("[Double]", "varint count, then each value as `real`"),
+    "ints": ("[Int64]", "varint count, then each value as a zigzag (signed) varint"),
 }
 
 
@@ -77,6 +78,7 @@ def encode_line(name, field_type):
         "string": f"writer.string({name})",
         "real": f"writer.f64({name})",
         "reals": f"writer.reals({name})",
+        "ints": f"writer.signedVarints({name})",
     }[field_type]
 
 
@@ -101,6 +103,7 @@ def decode_expr(field_type):
         "string": "try reader.string()",
         "real": "try reader.f64()",
         "reals": "try reader.reals()",
+        "ints": "try reader.signedVarints()",
     }[field_type]
 
 
@@ -124,6 +127,7 @@ def field_value(name, field_type):
         "string": f".text({name})",
         "real": f".real({name})",
         "reals": f".reals({name})",
+        "ints": f".ints({name})",
     }[field_type]
 
 

@@ -139,7 +139,13 @@ WIRE = {"id": Canonical.int63, "count": Canonical.int63, "micros": Canonical.int
     "string": lambda r: r.bytes().decode("utf-8"),
         "real": lambda r: struct.unpack("<d", r.raw(8))[0],
         "reals": lambda r: [struct.unpack("<d", r.raw(8))[0] for _ in range(r.bounded(1 << 24))],
+        "ints": lambda r: [zigzag(r.varint()) for _ in range(r.bounded(1 << 24))],
         "bids": lambda r: [(r.int63(), r.int63()) for _ in range(r.bounded(1 << 16))]}
+
+
+def zigzag(raw):
+    """A signed varint's value."""
+    return (raw >> 1) ^ -(raw & 1)
 
 
 def enum_reader(name, size):

@@ -27,18 +27,20 @@ public struct BenchmarkScale: Sendable {
     public var sweepCells: (tiny: Int, throughput: Int, ray: Int)
     /// Tatonnement: agents (10 goods each) and rounds of the long run.
     public var equilibrium: (agents: Int, rounds: Int)
+    /// Campaign atomization: days, opportunities a day, users.
+    public var atomization: (days: Int, impressionsPerDay: Int, users: Int)
 
     public static let full = BenchmarkScale(
         runs: 5, defaultDays: 30, largeDays: 30, largeProfile: .large, divergenceDays: 10,
         divergenceProfile: .enterprise,
         recorderEvents: 6_000_000, killPoints: 100, scaleRounds: (300, 40),
         scaleAgents: (100_000, 1_000_000), sweepCells: (40, 12, 200),
-        equilibrium: (1_000_000, 100))
+        equilibrium: (1_000_000, 100), atomization: (30, 5_000_000, 1_000_000))
     public static let smoke = BenchmarkScale(
         runs: 1, defaultDays: 2, largeDays: 1, largeProfile: .small, divergenceDays: 1,
         divergenceProfile: .small,
         recorderEvents: 100_000, killPoints: 3, scaleRounds: (20, 5), scaleAgents: (10_000, 50_000),
-        sweepCells: (3, 2, 2), equilibrium: (20_000, 6))
+        sweepCells: (3, 2, 2), equilibrium: (20_000, 6), atomization: (1, 200_000, 20_000))
 }
 
 /// Runs every measurement and returns the table rows, printing progress to stderr.
@@ -65,7 +67,7 @@ public final class BenchmarkSuite {
     /// Section names, in run order.
     public static let sections = [
         "scale", "default", "large", "recorder", "divergence", "recovery", "sweep", "equilibrium",
-        "llm", "bounds",
+        "llm", "atomization", "bounds",
     ]
 
     public func runAll(only: Set<String>? = nil) throws -> [BenchmarkRow] {  // determinism-ok: section filter
@@ -81,6 +83,7 @@ public final class BenchmarkSuite {
         if wanted("sweep") { try sweeps() }
         if wanted("equilibrium") { try equilibrium() }
         if wanted("llm") { try llm() }
+        if wanted("atomization") { try atomization() }
         if wanted("bounds") { rows += bounds.rows }
         return rows
     }

@@ -124,6 +124,17 @@ public struct CanonicalReader: Sendable {
         return values
     }
 
+    /// A varint count, then that many zigzag varints (a forged count fails before allocating:
+    /// each takes at least one byte).
+    public mutating func signedVarints() throws(CanonicalError) -> [Int64] {
+        let count = try elementCount()
+        try need(count)
+        var values: [Int64] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count { values.append(try signedVarint()) }
+        return values
+    }
+
     public mutating func byteString() throws(CanonicalError) -> [UInt8] {
         let length = try count()
         try need(length)

@@ -52,6 +52,13 @@ public struct CanonicalWriter: Sendable {
         for value in values { u64(value.bitPattern) }
     }
 
+    /// A varint count, then each value as a zigzag varint.
+    @inlinable
+    public mutating func signedVarints(_ values: [Int64]) {
+        varint(UInt64(values.count))
+        for value in values { signedVarint(value) }
+    }
+
     /// Unsigned LEB128, minimal form.
     @inlinable
     public mutating func varint(_ value: UInt64) {

@@ -80,7 +80,7 @@ public enum EventExport {
                 } else if let base = dollarColumn(of: field.name, suffix: "_cents") {
                     row.append((base, .dollars(value, digits: 2)))
                 }
-            case .unsigned, .bool, .text, .bytes, .pairs, .real, .reals:
+            case .unsigned, .bool, .text, .bytes, .pairs, .real, .reals, .ints:
                 break
             }
         }
@@ -113,7 +113,7 @@ enum ExportValue {
         case .field(let value):
             switch value {
             case .int, .unsigned, .bool, .bytes, .real: return value.description
-            case .pairs, .reals: return Self.quoted(value.json)
+            case .pairs, .reals, .ints: return Self.quoted(value.json)
             case .text(let text): return Self.quoted(text)
             }
         case .dollars: return json

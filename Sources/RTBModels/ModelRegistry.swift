@@ -1,3 +1,4 @@
+import RTBAtomization
 import RTBEquilibrium
 import RTBLedger
 import RTBTrace
@@ -13,6 +14,7 @@ public enum ModelRegistry {
     /// `claimsLegacyConfig` accepts the config bytes reads the ledger.
     static let builtIn: [any SimulationModel.Type] = [
         ScaleMarketModel.self, RTBMarketModel.self, ExchangeEconomyModel.self,
+        CampaignAtomizationModel.self,
     ]
     static let registered = Mutex<[any SimulationModel.Type]>([])
 

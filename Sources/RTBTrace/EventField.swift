@@ -22,6 +22,8 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
     case real(Double)
     /// A list of binary64 values (a price vector, a bundle).
     case reals([Double])
+    /// A list of integers (per-cell counts).
+    case ints([Int64])
 
     /// Plain text: integers in decimal, bytes in hex, pairs as first:second lists.
     public var description: String {
@@ -35,6 +37,7 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
             return "[" + pairs.map { "\($0.first):\($0.second)" }.joined(separator: ",") + "]"
         case .real(let value): return Self.real(value)
         case .reals(let values): return "[" + values.map(Self.real).joined(separator: ",") + "]"
+        case .ints(let values): return "[" + values.map(String.init).joined(separator: ",") + "]"
         }
     }
 
@@ -48,6 +51,7 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
             return "[" + pairs.map { "[\($0.first),\($0.second)]" }.joined(separator: ",") + "]"
         case .real(let value): return Self.jsonReal(value)
         case .reals(let values): return "[" + values.map(Self.jsonReal).joined(separator: ",") + "]"
+        case .ints(let values): return "[" + values.map(String.init).joined(separator: ",") + "]"
         }
     }
 

@@ -60,6 +60,7 @@ struct DeterminismLint {
     /// Modules where `import Foundation` is itself a violation.
     static let foundationFree: Set<String> = [
         "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels", "RTBEquilibrium",
+        "RTBAtomization",
     ]
 
     /// Violations in every .swift file under `directory` (recursively).

@@ -1,0 +1,262 @@
+import RTBCore
+import RTBTrace
+
+/// Checks a campaign atomization run from its events alone: it keeps every cell's budget,
+/// spend, conversions and revenue from the recorded events, recomputes each conversion's
+/// credit and each touchpoint's viewer, and holds the lifecycle to seed 004's rules.
+public final class AtomizationChecker: ModelChecker {
+    public static let invariants = [
+        InvariantInfo(
+            name: "cells-registered",
+            summary:
+                "one cell per point of the dimensions' product, in order; events name only those"
+        ),
+        InvariantInfo(
+            name: "budget-conserved",
+            summary:
+                "every reallocation's changes sum to 0 and the budgets always sum to the daily budget"
+        ),
+        InvariantInfo(
+            name: "spend-within-budget",
+            summary:
+                "spend = impressions x price, and no cell spends above its daily budget left"),
+        InvariantInfo(
+            name: "attribution-exact",
+            summary: "a conversion's credits sum to 1,000,000 and equal the attribution model's"),
+        InvariantInfo(
+            name: "touchpoints-recorded",
+            summary:
+                "every touchpoint is an impression recorded for that cell and slot, seen by that user, within the lookback"
+        ),
+        InvariantInfo(
+            name: "lifecycle-rules",
+            summary:
+                "graduation only above 100 conversions and ROAS 3.5, termination only above the minimum spend with none"
+        ),
+        InvariantInfo(
+            name: "terminated-silent", summary: "a terminated cell never delivers again"),
+    ]
+
+    let config: AtomizationConfig
+    let runFinished: Bool
+    public private(set) var tally = CheckTally(invariants: AtomizationChecker.invariants)
+    let expectedCells: [CellSpec]
+    var cells = 0
+    var price: [Int64] = []
+    var budget: [Int64] = []
+    var spentToday: [Int64] = []
+    var spend: [Int64] = []
+    var conversionsPpm: [Int64] = []
+    var revenue: [Int64] = []
+    var status: [CellStatus] = []
+    /// The deliveries of the last `lookback` slots: (slot, cells, impressions), by slot modulo.
+    var recent: [(slot: Int64, cells: [Int64], impressions: [Int64])]
+    let lookback: Int64
+    var impressions: Int64 = 0
+    var clicks: Int64 = 0
+    var conversions: Int64 = 0
+    var flagged: Int64 = 0
+    var reallocations: Int64 = 0
+    var graduated: Int64 = 0
+    var terminated: Int64 = 0
+
+    public init(config: AtomizationConfig, runFinished: Bool = true) {
+        self.config = config
+        self.runFinished = runFinished
+        expectedCells = CellGrid(config: config).cells
+        lookback = Int64(config.lookbackDays * AtomizationRun.slotsPerDay)
+        recent = Array(repeating: (-1, [], []), count: Int(lookback) + 1)
+    }
+
+    public func observe(_ event: AtomEvent, sequence: UInt64, size: Int) {
+        switch event.body {
+        case .campaignStarted(let started):
+            tally.count(
+                0, holds: started.cells == expectedCells.count, at: sequence,
+                witness: "\(started.cells) cells for a product of \(expectedCells.count)")
+        case .cellCreated(let created): observe(created, at: sequence)
+        case .slotDelivered(let delivered): observe(delivered, at: sequence)
+        case .conversion(let conversion): observe(conversion, at: sequence)
+        case .cellFlagged(let flag):
+            flagged += 1
+            tally.count(
+                0, holds: flag.cell < cells, at: sequence, witness: "flag of cell \(flag.cell)")
+        case .budgetReallocated(let moved): observe(moved, at: sequence)
+        case .cellStatusChanged(let change): observe(change, at: sequence)
+        case .dayClosed:
+            for cell in spentToday.indices { spentToday[cell] = 0 }
+        }
+    }
+
+    func observe(_ created: CellCreated, at sequence: UInt64) {
+        let expected = cells < expectedCells.count ? expectedCells[cells] : nil
+        let matches =
+            expected.map {
+                $0.index == created.cell && $0.audience == created.audience
+                    && $0.creative == created.creative && $0.strategy == created.strategy
+                    && $0.daypart == created.daypart && $0.platform == created.platform
+            } ?? false
+        tally.count(
+            0, holds: matches, at: sequence,
+            witness: "cell \(created.cell) is not point \(cells) of the dimensions' product")
+        cells += 1
+        price.append(created.price.raw)
+        budget.append(created.budget.raw)
+        spentToday.append(0)
+        spend.append(0)
+        conversionsPpm.append(0)
+        revenue.append(0)
+        status.append(.test)
+        if cells == expectedCells.count {
+            let total = budget.reduce(0, +)
+            tally.count(
+                1, holds: total == config.dailyBudget.raw, at: sequence,
+                witness: "cells' budgets sum to \(total), not \(config.dailyBudget.raw)")
+        }
+    }
+
+    func known(_ cell: Int64) -> Bool { cell >= 0 && cell < Int64(cells) }
+
+    func observe(_ delivered: SlotDelivered, at sequence: UInt64) {
+        let count = delivered.cells.count
+        guard delivered.impressions.count == count, delivered.clicks.count == count,
+            delivered.spend.count == count, delivered.cells.allSatisfy(known)
+        else {
+            tally.count(0, holds: false, at: sequence, witness: "slot \(delivered.slot): bad cells")
+            return
+        }
+        for (position, cell64) in delivered.cells.enumerated() {
+            let cell = Int(cell64)
+            let shown = delivered.impressions[position]
+            let cost = delivered.spend[position]
+            let left = max(0, budget[cell] - spentToday[cell])
+            let priced = cost == shown * price[cell]
+            tally.count(
+                2, holds: priced && cost <= left && shown > 0, at: sequence,
+                witness: priced
+                    ? "cell \(cell) spent \(cost) with \(left) of its daily budget left"
+                    : "cell \(cell) spent \(cost) for \(shown) impressions at \(price[cell])")
+            tally.count(
+                6, holds: status[cell] != .terminated, at: sequence,
+                witness: "cell \(cell) delivered \(shown) impressions after its termination")
+            spentToday[cell] += cost
+            spend[cell] += cost
+            impressions += shown
+            clicks += delivered.clicks[position]
+        }
+        recent[Int(delivered.slot % (lookback + 1))] = (
+            delivered.slot, delivered.cells, delivered.impressions
+        )
+    }
+
+    func observe(_ conversion: Conversion, at sequence: UInt64) {
+        conversions += 1
+        let count = conversion.touchCells.count
+        guard count > 0, conversion.touchSlots.count == count,
+            conversion.touchIndexes.count == count, conversion.fractions.count == count,
+            conversion.touchCells.allSatisfy(known)
+        else {
+            tally.count(
+                4, holds: false, at: sequence,
+                witness: "conversion \(conversion.conversion): malformed journey")
+            return
+        }
+        let expected = Attribution.fractions(
+            config.attribution, touchSlots: conversion.touchSlots, conversionSlot: conversion.slot,
+            halfLifeSlots: Int64(config.halfLifeHours * 120))
+        tally.count(
+            3,
+            holds: conversion.fractions == expected
+                && conversion.fractions.reduce(0, +) == Attribution.whole,
+            at: sequence,
+            witness:
+                "conversion \(conversion.conversion): credits \(conversion.fractions), \(config.attribution) gives \(expected)"
+        )
+        for touch in 0..<count {
+            let cell = conversion.touchCells[touch]
+            let slot = conversion.touchSlots[touch]
+            let index = conversion.touchIndexes[touch]
+            var recorded = false
+            if slot <= conversion.slot, conversion.slot - slot <= lookback, index >= 0 {
+                let kept = recent[Int(slot % (lookback + 1))]
+                if kept.slot == slot, let at = kept.cells.firstIndex(of: cell) {
+                    recorded =
+                        index < kept.impressions[at]
+                        && UserDraw.user(
+                            seed: config.seed, slot: slot, cell: cell, index: index,
+                            users: config.users) == conversion.user
+                }
+            }
+            tally.count(
+                4, holds: recorded, at: sequence,
+                witness:
+                    "conversion \(conversion.conversion): touchpoint \(touch) (cell \(cell), slot \(slot), impression \(index)) is not an impression user \(conversion.user) saw"
+            )
+            conversionsPpm[Int(cell)] += conversion.fractions[touch]
+            revenue[Int(cell)] += Attribution.credit(
+                conversion.value, fraction: conversion.fractions[touch])
+        }
+    }
+
+    func observe(_ moved: BudgetReallocated, at sequence: UInt64) {
+        if moved.reason == .reallocate { reallocations += 1 }
+        guard moved.cells.count == moved.deltas.count, moved.cells.allSatisfy(known) else {
+            tally.count(1, holds: false, at: sequence, witness: "malformed reallocation")
+            return
+        }
+        let sum = moved.deltas.reduce(0, +)
+        for (cell, delta) in zip(moved.cells, moved.deltas) { budget[Int(cell)] += delta }
+        let negative = budget.firstIndex { $0 < 0 }
+        tally.count(
+            1, holds: sum == 0 && negative == nil, at: sequence,
+            witness: negative.map { "cell \($0)'s budget fell to \(budget[$0])" }
+                ?? "the changes sum to \(sum), not 0")
+    }
+
+    func observe(_ change: CellStatusChanged, at sequence: UInt64) {
+        guard change.cell < cells else {
+            tally.count(0, holds: false, at: sequence, witness: "status of cell \(change.cell)")
+            return
+        }
+        let cell = change.cell
+        let truthful =
+            change.conversions == conversionsPpm[cell] && change.revenue.raw == revenue[cell]
+            && change.spend.raw == spend[cell]
+        let allowed: Bool
+        switch change.status {
+        case .evergreen:
+            graduated += 1
+            allowed =
+                status[cell] == .test
+                && Lifecycle.graduates(
+                    conversionsPpm: conversionsPpm[cell], revenue: revenue[cell], spend: spend[cell]
+                )
+        case .terminated:
+            terminated += 1
+            allowed =
+                status[cell] == .test
+                && Lifecycle.terminates(
+                    conversionsPpm: conversionsPpm[cell], spend: spend[cell],
+                    minTestBudget: config.minTestBudget)
+        case .test:
+            allowed = false
+        }
+        tally.count(
+            5, holds: truthful && allowed, at: sequence,
+            witness:
+                "cell \(cell) \(status[cell]) -> \(change.status) with \(conversionsPpm[cell]) ppm conversions, revenue \(revenue[cell]), spend \(spend[cell])"
+        )
+        status[cell] = change.status
+    }
+
+    public func finish() {}
+
+    public var notes: [String] { [] }
+
+    public var summaryMetrics: [NamedMetric] {
+        AtomizationMetrics.metrics(
+            cells: cells, impressions: impressions, clicks: clicks, conversions: conversions,
+            spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
+            reallocations: reallocations, graduated: graduated, terminated: terminated)
+    }
+}

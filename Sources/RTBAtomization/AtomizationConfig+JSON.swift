@@ -1,0 +1,105 @@
+import RTBCore
+import RTBTrace
+
+extension AtomizationConfig {
+    static let keys =
+        "seed, days, audiences, creatives, bid_strategies, dayparts, platforms, daily_budget, "
+        + "impressions_per_day, users, base_cpm, conversion_value, base_ctr_ppm, base_cvr_ppm, "
+        + "min_test_budget, min_impressions, monitor_min_impressions, attribution, lookback_days, "
+        + "half_life_hours, agents"
+
+    /// From a JSON object with the keys above; the ones left out keep the defaults (seed 004's
+    /// dimensions). Money in dollars; `agents` is an object of booleans (monitor, reallocation,
+    /// lifecycle).
+    public init(json: JSONValue) throws(ConfigError) {
+        self.init()
+        for (key, value) in try json.configMembers() {
+            switch key {
+            case "seed": seed = try value.configSeed(key)
+            case "days": days = Int(clamping: try value.configInteger(key))
+            case "users": users = Int(clamping: try value.configInteger(key))
+            case "impressions_per_day": impressionsPerDay = try value.configInteger(key)
+            case "base_ctr_ppm": baseCTRppm = try value.configInteger(key)
+            case "base_cvr_ppm": baseCVRppm = try value.configInteger(key)
+            case "min_impressions": minImpressions = try value.configInteger(key)
+            case "monitor_min_impressions": monitorMinImpressions = try value.configInteger(key)
+            case "lookback_days": lookbackDays = Int(clamping: try value.configInteger(key))
+            case "half_life_hours": halfLifeHours = Int(clamping: try value.configInteger(key))
+            case "daily_budget": dailyBudget = try Self.dollars(value, key)
+            case "base_cpm": baseCPM = try Self.dollars(value, key)
+            case "conversion_value": conversionValue = try Self.dollars(value, key)
+            case "min_test_budget": minTestBudget = try Self.dollars(value, key)
+            case "creatives": creatives = try Self.names(value, key)
+            case "bid_strategies": bidStrategies = try Self.names(value, key)
+            case "dayparts": dayparts = try Self.names(value, key)
+            case "platforms": platforms = try Self.names(value, key)
+            case "audiences": audiences = try Self.audiences(value, key)
+            case "attribution":
+                guard case .string(let name) = value,
+                    let model = AttributionModel.allCases.first(where: { "\($0)" == name })
+                else {
+                    throw .invalid(
+                        key, AttributionModel.allCases.map(\.description).joined(separator: ", "))
+                }
+                attribution = model
+            case "agents":
+                for (agent, flag) in try value.configMembers() {
+                    guard case .bool(let on) = flag else {
+                        throw .invalid("agents.\(agent)", "true or false")
+                    }
+                    switch agent {
+                    case "monitor": monitor = on
+                    case "reallocation": reallocation = on
+                    case "lifecycle": lifecycle = on
+                    default:
+                        throw .invalid("agents.\(agent)", "one of monitor, reallocation, lifecycle")
+                    }
+                }
+            default: throw .invalid("key '\(key)'", "one of \(Self.keys)")
+            }
+        }
+        if let problem = validate() { throw problem }
+    }
+
+    static func dollars(_ value: JSONValue, _ key: String) throws(ConfigError) -> Micros {
+        guard let number = value.double, number.isFinite, abs(number) <= 1e12 else {
+            throw .invalid(key, "dollars")
+        }
+        return Micros(Int64((number * 1_000_000).rounded()))
+    }
+
+    static func names(_ value: JSONValue, _ key: String) throws(ConfigError) -> [String] {
+        guard let items = value.arrayValue else { throw .invalid(key, "a list of names") }
+        var names: [String] = []
+        for (index, item) in items.enumerated() {
+            guard case .string(let name) = item else {
+                throw .invalid("\(key)[\(index)]", "a name")
+            }
+            names.append(name)
+        }
+        return names
+    }
+
+    static func audiences(_ value: JSONValue, _ key: String) throws(ConfigError) -> [Audience] {
+        guard let items = value.arrayValue else {
+            throw .invalid(key, "a list of {id, zips, signals}")
+        }
+        var audiences: [Audience] = []
+        for (index, item) in items.enumerated() {
+            var audience = Audience(id: "", zips: [], signals: [])
+            for (field, entry) in try item.configMembers() {
+                let at = "\(key)[\(index)].\(field)"
+                switch field {
+                case "id":
+                    guard case .string(let id) = entry else { throw .invalid(at, "a name") }
+                    audience.id = id
+                case "zips": audience.zips = try names(entry, at)
+                case "signals": audience.signals = try names(entry, at)
+                default: throw .invalid(at, "one of id, zips, signals")
+                }
+            }
+            audiences.append(audience)
+        }
+        return audiences
+    }
+}

@@ -1,0 +1,224 @@
+import RTBCore
+import RTBTrace
+
+/// A targetable audience of seed 004: ZIP codes and behavioural signals.
+public struct Audience: Equatable, Sendable {
+    public var id: String
+    public var zips: [String]
+    public var signals: [String]
+
+    public init(id: String, zips: [String], signals: [String]) {
+        self.id = id
+        self.zips = zips
+        self.signals = signals
+    }
+}
+
+/// How a conversion's credit is split over the touchpoints of its journey.
+public enum AttributionModel: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case lastTouch = 0
+    case linear = 1
+    case timeDecay = 2
+    case positionBased = 3
+
+    public var description: String {
+        ["last-touch", "linear", "time-decay", "position-based"][Int(rawValue)]
+    }
+}
+
+/// The canonical config of a campaign atomization run (seed 004). Every key is documented in
+/// docs/atomization.md. Money is in micro-dollars, rates in parts per million.
+public struct AtomizationConfig: Equatable, Sendable {
+    public var seed: UInt64 = 1
+    public var days = 1
+    public var audiences = [
+        Audience(
+            id: "eco_urban_renters", zips: ["10013", "10011"],
+            signals: ["sustainability", "transit"]),
+        Audience(
+            id: "suburban_families", zips: ["07030", "07042"], signals: ["schools", "retail"]),
+        Audience(
+            id: "luxury_seekers", zips: ["10021", "90210"], signals: ["premium", "experiences"]),
+    ]
+    public var creatives = ["creative_a", "creative_b", "creative_c"]
+    /// Names from `BidStrategy` (their effects are fixed, docs/atomization.md).
+    public var bidStrategies = ["aggressive", "balanced", "efficient"]
+    /// Names from `Daypart`.
+    public var dayparts = ["morning", "afternoon", "prime", "late_night"]
+    public var platforms = ["hulu", "disney+", "peacock", "paramount+"]
+    /// The campaign's daily budget, split equally over the cells at the start.
+    public var dailyBudget: Micros = Micros(50_000_000_000)
+    /// Impressions the campaign's cells could win in a day if every cell bid balanced.
+    public var impressionsPerDay: Int64 = 200_000
+    /// The simulated viewers whose journeys cross the cells.
+    public var users = 100_000
+    /// Cost per thousand impressions of a balanced bid.
+    public var baseCPM: Micros = Micros(30_000_000)
+    /// Revenue of one conversion.
+    public var conversionValue: Micros = Micros(60_000_000)
+    /// Click-through rate of a first exposure, before audience and platform effects.
+    public var baseCTRppm: Int64 = 2_000
+    /// Conversions per impression, before audience effects.
+    public var baseCVRppm: Int64 = 1_500
+    /// A test cell that has spent more than this without a conversion is terminated.
+    public var minTestBudget: Micros = Micros(200_000_000)
+    /// Impressions a cell needs before reallocation ranks it.
+    public var minImpressions: Int64 = 1_000
+    /// Impressions a cell needs over the monitor's 5-minute window before it can be flagged.
+    public var monitorMinImpressions: Int64 = 1_000
+    public var attribution = AttributionModel.linear
+    /// Journeys look back this many days for touchpoints.
+    public var lookbackDays = 1
+    /// Half-life of the time-decay attribution, in hours.
+    public var halfLifeHours = 24
+    public var monitor = true
+    public var reallocation = true
+    public var lifecycle = true
+
+    public init() {}
+
+    /// Cells of the full Cartesian product.
+    public var cellCount: Int {
+        audiences.count * creatives.count * bidStrategies.count * dayparts.count * platforms.count
+    }
+
+    /// The one-line reason the config cannot run, naming the key.
+    public func validate() -> ConfigError? {
+        if !(1...366).contains(days) { return .invalid("days", "1...366") }
+        let lists: [(String, [String])] = [
+            ("audiences", audiences.map(\.id)), ("creatives", creatives),
+            ("bid_strategies", bidStrategies), ("dayparts", dayparts), ("platforms", platforms),
+        ]
+        for (key, names) in lists {
+            if names.isEmpty { return .invalid(key, "a non-empty list") }
+            if names.count > 64 { return .invalid(key, "at most 64 entries") }
+            if let empty = names.firstIndex(where: \.isEmpty) {
+                return .invalid("\(key)[\(empty)]", "a non-empty name")
+            }
+            for (index, name) in names.enumerated() where names[..<index].contains(name) {
+                return .invalid(
+                    "\(key)[\(index)]", "a name not already listed ('\(name)' is twice)")
+            }
+        }
+        for (index, name) in bidStrategies.enumerated() where BidStrategy(name: name) == nil {
+            return .invalid(
+                "bid_strategies[\(index)]",
+                BidStrategy.allCases.map(\.description).joined(separator: ", "))
+        }
+        for (index, name) in dayparts.enumerated() where Daypart(name: name) == nil {
+            return .invalid(
+                "dayparts[\(index)]", Daypart.allCases.map(\.description).joined(separator: ", "))
+        }
+        if cellCount > 100_000 { return .invalid("dimensions", "at most 100000 cells in all") }
+        if !(dailyBudget.raw > 0 && dailyBudget.raw <= 1_000_000_000_000_000) {
+            return .invalid("daily_budget", "dollars above 0, at most 1e9")
+        }
+        if !(1...1_000_000_000).contains(impressionsPerDay) {
+            return .invalid("impressions_per_day", "1...1000000000")
+        }
+        if !(1...10_000_000).contains(users) { return .invalid("users", "1...10000000") }
+        if !(baseCPM.raw >= 1_000 && baseCPM.raw <= 1_000_000_000) {
+            return .invalid("base_cpm", "dollars in [0.001, 1000]")
+        }
+        if !(conversionValue.raw >= 0 && conversionValue.raw <= 1_000_000_000_000) {
+            return .invalid("conversion_value", "dollars in [0, 1e6]")
+        }
+        if !(0...1_000_000).contains(baseCTRppm) { return .invalid("base_ctr_ppm", "0...1000000") }
+        if !(0...200_000).contains(baseCVRppm) { return .invalid("base_cvr_ppm", "0...200000") }
+        if minTestBudget.raw < 0 { return .invalid("min_test_budget", "dollars, 0 or more") }
+        if !(1...1_000_000_000).contains(minImpressions) {
+            return .invalid("min_impressions", "1...1000000000")
+        }
+        if !(1...1_000_000_000).contains(monitorMinImpressions) {
+            return .invalid("monitor_min_impressions", "1...1000000000")
+        }
+        if !(1...30).contains(lookbackDays) { return .invalid("lookback_days", "1...30") }
+        if !(1...720).contains(halfLifeHours) { return .invalid("half_life_hours", "1...720") }
+        return nil
+    }
+
+    /// Version 1: u8 1, then every field in declaration order (strings and string lists with
+    /// varint lengths, money and rates as varints, flags as u8).
+    public var canonicalBytes: [UInt8] {
+        var writer = CanonicalWriter()
+        writer.u8(1)
+        writer.varint(seed)
+        writer.varint(days)
+        writer.varint(audiences.count)
+        for audience in audiences {
+            writer.string(audience.id)
+            Self.write(audience.zips, &writer)
+            Self.write(audience.signals, &writer)
+        }
+        for list in [creatives, bidStrategies, dayparts, platforms] { Self.write(list, &writer) }
+        for value in [
+            dailyBudget.raw, impressionsPerDay, Int64(users), baseCPM.raw, conversionValue.raw,
+            baseCTRppm, baseCVRppm, minTestBudget.raw, minImpressions, monitorMinImpressions,
+        ] {
+            writer.varint(UInt64(value))
+        }
+        writer.u8(attribution.rawValue)
+        writer.varint(lookbackDays)
+        writer.varint(halfLifeHours)
+        for flag in [monitor, reallocation, lifecycle] { writer.bool(flag) }
+        return writer.bytes
+    }
+
+    static func write(_ list: [String], _ writer: inout CanonicalWriter) {
+        writer.varint(list.count)
+        for item in list { writer.string(item) }
+    }
+
+    static func read(_ reader: inout CanonicalReader) throws(CanonicalError) -> [String] {
+        var list: [String] = []
+        for _ in 0..<(try reader.count(limit: 100_000)) { list.append(try reader.string()) }
+        return list
+    }
+
+    public init(canonical bytes: [UInt8]) throws(ConfigError) {
+        do {
+            var reader = CanonicalReader(bytes)
+            guard try reader.u8() == 1 else {
+                throw ConfigError.malformed("atomization config version")
+            }
+            seed = try reader.varint()
+            days = try reader.int()
+            audiences = []
+            for _ in 0..<(try reader.count(limit: 64)) {
+                audiences.append(
+                    Audience(
+                        id: try reader.string(), zips: try Self.read(&reader),
+                        signals: try Self.read(&reader)))
+            }
+            creatives = try Self.read(&reader)
+            bidStrategies = try Self.read(&reader)
+            dayparts = try Self.read(&reader)
+            platforms = try Self.read(&reader)
+            dailyBudget = Micros(try reader.int64())
+            impressionsPerDay = try reader.int64()
+            users = try reader.int()
+            baseCPM = Micros(try reader.int64())
+            conversionValue = Micros(try reader.int64())
+            baseCTRppm = try reader.int64()
+            baseCVRppm = try reader.int64()
+            minTestBudget = Micros(try reader.int64())
+            minImpressions = try reader.int64()
+            monitorMinImpressions = try reader.int64()
+            guard let model = AttributionModel(rawValue: try reader.u8()) else {
+                throw ConfigError.malformed("unknown attribution code")
+            }
+            attribution = model
+            lookbackDays = try reader.int()
+            halfLifeHours = try reader.int()
+            monitor = try reader.bool()
+            reallocation = try reader.bool()
+            lifecycle = try reader.bool()
+            try reader.expectEnd()
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw .malformed("\(error)")
+        }
+        if let problem = validate() { throw problem }
+    }
+}

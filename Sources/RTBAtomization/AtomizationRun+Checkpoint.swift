@@ -1,0 +1,81 @@
+import RTBCore
+import RTBTrace
+
+/// A checkpoint holds everything the run carries between slots: the slot, the delivery
+/// stream, every cell's state and counters, the monitor's window, every user's exposures and
+/// journey (`Journeys`), and the totals. The cells and their effects are redrawn from the config.
+extension AtomizationRun {
+    func makeCheckpoint() -> EngineCheckpoint {
+        var writer = CanonicalWriter()
+        log.encodePosition(into: &writer)
+        writer.bool(started)
+        writer.signedVarint(slot)
+        let state = random.state
+        for word in [state.0, state.1, state.2, state.3] { writer.u64(word) }
+        for value in [
+            conversions, day.impressions, day.clicks, day.spend, day.revenue, day.conversions,
+            flagged, reallocations, graduated, terminated, totalConversions,
+        ] {
+            writer.signedVarint(value)
+        }
+        writer.bytes.append(contentsOf: status.map(\.rawValue))
+        for list in [
+            budget, spentToday, spend, impressions, clicks, conversionsPpm, revenue,
+            windowImpressions, windowClicks,
+        ] {
+            writer.signedVarints(list)
+        }
+        journeys.encode(into: &writer)
+        return EngineCheckpoint(
+            frameCount: log.framesSealed, nextSequence: log.nextSequence, state: writer.bytes)
+    }
+
+    convenience init(
+        config: AtomizationConfig, checkpoint: EngineCheckpoint, environment: RunEnvironment
+    ) throws(CanonicalError) {
+        self.init(config: config, environment: environment)
+        var reader = CanonicalReader(checkpoint.state)
+        try log.restorePosition(from: &reader, checkpoint: checkpoint)
+        started = try reader.bool()
+        slot = try reader.signedVarint()
+        random.state = (try reader.u64(), try reader.u64(), try reader.u64(), try reader.u64())
+        conversions = try reader.signedVarint()
+        day.impressions = try reader.signedVarint()
+        day.clicks = try reader.signedVarint()
+        day.spend = try reader.signedVarint()
+        day.revenue = try reader.signedVarint()
+        day.conversions = try reader.signedVarint()
+        flagged = try reader.signedVarint()
+        reallocations = try reader.signedVarint()
+        graduated = try reader.signedVarint()
+        terminated = try reader.signedVarint()
+        totalConversions = try reader.signedVarint()
+        for cell in status.indices {
+            let at = reader.offset
+            guard let value = CellStatus(rawValue: try reader.u8()) else {
+                throw .valueOutOfRange(offset: at, value: 0, limit: 2)
+            }
+            status[cell] = value
+        }
+        func list(_ expected: Int) throws(CanonicalError) -> [Int64] {
+            let values = try reader.signedVarints()
+            guard values.count == expected else {
+                throw .valueOutOfRange(
+                    offset: reader.offset, value: UInt64(values.count), limit: UInt64(expected))
+            }
+            return values
+        }
+        let cells = status.count
+        budget = try list(cells)
+        spentToday = try list(cells)
+        spend = try list(cells)
+        impressions = try list(cells)
+        clicks = try list(cells)
+        conversionsPpm = try list(cells)
+        revenue = try list(cells)
+        windowImpressions = try list(cells * Self.window)
+        windowClicks = try list(cells * Self.window)
+        try journeys.decode(from: &reader)
+        try reader.expectEnd()
+    }
+}

@@ -1,0 +1,402 @@
+import RTBCore
+import RTBTrace
+
+/// A campaign atomization run (seed 004). The first step records the campaign and its cells;
+/// then each step is one 30-second slot: the cells of the slot's daypart deliver (paced to
+/// their daily budget), users see impressions and click or convert, each conversion's journey
+/// is attributed, and the agents act at their cadences (monitor every slot, reallocation and
+/// lifecycle every 4 slots = 2 minutes). Days end at slot 2,880.
+public final class AtomizationRun: ModelRun {
+    public static let slotSeconds: Int64 = 30
+    public static let slotsPerDay = 2_880
+    /// Slots of the monitor's trailing window (5 minutes).
+    static let window = 10
+
+    public let config: AtomizationConfig
+    let grid: CellGrid
+    let layout: FrameLayout
+    let sink: FrameSink
+    let canary: String?
+    var log: EventLog
+    var started = false
+    var slot: Int64 = 0
+    var random: RandomStream
+    var conversions: Int64 = 0
+
+    // Per cell.
+    var status: [CellStatus]
+    var budget: [Int64]
+    var spentToday: [Int64]
+    var spend: [Int64]
+    var impressions: [Int64]
+    var clicks: [Int64]
+    var conversionsPpm: [Int64]
+    var revenue: [Int64]
+    /// The monitor's window: impressions and clicks of the last `window` slots, per cell.
+    var windowImpressions: [Int64]
+    var windowClicks: [Int64]
+    // Per user.
+    var journeys: Journeys
+    // Run totals.
+    var day = DayTotals()
+    var flagged: Int64 = 0
+    var reallocations: Int64 = 0
+    var graduated: Int64 = 0
+    var terminated: Int64 = 0
+    var totalConversions: Int64 = 0
+    /// Slots of each daypart still to come today, from each slot of the day.
+    let slotsLeft: [[Int64]]
+    var canaryFired = false
+
+    struct DayTotals {
+        var impressions: Int64 = 0
+        var clicks: Int64 = 0
+        var spend: Int64 = 0
+        var revenue: Int64 = 0
+        var conversions: Int64 = 0
+    }
+
+    public init(config: AtomizationConfig, environment: RunEnvironment) {
+        self.config = config
+        grid = CellGrid(config: config)
+        layout = environment.layout
+        sink = environment.sink
+        canary = environment.canary
+        log = EventLog(
+            frameTargetBytes: layout.frameTargetBytes, perturbation: environment.perturbation)
+        random = RandomStream(seed: config.seed, key: StreamKey("atomization-delivery"))
+        let cells = grid.cells.count
+        status = [CellStatus](repeating: .test, count: cells)
+        let each = config.dailyBudget.raw / Int64(cells)
+        budget = [Int64](repeating: each, count: cells)
+        // The remainder of the split goes one micro each to the first cells.
+        for cell in 0..<Int(config.dailyBudget.raw % Int64(cells)) { budget[cell] += 1 }
+        spentToday = [Int64](repeating: 0, count: cells)
+        spend = spentToday
+        impressions = spentToday
+        clicks = spentToday
+        conversionsPpm = spentToday
+        revenue = spentToday
+        windowImpressions = [Int64](repeating: 0, count: cells * Self.window)
+        windowClicks = windowImpressions
+        journeys = Journeys(users: config.users, creatives: config.creatives.count)
+        slotsLeft = Daypart.allCases.map { daypart in
+            var left = [Int64](repeating: 0, count: Self.slotsPerDay + 1)
+            for slotOfDay in stride(from: Self.slotsPerDay - 1, through: 0, by: -1) {
+                left[slotOfDay] =
+                    left[slotOfDay + 1] + (daypart.covers(hour: slotOfDay / 120) ? 1 : 0)
+            }
+            return left
+        }
+    }
+
+    var totalSlots: Int64 { Int64(config.days * Self.slotsPerDay) }
+    public var isFinished: Bool { started && slot >= totalSlots }
+
+    public func step() throws -> Bool {
+        if !started {
+            recordCampaign()
+            started = true
+        } else if slot < totalSlots {
+            runSlot()
+        } else {
+            return false
+        }
+        if try log.seal(
+            into: sink, checkpointEvery: layout.checkpointEveryFrames, force: isFinished,
+            finished: isFinished)
+        {
+            try sink.checkpoint(makeCheckpoint())
+        }
+        return !isFinished
+    }
+
+    func recordCampaign() {
+        emit(
+            .campaignStarted(
+                CampaignStarted(
+                    cells: grid.cells.count, days: config.days, users: Int64(config.users),
+                    dailyBudget: config.dailyBudget, attribution: config.attribution)))
+        for cell in grid.cells {
+            emit(
+                .cellCreated(
+                    CellCreated(
+                        cell: cell.index, audience: cell.audience, creative: cell.creative,
+                        strategy: cell.strategy, daypart: cell.daypart, platform: cell.platform,
+                        budget: Micros(budget[cell.index]),
+                        price: Micros(grid.pricePerImpression[cell.strategy]))))
+        }
+    }
+
+    /// One slot: delivery, attribution, the agents, the day's end.
+    func runSlot() {
+        let slotOfDay = Int(slot % Int64(Self.slotsPerDay))
+        let hour = slotOfDay / 120
+        let ring = Int(slot % Int64(Self.window))
+        var delivered = SlotDelivered(slot: slot, cells: [], impressions: [], clicks: [], spend: [])
+        var converted: [Conversion] = []
+        for cell in grid.cells {
+            windowImpressions[cell.index * Self.window + ring] = 0
+            windowClicks[cell.index * Self.window + ring] = 0
+            let daypart = grid.dayparts[cell.daypart]
+            guard status[cell.index] != .terminated || canaryKeepsDelivering(cell.index),
+                daypart.covers(hour: hour)
+            else { continue }
+            let drawn = draw(grid.expectedMicroImpressions(cell, config: config))
+            let price = grid.pricePerImpression[cell.strategy]
+            let remaining = max(0, budget[cell.index] - spentToday[cell.index])
+            let left = max(1, slotsLeft[Int(daypart.rawValue)][slotOfDay])
+            let cap = min(remaining, (2 * remaining + left - 1) / left)
+            let count = price > 0 ? min(drawn, cap / price) : drawn
+            guard count > 0 else { continue }
+            var clicked: Int64 = 0
+            let ctrBase = grid.ctrBasePpm(cell, config: config)
+            let fatigue = grid.fatiguePpm[cell.creative]
+            let cvr = grid.cvrPpm(cell, config: config)
+            for index in 0..<count {
+                let user = Int(
+                    UserDraw.user(
+                        seed: config.seed, slot: slot, cell: Int64(cell.index), index: index,
+                        users: config.users))
+                let earlier = journeys.expose(user: user, creative: cell.creative)
+                let ctr = ctrBase * fatigue[min(earlier, CellGrid.fatigueCap)] / 1_000_000
+                if Int64(random.next(below: 1_000_000)) < ctr { clicked += 1 }
+                if Int64(random.next(below: 1_000_000)) < cvr {
+                    converted.append(convert(user: user, cell: cell.index, index: index))
+                } else {
+                    journeys.remember(
+                        user: user,
+                        Journeys.Touch(
+                            cell: Int32(cell.index), slot: Int32(slot), index: Int32(index)))
+                }
+            }
+            var cost = count * price
+            if canary == "overspend" && !canaryFired {
+                cost += remaining + 1
+                canaryFired = true
+            }
+            delivered.cells.append(Int64(cell.index))
+            delivered.impressions.append(count)
+            delivered.clicks.append(clicked)
+            delivered.spend.append(cost)
+            spentToday[cell.index] += cost
+            spend[cell.index] += cost
+            impressions[cell.index] += count
+            clicks[cell.index] += clicked
+            windowImpressions[cell.index * Self.window + ring] = count
+            windowClicks[cell.index * Self.window + ring] = clicked
+            day.impressions += count
+            day.clicks += clicked
+            day.spend += cost
+        }
+        emit(.slotDelivered(delivered))
+        for conversion in converted {
+            for (cell, fraction) in zip(conversion.touchCells, conversion.fractions) {
+                conversionsPpm[Int(cell)] += fraction
+                let credit = Attribution.credit(conversion.value, fraction: fraction)
+                revenue[Int(cell)] += credit
+                day.revenue += credit
+            }
+            day.conversions += 1
+            totalConversions += 1
+            emit(.conversion(conversion))
+        }
+        if config.monitor { monitor() }
+        if (slot + 1) % 4 == 0 {
+            if config.reallocation { reallocate() }
+            if config.lifecycle { applyLifecycle() }
+        }
+        if (slot + 1) % Int64(Self.slotsPerDay) == 0 { closeDay() }
+        slot += 1
+    }
+
+    /// A whole number of impressions with the expected value `micro` / 10^6.
+    func draw(_ micro: Int64) -> Int64 {
+        micro / 1_000_000 + (Int64(random.next(below: 1_000_000)) < micro % 1_000_000 ? 1 : 0)
+    }
+
+    /// The conversion of `user` at impression `index` of `cell` in this slot: the journey's
+    /// touchpoints within the lookback, then this one; the user's journey starts afresh.
+    func convert(user: Int, cell: Int, index: Int64) -> Conversion {
+        let journey = journeys.take(
+            user: user, since: slot - Int64(config.lookbackDays * Self.slotsPerDay))
+        let cells = journey.map { Int64($0.cell) } + [Int64(cell)]
+        let slots = journey.map { Int64($0.slot) } + [slot]
+        var indexes = journey.map { Int64($0.index) } + [index]
+        var fractions = Attribution.fractions(
+            config.attribution, touchSlots: slots, conversionSlot: slot,
+            halfLifeSlots: Int64(config.halfLifeHours * 120))
+        if canary == "bad-fraction" && conversions == 0 { fractions[0] += 1 }
+        if canary == "phantom-touch" && !canaryFired && cells.count > 1 {
+            indexes[0] += 1_000_000
+            canaryFired = true
+        }
+        defer { conversions += 1 }
+        return Conversion(
+            conversion: conversions, slot: slot, user: Int64(user), value: config.conversionValue,
+            touchCells: cells, touchSlots: slots, touchIndexes: indexes, fractions: fractions)
+    }
+
+    /// Flags the cells whose CTR over the window is below half the campaign's.
+    func monitor() {
+        var totalImpressions: Int64 = 0
+        var totalClicks: Int64 = 0
+        var perCell: [(Int64, Int64)] = []
+        perCell.reserveCapacity(grid.cells.count)
+        for cell in grid.cells.indices {
+            var shown: Int64 = 0
+            var clicked: Int64 = 0
+            for at in cell * Self.window..<(cell + 1) * Self.window {
+                shown += windowImpressions[at]
+                clicked += windowClicks[at]
+            }
+            perCell.append((shown, clicked))
+            totalImpressions += shown
+            totalClicks += clicked
+        }
+        for (cell, (shown, clicked)) in perCell.enumerated()
+        where shown >= config.monitorMinImpressions && status[cell] != .terminated
+            && clicked * 2 * totalImpressions < totalClicks * shown
+        {
+            flagged += 1
+            emit(
+                .cellFlagged(
+                    CellFlagged(
+                        slot: slot, cell: cell, impressions: shown, clicks: clicked,
+                        campaignImpressions: totalImpressions, campaignClicks: totalClicks)))
+        }
+    }
+
+    /// The 2-minute reallocation over the cells with enough spend and impressions.
+    func reallocate() {
+        let candidates = grid.cells.indices.compactMap { cell -> Reallocation.Candidate? in
+            guard status[cell] != .terminated, impressions[cell] >= config.minImpressions,
+                spend[cell] > 0
+            else { return nil }
+            return Reallocation.Candidate(
+                cell: cell, budget: budget[cell], revenue: revenue[cell], spend: spend[cell],
+                conversionsPpm: conversionsPpm[cell])
+        }
+        var changes = Reallocation.plan(candidates)
+        guard !changes.isEmpty else { return }
+        if canary == "leak-budget" && reallocations == 0 { changes[changes.count - 1].delta += 1 }
+        apply(changes, reason: .reallocate)
+        reallocations += 1
+    }
+
+    func apply(_ changes: [(cell: Int, delta: Int64)], reason: BudgetReason) {
+        for change in changes { budget[change.cell] += change.delta }
+        emit(
+            .budgetReallocated(
+                BudgetReallocated(
+                    slot: slot, reason: reason, cells: changes.map { Int64($0.cell) },
+                    deltas: changes.map(\.delta))))
+    }
+
+    /// Graduations and terminations of test cells; a terminated cell's budget is shared
+    /// equally over the cells still running (the remainder one micro each to the first).
+    func applyLifecycle() {
+        for cell in grid.cells.indices where status[cell] == .test {
+            let graduates =
+                Lifecycle.graduates(
+                    conversionsPpm: conversionsPpm[cell], revenue: revenue[cell], spend: spend[cell]
+                )
+                || (canary == "early-graduate" && !canaryFired && conversionsPpm[cell] > 0)
+            if graduates {
+                if canary == "early-graduate" { canaryFired = true }
+                changeStatus(cell, to: .evergreen)
+                graduated += 1
+            } else if Lifecycle.terminates(
+                conversionsPpm: conversionsPpm[cell], spend: spend[cell],
+                minTestBudget: config.minTestBudget)
+            {
+                changeStatus(cell, to: .terminated)
+                terminated += 1
+                let running = grid.cells.indices.filter { status[$0] != .terminated }
+                // The zombie canary keeps the budget of the cell it keeps delivering.
+                guard !running.isEmpty, budget[cell] > 0, !canaryKeepsDelivering(cell) else {
+                    continue
+                }
+                let shares = Attribution.largestRemainder(
+                    running.map { _ in 1 }, total: budget[cell])
+                apply(
+                    [(cell, -budget[cell])] + zip(running, shares).map { ($0, $1) },
+                    reason: .terminate)
+            }
+        }
+    }
+
+    func changeStatus(_ cell: Int, to new: CellStatus) {
+        status[cell] = new
+        emit(
+            .cellStatusChanged(
+                CellStatusChanged(
+                    slot: slot, cell: cell, status: new, conversions: conversionsPpm[cell],
+                    revenue: Micros(revenue[cell]), spend: Micros(spend[cell]))))
+    }
+
+    /// The zombie-cell canary keeps delivering the first cell it terminated.
+    func canaryKeepsDelivering(_ cell: Int) -> Bool {
+        canary == "zombie-cell" && cell == status.firstIndex(of: .terminated)
+    }
+
+    func closeDay() {
+        emit(
+            .dayClosed(
+                DayClosed(
+                    day: Int(slot / Int64(Self.slotsPerDay)) + 1, impressions: day.impressions,
+                    clicks: day.clicks, spend: Micros(day.spend), revenue: Micros(day.revenue),
+                    conversions: day.conversions,
+                    activeCells: Int64(status.filter { $0 != .terminated }.count))))
+        day = DayTotals()
+        for cell in spentToday.indices { spentToday[cell] = 0 }
+    }
+
+    func emit(_ body: AtomEventBody) {
+        let event = AtomEvent(tick: slot * Self.slotSeconds, body)
+        log.append { writer, perturbed in
+            var written = event
+            if perturbed { written.tick += 1 }
+            written.encode(into: &writer)
+        }
+    }
+
+    public var marketDigest: Digest32 { log.marketDigest }
+    public var nextSequence: UInt64 { log.nextSequence }
+    public var framesSealed: Int { log.framesSealed }
+
+    public var progress: String? {
+        started && slot < totalSlots
+            ? "day \(slot / Int64(Self.slotsPerDay) + 1)/\(config.days)" : nil
+    }
+
+    public var summaryMetrics: [NamedMetric] {
+        AtomizationMetrics.metrics(
+            cells: grid.cells.count, impressions: impressions.reduce(0, +),
+            clicks: clicks.reduce(0, +), conversions: totalConversions,
+            spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
+            reallocations: reallocations, graduated: graduated, terminated: terminated)
+    }
+}
+
+/// The summary metrics of a run, the same whether taken from the engine or from the events.
+public enum AtomizationMetrics {
+    public static func metrics(
+        cells: Int, impressions: Int64, clicks: Int64, conversions: Int64, spend: Int64,
+        revenue: Int64, flagged: Int64, reallocations: Int64, graduated: Int64, terminated: Int64
+    ) -> [NamedMetric] {
+        [
+            NamedMetric("cells", Int64(cells)),
+            NamedMetric("impressions", impressions),
+            NamedMetric("clicks", clicks),
+            NamedMetric("conversions", conversions),
+            NamedMetric("spend_micros", spend),
+            NamedMetric("revenue_micros", revenue),
+            NamedMetric("roas_ppm", spend == 0 ? 0 : Attribution.ratioPpm(revenue, spend)),
+            NamedMetric("flagged", flagged),
+            NamedMetric("reallocations", reallocations),
+            NamedMetric("graduated", graduated),
+            NamedMetric("terminated", terminated),
+        ]
+    }
+}

@@ -1,0 +1,104 @@
+import RTBCore
+
+/// A cell's status.
+public enum CellStatus: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case test = 0
+    case evergreen = 1
+    case terminated = 2
+
+    public var description: String { ["test", "evergreen", "terminated"][Int(rawValue)] }
+}
+
+/// Seed 004's lifecycle rules, exactly (both conditions strict).
+public enum Lifecycle {
+    /// A test cell graduates to evergreen when its conversions exceed 100 (in ppm of a
+    /// conversion: above 100,000,000) and its ROAS exceeds 3.5 (2 x revenue > 7 x spend).
+    public static func graduates(conversionsPpm: Int64, revenue: Int64, spend: Int64) -> Bool {
+        conversionsPpm > 100 * Attribution.whole && exceeds(revenue, 7, 2, spend)
+    }
+
+    /// A test cell is terminated when it has spent more than the minimum test budget without a
+    /// single (fraction of a) conversion.
+    public static func terminates(conversionsPpm: Int64, spend: Int64, minTestBudget: Micros)
+        -> Bool
+    {
+        spend > minTestBudget.raw && conversionsPpm == 0
+    }
+
+    /// Whether a x d > b x c without overflow (a revenue against c x spend / d).
+    static func exceeds(_ revenue: Int64, _ numerator: Int64, _ denominator: Int64, _ spend: Int64)
+        -> Bool
+    {
+        let left = revenue.multipliedFullWidth(by: denominator)
+        let right = spend.multipliedFullWidth(by: numerator)
+        return (left.high, left.low) > (right.high, right.low)
+    }
+}
+
+/// Seed 004's budget reallocation: rank the eligible cells by ROAS (revenue per dollar spent,
+/// best first; ties by lower cost per conversion, then lower cell index); the bottom
+/// k = max(1, floor(n / 5)) cells keep half their budget (floored) and the freed total is split
+/// equally over the top k (the remainder one micro each to the best of them); nothing happens
+/// when n < 2k (the sets would overlap). Total budget is conserved exactly.
+public enum Reallocation {
+    public struct Candidate: Sendable {
+        public var cell: Int
+        public var budget: Int64
+        public var revenue: Int64
+        public var spend: Int64
+        public var conversionsPpm: Int64
+
+        public init(cell: Int, budget: Int64, revenue: Int64, spend: Int64, conversionsPpm: Int64) {
+            self.cell = cell
+            self.budget = budget
+            self.revenue = revenue
+            self.spend = spend
+            self.conversionsPpm = conversionsPpm
+        }
+    }
+
+    /// (cell, budget change) pairs, cut cells first in rank order, then the funded ones.
+    public static func plan(_ candidates: [Candidate]) -> [(cell: Int, delta: Int64)] {
+        let count = candidates.count
+        let k = max(1, count / 5)
+        guard count >= 2 * k else { return [] }
+        let ranked = candidates.sorted(by: better)
+        var changes: [(cell: Int, delta: Int64)] = []
+        var freed: Int64 = 0
+        for poor in ranked.suffix(k) {
+            let cut = poor.budget - poor.budget / 2
+            freed += cut
+            changes.append((poor.cell, -cut))
+        }
+        let share = freed / Int64(k)
+        var rest = freed % Int64(k)
+        for top in ranked.prefix(k) {
+            let extra: Int64 = rest > 0 ? 1 : 0
+            rest -= extra
+            changes.append((top.cell, share + extra))
+        }
+        return changes
+    }
+
+    /// Ranking: higher ROAS; then lower cost per conversion (no conversion ranks last); then
+    /// the lower cell index.
+    static func better(_ a: Candidate, _ b: Candidate) -> Bool {
+        // ROAS a > ROAS b  <=>  a.revenue x b.spend > b.revenue x a.spend (spends > 0).
+        let left = a.revenue.multipliedFullWidth(by: b.spend)
+        let right = b.revenue.multipliedFullWidth(by: a.spend)
+        if (left.high, left.low) != (right.high, right.low) {
+            return (left.high, left.low) > (right.high, right.low)
+        }
+        // CPA a < CPA b  <=>  a.spend x b.conversions < b.spend x a.conversions.
+        if a.conversionsPpm != b.conversionsPpm && (a.conversionsPpm == 0 || b.conversionsPpm == 0)
+        {
+            return a.conversionsPpm > 0
+        }
+        let costA = a.spend.multipliedFullWidth(by: b.conversionsPpm)
+        let costB = b.spend.multipliedFullWidth(by: a.conversionsPpm)
+        if (costA.high, costA.low) != (costB.high, costB.low) {
+            return (costA.high, costA.low) < (costB.high, costB.low)
+        }
+        return a.cell < b.cell
+    }
+}

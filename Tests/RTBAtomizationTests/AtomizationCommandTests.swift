@@ -1,0 +1,113 @@
+import Foundation
+import RTBCore
+import RTBIntegrity
+import RTBLedger
+import RTBTestSupport
+import Testing
+
+/// The campaign atomization model through the command line.
+enum AtomizationCLI {
+    static func record(_ json: String, path: String, _ more: [String] = []) throws
+        -> TestSupport.ProcessResult
+    {
+        let file = path + ".json"
+        try json.write(toFile: file, atomically: true, encoding: .utf8)
+        return try TestSupport.run(
+            "rtb-verify",
+            [
+                "record", "--model", "campaign-atomization", "--config", file, "--ledger", path,
+                "--frame-bytes", "32768", "--checkpoint-every", "4",
+            ] + more)
+    }
+
+    /// Two days of the seed's 432 cells at 200,000 impressions a day, with thresholds low
+    /// enough that every agent acts within the run.
+    static let small =
+        "{\"seed\": 5, \"days\": 2, \"impressions_per_day\": 200000, \"users\": 20000, \"min_test_budget\": 20, \"min_impressions\": 200, \"monitor_min_impressions\": 10}"
+}
+
+/// Two processes record one digest; replay is identical; check finds no violation and the
+/// agents acted (flags, reallocations, graduations or terminations); a planted divergence is
+/// named at its event.
+@Test func twoProcessesRecordOneDigestAndTheCheckPasses() throws {
+    let directory = TestSupport.temporaryDirectory()
+    var heads: [Digest32] = []
+    for index in 0..<2 {
+        let path = directory + "/run-\(index).ledger"
+        let recorded = try AtomizationCLI.record(AtomizationCLI.small, path: path)
+        #expect(recorded.status == 0, "\(recorded.error)")
+        heads.append(try ChainVerifier.verify(path: path).headHash)
+    }
+    #expect(heads[0] == heads[1])
+    let path = directory + "/run-0.ledger"
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
+    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path, "--json"])
+    #expect(checked.status == 0, "\(checked.output)")
+    for kind in ["CellFlagged", "BudgetReallocated", "CellStatusChanged", "Conversion"] {
+        let dumped = try TestSupport.run(
+            "rtb-verify", ["dump", "--trace", path, "--kind", kind, "--count", "1"])
+        #expect(dumped.output.contains("kind=\(kind)"), "\(kind): \(dumped.output)")
+    }
+    let planted = try TestSupport.run(
+        "rtb-verify", ["replay", "--trace", path, "--perturb-event", "1000"])
+    #expect(planted.status == 10, "\(planted.output)")
+    #expect(planted.output.hasPrefix("divergence at event 1000"), "\(planted.output)")
+}
+
+/// A recorder killed after a seeded frame resumes to the uninterrupted digest.
+@Test func aKilledRecordingResumesToTheSameDigest() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let baseline = directory + "/baseline.ledger"
+    #expect(try AtomizationCLI.record(AtomizationCLI.small, path: baseline).status == 0)
+    let expected = try ChainVerifier.verify(path: baseline)
+    var random = RandomStream(seed: 16, key: StreamKey("atomization-kill"))
+    let frame = random.int(in: 1...(expected.frames - 2))
+    let path = directory + "/killed.ledger"
+    let killed = try AtomizationCLI.record(
+        AtomizationCLI.small, path: path, ["--inject-fault", "kill@after-frame:\(frame)"])
+    #expect(killed.signal == SIGKILL)
+    let resumed = try TestSupport.run("rtb-verify", ["record", "--resume", path])
+    #expect(resumed.status == 0, "\(resumed.error)")
+    #expect(try ChainVerifier.verify(path: path).headHash == expected.headHash)
+}
+
+/// Every canary is caught by its own invariant, and only by it.
+@Test(arguments: [
+    ("leak-budget", "budget-conserved"), ("overspend", "spend-within-budget"),
+    ("bad-fraction", "attribution-exact"), ("phantom-touch", "touchpoints-recorded"),
+    ("early-graduate", "lifecycle-rules"), ("zombie-cell", "terminated-silent"),
+])
+func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws {
+    let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"
+    let recorded = try AtomizationCLI.record(
+        AtomizationCLI.small, path: path, ["--canary", canary])
+    #expect(recorded.status == 0, "\(recorded.error)")
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
+    #expect(checked.status == 11, "\(checked.output)")
+    let violated = checked.output.split(separator: "\n").filter { line in
+        let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+        return columns.count > 3 && Int(columns[1]) != nil && Int(columns[2]).map { $0 > 0 } == true
+    }.map { String($0.split(separator: " ")[0]) }
+    #expect(violated == [invariant], "\(checked.output)")
+}
+
+/// Bad input: one line naming the key, exit 64, no ledger.
+@Test(arguments: [
+    ("{\"creatives\": []}", "invalid creatives"),
+    ("{\"platforms\": [\"hulu\", \"hulu\"]}", "invalid platforms[1]"),
+    ("{\"daily_budget\": -5}", "invalid daily_budget"),
+    ("{\"bid_strategies\": [\"greedy\"]}", "invalid bid_strategies[0]"),
+    ("{\"attribution\": \"shapley\"}", "invalid attribution"),
+    ("{\"agents\": {\"monitor\": 1}}", "invalid agents.monitor"),
+    ("{\"lookback_days\": 0}", "invalid lookback_days"),
+    ("{\"colour\": 1}", "invalid key 'colour'"),
+])
+func badConfigsAreOneLineAndExit64(json: String, message: String) throws {
+    let path = TestSupport.temporaryDirectory() + "/bad.ledger"
+    let recorded = try AtomizationCLI.record(json, path: path)
+    #expect(recorded.status == 64, "\(recorded.error)")
+    #expect(recorded.error.contains(message), "\(recorded.error)")
+    #expect(recorded.error.split(separator: "\n").count == 1, "\(recorded.error)")
+    #expect(!FileManager.default.fileExists(atPath: path))
+}

@@ -1,0 +1,65 @@
+import RTBAtomization
+import RTBCore
+import Testing
+
+/// The seed's boundaries, exactly: the product of the listed dimensions, the strict
+/// graduation and termination rules, credits summing to one conversion, and reallocation that
+/// conserves the budget.
+@Test func theSeedsDimensionsMake432Cells() throws {
+    let config = AtomizationConfig()
+    #expect(config.cellCount == 432)
+    let grid = CellGrid(config: config)
+    #expect(grid.cells.count == 432)
+    #expect(
+        Set(grid.cells.map { [$0.audience, $0.creative, $0.strategy, $0.daypart, $0.platform] })
+            .count == 432)
+}
+
+@Test func graduationNeedsMoreThan100ConversionsAndROASAbove3Point5() {
+    let spend: Int64 = 1_000_000_000
+    // Exactly 100 conversions never graduates; exactly ROAS 3.5 never graduates.
+    #expect(!Lifecycle.graduates(conversionsPpm: 100_000_000, revenue: 10 * spend, spend: spend))
+    #expect(!Lifecycle.graduates(conversionsPpm: 100_000_001, revenue: 3_500_000_000, spend: spend))
+    #expect(Lifecycle.graduates(conversionsPpm: 100_000_001, revenue: 3_500_000_001, spend: spend))
+    #expect(Lifecycle.graduates(conversionsPpm: 101_000_000, revenue: 4 * spend, spend: spend))
+}
+
+@Test func terminationNeedsSpendAboveTheMinimumAndNoConversion() {
+    let minimum = Micros(200_000_000)
+    #expect(!Lifecycle.terminates(conversionsPpm: 0, spend: 200_000_000, minTestBudget: minimum))
+    #expect(Lifecycle.terminates(conversionsPpm: 0, spend: 200_000_001, minTestBudget: minimum))
+    #expect(!Lifecycle.terminates(conversionsPpm: 1, spend: 900_000_000, minTestBudget: minimum))
+}
+
+@Test(arguments: AttributionModel.allCases)
+func creditsSumToOneConversion(model: AttributionModel) {
+    for count in 1...7 {
+        let slots = (0..<count).map { Int64($0 * 97) }
+        let fractions = Attribution.fractions(
+            model, touchSlots: slots, conversionSlot: slots.last!, halfLifeSlots: 2_880)
+        #expect(fractions.count == count && fractions.reduce(0, +) == 1_000_000)
+        #expect(fractions.allSatisfy { $0 >= 0 })
+    }
+    let three = Attribution.fractions(
+        model, touchSlots: [0, 10, 20], conversionSlot: 20, halfLifeSlots: 10)
+    switch model {
+    case .lastTouch: #expect(three == [0, 0, 1_000_000])
+    case .linear: #expect(three == [333_334, 333_333, 333_333])
+    case .positionBased: #expect(three == [400_000, 200_000, 400_000])
+    case .timeDecay: #expect(three == [142_857, 285_714, 571_429])
+    }
+}
+
+@Test func reallocationHalvesTheBottomFifthAndConservesTheBudget() {
+    let candidates = (0..<10).map { cell in
+        Reallocation.Candidate(
+            cell: cell, budget: 1_000_001, revenue: Int64(cell) * 1_000, spend: 1_000,
+            conversionsPpm: Int64(cell) * 1_000_000)
+    }
+    let plan = Reallocation.plan(candidates)
+    // k = 2: cells 0 and 1 (lowest ROAS) keep half (floored), cells 9 and 8 share the rest.
+    #expect(plan.map(\.cell) == [1, 0, 9, 8])
+    #expect(plan.map(\.delta) == [-500_001, -500_001, 500_001, 500_001])
+    #expect(plan.reduce(0) { $0 + $1.delta } == 0)
+    #expect(Reallocation.plan(Array(candidates.prefix(1))).isEmpty)
+}

@@ -49,6 +49,7 @@ TYPES = {
     "real": ("Double", "8 bytes: the IEEE-754 binary64 bit pattern, little-endian"),
     "reals": ("[Double]", "varint count, then each value as `real`"),
     "ints": ("[Int64]", "varint count, then each value as a zigzag (signed) varint"),
+    "signed": ("Int64", "zigzag (signed) varint"),
 }
 
 
@@ -79,6 +80,7 @@ def encode_line(name, field_type):
         "real": f"writer.f64({name})",
         "reals": f"writer.reals({name})",
         "ints": f"writer.signedVarints({name})",
+        "signed": f"writer.signedVarint({name})",
     }[field_type]
 
 
@@ -104,6 +106,7 @@ def decode_expr(field_type):
         "real": "try reader.f64()",
         "reals": "try reader.reals()",
         "ints": "try reader.signedVarints()",
+        "signed": "try reader.signedVarint()",
     }[field_type]
 
 
@@ -128,6 +131,7 @@ def field_value(name, field_type):
         "real": f".real({name})",
         "reals": f".reals({name})",
         "ints": f".ints({name})",
+        "signed": f".int({name})",
     }[field_type]
 
 

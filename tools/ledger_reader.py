@@ -140,6 +140,7 @@ WIRE = {"id": Canonical.int63, "count": Canonical.int63, "micros": Canonical.int
         "real": lambda r: struct.unpack("<d", r.raw(8))[0],
         "reals": lambda r: [struct.unpack("<d", r.raw(8))[0] for _ in range(r.bounded(1 << 24))],
         "ints": lambda r: [zigzag(r.varint()) for _ in range(r.bounded(1 << 24))],
+        "signed": lambda r: zigzag(r.varint()),
         "bids": lambda r: [(r.int63(), r.int63()) for _ in range(r.bounded(1 << 16))]}
 
 

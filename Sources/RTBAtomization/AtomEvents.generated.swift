@@ -13,9 +13,19 @@ public enum BudgetReason: UInt8, Sendable, CaseIterable, CustomStringConvertible
     }
 }
 
+/// Event code: 0 rotate-creative.
+public enum ActionKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case rotateCreative = 0
+
+    public var description: String {
+        ["rotate-creative"][Int(rawValue)]
+    }
+}
+
 extension AttributionModel: WireEnumeration {}
 extension CellStatus: WireEnumeration {}
 extension BudgetReason: WireEnumeration {}
+extension ActionKind: WireEnumeration {}
 
 /// Event kind numbers (an event's first varint).
 public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
@@ -27,6 +37,9 @@ public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertibl
     case budgetReallocated = 6
     case cellStatusChanged = 7
     case dayClosed = 8
+    case creativeFatigued = 9
+    case decisionRound = 10
+    case cellRotated = 11
 
     public var description: String {
         switch self {
@@ -38,6 +51,9 @@ public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertibl
         case .budgetReallocated: return "BudgetReallocated"
         case .cellStatusChanged: return "CellStatusChanged"
         case .dayClosed: return "DayClosed"
+        case .creativeFatigued: return "CreativeFatigued"
+        case .decisionRound: return "DecisionRound"
+        case .cellRotated: return "CellRotated"
         }
     }
 }
@@ -496,6 +512,162 @@ public struct DayClosed: Equatable, Sendable {
     }
 }
 
+/// The creative optimization agent (every 10 minutes) finds a creative whose CTR over the last 3 hours declines by more than 15% (docs/atomization.md, the fatigue rule). (kind 9, scenarios -)
+public struct CreativeFatigued: Equatable, Sendable {
+    /// slot just delivered (the last of a 10-minute bucket)
+    public var slot: Int64
+    /// the creative
+    public var creative: Int
+    /// the relative decline over the window, ppm (negative)
+    public var decline: Int64
+    /// its impressions over the window
+    public var impressions: Int64
+
+    public init(slot: Int64, creative: Int, decline: Int64, impressions: Int64) {
+        self.slot = slot
+        self.creative = creative
+        self.decline = decline
+        self.impressions = impressions
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(slot))
+        writer.varint(UInt64(creative))
+        writer.signedVarint(decline)
+        writer.varint(UInt64(impressions))
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        slot = try reader.int64()
+        creative = try reader.int()
+        decline = try reader.signedVarint()
+        impressions = try reader.int64()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("slot", .int(slot)),
+            EventField("creative", .int(Int64(creative))),
+            EventField("decline", .int(decline)),
+            EventField("impressions", .int(impressions)),
+        ]
+    }
+}
+
+/// The decision engine's round: every recommendation with its score, impact, risk and priority (ppm), and whether it was taken within the risk budget. (kind 10, scenarios -)
+public struct DecisionRound: Equatable, Sendable {
+    /// slot just delivered
+    public var slot: Int64
+    /// action kind per recommendation (0 rotate-creative)
+    public var kinds: [Int64]
+    /// what each acts on (a creative)
+    public var targets: [Int64]
+    /// score, ppm
+    public var scores: [Int64]
+    /// impact, ppm
+    public var impacts: [Int64]
+    /// risk, ppm
+    public var risks: [Int64]
+    /// score x impact x (1 - risk), ppm
+    public var priorities: [Int64]
+    /// 1 when taken, 0 when left
+    public var taken: [Int64]
+
+    public init(slot: Int64, kinds: [Int64], targets: [Int64], scores: [Int64], impacts: [Int64], risks: [Int64], priorities: [Int64], taken: [Int64]) {
+        self.slot = slot
+        self.kinds = kinds
+        self.targets = targets
+        self.scores = scores
+        self.impacts = impacts
+        self.risks = risks
+        self.priorities = priorities
+        self.taken = taken
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(slot))
+        writer.signedVarints(kinds)
+        writer.signedVarints(targets)
+        writer.signedVarints(scores)
+        writer.signedVarints(impacts)
+        writer.signedVarints(risks)
+        writer.signedVarints(priorities)
+        writer.signedVarints(taken)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        slot = try reader.int64()
+        kinds = try reader.signedVarints()
+        targets = try reader.signedVarints()
+        scores = try reader.signedVarints()
+        impacts = try reader.signedVarints()
+        risks = try reader.signedVarints()
+        priorities = try reader.signedVarints()
+        taken = try reader.signedVarints()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("slot", .int(slot)),
+            EventField("kinds", .ints(kinds)),
+            EventField("targets", .ints(targets)),
+            EventField("scores", .ints(scores)),
+            EventField("impacts", .ints(impacts)),
+            EventField("risks", .ints(risks)),
+            EventField("priorities", .ints(priorities)),
+            EventField("taken", .ints(taken)),
+        ]
+    }
+}
+
+/// A taken rotation moves a cell from a fatigued creative to the best other creative over the window (highest CTR; ties to the lower index). (kind 11, scenarios -)
+public struct CellRotated: Equatable, Sendable {
+    /// slot just delivered
+    public var slot: Int64
+    /// the cell
+    public var cell: Int
+    /// the fatigued creative
+    public var from: Int
+    /// the creative it shows from now on
+    public var to: Int
+
+    public init(slot: Int64, cell: Int, from: Int, to: Int) {
+        self.slot = slot
+        self.cell = cell
+        self.from = from
+        self.to = to
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(slot))
+        writer.varint(UInt64(cell))
+        writer.varint(UInt64(from))
+        writer.varint(UInt64(to))
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        slot = try reader.int64()
+        cell = try reader.int()
+        from = try reader.int()
+        to = try reader.int()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("slot", .int(slot)),
+            EventField("cell", .int(Int64(cell))),
+            EventField("from", .int(Int64(from))),
+            EventField("to", .int(Int64(to))),
+        ]
+    }
+}
+
 /// The payload of an event, one case per kind.
 public enum AtomEventBody: Equatable, Sendable {
     case campaignStarted(CampaignStarted)
@@ -506,6 +678,9 @@ public enum AtomEventBody: Equatable, Sendable {
     case budgetReallocated(BudgetReallocated)
     case cellStatusChanged(CellStatusChanged)
     case dayClosed(DayClosed)
+    case creativeFatigued(CreativeFatigued)
+    case decisionRound(DecisionRound)
+    case cellRotated(CellRotated)
 
     /// The kind number.
     public var kind: AtomEventKind {
@@ -518,6 +693,9 @@ public enum AtomEventBody: Equatable, Sendable {
         case .budgetReallocated: return .budgetReallocated
         case .cellStatusChanged: return .cellStatusChanged
         case .dayClosed: return .dayClosed
+        case .creativeFatigued: return .creativeFatigued
+        case .decisionRound: return .decisionRound
+        case .cellRotated: return .cellRotated
         }
     }
 
@@ -532,6 +710,9 @@ public enum AtomEventBody: Equatable, Sendable {
         case .budgetReallocated(let payload): payload.encode(into: &writer)
         case .cellStatusChanged(let payload): payload.encode(into: &writer)
         case .dayClosed(let payload): payload.encode(into: &writer)
+        case .creativeFatigued(let payload): payload.encode(into: &writer)
+        case .decisionRound(let payload): payload.encode(into: &writer)
+        case .cellRotated(let payload): payload.encode(into: &writer)
         }
     }
 
@@ -546,6 +727,9 @@ public enum AtomEventBody: Equatable, Sendable {
         case .budgetReallocated: return .budgetReallocated(try BudgetReallocated(from: &reader))
         case .cellStatusChanged: return .cellStatusChanged(try CellStatusChanged(from: &reader))
         case .dayClosed: return .dayClosed(try DayClosed(from: &reader))
+        case .creativeFatigued: return .creativeFatigued(try CreativeFatigued(from: &reader))
+        case .decisionRound: return .decisionRound(try DecisionRound(from: &reader))
+        case .cellRotated: return .cellRotated(try CellRotated(from: &reader))
         }
     }
 
@@ -560,6 +744,9 @@ public enum AtomEventBody: Equatable, Sendable {
         case .budgetReallocated(let payload): return payload.fields
         case .cellStatusChanged(let payload): return payload.fields
         case .dayClosed(let payload): return payload.fields
+        case .creativeFatigued(let payload): return payload.fields
+        case .decisionRound(let payload): return payload.fields
+        case .cellRotated(let payload): return payload.fields
         }
     }
 }

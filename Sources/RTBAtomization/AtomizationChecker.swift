@@ -35,6 +35,21 @@ public final class AtomizationChecker: ModelChecker {
         ),
         InvariantInfo(
             name: "terminated-silent", summary: "a terminated cell never delivers again"),
+        InvariantInfo(
+            name: "fatigue-rule",
+            summary:
+                "every 10 minutes, exactly the creatives whose 3-hour CTR declines more than 15% are reported, with their decline"
+        ),
+        InvariantInfo(
+            name: "risk-budget",
+            summary:
+                "priorities are score x impact x (1 - risk); the round takes greedily by priority within the 0.2 risk budget"
+        ),
+        InvariantInfo(
+            name: "rotation-rule",
+            summary:
+                "a rotation moves a cell off a fatigued creative whose rotation was taken, to the best other creative"
+        ),
     ]
 
     let config: AtomizationConfig
@@ -59,6 +74,15 @@ public final class AtomizationChecker: ModelChecker {
     var reallocations: Int64 = 0
     var graduated: Int64 = 0
     var terminated: Int64 = 0
+    var rotations: Int64 = 0
+    var creativeOf: [Int] = []
+    var window: CreativeWindow
+    /// Creatives reported fatigued at the bucket end being checked (declines), and the
+    /// rotations the decision round took there.
+    var reported: [Int64?]
+    var takenRotations: [Bool]
+    var lastDelivered: Int64 = -1
+    var lastSequence: UInt64 = 0
 
     public init(config: AtomizationConfig, runFinished: Bool = true) {
         self.config = config
@@ -66,9 +90,13 @@ public final class AtomizationChecker: ModelChecker {
         expectedCells = CellGrid(config: config).cells
         lookback = Int64(config.lookbackDays * AtomizationRun.slotsPerDay)
         recent = Array(repeating: (-1, [], []), count: Int(lookback) + 1)
+        window = CreativeWindow(creatives: config.creatives.count)
+        reported = [Int64?](repeating: nil, count: config.creatives.count)
+        takenRotations = [Bool](repeating: false, count: config.creatives.count)
     }
 
     public func observe(_ event: AtomEvent, sequence: UInt64, size: Int) {
+        lastSequence = sequence
         switch event.body {
         case .campaignStarted(let started):
             tally.count(
@@ -85,7 +113,90 @@ public final class AtomizationChecker: ModelChecker {
         case .cellStatusChanged(let change): observe(change, at: sequence)
         case .dayClosed:
             for cell in spentToday.indices { spentToday[cell] = 0 }
+        case .creativeFatigued(let fatigued): observe(fatigued, at: sequence)
+        case .decisionRound(let round): observe(round, at: sequence)
+        case .cellRotated(let rotated): observe(rotated, at: sequence)
         }
+    }
+
+    /// At a bucket's end, the creatives reported fatigued must be exactly those the rule
+    /// finds (checked when the next bucket's first delivery arrives, or at the run's end).
+    func closeBucket(endingAt slot: Int64, at sequence: UInt64) {
+        guard config.fatigue, slot >= 0, (slot + 1) % Int64(FatigueRule.slotsPerBucket) == 0
+        else { return }
+        let verdicts = window.fatigue(endingAt: slot, minImpressions: config.fatigueMinImpressions)
+        for creative in verdicts.indices {
+            tally.count(
+                7, holds: verdicts[creative] == reported[creative], at: sequence,
+                witness:
+                    "slot \(slot): creative \(creative) reported \(reported[creative].map(String.init) ?? "not fatigued"), the rule gives \(verdicts[creative].map(String.init) ?? "not fatigued")"
+            )
+        }
+        for creative in reported.indices {
+            reported[creative] = nil
+            takenRotations[creative] = false
+        }
+    }
+
+    func observe(_ fatigued: CreativeFatigued, at sequence: UInt64) {
+        guard fatigued.creative < reported.count else {
+            tally.count(7, holds: false, at: sequence, witness: "creative \(fatigued.creative)")
+            return
+        }
+        reported[fatigued.creative] = fatigued.decline
+        tally.count(
+            7, holds: fatigued.impressions == window.total(fatigued.creative).impressions,
+            at: sequence,
+            witness: "creative \(fatigued.creative): \(fatigued.impressions) impressions reported")
+    }
+
+    func observe(_ round: DecisionRound, at sequence: UInt64) {
+        let count = round.targets.count
+        guard round.kinds.count == count, round.scores.count == count, round.impacts.count == count,
+            round.risks.count == count, round.priorities.count == count, round.taken.count == count,
+            round.targets.allSatisfy({ $0 >= 0 && $0 < Int64(reported.count) })
+        else {
+            tally.count(8, holds: false, at: sequence, witness: "malformed decision round")
+            return
+        }
+        let recommendations = (0..<count).map {
+            DecisionEngine.Recommendation(
+                score: round.scores[$0], impact: round.impacts[$0], risk: round.risks[$0])
+        }
+        let taken = DecisionEngine.take(recommendations).map { Int64($0 ? 1 : 0) }
+        let spent = zip(round.risks, round.taken).reduce(0) { $0 + ($1.1 == 1 ? $1.0 : 0) }
+        let reportedTargets = round.targets.allSatisfy { reported[Int($0)] != nil }
+        tally.count(
+            8,
+            holds: round.priorities == recommendations.map(\.priority) && round.taken == taken
+                && spent <= DecisionEngine.riskBudget && reportedTargets,
+            at: sequence,
+            witness:
+                "slot \(round.slot): priorities \(round.priorities), taken \(round.taken); the engine gives \(recommendations.map(\.priority)), \(taken)"
+        )
+        for (target, flag) in zip(round.targets, round.taken) where flag == 1 {
+            takenRotations[Int(target)] = true
+        }
+    }
+
+    func observe(_ rotated: CellRotated, at sequence: UInt64) {
+        rotations += 1
+        guard rotated.cell < creativeOf.count, rotated.from < reported.count,
+            rotated.to < reported.count
+        else {
+            tally.count(9, holds: false, at: sequence, witness: "rotation of cell \(rotated.cell)")
+            return
+        }
+        let best = window.best(from: rotated.from, fatigued: reported.map { $0 != nil })
+        tally.count(
+            9,
+            holds: creativeOf[rotated.cell] == rotated.from && takenRotations[rotated.from]
+                && best == rotated.to,
+            at: sequence,
+            witness:
+                "cell \(rotated.cell) on creative \(creativeOf[rotated.cell]) rotated \(rotated.from) -> \(rotated.to); the best other creative is \(best.map(String.init) ?? "none")"
+        )
+        creativeOf[rotated.cell] = rotated.to
     }
 
     func observe(_ created: CellCreated, at sequence: UInt64) {
@@ -107,6 +218,7 @@ public final class AtomizationChecker: ModelChecker {
         conversionsPpm.append(0)
         revenue.append(0)
         status.append(.test)
+        creativeOf.append(created.creative)
         if cells == expectedCells.count {
             let total = budget.reduce(0, +)
             tally.count(
@@ -125,8 +237,16 @@ public final class AtomizationChecker: ModelChecker {
             tally.count(0, holds: false, at: sequence, witness: "slot \(delivered.slot): bad cells")
             return
         }
+        if delivered.slot % Int64(FatigueRule.slotsPerBucket) == 0 {
+            closeBucket(endingAt: delivered.slot - 1, at: sequence)
+        }
+        window.begin(slot: delivered.slot)
+        lastDelivered = delivered.slot
         for (position, cell64) in delivered.cells.enumerated() {
             let cell = Int(cell64)
+            window.add(
+                creative: creativeOf[cell], slot: delivered.slot,
+                impressions: delivered.impressions[position], clicks: delivered.clicks[position])
             let shown = delivered.impressions[position]
             let cost = delivered.spend[position]
             let left = max(0, budget[cell] - spentToday[cell])
@@ -249,7 +369,9 @@ public final class AtomizationChecker: ModelChecker {
         status[cell] = change.status
     }
 
-    public func finish() {}
+    public func finish() {
+        if runFinished { closeBucket(endingAt: lastDelivered, at: lastSequence) }
+    }
 
     public var notes: [String] { [] }
 
@@ -257,6 +379,7 @@ public final class AtomizationChecker: ModelChecker {
         AtomizationMetrics.metrics(
             cells: cells, impressions: impressions, clicks: clicks, conversions: conversions,
             spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
-            reallocations: reallocations, graduated: graduated, terminated: terminated)
+            reallocations: reallocations, graduated: graduated, terminated: terminated,
+            rotations: rotations)
     }
 }

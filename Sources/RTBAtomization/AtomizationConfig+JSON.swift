@@ -6,11 +6,11 @@ extension AtomizationConfig {
         "seed, days, audiences, creatives, bid_strategies, dayparts, platforms, daily_budget, "
         + "impressions_per_day, users, base_cpm, conversion_value, base_ctr_ppm, base_cvr_ppm, "
         + "min_test_budget, min_impressions, monitor_min_impressions, attribution, lookback_days, "
-        + "half_life_hours, agents"
+        + "half_life_hours, fatigue_min_impressions, agents"
 
     /// From a JSON object with the keys above; the ones left out keep the defaults (seed 004's
     /// dimensions). Money in dollars; `agents` is an object of booleans (monitor, reallocation,
-    /// lifecycle).
+    /// lifecycle, fatigue).
     public init(json: JSONValue) throws(ConfigError) {
         self.init()
         for (key, value) in try json.configMembers() {
@@ -25,6 +25,7 @@ extension AtomizationConfig {
             case "monitor_min_impressions": monitorMinImpressions = try value.configInteger(key)
             case "lookback_days": lookbackDays = Int(clamping: try value.configInteger(key))
             case "half_life_hours": halfLifeHours = Int(clamping: try value.configInteger(key))
+            case "fatigue_min_impressions": fatigueMinImpressions = try value.configInteger(key)
             case "daily_budget": dailyBudget = try Self.dollars(value, key)
             case "base_cpm": baseCPM = try Self.dollars(value, key)
             case "conversion_value": conversionValue = try Self.dollars(value, key)
@@ -51,8 +52,10 @@ extension AtomizationConfig {
                     case "monitor": monitor = on
                     case "reallocation": reallocation = on
                     case "lifecycle": lifecycle = on
+                    case "fatigue": fatigue = on
                     default:
-                        throw .invalid("agents.\(agent)", "one of monitor, reallocation, lifecycle")
+                        throw .invalid(
+                            "agents.\(agent)", "one of monitor, reallocation, lifecycle, fatigue")
                     }
                 }
             default: throw .invalid("key '\(key)'", "one of \(Self.keys)")

@@ -74,6 +74,9 @@ public struct AtomizationConfig: Equatable, Sendable {
     public var monitor = true
     public var reallocation = true
     public var lifecycle = true
+    public var fatigue = true
+    /// Impressions a creative needs over the 3-hour window before the fatigue rule applies.
+    public var fatigueMinImpressions: Int64 = 10_000
 
     public init() {}
 
@@ -134,6 +137,9 @@ public struct AtomizationConfig: Equatable, Sendable {
         }
         if !(1...30).contains(lookbackDays) { return .invalid("lookback_days", "1...30") }
         if !(1...720).contains(halfLifeHours) { return .invalid("half_life_hours", "1...720") }
+        if !(1...1_000_000_000).contains(fatigueMinImpressions) {
+            return .invalid("fatigue_min_impressions", "1...1000000000")
+        }
         return nil
     }
 
@@ -160,7 +166,8 @@ public struct AtomizationConfig: Equatable, Sendable {
         writer.u8(attribution.rawValue)
         writer.varint(lookbackDays)
         writer.varint(halfLifeHours)
-        for flag in [monitor, reallocation, lifecycle] { writer.bool(flag) }
+        for flag in [monitor, reallocation, lifecycle, fatigue] { writer.bool(flag) }
+        writer.varint(UInt64(fatigueMinImpressions))
         return writer.bytes
     }
 
@@ -213,6 +220,8 @@ public struct AtomizationConfig: Equatable, Sendable {
             monitor = try reader.bool()
             reallocation = try reader.bool()
             lifecycle = try reader.bool()
+            fatigue = try reader.bool()
+            fatigueMinImpressions = try reader.int64()
             try reader.expectEnd()
         } catch let error as ConfigError {
             throw error

@@ -14,10 +14,13 @@ extension AtomizationRun {
         for word in [state.0, state.1, state.2, state.3] { writer.u64(word) }
         for value in [
             conversions, day.impressions, day.clicks, day.spend, day.revenue, day.conversions,
-            flagged, reallocations, graduated, terminated, totalConversions,
+            flagged, reallocations, graduated, terminated, totalConversions, rotations,
         ] {
             writer.signedVarint(value)
         }
+        writer.signedVarints(creativeOf.map(Int64.init))
+        writer.signedVarints(window.impressions)
+        writer.signedVarints(window.clicks)
         writer.bytes.append(contentsOf: status.map(\.rawValue))
         for list in [
             budget, spentToday, spend, impressions, clicks, conversionsPpm, revenue,
@@ -50,6 +53,19 @@ extension AtomizationRun {
         graduated = try reader.signedVarint()
         terminated = try reader.signedVarint()
         totalConversions = try reader.signedVarint()
+        rotations = try reader.signedVarint()
+        let creatives = try reader.signedVarints()
+        let shown = try reader.signedVarints()
+        let clicked = try reader.signedVarints()
+        guard creatives.count == creativeOf.count, shown.count == window.impressions.count,
+            clicked.count == window.clicks.count,
+            creatives.allSatisfy({ $0 >= 0 && $0 < Int64(config.creatives.count) })
+        else {
+            throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
+        }
+        creativeOf = creatives.map(Int.init)
+        window.impressions = shown
+        window.clicks = clicked
         for cell in status.indices {
             let at = reader.offset
             guard let value = CellStatus(rawValue: try reader.u8()) else {

@@ -35,6 +35,9 @@ public final class AtomizationRun: ModelRun {
     /// The monitor's window: impressions and clicks of the last `window` slots, per cell.
     var windowImpressions: [Int64]
     var windowClicks: [Int64]
+    /// The creative each cell shows now (rotations change it).
+    var creativeOf: [Int]
+    var window: CreativeWindow
     // Per user.
     var journeys: Journeys
     // Run totals.
@@ -43,6 +46,7 @@ public final class AtomizationRun: ModelRun {
     var reallocations: Int64 = 0
     var graduated: Int64 = 0
     var terminated: Int64 = 0
+    var rotations: Int64 = 0
     var totalConversions: Int64 = 0
     /// Slots of each daypart still to come today, from each slot of the day.
     let slotsLeft: [[Int64]]
@@ -80,6 +84,8 @@ public final class AtomizationRun: ModelRun {
         windowImpressions = [Int64](repeating: 0, count: cells * Self.window)
         windowClicks = windowImpressions
         journeys = Journeys(users: config.users, creatives: config.creatives.count)
+        creativeOf = grid.cells.map(\.creative)
+        window = CreativeWindow(creatives: config.creatives.count)
         slotsLeft = Daypart.allCases.map { daypart in
             var left = [Int64](repeating: 0, count: Self.slotsPerDay + 1)
             for slotOfDay in stride(from: Self.slotsPerDay - 1, through: 0, by: -1) {
@@ -135,6 +141,7 @@ public final class AtomizationRun: ModelRun {
         let ring = Int(slot % Int64(Self.window))
         var delivered = SlotDelivered(slot: slot, cells: [], impressions: [], clicks: [], spend: [])
         var converted: [Conversion] = []
+        window.begin(slot: slot)
         for cell in grid.cells {
             windowImpressions[cell.index * Self.window + ring] = 0
             windowClicks[cell.index * Self.window + ring] = 0
@@ -150,15 +157,16 @@ public final class AtomizationRun: ModelRun {
             let count = price > 0 ? min(drawn, cap / price) : drawn
             guard count > 0 else { continue }
             var clicked: Int64 = 0
+            let creative = creativeOf[cell.index]
             let ctrBase = grid.ctrBasePpm(cell, config: config)
-            let fatigue = grid.fatiguePpm[cell.creative]
+            let fatigue = grid.fatiguePpm[creative]
             let cvr = grid.cvrPpm(cell, config: config)
             for index in 0..<count {
                 let user = Int(
                     UserDraw.user(
                         seed: config.seed, slot: slot, cell: Int64(cell.index), index: index,
                         users: config.users))
-                let earlier = journeys.expose(user: user, creative: cell.creative)
+                let earlier = journeys.expose(user: user, creative: creative)
                 let ctr = ctrBase * fatigue[min(earlier, CellGrid.fatigueCap)] / 1_000_000
                 if Int64(random.next(below: 1_000_000)) < ctr { clicked += 1 }
                 if Int64(random.next(below: 1_000_000)) < cvr {
@@ -185,6 +193,7 @@ public final class AtomizationRun: ModelRun {
             clicks[cell.index] += clicked
             windowImpressions[cell.index * Self.window + ring] = count
             windowClicks[cell.index * Self.window + ring] = clicked
+            window.add(creative: creative, slot: slot, impressions: count, clicks: clicked)
             day.impressions += count
             day.clicks += clicked
             day.spend += cost
@@ -202,6 +211,9 @@ public final class AtomizationRun: ModelRun {
             emit(.conversion(conversion))
         }
         if config.monitor { monitor() }
+        if config.fatigue && (slot + 1) % Int64(FatigueRule.slotsPerBucket) == 0 {
+            optimizeCreatives()
+        }
         if (slot + 1) % 4 == 0 {
             if config.reallocation { reallocate() }
             if config.lifecycle { applyLifecycle() }
@@ -264,6 +276,67 @@ public final class AtomizationRun: ModelRun {
                     CellFlagged(
                         slot: slot, cell: cell, impressions: shown, clicks: clicked,
                         campaignImpressions: totalImpressions, campaignClicks: totalClicks)))
+        }
+    }
+
+    /// The creative optimization agent (every 10 minutes) and the decision engine: each
+    /// fatigued creative is reported; those that some cell shows and that have a better
+    /// creative to rotate to are recommended (score: the decline, capped at 1; impact 0.5; risk
+    /// 0.1); the engine takes them within the risk budget; a taken rotation moves every cell on
+    /// the creative to the best other one.
+    func optimizeCreatives() {
+        let verdicts = window.fatigue(endingAt: slot, minImpressions: config.fatigueMinImpressions)
+        var fatigued = verdicts.map { $0 != nil }
+        var reported = verdicts
+        if canary == "false-fatigue" && !canaryFired && verdicts[0] == nil {
+            reported[0] = -150_001
+            fatigued[0] = true
+            canaryFired = true
+        }
+        var targets: [Int64] = []
+        var recommendations: [DecisionEngine.Recommendation] = []
+        for (creative, decline) in reported.enumerated() {
+            guard let decline else { continue }
+            emit(
+                .creativeFatigued(
+                    CreativeFatigued(
+                        slot: slot, creative: creative, decline: decline,
+                        impressions: window.total(creative).impressions)))
+            guard creativeOf.contains(creative),
+                window.best(from: creative, fatigued: fatigued) != nil
+            else { continue }
+            targets.append(Int64(creative))
+            recommendations.append(
+                DecisionEngine.Recommendation(
+                    score: min(DecisionEngine.whole, -decline), impact: 500_000, risk: 100_000))
+        }
+        guard !recommendations.isEmpty else { return }
+        let taken = DecisionEngine.take(recommendations)
+        var priorities = recommendations.map(\.priority)
+        if canary == "bad-priority" && !canaryFired {
+            priorities[0] += 1
+            canaryFired = true
+        }
+        emit(
+            .decisionRound(
+                DecisionRound(
+                    slot: slot,
+                    kinds: targets.map { _ in Int64(ActionKind.rotateCreative.rawValue) },
+                    targets: targets, scores: recommendations.map(\.score),
+                    impacts: recommendations.map(\.impact), risks: recommendations.map(\.risk),
+                    priorities: priorities, taken: taken.map { $0 ? 1 : 0 })))
+        for (target, isTaken) in zip(targets, taken) where isTaken {
+            let from = Int(target)
+            guard var to = window.best(from: from, fatigued: fatigued) else { continue }
+            if canary == "wrong-rotation" && !canaryFired {
+                to = from
+                canaryFired = true
+            }
+            for cell in creativeOf.indices where creativeOf[cell] == from {
+                creativeOf[cell] = to
+                rotations += 1
+                emit(.cellRotated(CellRotated(slot: slot, cell: cell, from: from, to: to)))
+            }
         }
     }
 
@@ -375,7 +448,8 @@ public final class AtomizationRun: ModelRun {
             cells: grid.cells.count, impressions: impressions.reduce(0, +),
             clicks: clicks.reduce(0, +), conversions: totalConversions,
             spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
-            reallocations: reallocations, graduated: graduated, terminated: terminated)
+            reallocations: reallocations, graduated: graduated, terminated: terminated,
+            rotations: rotations)
     }
 }
 
@@ -383,7 +457,8 @@ public final class AtomizationRun: ModelRun {
 public enum AtomizationMetrics {
     public static func metrics(
         cells: Int, impressions: Int64, clicks: Int64, conversions: Int64, spend: Int64,
-        revenue: Int64, flagged: Int64, reallocations: Int64, graduated: Int64, terminated: Int64
+        revenue: Int64, flagged: Int64, reallocations: Int64, graduated: Int64, terminated: Int64,
+        rotations: Int64
     ) -> [NamedMetric] {
         [
             NamedMetric("cells", Int64(cells)),
@@ -397,6 +472,7 @@ public enum AtomizationMetrics {
             NamedMetric("reallocations", reallocations),
             NamedMetric("graduated", graduated),
             NamedMetric("terminated", terminated),
+            NamedMetric("rotations", rotations),
         ]
     }
 }

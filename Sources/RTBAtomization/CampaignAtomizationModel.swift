@@ -16,7 +16,7 @@ public enum CampaignAtomizationModel: SimulationModel {
     public static var canaries: [String] {
         [
             "leak-budget", "overspend", "bad-fraction", "phantom-touch", "early-graduate",
-            "zombie-cell",
+            "zombie-cell", "false-fatigue", "bad-priority", "wrong-rotation",
         ]
     }
     public static var ticksPerDay: Int64? { 86_400 }
@@ -36,7 +36,7 @@ public enum CampaignAtomizationModel: SimulationModel {
     public static func summary(of config: AtomizationConfig) -> String {
         let agents = [
             config.monitor ? "monitor" : nil, config.reallocation ? "reallocation" : nil,
-            config.lifecycle ? "lifecycle" : nil,
+            config.lifecycle ? "lifecycle" : nil, config.fatigue ? "fatigue" : nil,
         ].compactMap { $0 }
         return
             "campaign atomization: seed \(config.seed), \(config.days) days, \(config.cellCount) cells "
@@ -72,6 +72,8 @@ public enum CampaignAtomizationModel: SimulationModel {
         case .budgetReallocated(let moved):
             return moved.reason == .reallocate ? "reallocation" : "lifecycle"
         case .cellStatusChanged: return "lifecycle"
+        case .creativeFatigued, .cellRotated: return "creative-optimization"
+        case .decisionRound: return "decision-engine"
         case .campaignStarted, .cellCreated, .slotDelivered, .conversion, .dayClosed: return nil
         }
     }

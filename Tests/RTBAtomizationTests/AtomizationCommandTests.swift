@@ -23,7 +23,7 @@ enum AtomizationCLI {
     /// Two days of the seed's 432 cells at 200,000 impressions a day, with thresholds low
     /// enough that every agent acts within the run.
     static let small =
-        "{\"seed\": 5, \"days\": 2, \"impressions_per_day\": 200000, \"users\": 20000, \"min_test_budget\": 20, \"min_impressions\": 200, \"monitor_min_impressions\": 10}"
+        "{\"seed\": 5, \"days\": 2, \"impressions_per_day\": 200000, \"users\": 20000, \"min_test_budget\": 20, \"min_impressions\": 200, \"monitor_min_impressions\": 10, \"fatigue_min_impressions\": 2000}"
 }
 
 /// Two processes record one digest; replay is identical; check finds no violation and the
@@ -44,7 +44,10 @@ enum AtomizationCLI {
     #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
     let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path, "--json"])
     #expect(checked.status == 0, "\(checked.output)")
-    for kind in ["CellFlagged", "BudgetReallocated", "CellStatusChanged", "Conversion"] {
+    for kind in [
+        "CellFlagged", "BudgetReallocated", "CellStatusChanged", "Conversion", "CreativeFatigued",
+        "DecisionRound", "CellRotated",
+    ] {
         let dumped = try TestSupport.run(
             "rtb-verify", ["dump", "--trace", path, "--kind", kind, "--count", "1"])
         #expect(dumped.output.contains("kind=\(kind)"), "\(kind): \(dumped.output)")
@@ -77,6 +80,8 @@ enum AtomizationCLI {
     ("leak-budget", "budget-conserved"), ("overspend", "spend-within-budget"),
     ("bad-fraction", "attribution-exact"), ("phantom-touch", "touchpoints-recorded"),
     ("early-graduate", "lifecycle-rules"), ("zombie-cell", "terminated-silent"),
+    ("false-fatigue", "fatigue-rule"), ("bad-priority", "risk-budget"),
+    ("wrong-rotation", "rotation-rule"),
 ])
 func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws {
     let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"

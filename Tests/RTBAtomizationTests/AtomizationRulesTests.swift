@@ -63,3 +63,36 @@ func creditsSumToOneConversion(model: AttributionModel) {
     #expect(plan.reduce(0) { $0 + $1.delta } == 0)
     #expect(Reallocation.plan(Array(candidates.prefix(1))).isEmpty)
 }
+
+/// A relative decline of -16% over the window fires, -14% and exactly -15% do not.
+@Test func theFatigueRuleFiresBelowMinus15Percent() {
+    func series(_ step: Int64) -> [(t: Int64, y: Int64)] {
+        // Three buckets around a mean of 10,000 ppm: decline = -2 step / 10,000.
+        [(0, 10_000 + step), (1, 10_000), (2, 10_000 - step)]
+    }
+    #expect(FatigueRule.fatigued(series(800), impressions: 50_000, minImpressions: 10_000))
+    #expect(!FatigueRule.fatigued(series(750), impressions: 50_000, minImpressions: 10_000))
+    #expect(!FatigueRule.fatigued(series(700), impressions: 50_000, minImpressions: 10_000))
+    #expect(FatigueRule.declinePpm(series(800)) == -160_000)
+    #expect(FatigueRule.declinePpm(series(700)) == -140_000)
+    // Too few impressions or buckets: never.
+    #expect(!FatigueRule.fatigued(series(800), impressions: 9_999, minImpressions: 10_000))
+    #expect(
+        !FatigueRule.fatigued(Array(series(800).prefix(2)), impressions: 50_000, minImpressions: 1))
+}
+
+/// Priority (0.8, 0.5, 0.1) is 360,000 ppm; the round takes by priority within the 0.2 risk
+/// budget, skipping what would exceed it.
+@Test func theDecisionEngineTakesByPriorityWithinTheRiskBudget() {
+    let first = DecisionEngine.Recommendation(score: 800_000, impact: 500_000, risk: 100_000)
+    #expect(first.priority == 360_000)
+    let recommendations = [
+        first,
+        DecisionEngine.Recommendation(score: 900_000, impact: 900_000, risk: 150_000),
+        DecisionEngine.Recommendation(score: 500_000, impact: 500_000, risk: 50_000),
+        DecisionEngine.Recommendation(score: 100_000, impact: 100_000, risk: 10_000),
+    ]
+    // By priority: #1 (688,500, risk 0.15), #0 (360,000, risk 0.1: would exceed), #2 (237,500,
+    // risk 0.05: fits, 0.2 in all), #3 (9,900, risk 0.01: would exceed).
+    #expect(DecisionEngine.take(recommendations) == [false, true, true, false])
+}

@@ -87,7 +87,7 @@ let package = Package(
             name: "RTBReports",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning",
-                "RTBIntegrity", "RTBEquilibrium",
+                "RTBIntegrity", "RTBEquilibrium", "RTBAtomization",
             ]
         ),
         .target(

@@ -380,6 +380,7 @@ public final class AtomizationChecker: ModelChecker {
             cells: cells, impressions: impressions, clicks: clicks, conversions: conversions,
             spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
             reallocations: reallocations, graduated: graduated, terminated: terminated,
-            rotations: rotations)
+            rotations: rotations,
+            wasted: zip(spend, conversionsPpm).reduce(0) { $0 + ($1.1 == 0 ? $1.0 : 0) })
     }
 }

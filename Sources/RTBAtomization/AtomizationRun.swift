@@ -167,9 +167,12 @@ public final class AtomizationRun: ModelRun {
                         seed: config.seed, slot: slot, cell: Int64(cell.index), index: index,
                         users: config.users))
                 let earlier = journeys.expose(user: user, creative: creative)
-                let ctr = ctrBase * fatigue[min(earlier, CellGrid.fatigueCap)] / 1_000_000
-                if Int64(random.next(below: 1_000_000)) < ctr { clicked += 1 }
-                if Int64(random.next(below: 1_000_000)) < cvr {
+                // Wear-out lowers both the click and the conversion response.
+                let worn = fatigue[min(earlier, CellGrid.fatigueCap)]
+                if Int64(random.next(below: 1_000_000)) < ctrBase * worn / 1_000_000 {
+                    clicked += 1
+                }
+                if Int64(random.next(below: 1_000_000)) < cvr * worn / 1_000_000 {
                     converted.append(convert(user: user, cell: cell.index, index: index))
                 } else {
                     journeys.remember(
@@ -449,7 +452,8 @@ public final class AtomizationRun: ModelRun {
             clicks: clicks.reduce(0, +), conversions: totalConversions,
             spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
             reallocations: reallocations, graduated: graduated, terminated: terminated,
-            rotations: rotations)
+            rotations: rotations,
+            wasted: zip(spend, conversionsPpm).reduce(0) { $0 + ($1.1 == 0 ? $1.0 : 0) })
     }
 }
 
@@ -458,7 +462,7 @@ public enum AtomizationMetrics {
     public static func metrics(
         cells: Int, impressions: Int64, clicks: Int64, conversions: Int64, spend: Int64,
         revenue: Int64, flagged: Int64, reallocations: Int64, graduated: Int64, terminated: Int64,
-        rotations: Int64
+        rotations: Int64, wasted: Int64
     ) -> [NamedMetric] {
         [
             NamedMetric("cells", Int64(cells)),
@@ -473,6 +477,8 @@ public enum AtomizationMetrics {
             NamedMetric("graduated", graduated),
             NamedMetric("terminated", terminated),
             NamedMetric("rotations", rotations),
+            // Spend of the cells no conversion was ever credited to.
+            NamedMetric("wasted_spend_micros", wasted),
         ]
     }
 }

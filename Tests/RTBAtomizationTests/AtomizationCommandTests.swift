@@ -52,6 +52,11 @@ enum AtomizationCLI {
             "rtb-verify", ["dump", "--trace", path, "--kind", kind, "--count", "1"])
         #expect(dumped.output.contains("kind=\(kind)"), "\(kind): \(dumped.output)")
     }
+    let report = try TestSupport.run("rtb-verify", ["report", "--trace", path, "--format", "json"])
+    #expect(report.status == 0, "\(report.error)")
+    for section in ["\"id\":\"cell-lifecycle\"", "\"id\":\"budget-flow\"", "ROAS by dimension"] {
+        #expect(report.output.contains(section), "\(section): \(report.output.prefix(1_000))")
+    }
     let planted = try TestSupport.run(
         "rtb-verify", ["replay", "--trace", path, "--perturb-event", "1000"])
     #expect(planted.status == 10, "\(planted.output)")

@@ -31,7 +31,9 @@ extension ModelReport {
 /// the sections its model's `ModelReport` adds.
 public enum LedgerReport {
     /// One registration line per model that adds sections.
-    static let models: [any ModelReport.Type] = [RTBMarketReport.self, ExchangeEconomyReport.self]
+    static let models: [any ModelReport.Type] = [
+        RTBMarketReport.self, ExchangeEconomyReport.self, CampaignAtomizationReport.self,
+    ]
 
     public static func build(path: String) throws -> ReportDocument {
         let store = try LedgerStore.open(path: path)

@@ -1,0 +1,143 @@
+import RTBAtomization
+import RTBCore
+import RTBLedger
+import RTBModels
+
+/// The campaign atomization's sections: the days' totals, ROAS by value of each dimension, the
+/// cells' lifecycle and the budget the agents moved, hour by hour.
+enum CampaignAtomizationReport: ModelReport {
+    static var modelName: String { CampaignAtomizationModel.identity.name }
+
+    /// What the sections need, folded from the events.
+    struct Folded {
+        var cells: [CellCreated] = []
+        var spend: [Int64] = []
+        var revenue: [Int64] = []
+        var days: [DayClosed] = []
+        /// Cells per status at each day's end: test, evergreen, terminated.
+        var statusByDay: [[Int64]] = []
+        var status: [CellStatus] = []
+        /// Budget moved (the sum of the increases) per hour of the run, in micros.
+        var movedByHour: [Int64] = []
+        var rotations = 0
+    }
+
+    static func fold(ledger path: String) throws -> (AtomizationConfig, Folded) {
+        let store = try LedgerStore.open(path: path)
+        let config = try CampaignAtomizationModel.decodeConfig(store.header.config)
+        var run = Folded()
+        run.movedByHour = [Int64](repeating: 0, count: config.days * 24)
+        try LedgerEvents.forEach(CampaignAtomizationModel.self, store: store) { _, event, _ in
+            switch event.body {
+            case .campaignStarted: break
+            case .cellCreated(let cell):
+                run.cells.append(cell)
+                run.spend.append(0)
+                run.revenue.append(0)
+                run.status.append(.test)
+            case .slotDelivered(let delivered):
+                for (cell, cost) in zip(delivered.cells, delivered.spend) {
+                    run.spend[Int(cell)] += cost
+                }
+            case .conversion(let conversion):
+                for (cell, fraction) in zip(conversion.touchCells, conversion.fractions) {
+                    run.revenue[Int(cell)] += Attribution.credit(
+                        conversion.value, fraction: fraction)
+                }
+            case .budgetReallocated(let moved):
+                let hour = min(run.movedByHour.count - 1, Int(moved.slot / 120))
+                run.movedByHour[hour] += moved.deltas.filter { $0 > 0 }.reduce(0, +)
+            case .cellStatusChanged(let change): run.status[change.cell] = change.status
+            case .dayClosed(let day):
+                run.days.append(day)
+                run.statusByDay.append(
+                    CellStatus.allCases.map { status in
+                        Int64(run.status.filter { $0 == status }.count)
+                    })
+            case .cellRotated: run.rotations += 1
+            case .cellFlagged, .creativeFatigued, .decisionRound: break
+            }
+            return true
+        }
+        return (config, run)
+    }
+
+    static func dollars(_ micros: Int64) -> String {
+        String(format: "%.2f", Double(micros) / 1e6)
+    }
+
+    static func roas(_ revenue: Int64, _ spend: Int64) -> String {
+        spend == 0
+            ? "-" : String(format: "%.3f", Double(Attribution.ratioPpm(revenue, spend)) / 1e6)
+    }
+
+    static func sections(ledger path: String) throws -> (
+        tables: [ReportTable], charts: [ReportChart]
+    ) {
+        let (config, run) = try fold(ledger: path)
+        let days = ReportTable(
+            title: "Days",
+            header: [
+                "day", "impressions", "clicks", "conversions", "spend ($)", "revenue ($)", "ROAS",
+                "active cells",
+            ],
+            rows: run.days.map { day in
+                [
+                    String(day.day), String(day.impressions), String(day.clicks),
+                    String(day.conversions), dollars(day.spend.raw), dollars(day.revenue.raw),
+                    roas(day.revenue.raw, day.spend.raw), String(day.activeCells),
+                ]
+            })
+        // ROAS by each value of each dimension, from the cells' own spend and credited revenue.
+        let dimensions: [(String, [String], (CellCreated) -> Int)] = [
+            ("audience", config.audiences.map(\.id), { $0.audience }),
+            ("creative (at creation)", config.creatives, { $0.creative }),
+            ("bid strategy", config.bidStrategies, { $0.strategy }),
+            ("daypart", config.dayparts, { $0.daypart }),
+            ("platform", config.platforms, { $0.platform }),
+        ]
+        var rows: [[String]] = []
+        for (dimension, names, value) in dimensions {
+            for (index, name) in names.enumerated() {
+                let cells = run.cells.indices.filter { value(run.cells[$0]) == index }
+                let spend = cells.reduce(0) { $0 + run.spend[$1] }
+                let revenue = cells.reduce(0) { $0 + run.revenue[$1] }
+                rows.append([
+                    dimension, name, dollars(spend), dollars(revenue), roas(revenue, spend),
+                ])
+            }
+        }
+        let byDimension = ReportTable(
+            title: "ROAS by dimension",
+            header: ["dimension", "value", "spend ($)", "revenue ($)", "ROAS"],
+            rows: rows)
+        let dayNames = run.days.map { "day \($0.day)" }
+        let charts = [
+            ReportChart(
+                id: "cell-lifecycle", title: "Cells by status at each day's end", style: .bars,
+                xLabel: "day", yLabel: "cells", categories: dayNames,
+                series: CellStatus.allCases.map { status in
+                    ReportSeries(
+                        "\(status)", run.statusByDay.map { Double($0[Int(status.rawValue)]) })
+                }),
+            ReportChart(
+                id: "budget-flow", title: "Daily budget moved between cells, per hour ($)",
+                style: .lines, xLabel: "hour", yLabel: "dollars",
+                categories: (0..<run.movedByHour.count).map(String.init),
+                series: [ReportSeries("moved", run.movedByHour.map { Double($0) / 1e6 })]),
+            ReportChart(
+                id: "daily-roas", title: "ROAS by day", style: .lines, xLabel: "day",
+                yLabel: "revenue / spend", categories: dayNames,
+                series: [
+                    ReportSeries(
+                        "ROAS",
+                        run.days.map {
+                            $0.spend.raw == 0
+                                ? 0
+                                : Double(Attribution.ratioPpm($0.revenue.raw, $0.spend.raw)) / 1e6
+                        })
+                ]),
+        ]
+        return ([days, byDimension], charts)
+    }
+}

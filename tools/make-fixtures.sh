@@ -26,6 +26,7 @@ RTB_LLM_API_KEY=fixture RTB_LLM_BASE_URL="http://127.0.0.1:$(head -n 1 "$port_fi
     RTB_LLM_CONCURRENCY=1 "$bin/rtb-verify" record --scenario a,b --days 1 --seed 7 --buyers 2 --sellers 2 \
     --campaigns-per-buyer 3 --products-per-seller 2 --policy llm --frame-bytes 4096 --checkpoint-every 2 \
     --ledger traces/fixture-llm-v1.ledger --overwrite
+rm -f traces/fixture-llm-v1.ledger.head.json
 kill $server
 rm -f "$port_file"
 # Format 2: the test model (Tests/BankModel), amounts from its oracle (recorded decisions).

@@ -22,10 +22,32 @@ public enum ActionKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     }
 }
 
+/// Event code: 0 monitor, 1 fatigue.
+public enum AgentName: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case monitor = 0
+    case fatigue = 1
+
+    public var description: String {
+        ["monitor", "fatigue"][Int(rawValue)]
+    }
+}
+
+/// Event code: 0 ledger, 1 none.
+public enum RecoveryMode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case ledger = 0
+    case none = 1
+
+    public var description: String {
+        ["ledger", "none"][Int(rawValue)]
+    }
+}
+
 extension AttributionModel: WireEnumeration {}
 extension CellStatus: WireEnumeration {}
 extension BudgetReason: WireEnumeration {}
 extension ActionKind: WireEnumeration {}
+extension AgentName: WireEnumeration {}
+extension RecoveryMode: WireEnumeration {}
 
 /// Event kind numbers (an event's first varint).
 public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
@@ -40,6 +62,8 @@ public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertibl
     case creativeFatigued = 9
     case decisionRound = 10
     case cellRotated = 11
+    case agentKilled = 12
+    case agentRecovered = 13
 
     public var description: String {
         switch self {
@@ -54,6 +78,8 @@ public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertibl
         case .creativeFatigued: return "CreativeFatigued"
         case .decisionRound: return "DecisionRound"
         case .cellRotated: return "CellRotated"
+        case .agentKilled: return "AgentKilled"
+        case .agentRecovered: return "AgentRecovered"
         }
     }
 }
@@ -668,6 +694,82 @@ public struct CellRotated: Equatable, Sendable {
     }
 }
 
+/// A scheduled kill (config `kills`) wipes an agent's memory after the slot's delivery. Left out of the model's digest, so a run whose killed agents recover is the same run. (kind 12, scenarios -)
+public struct AgentKilled: Equatable, Sendable {
+    /// slot just delivered
+    public var slot: Int64
+    /// the agent
+    public var agent: AgentName
+
+    public init(slot: Int64, agent: AgentName) {
+        self.slot = slot
+        self.agent = agent
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(slot))
+        writer.u8(agent.rawValue)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        slot = try reader.int64()
+        agent = try reader.enumeration(AgentName.self)
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("slot", .int(slot)),
+            EventField("agent", .text(agent.description)),
+        ]
+    }
+}
+
+/// The killed agent rebuilt its memory: from the ledger (the deliveries and rotations of its window, read back) or not at all (`recovery: none`). Left out of the model's digest. (kind 13, scenarios -)
+public struct AgentRecovered: Equatable, Sendable {
+    /// slot just delivered
+    public var slot: Int64
+    /// the agent
+    public var agent: AgentName
+    /// ledger or none
+    public var source: RecoveryMode
+    /// events read back from the ledger
+    public var events: Int64
+
+    public init(slot: Int64, agent: AgentName, source: RecoveryMode, events: Int64) {
+        self.slot = slot
+        self.agent = agent
+        self.source = source
+        self.events = events
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(slot))
+        writer.u8(agent.rawValue)
+        writer.u8(source.rawValue)
+        writer.varint(UInt64(events))
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        slot = try reader.int64()
+        agent = try reader.enumeration(AgentName.self)
+        source = try reader.enumeration(RecoveryMode.self)
+        events = try reader.int64()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("slot", .int(slot)),
+            EventField("agent", .text(agent.description)),
+            EventField("source", .text(source.description)),
+            EventField("events", .int(events)),
+        ]
+    }
+}
+
 /// The payload of an event, one case per kind.
 public enum AtomEventBody: Equatable, Sendable {
     case campaignStarted(CampaignStarted)
@@ -681,6 +783,8 @@ public enum AtomEventBody: Equatable, Sendable {
     case creativeFatigued(CreativeFatigued)
     case decisionRound(DecisionRound)
     case cellRotated(CellRotated)
+    case agentKilled(AgentKilled)
+    case agentRecovered(AgentRecovered)
 
     /// The kind number.
     public var kind: AtomEventKind {
@@ -696,6 +800,8 @@ public enum AtomEventBody: Equatable, Sendable {
         case .creativeFatigued: return .creativeFatigued
         case .decisionRound: return .decisionRound
         case .cellRotated: return .cellRotated
+        case .agentKilled: return .agentKilled
+        case .agentRecovered: return .agentRecovered
         }
     }
 
@@ -713,6 +819,8 @@ public enum AtomEventBody: Equatable, Sendable {
         case .creativeFatigued(let payload): payload.encode(into: &writer)
         case .decisionRound(let payload): payload.encode(into: &writer)
         case .cellRotated(let payload): payload.encode(into: &writer)
+        case .agentKilled(let payload): payload.encode(into: &writer)
+        case .agentRecovered(let payload): payload.encode(into: &writer)
         }
     }
 
@@ -730,6 +838,8 @@ public enum AtomEventBody: Equatable, Sendable {
         case .creativeFatigued: return .creativeFatigued(try CreativeFatigued(from: &reader))
         case .decisionRound: return .decisionRound(try DecisionRound(from: &reader))
         case .cellRotated: return .cellRotated(try CellRotated(from: &reader))
+        case .agentKilled: return .agentKilled(try AgentKilled(from: &reader))
+        case .agentRecovered: return .agentRecovered(try AgentRecovered(from: &reader))
         }
     }
 
@@ -747,6 +857,8 @@ public enum AtomEventBody: Equatable, Sendable {
         case .creativeFatigued(let payload): return payload.fields
         case .decisionRound(let payload): return payload.fields
         case .cellRotated(let payload): return payload.fields
+        case .agentKilled(let payload): return payload.fields
+        case .agentRecovered(let payload): return payload.fields
         }
     }
 }

@@ -116,6 +116,7 @@ public final class AtomizationChecker: ModelChecker {
         case .creativeFatigued(let fatigued): observe(fatigued, at: sequence)
         case .decisionRound(let round): observe(round, at: sequence)
         case .cellRotated(let rotated): observe(rotated, at: sequence)
+        case .agentKilled, .agentRecovered: break
         }
     }
 

@@ -6,7 +6,7 @@ extension AtomizationConfig {
         "seed, days, audiences, creatives, bid_strategies, dayparts, platforms, daily_budget, "
         + "impressions_per_day, users, base_cpm, conversion_value, base_ctr_ppm, base_cvr_ppm, "
         + "min_test_budget, min_impressions, monitor_min_impressions, attribution, lookback_days, "
-        + "half_life_hours, fatigue_min_impressions, agents"
+        + "half_life_hours, fatigue_min_impressions, agents, kills, recovery"
 
     /// From a JSON object with the keys above; the ones left out keep the defaults (seed 004's
     /// dimensions). Money in dollars; `agents` is an object of booleans (monitor, reallocation,
@@ -43,6 +43,36 @@ extension AtomizationConfig {
                         key, AttributionModel.allCases.map(\.description).joined(separator: ", "))
                 }
                 attribution = model
+            case "recovery":
+                guard case .string(let name) = value,
+                    let mode = RecoveryMode.allCases.first(where: { "\($0)" == name })
+                else { throw .invalid(key, "ledger or none") }
+                recovery = mode
+            case "kills":
+                guard let items = value.arrayValue else {
+                    throw .invalid(key, "a list of {\"agent\", \"slot\"}")
+                }
+                kills = []
+                for (index, item) in items.enumerated() {
+                    var agent: AgentName?
+                    var slot: Int64?
+                    for (field, entry) in try item.configMembers() {
+                        let at = "kills[\(index)].\(field)"
+                        switch field {
+                        case "agent":
+                            guard case .string(let name) = entry,
+                                let found = AgentName.allCases.first(where: { "\($0)" == name })
+                            else { throw .invalid(at, "monitor or fatigue") }
+                            agent = found
+                        case "slot": slot = try entry.configInteger(at)
+                        default: throw .invalid(at, "one of agent, slot")
+                        }
+                    }
+                    guard let agent, let slot else {
+                        throw .invalid("kills[\(index)]", "an object with agent and slot")
+                    }
+                    kills.append((agent, slot))
+                }
             case "agents":
                 for (agent, flag) in try value.configMembers() {
                     guard case .bool(let on) = flag else {

@@ -29,6 +29,10 @@ public enum AttributionModel: UInt8, Sendable, CaseIterable, CustomStringConvert
 /// The canonical config of a campaign atomization run (seed 004). Every key is documented in
 /// docs/atomization.md. Money is in micro-dollars, rates in parts per million.
 public struct AtomizationConfig: Equatable, Sendable {
+    public static func == (a: AtomizationConfig, b: AtomizationConfig) -> Bool {
+        a.canonicalBytes == b.canonicalBytes
+    }
+
     public var seed: UInt64 = 1
     public var days = 1
     public var audiences = [
@@ -77,6 +81,10 @@ public struct AtomizationConfig: Equatable, Sendable {
     public var fatigue = true
     /// Impressions a creative needs over the 3-hour window before the fatigue rule applies.
     public var fatigueMinImpressions: Int64 = 10_000
+    /// Agents whose memory is wiped after a slot's delivery (at most 100).
+    public var kills: [(agent: AgentName, slot: Int64)] = []
+    /// How a killed agent rebuilds its memory.
+    public var recovery = RecoveryMode.ledger
 
     public init() {}
 
@@ -140,6 +148,14 @@ public struct AtomizationConfig: Equatable, Sendable {
         if !(1...1_000_000_000).contains(fatigueMinImpressions) {
             return .invalid("fatigue_min_impressions", "1...1000000000")
         }
+        if users * creatives.count > 200_000_000 {
+            return .invalid("users", "at most 200000000 users x creatives (memory)")
+        }
+        if kills.count > 100 { return .invalid("kills", "at most 100 kills") }
+        let slots = Int64(days) * 2_880
+        for (index, kill) in kills.enumerated() where !(0..<slots).contains(kill.slot) {
+            return .invalid("kills[\(index)].slot", "0...\(slots - 1) (a slot of the run)")
+        }
         return nil
     }
 
@@ -168,6 +184,12 @@ public struct AtomizationConfig: Equatable, Sendable {
         writer.varint(halfLifeHours)
         for flag in [monitor, reallocation, lifecycle, fatigue] { writer.bool(flag) }
         writer.varint(UInt64(fatigueMinImpressions))
+        writer.varint(kills.count)
+        for kill in kills {
+            writer.u8(kill.agent.rawValue)
+            writer.varint(UInt64(kill.slot))
+        }
+        writer.u8(recovery.rawValue)
         return writer.bytes
     }
 
@@ -222,6 +244,17 @@ public struct AtomizationConfig: Equatable, Sendable {
             lifecycle = try reader.bool()
             fatigue = try reader.bool()
             fatigueMinImpressions = try reader.int64()
+            kills = []
+            for _ in 0..<(try reader.count(limit: 100)) {
+                guard let agent = AgentName(rawValue: try reader.u8()) else {
+                    throw ConfigError.malformed("unknown agent code in kills")
+                }
+                kills.append((agent, try reader.int64()))
+            }
+            guard let mode = RecoveryMode(rawValue: try reader.u8()) else {
+                throw ConfigError.malformed("unknown recovery code")
+            }
+            recovery = mode
             try reader.expectEnd()
         } catch let error as ConfigError {
             throw error

@@ -21,6 +21,7 @@ extension AtomizationRun {
         writer.signedVarints(creativeOf.map(Int64.init))
         writer.signedVarints(window.impressions)
         writer.signedVarints(window.clicks)
+        writer.signedVarints(slotStarts.map { Int64(bitPattern: $0) })
         writer.bytes.append(contentsOf: status.map(\.rawValue))
         for list in [
             budget, spentToday, spend, impressions, clicks, conversionsPpm, revenue,
@@ -66,6 +67,11 @@ extension AtomizationRun {
         creativeOf = creatives.map(Int.init)
         window.impressions = shown
         window.clicks = clicked
+        let starts = try reader.signedVarints()
+        guard starts.count == slotStarts.count else {
+            throw .valueOutOfRange(offset: reader.offset, value: UInt64(starts.count), limit: 0)
+        }
+        slotStarts = starts.map { UInt64(bitPattern: $0) }
         for cell in status.indices {
             let at = reader.offset
             guard let value = CellStatus(rawValue: try reader.u8()) else {

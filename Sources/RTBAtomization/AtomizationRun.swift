@@ -16,6 +16,7 @@ public final class AtomizationRun: ModelRun {
     let grid: CellGrid
     let layout: FrameLayout
     let sink: FrameSink
+    let shared: SharedLedgerReader
     let canary: String?
     var log: EventLog
     var started = false
@@ -38,6 +39,8 @@ public final class AtomizationRun: ModelRun {
     /// The creative each cell shows now (rotations change it).
     var creativeOf: [Int]
     var window: CreativeWindow
+    /// The sequence of each recent slot's first event (kill recovery reads back from there).
+    var slotStarts: [UInt64]
     // Per user.
     var journeys: Journeys
     // Run totals.
@@ -65,6 +68,7 @@ public final class AtomizationRun: ModelRun {
         grid = CellGrid(config: config)
         layout = environment.layout
         sink = environment.sink
+        shared = environment.shared
         canary = environment.canary
         log = EventLog(
             frameTargetBytes: layout.frameTargetBytes, perturbation: environment.perturbation)
@@ -86,6 +90,7 @@ public final class AtomizationRun: ModelRun {
         journeys = Journeys(users: config.users, creatives: config.creatives.count)
         creativeOf = grid.cells.map(\.creative)
         window = CreativeWindow(creatives: config.creatives.count)
+        slotStarts = [UInt64](repeating: 0, count: Self.remembered)
         slotsLeft = Daypart.allCases.map { daypart in
             var left = [Int64](repeating: 0, count: Self.slotsPerDay + 1)
             for slotOfDay in stride(from: Self.slotsPerDay - 1, through: 0, by: -1) {
@@ -104,7 +109,7 @@ public final class AtomizationRun: ModelRun {
             recordCampaign()
             started = true
         } else if slot < totalSlots {
-            runSlot()
+            try runSlot()
         } else {
             return false
         }
@@ -135,12 +140,13 @@ public final class AtomizationRun: ModelRun {
     }
 
     /// One slot: delivery, attribution, the agents, the day's end.
-    func runSlot() {
+    func runSlot() throws {
         let slotOfDay = Int(slot % Int64(Self.slotsPerDay))
         let hour = slotOfDay / 120
         let ring = Int(slot % Int64(Self.window))
         var delivered = SlotDelivered(slot: slot, cells: [], impressions: [], clicks: [], spend: [])
         var converted: [Conversion] = []
+        slotStarts[Int(slot % Int64(Self.remembered))] = log.nextSequence
         window.begin(slot: slot)
         for cell in grid.cells {
             windowImpressions[cell.index * Self.window + ring] = 0
@@ -213,6 +219,7 @@ public final class AtomizationRun: ModelRun {
             totalConversions += 1
             emit(.conversion(conversion))
         }
+        try killAgents()
         if config.monitor { monitor() }
         if config.fatigue && (slot + 1) % Int64(FatigueRule.slotsPerBucket) == 0 {
             optimizeCreatives()

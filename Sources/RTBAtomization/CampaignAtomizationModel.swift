@@ -74,6 +74,8 @@ public enum CampaignAtomizationModel: SimulationModel {
         case .cellStatusChanged: return "lifecycle"
         case .creativeFatigued, .cellRotated: return "creative-optimization"
         case .decisionRound: return "decision-engine"
+        case .agentKilled(let killed): return "\(killed.agent)"
+        case .agentRecovered(let recovered): return "\(recovered.agent)"
         case .campaignStarted, .cellCreated, .slotDelivered, .conversion, .dayClosed: return nil
         }
     }
@@ -86,6 +88,22 @@ public enum CampaignAtomizationModel: SimulationModel {
             MetricRange("impressions", 1, config.impressionsPerDay * Int64(config.days) * 2),
             MetricRange("spend_micros", 1, config.dailyBudget.raw * Int64(config.days)),
         ]
+    }
+
+    /// Kills and recoveries are left out of the digest: a run whose killed agents recover
+    /// from the ledger has the digest of the run without kills.
+    public static func excludedFromDigest(_ event: AtomEvent) -> Bool {
+        switch event.body {
+        case .agentKilled, .agentRecovered: return true
+        case .campaignStarted, .cellCreated, .slotDelivered, .conversion, .cellFlagged,
+            .budgetReallocated, .cellStatusChanged, .dayClosed, .creativeFatigued, .decisionRound,
+            .cellRotated:
+            return false
+        }
+    }
+
+    public static func readsSharedLedger(_ config: AtomizationConfig) -> Bool {
+        !config.kills.isEmpty && config.recovery == .ledger
     }
 
     public static func expectedEvents(_ config: AtomizationConfig) -> Int64 {

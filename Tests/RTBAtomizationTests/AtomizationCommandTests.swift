@@ -112,6 +112,8 @@ func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws
     ("{\"agents\": {\"monitor\": 1}}", "invalid agents.monitor"),
     ("{\"lookback_days\": 0}", "invalid lookback_days"),
     ("{\"colour\": 1}", "invalid key 'colour'"),
+    ("{\"kills\": [{\"agent\": \"monitor\", \"slot\": 999999}]}", "invalid kills[0].slot"),
+    ("{\"kills\": [{\"agent\": \"lifecycle\", \"slot\": 5}]}", "invalid kills[0].agent"),
 ])
 func badConfigsAreOneLineAndExit64(json: String, message: String) throws {
     let path = TestSupport.temporaryDirectory() + "/bad.ledger"
@@ -120,4 +122,38 @@ func badConfigsAreOneLineAndExit64(json: String, message: String) throws {
     #expect(recorded.error.contains(message), "\(recorded.error)")
     #expect(recorded.error.split(separator: "\n").count == 1, "\(recorded.error)")
     #expect(!FileManager.default.fileExists(atPath: path))
+}
+
+/// Agents killed inside the simulation (the creative optimizer twice, the monitor once):
+/// rebuilt from the ledger, the run is the run without kills (same model digest), replays and
+/// checks clean; rebuilt from nothing, the run differs and the checker catches the amnesic
+/// optimizer missing fatigued creatives.
+@Test func killedAgentsRecoverFromTheLedgerToTheSameRun() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let kills =
+        "\"kills\": [{\"agent\": \"fatigue\", \"slot\": 700}, {\"agent\": \"monitor\", \"slot\": 701}, {\"agent\": \"fatigue\", \"slot\": 3000}]"
+    let base = String(AtomizationCLI.small.dropLast())
+    var digests: [Digest32?] = []
+    for (name, json) in [
+        ("plain", AtomizationCLI.small), ("ledger", base + ", " + kills + "}"),
+        ("none", base + ", " + kills + ", \"recovery\": \"none\"}"),
+    ] {
+        let path = directory + "/\(name).ledger"
+        let recorded = try AtomizationCLI.record(json, path: path)
+        #expect(recorded.status == 0, "\(name): \(recorded.error)")
+        digests.append(try LedgerStore.open(path: path).head()?.marketDigest)
+    }
+    #expect(digests[0] != nil && digests[0] == digests[1])
+    #expect(digests[2] != digests[0])
+    let recovered = directory + "/ledger.ledger"
+    let recoveries = try TestSupport.run(
+        "rtb-verify", ["dump", "--trace", recovered, "--kind", "AgentRecovered"])
+    #expect(recoveries.output.split(separator: "\n").count == 3, "\(recoveries.output)")
+    #expect(recoveries.output.contains("source=ledger"), "\(recoveries.output)")
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", recovered])
+    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
+    #expect(try TestSupport.run("rtb-verify", ["check", "--trace", recovered]).status == 0)
+    let amnesic = try TestSupport.run(
+        "rtb-verify", ["check", "--trace", directory + "/none.ledger"])
+    #expect(amnesic.status == 11 && amnesic.output.contains("fatigue-rule"), "\(amnesic.output)")
 }

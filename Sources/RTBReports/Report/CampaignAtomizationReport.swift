@@ -55,7 +55,8 @@ enum CampaignAtomizationReport: ModelReport {
                         Int64(run.status.filter { $0 == status }.count)
                     })
             case .cellRotated: run.rotations += 1
-            case .cellFlagged, .creativeFatigued, .decisionRound: break
+            case .cellFlagged, .creativeFatigued, .decisionRound, .agentKilled, .agentRecovered:
+                break
             }
             return true
         }

@@ -54,6 +54,8 @@ public final class AtomizationRun: ModelRun {
     /// Slots of each daypart still to come today, from each slot of the day.
     let slotsLeft: [[Int64]]
     var canaryFired = false
+    var feed = FeedState()
+    public private(set) var feedLine: String?
 
     struct DayTotals {
         var impressions: Int64 = 0
@@ -105,6 +107,7 @@ public final class AtomizationRun: ModelRun {
     public var isFinished: Bool { started && slot >= totalSlots }
 
     public func step() throws -> Bool {
+        feedLine = nil
         if !started {
             recordCampaign()
             started = true
@@ -137,6 +140,7 @@ public final class AtomizationRun: ModelRun {
                         budget: Micros(budget[cell.index]),
                         price: Micros(grid.pricePerImpression[cell.strategy]))))
         }
+        feed.budgets = budget
     }
 
     /// One slot: delivery, attribution, the agents, the day's end.
@@ -228,6 +232,7 @@ public final class AtomizationRun: ModelRun {
             if config.reallocation { reallocate() }
             if config.lifecycle { applyLifecycle() }
         }
+        feedLine = makeFeedLine()
         if (slot + 1) % Int64(Self.slotsPerDay) == 0 { closeDay() }
         slot += 1
     }

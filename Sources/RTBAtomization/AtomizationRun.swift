@@ -55,6 +55,8 @@ public final class AtomizationRun: ModelRun {
     let slotsLeft: [[Int64]]
     var canaryFired = false
     var feed = FeedState()
+    /// Wall-clock time spent in each agent: a measurement for benchmarks, never read by the run.
+    public private(set) var agentTimes = AgentTimes()
     public private(set) var feedLine: String?
 
     struct DayTotals {
@@ -224,13 +226,13 @@ public final class AtomizationRun: ModelRun {
             emit(.conversion(conversion))
         }
         try killAgents()
-        if config.monitor { monitor() }
+        if config.monitor { agentTimes.time(.monitor) { monitor() } }
         if config.fatigue && (slot + 1) % Int64(FatigueRule.slotsPerBucket) == 0 {
-            optimizeCreatives()
+            agentTimes.time(.fatigue) { optimizeCreatives() }
         }
         if (slot + 1) % 4 == 0 {
-            if config.reallocation { reallocate() }
-            if config.lifecycle { applyLifecycle() }
+            if config.reallocation { agentTimes.time(.reallocation) { reallocate() } }
+            if config.lifecycle { agentTimes.time(.lifecycle) { applyLifecycle() } }
         }
         feedLine = makeFeedLine()
         if (slot + 1) % Int64(Self.slotsPerDay) == 0 { closeDay() }

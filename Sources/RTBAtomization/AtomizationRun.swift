@@ -134,10 +134,14 @@ public final class AtomizationRun: ModelRun {
                     cells: grid.cells.count, days: config.days, users: Int64(config.users),
                     dailyBudget: config.dailyBudget, attribution: config.attribution)))
         for cell in grid.cells {
+            // The misplaced-cell canary records the last cell with another audience.
+            let audience =
+                canary == "misplaced-cell" && cell.index == grid.cells.count - 1
+                ? (cell.audience + 1) % config.audiences.count : cell.audience
             emit(
                 .cellCreated(
                     CellCreated(
-                        cell: cell.index, audience: cell.audience, creative: cell.creative,
+                        cell: cell.index, audience: audience, creative: cell.creative,
                         strategy: cell.strategy, daypart: cell.daypart, platform: cell.platform,
                         budget: Micros(budget[cell.index]),
                         price: Micros(grid.pricePerImpression[cell.strategy]))))

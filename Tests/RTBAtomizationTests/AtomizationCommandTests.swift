@@ -86,7 +86,7 @@ enum AtomizationCLI {
     ("bad-fraction", "attribution-exact"), ("phantom-touch", "touchpoints-recorded"),
     ("early-graduate", "lifecycle-rules"), ("zombie-cell", "terminated-silent"),
     ("false-fatigue", "fatigue-rule"), ("bad-priority", "risk-budget"),
-    ("wrong-rotation", "rotation-rule"),
+    ("wrong-rotation", "rotation-rule"), ("misplaced-cell", "cells-registered"),
 ])
 func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws {
     let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"

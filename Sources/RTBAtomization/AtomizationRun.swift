@@ -54,6 +54,10 @@ public final class AtomizationRun: ModelRun {
     /// Slots of each daypart still to come today, from each slot of the day.
     let slotsLeft: [[Int64]]
     var canaryFired = false
+    var feed = FeedState()
+    /// Wall-clock time spent in each agent: a measurement for benchmarks, never read by the run.
+    public private(set) var agentTimes = AgentTimes()
+    public private(set) var feedLine: String?
 
     struct DayTotals {
         var impressions: Int64 = 0
@@ -105,6 +109,7 @@ public final class AtomizationRun: ModelRun {
     public var isFinished: Bool { started && slot >= totalSlots }
 
     public func step() throws -> Bool {
+        feedLine = nil
         if !started {
             recordCampaign()
             started = true
@@ -129,14 +134,19 @@ public final class AtomizationRun: ModelRun {
                     cells: grid.cells.count, days: config.days, users: Int64(config.users),
                     dailyBudget: config.dailyBudget, attribution: config.attribution)))
         for cell in grid.cells {
+            // The misplaced-cell canary records the last cell with another audience.
+            let audience =
+                canary == "misplaced-cell" && cell.index == grid.cells.count - 1
+                ? (cell.audience + 1) % config.audiences.count : cell.audience
             emit(
                 .cellCreated(
                     CellCreated(
-                        cell: cell.index, audience: cell.audience, creative: cell.creative,
+                        cell: cell.index, audience: audience, creative: cell.creative,
                         strategy: cell.strategy, daypart: cell.daypart, platform: cell.platform,
                         budget: Micros(budget[cell.index]),
                         price: Micros(grid.pricePerImpression[cell.strategy]))))
         }
+        feed.budgets = budget
     }
 
     /// One slot: delivery, attribution, the agents, the day's end.
@@ -220,14 +230,15 @@ public final class AtomizationRun: ModelRun {
             emit(.conversion(conversion))
         }
         try killAgents()
-        if config.monitor { monitor() }
+        if config.monitor { agentTimes.time(.monitor) { monitor() } }
         if config.fatigue && (slot + 1) % Int64(FatigueRule.slotsPerBucket) == 0 {
-            optimizeCreatives()
+            agentTimes.time(.fatigue) { optimizeCreatives() }
         }
         if (slot + 1) % 4 == 0 {
-            if config.reallocation { reallocate() }
-            if config.lifecycle { applyLifecycle() }
+            if config.reallocation { agentTimes.time(.reallocation) { reallocate() } }
+            if config.lifecycle { agentTimes.time(.lifecycle) { applyLifecycle() } }
         }
+        feedLine = makeFeedLine()
         if (slot + 1) % Int64(Self.slotsPerDay) == 0 { closeDay() }
         slot += 1
     }

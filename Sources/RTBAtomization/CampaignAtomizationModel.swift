@@ -16,7 +16,7 @@ public enum CampaignAtomizationModel: SimulationModel {
     public static var canaries: [String] {
         [
             "leak-budget", "overspend", "bad-fraction", "phantom-touch", "early-graduate",
-            "zombie-cell", "false-fatigue", "bad-priority", "wrong-rotation",
+            "zombie-cell", "false-fatigue", "bad-priority", "wrong-rotation", "misplaced-cell",
         ]
     }
     public static var ticksPerDay: Int64? { 86_400 }

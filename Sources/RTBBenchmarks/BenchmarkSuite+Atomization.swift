@@ -1,7 +1,9 @@
 import Foundation
 import RTBAtomization
+import RTBCore
 import RTBLedger
 import RTBModels
+import RTBTrace
 
 /// Issue 16's figures: a campaign of the seed's 432 cells offered 5 million impressions a day
 /// for 30 days, recorded by the whole `rtb-verify record` command: simulated impressions per
@@ -68,5 +70,33 @@ extension BenchmarkSuite {
                 bound:
                     "\(bytes) bytes; checkpoints (every user's exposures and journey) are most of it",
                 format: "%.2f"))
+        try agentCosts(days: min(days, 5), perDay: perDay, users: users)
+    }
+
+    /// Each agent's wall time per invocation, measured inside an in-process run of the same
+    /// campaign (into a null sink) by the run's own `agentTimes`.
+    func agentCosts(days: Int, perDay: Int, users: Int) throws {
+        note("atomization: the cost of each agent per invocation (\(days) days, in process)")
+        var config = AtomizationConfig()
+        config.days = days
+        config.impressionsPerDay = Int64(perDay)
+        config.users = users
+        config.dailyBudget = Micros(200_000_000_000)
+        let run = AtomizationRun(
+            config: config,
+            environment: RunEnvironment(
+                sink: NullSink(), shared: MemoryFrameStore(), layout: FrameLayout()))
+        while try run.step() {}
+        for agent in AgentTimes.Agent.allCases {
+            let count = run.agentTimes.invocations[agent.rawValue]
+            let seconds = Double(run.agentTimes.nanoseconds[agent.rawValue]) / 1e9
+            rows.append(
+                .row(
+                    "atomization: \(agent) agent, time per invocation (432 cells)", issue: "#16",
+                    value: seconds / Double(max(1, count)) * 1e6, unit: "us",
+                    bound: String(
+                        format: "%d invocations in %d days, %.3f s in all", count, days, seconds),
+                    format: "%.1f"))
+        }
     }
 }

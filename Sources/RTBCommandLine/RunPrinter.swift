@@ -96,18 +96,30 @@ public enum RunPrinter {
     /// the finished run (a `MarketEngine` for the market).
     public static func record(
         _ target: RecordTarget, path: String, recording: RecordingOptions,
-        alsoTo extra: FrameSink? = nil, progress: ProgressOptions = ProgressOptions()
+        alsoTo extra: FrameSink? = nil, progress: ProgressOptions = ProgressOptions(),
+        feed: String? = nil
     ) throws -> (outcome: RunOutcome, run: any ModelRun) {
         try record(
             target.model, target, path: path, recording: recording, alsoTo: extra,
-            progress: progress)
+            progress: progress, feed: feed)
     }
 
     static func record<Model: SimulationModel>(
         _ model: Model.Type, _ target: RecordTarget, path: String, recording: RecordingOptions,
-        alsoTo extra: FrameSink?, progress: ProgressOptions
+        alsoTo extra: FrameSink?, progress: ProgressOptions, feed: String?
     ) throws -> (outcome: RunOutcome, run: any ModelRun) {
         let config = try Model.decodeConfig(target.config)
+        var feedFile: FileHandle?
+        if let feed {
+            guard FileManager.default.createFile(atPath: feed, contents: nil),
+                let handle = FileHandle(forWritingAtPath: feed)
+            else {
+                throw CommandFailure(
+                    ExitStatus.operatingError, "--feed \(feed): cannot write the file")
+            }
+            feedFile = handle
+        }
+        defer { try? feedFile?.close() }
         var steps = 0
         try target.validate(recording)
         var settings = recording.settings
@@ -120,9 +132,12 @@ public enum RunPrinter {
             Model.self, config: config, path: path, settings: settings, alsoTo: extra
         ) { run in
             steps += 1
+            if let feedFile, let text = run.feedLine { feedFile.write(Data((text + "\n").utf8)) }
             guard steps % 256 == 0 else { return }
             line.update(Double(run.nextSequence), detail: run.progress)
         }
+        // The last step ends the run and is not observed: its line, if any, comes last.
+        if let feedFile, let text = result.run.feedLine { feedFile.write(Data((text + "\n").utf8)) }
         return (result.outcome, result.run)
     }
 

@@ -196,6 +196,14 @@ public protocol ModelRun: AnyObject {
     var summaryMetrics: [NamedMetric] { get }
     /// Where the run is, for progress lines ("scenario c day 3/30"), or nil.
     var progress: String? { get }
+    /// A line of the model's live feed (one JSON object, a dashboard's update) when its last
+    /// step produced one; `record --feed FILE` writes them. Outside every digest.
+    var feedLine: String? { get }
+}
+
+extension ModelRun {
+    /// Models without a live feed.
+    public var feedLine: String? { nil }
 }
 
 /// How a checker samples expensive properties, and whether the history is a whole run.

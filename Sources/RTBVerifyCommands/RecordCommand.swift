@@ -36,6 +36,13 @@ struct RecordCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace the ledger file if it exists.")
     var overwrite = false
 
+    @Option(
+        name: .long,
+        help:
+            "Write the model's live feed to this file while recording, one JSON line per update (campaign-atomization: a dashboard line every 2 simulated minutes). Outside every digest."
+    )
+    var feed: String?
+
     @Flag(name: .long, help: "Also print the totals table.")
     var summary = false
 
@@ -60,6 +67,9 @@ struct RecordCommand: ParsableCommand {
             throw ValidationError(
                 "--resume \(resume) keeps the frame size and checkpoint interval of its header; "
                     + "--frame-bytes, --checkpoint-every and --canary cannot be given")
+        }
+        if let resume, feed != nil {
+            throw ValidationError("--resume \(resume): --feed is for new recordings")
         }
         if let resume, overwrite {
             throw ValidationError(
@@ -96,7 +106,7 @@ struct RecordCommand: ParsableCommand {
             try target.validate(recording)
             try RunPrinter.prepareLedgerPath(path, overwrite: overwrite)
             let (recorded, run) = try RunPrinter.record(
-                target, path: path, recording: recording, progress: progress)
+                target, path: path, recording: recording, progress: progress, feed: feed)
             outcome = recorded
             engine = run as? MarketEngine
             if !json { print(outcome.summary) }

@@ -86,7 +86,7 @@ enum AtomizationCLI {
     ("bad-fraction", "attribution-exact"), ("phantom-touch", "touchpoints-recorded"),
     ("early-graduate", "lifecycle-rules"), ("zombie-cell", "terminated-silent"),
     ("false-fatigue", "fatigue-rule"), ("bad-priority", "risk-budget"),
-    ("wrong-rotation", "rotation-rule"),
+    ("wrong-rotation", "rotation-rule"), ("misplaced-cell", "cells-registered"),
 ])
 func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws {
     let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"
@@ -156,4 +156,26 @@ func badConfigsAreOneLineAndExit64(json: String, message: String) throws {
     let amnesic = try TestSupport.run(
         "rtb-verify", ["check", "--trace", directory + "/none.ledger"])
     #expect(amnesic.status == 11 && amnesic.output.contains("fatigue-rule"), "\(amnesic.output)")
+}
+
+/// `record --feed FILE`: a dashboard line every 2 simulated minutes (720 a day), and the ledger
+/// is the same bytes as without the feed.
+@Test func theDashboardFeedIsALinePerTwoMinutesOutsideTheDigest() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let json = "{\"seed\": 2, \"days\": 1, \"impressions_per_day\": 100000, \"users\": 10000}"
+    let plain = directory + "/plain.ledger"
+    let fed = directory + "/fed.ledger"
+    let feed = directory + "/feed.jsonl"
+    #expect(try AtomizationCLI.record(json, path: plain).status == 0)
+    let recorded = try AtomizationCLI.record(json, path: fed, ["--feed", feed])
+    #expect(recorded.status == 0, "\(recorded.error)")
+    #expect(
+        try ChainVerifier.verify(path: plain).headHash == ChainVerifier.verify(path: fed).headHash)
+    let lines = try String(contentsOfFile: feed, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 720)
+    #expect(lines.first?.contains("\"time\":\"00:02\"") == true, "\(lines.first ?? "")")
+    #expect(lines.last?.contains("\"time\":\"24:00\"") == true, "\(lines.last ?? "")")
+    for key in ["budget_shifted", "top_gainers", "top_losers", "active_cells", "roas_today_ppm"] {
+        #expect(lines.allSatisfy { $0.contains("\"\(key)\":") }, "\(key)")
+    }
 }

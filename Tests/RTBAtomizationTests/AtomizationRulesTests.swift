@@ -1,5 +1,6 @@
 import RTBAtomization
 import RTBCore
+import RTBTrace
 import Testing
 
 /// The seed's boundaries, exactly: the product of the listed dimensions, the strict
@@ -95,4 +96,18 @@ func creditsSumToOneConversion(model: AttributionModel) {
     // By priority: #1 (688,500, risk 0.15), #0 (360,000, risk 0.1: would exceed), #2 (237,500,
     // risk 0.05: fits, 0.2 in all), #3 (9,900, risk 0.01: would exceed).
     #expect(DecisionEngine.take(recommendations) == [false, true, true, false])
+}
+
+/// The agents run at the design's cadences: the monitor every 30 s, reallocation and lifecycle
+/// every 2 minutes, creative optimization every 10 minutes (counted by the run's own timings).
+@Test func theAgentsRunAtTheirCadences() throws {
+    var config = AtomizationConfig()
+    config.impressionsPerDay = 20_000
+    config.users = 1_000
+    let run = AtomizationRun(
+        config: config,
+        environment: RunEnvironment(
+            sink: NullSink(), shared: MemoryFrameStore(), layout: FrameLayout()))
+    while try run.step() {}
+    #expect(run.agentTimes.invocations == [2_880, 720, 720, 144])
 }

@@ -5,16 +5,19 @@ import RTBLedger
 import RTBModels
 import RTBTrace
 
-/// Issue 16's figures: a campaign of the seed's 432 cells offered 5 million impressions a day
-/// for 30 days, recorded by the whole `rtb-verify record` command: simulated impressions per
-/// second (target 3 million), events per second, and bytes on disk per impression.
+/// Issue 16's figures: a campaign of the seed's 432 cells delivering about 5 million
+/// impressions a day for 30 days (7.2 million opportunities, a budget that does not bind, and
+/// the reallocation agent off: with it on, budgets concentrate in the top cells, which cannot
+/// spend them, and delivery falls to about a million a day), recorded by the whole
+/// `rtb-verify record` command: simulated impressions per second (target 3 million), events
+/// per second, bytes on disk per impression, and each agent's time per invocation.
 extension BenchmarkSuite {
     func atomization() throws {
         let (days, perDay, users) = scale.atomization
         note("atomization: \(days) days, 432 cells, \(perDay) opportunities a day, \(users) users")
         let config = directory + "/atomization.json"
         try
-            "{\"seed\": 1, \"days\": \(days), \"impressions_per_day\": \(perDay), \"users\": \(users), \"daily_budget\": 200000}"
+            "{\"seed\": 1, \"days\": \(days), \"impressions_per_day\": \(perDay), \"users\": \(users), \"daily_budget\": 2000000, \"agents\": {\"reallocation\": false}}"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let ledger = directory + "/atomization.ledger"
         var runs: [Double] = []
@@ -73,8 +76,9 @@ extension BenchmarkSuite {
         try agentCosts(days: min(days, 5), perDay: perDay, users: users)
     }
 
-    /// Each agent's wall time per invocation, measured inside an in-process run of the same
-    /// campaign (into a null sink) by the run's own `agentTimes`.
+    /// Each agent's wall time per invocation, measured inside an in-process run (into a null
+    /// sink) of the same cells and opportunities with every agent on, by the run's own
+    /// `agentTimes`.
     func agentCosts(days: Int, perDay: Int, users: Int) throws {
         note("atomization: the cost of each agent per invocation (\(days) days, in process)")
         var config = AtomizationConfig()

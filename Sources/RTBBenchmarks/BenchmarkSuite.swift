@@ -35,7 +35,7 @@ public struct BenchmarkScale: Sendable {
         divergenceProfile: .enterprise,
         recorderEvents: 6_000_000, killPoints: 100, scaleRounds: (300, 40),
         scaleAgents: (100_000, 1_000_000), sweepCells: (40, 12, 200),
-        equilibrium: (1_000_000, 100), atomization: (30, 5_000_000, 1_000_000))
+        equilibrium: (1_000_000, 100), atomization: (30, 7_200_000, 1_000_000))
     public static let smoke = BenchmarkScale(
         runs: 1, defaultDays: 2, largeDays: 1, largeProfile: .small, divergenceDays: 1,
         divergenceProfile: .small,

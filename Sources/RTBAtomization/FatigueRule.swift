@@ -23,22 +23,11 @@ public enum FatigueRule {
     public static func fatigued(
         _ points: [(t: Int64, y: Int64)], impressions: Int64, minImpressions: Int64
     ) -> Bool {
-        let n = Int64(points.count)
-        guard n >= 3, impressions >= minImpressions else { return false }
-        var st: Int64 = 0
-        var sy: Int64 = 0
-        var stt: Int64 = 0
-        var sty: Int64 = 0
-        for point in points {
-            st += point.t
-            sy += point.y
-            stt += point.t * point.t
-            sty += point.t * point.y
+        guard points.count >= 3, impressions >= minImpressions, let fit = Fit(points) else {
+            return false
         }
-        let spread = n * stt - st * st
-        guard sy > 0, spread > 0 else { return false }
         // Points span at most 18 buckets and CTRs at most 10^6: every product fits in 64 bits.
-        return 100 * (n * sty - st * sy) * (n - 1) * n < -15 * spread * sy
+        return 100 * fit.decline < -15 * fit.spread * fit.sy
     }
 
     /// The (t, CTR ppm) points of a series (buckets without impressions left out) and its
@@ -58,22 +47,36 @@ public enum FatigueRule {
     /// The relative decline b (n - 1) / mean(y) in ppm (floored toward zero), 0 without a
     /// fit.
     public static func declinePpm(_ points: [(t: Int64, y: Int64)]) -> Int64 {
-        let n = Int64(points.count)
-        guard n >= 2 else { return 0 }
-        var st: Int64 = 0
-        var sy: Int64 = 0
-        var stt: Int64 = 0
-        var sty: Int64 = 0
-        for point in points {
-            st += point.t
-            sy += point.y
-            stt += point.t * point.t
-            sty += point.t * point.y
+        guard points.count >= 2, let fit = Fit(points) else { return 0 }
+        let wide = fit.decline.multipliedFullWidth(by: 1_000_000)
+        return (fit.spread * fit.sy).dividingFullWidth(wide).quotient
+    }
+
+    /// The least-squares sums: the relative decline is decline / (spread x S_y).
+    struct Fit {
+        /// (n S_ty - S_t S_y)(n - 1) n.
+        let decline: Int64
+        /// n S_tt - S_t^2.
+        let spread: Int64
+        let sy: Int64
+
+        /// Nil when the points have no positive CTR or a single t.
+        init?(_ points: [(t: Int64, y: Int64)]) {
+            let n = Int64(points.count)
+            var st: Int64 = 0
+            var sy: Int64 = 0
+            var stt: Int64 = 0
+            var sty: Int64 = 0
+            for point in points {
+                st += point.t
+                sy += point.y
+                stt += point.t * point.t
+                sty += point.t * point.y
+            }
+            spread = n * stt - st * st
+            guard sy > 0, spread > 0 else { return nil }
+            self.sy = sy
+            decline = (n * sty - st * sy) * (n - 1) * n
         }
-        let spread = n * stt - st * st
-        guard sy > 0, spread > 0 else { return 0 }
-        let numerator = (n * sty - st * sy) * (n - 1) * n
-        let wide = numerator.multipliedFullWidth(by: 1_000_000)
-        return (spread * sy).dividingFullWidth(wide).quotient
     }
 }

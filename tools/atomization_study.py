@@ -16,10 +16,11 @@ import sys
 
 
 def arm_name(agents):
-    on = [name for name in ("monitor", "reallocation", "lifecycle", "fatigue") if agents.get(name)]
+    names = ("monitor", "reallocation", "lifecycle", "fatigue", "synthesizer")
+    on = [name for name in names if agents.get(name, True)]
     if not on:
         return "all off"
-    if len(on) == 4:
+    if len(on) == len(names):
         return "all on"
     return " + ".join(on) + " only"
 

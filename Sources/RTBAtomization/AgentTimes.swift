@@ -3,10 +3,11 @@
 /// run never reads it, so it cannot steer the simulation.
 public struct AgentTimes: Sendable {
     public enum Agent: Int, CaseIterable, Sendable, CustomStringConvertible {
-        case monitor, reallocation, lifecycle, fatigue
+        case monitor, reallocation, lifecycle, fatigue, synthesizer
 
         public var description: String {
-            ["monitor", "reallocation", "lifecycle", "creative optimization"][rawValue]
+            ["monitor", "reallocation", "lifecycle", "creative optimization", "synthesizer"][
+                rawValue]
         }
     }
 

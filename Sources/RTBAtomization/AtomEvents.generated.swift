@@ -3,22 +3,25 @@
 import RTBCore
 import RTBTrace
 
-/// Event code: 0 reallocate, 1 terminate.
+/// Event code: 0 reallocate, 1 terminate, 2 synthesize.
 public enum BudgetReason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case reallocate = 0
     case terminate = 1
+    case synthesize = 2
 
     public var description: String {
-        ["reallocate", "terminate"][Int(rawValue)]
+        ["reallocate", "terminate", "synthesize"][Int(rawValue)]
     }
 }
 
-/// Event code: 0 rotate-creative.
+/// Event code: 0 rotate-creative, 1 scale-everywhere, 2 scale-on-platform.
 public enum ActionKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case rotateCreative = 0
+    case scaleEverywhere = 1
+    case scaleOnPlatform = 2
 
     public var description: String {
-        ["rotate-creative"][Int(rawValue)]
+        ["rotate-creative", "scale-everywhere", "scale-on-platform"][Int(rawValue)]
     }
 }
 
@@ -380,7 +383,7 @@ public struct CellFlagged: Equatable, Sendable {
 public struct BudgetReallocated: Equatable, Sendable {
     /// slot just delivered
     public var slot: Int64
-    /// reallocate or terminate
+    /// reallocate, terminate or synthesize (the cross-platform synthesizer scaling a pattern)
     public var reason: BudgetReason
     /// cells whose budget changed
     public var cells: [Int64]
@@ -586,9 +589,9 @@ public struct CreativeFatigued: Equatable, Sendable {
 public struct DecisionRound: Equatable, Sendable {
     /// slot just delivered
     public var slot: Int64
-    /// action kind per recommendation (0 rotate-creative)
+    /// action kind per recommendation (0 rotate-creative, 1 scale-everywhere, 2 scale-on-platform)
     public var kinds: [Int64]
-    /// what each acts on (a creative)
+    /// what each acts on: the creative; the audience a; or a + audiences x (platform + 1)
     public var targets: [Int64]
     /// score, ppm
     public var scores: [Int64]

@@ -46,6 +46,11 @@ public final class AtomizationChecker: ModelChecker {
                 "priorities are score x impact x (1 - risk); the round takes greedily by priority within the 0.2 risk budget"
         ),
         InvariantInfo(
+            name: "synthesis-rule",
+            summary:
+                "every 15 minutes the synthesizer recommends exactly the best-audience patterns, and a taken one moves exactly its 5% shares"
+        ),
+        InvariantInfo(
             name: "rotation-rule",
             summary:
                 "a rotation moves a cell off a fatigued creative whose rotation was taken, to the best other creative"
@@ -81,6 +86,8 @@ public final class AtomizationChecker: ModelChecker {
     /// rotations the decision round took there.
     var reported: [Int64?]
     var takenRotations: [Bool]
+    /// Patterns the last synthesizer round took, whose moves are still to come.
+    var takenPatterns: [Synthesizer.Pattern] = []
     var lastDelivered: Int64 = -1
     var lastSequence: UInt64 = 0
 
@@ -155,7 +162,8 @@ public final class AtomizationChecker: ModelChecker {
         let count = round.targets.count
         guard round.kinds.count == count, round.scores.count == count, round.impacts.count == count,
             round.risks.count == count, round.priorities.count == count, round.taken.count == count,
-            round.targets.allSatisfy({ $0 >= 0 && $0 < Int64(reported.count) })
+            let kind = round.kinds.first, round.kinds.allSatisfy({ $0 == kind }), kind >= 0,
+            kind <= 2
         else {
             tally.count(8, holds: false, at: sequence, witness: "malformed decision round")
             return
@@ -166,17 +174,49 @@ public final class AtomizationChecker: ModelChecker {
         }
         let taken = DecisionEngine.take(recommendations).map { Int64($0 ? 1 : 0) }
         let spent = zip(round.risks, round.taken).reduce(0) { $0 + ($1.1 == 1 ? $1.0 : 0) }
-        let reportedTargets = round.targets.allSatisfy { reported[Int($0)] != nil }
         tally.count(
             8,
             holds: round.priorities == recommendations.map(\.priority) && round.taken == taken
-                && spent <= DecisionEngine.riskBudget && reportedTargets,
+                && spent <= DecisionEngine.riskBudget,
             at: sequence,
             witness:
                 "slot \(round.slot): priorities \(round.priorities), taken \(round.taken); the engine gives \(recommendations.map(\.priority)), \(taken)"
         )
-        for (target, flag) in zip(round.targets, round.taken) where flag == 1 {
-            takenRotations[Int(target)] = true
+        if kind == 0 {
+            let reportedTargets = round.targets.allSatisfy {
+                $0 >= 0 && $0 < Int64(reported.count) && reported[Int($0)] != nil
+            }
+            tally.count(
+                7, holds: reportedTargets, at: sequence,
+                witness: "slot \(round.slot): a rotation recommended for a creative not reported")
+            for (target, flag) in zip(round.targets, round.taken) where flag == 1 && reportedTargets
+            {
+                takenRotations[Int(target)] = true
+            }
+            return
+        }
+        let expected = Synthesizer.patterns(
+            synthesizerCells(), audiences: config.audiences.count,
+            platforms: config.platforms.count)
+        let audiences = config.audiences.count
+        tally.count(
+            9,
+            holds: round.kinds == expected.map(\.pattern.kind)
+                && round.targets == expected.map { $0.pattern.target(audiences: audiences) }
+                && round.scores == expected.map(\.lift),
+            at: sequence,
+            witness:
+                "slot \(round.slot): recommended \(round.targets) (scores \(round.scores)), the patterns are \(expected.map { $0.pattern.target(audiences: audiences) }) (\(expected.map(\.lift)))"
+        )
+        takenPatterns = zip(expected, round.taken).filter { $0.1 == 1 }.map(\.0.pattern)
+    }
+
+    func synthesizerCells() -> [Synthesizer.Cell] {
+        (0..<cells).map { cell in
+            Synthesizer.Cell(
+                audience: expectedCells[cell].audience, platform: expectedCells[cell].platform,
+                running: status[cell] != .terminated, spend: spend[cell], revenue: revenue[cell],
+                budget: budget[cell])
         }
     }
 
@@ -185,12 +225,12 @@ public final class AtomizationChecker: ModelChecker {
         guard rotated.cell < creativeOf.count, rotated.from < reported.count,
             rotated.to < reported.count
         else {
-            tally.count(9, holds: false, at: sequence, witness: "rotation of cell \(rotated.cell)")
+            tally.count(10, holds: false, at: sequence, witness: "rotation of cell \(rotated.cell)")
             return
         }
         let best = window.best(from: rotated.from, fatigued: reported.map { $0 != nil })
         tally.count(
-            9,
+            10,
             holds: creativeOf[rotated.cell] == rotated.from && takenRotations[rotated.from]
                 && best == rotated.to,
             at: sequence,
@@ -324,6 +364,19 @@ public final class AtomizationChecker: ModelChecker {
         guard moved.cells.count == moved.deltas.count, moved.cells.allSatisfy(known) else {
             tally.count(1, holds: false, at: sequence, witness: "malformed reallocation")
             return
+        }
+        if moved.reason == .synthesize {
+            // A taken pattern with nothing to move records no event: skip those.
+            var expected: [(cell: Int, delta: Int64)] = []
+            while expected.isEmpty, !takenPatterns.isEmpty {
+                expected = Synthesizer.moves(takenPatterns.removeFirst(), synthesizerCells())
+            }
+            tally.count(
+                9,
+                holds: moved.cells == expected.map { Int64($0.cell) }
+                    && moved.deltas == expected.map(\.delta),
+                at: sequence,
+                witness: "slot \(moved.slot): a synthesizer move that no taken pattern makes")
         }
         let sum = moved.deltas.reduce(0, +)
         for (cell, delta) in zip(moved.cells, moved.deltas) { budget[Int(cell)] += delta }

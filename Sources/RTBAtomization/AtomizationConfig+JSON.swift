@@ -10,7 +10,7 @@ extension AtomizationConfig {
 
     /// From a JSON object with the keys above; the ones left out keep the defaults (seed 004's
     /// dimensions). Money in dollars; `agents` is an object of booleans (monitor, reallocation,
-    /// lifecycle, fatigue).
+    /// lifecycle, fatigue, synthesizer).
     public init(json: JSONValue) throws(ConfigError) {
         self.init()
         for (key, value) in try json.configMembers() {
@@ -83,9 +83,11 @@ extension AtomizationConfig {
                     case "reallocation": reallocation = on
                     case "lifecycle": lifecycle = on
                     case "fatigue": fatigue = on
+                    case "synthesizer": synthesizer = on
                     default:
                         throw .invalid(
-                            "agents.\(agent)", "one of monitor, reallocation, lifecycle, fatigue")
+                            "agents.\(agent)",
+                            "one of monitor, reallocation, lifecycle, fatigue, synthesizer")
                     }
                 }
             default: throw .invalid("key '\(key)'", "one of \(Self.keys)")

@@ -79,6 +79,7 @@ public struct AtomizationConfig: Equatable, Sendable {
     public var reallocation = true
     public var lifecycle = true
     public var fatigue = true
+    public var synthesizer = true
     /// Impressions a creative needs over the 3-hour window before the fatigue rule applies.
     public var fatigueMinImpressions: Int64 = 10_000
     /// Agents whose memory is wiped after a slot's delivery (at most 100).
@@ -190,6 +191,7 @@ public struct AtomizationConfig: Equatable, Sendable {
             writer.varint(UInt64(kill.slot))
         }
         writer.u8(recovery.rawValue)
+        writer.bool(synthesizer)
         return writer.bytes
     }
 
@@ -255,6 +257,7 @@ public struct AtomizationConfig: Equatable, Sendable {
                 throw ConfigError.malformed("unknown recovery code")
             }
             recovery = mode
+            synthesizer = try reader.bool()
             try reader.expectEnd()
         } catch let error as ConfigError {
             throw error

@@ -238,6 +238,9 @@ public final class AtomizationRun: ModelRun {
             if config.reallocation { agentTimes.time(.reallocation) { reallocate() } }
             if config.lifecycle { agentTimes.time(.lifecycle) { applyLifecycle() } }
         }
+        if config.synthesizer && (slot + 1) % Synthesizer.cadence == 0 {
+            agentTimes.time(.synthesizer) { synthesize() }
+        }
         feedLine = makeFeedLine()
         if (slot + 1) % Int64(Self.slotsPerDay) == 0 { closeDay() }
         slot += 1
@@ -358,6 +361,47 @@ public final class AtomizationRun: ModelRun {
                 rotations += 1
                 emit(.cellRotated(CellRotated(slot: slot, cell: cell, from: from, to: to)))
             }
+        }
+    }
+
+    /// The cross-platform synthesizer (every 15 minutes): its patterns go to the decision
+    /// engine (scale everywhere: impact 0.5, risk 0.1; on one platform: impact 0.25, risk 0.05;
+    /// score: the pattern's ROAS lift over its scope, capped at 1); each taken one moves budget.
+    func synthesize() {
+        let cells = synthesizerCells()
+        var found = Synthesizer.patterns(
+            cells, audiences: config.audiences.count, platforms: config.platforms.count)
+        guard !found.isEmpty else { return }
+        if canary == "wrong-pattern" && !canaryFired {
+            found[0].pattern.audience = (found[0].pattern.audience + 1) % config.audiences.count
+            canaryFired = true
+        }
+        let recommendations = found.map { item in
+            DecisionEngine.Recommendation(
+                score: item.lift, impact: item.pattern.platform == nil ? 500_000 : 250_000,
+                risk: item.pattern.platform == nil ? 100_000 : 50_000)
+        }
+        let taken = DecisionEngine.take(recommendations)
+        emit(
+            .decisionRound(
+                DecisionRound(
+                    slot: slot, kinds: found.map(\.pattern.kind),
+                    targets: found.map { $0.pattern.target(audiences: config.audiences.count) },
+                    scores: recommendations.map(\.score), impacts: recommendations.map(\.impact),
+                    risks: recommendations.map(\.risk), priorities: recommendations.map(\.priority),
+                    taken: taken.map { $0 ? 1 : 0 })))
+        for (item, isTaken) in zip(found, taken) where isTaken {
+            let changes = Synthesizer.moves(item.pattern, synthesizerCells())
+            if !changes.isEmpty { apply(changes, reason: .synthesize) }
+        }
+    }
+
+    func synthesizerCells() -> [Synthesizer.Cell] {
+        grid.cells.map { cell in
+            Synthesizer.Cell(
+                audience: cell.audience, platform: cell.platform,
+                running: status[cell.index] != .terminated, spend: spend[cell.index],
+                revenue: revenue[cell.index], budget: budget[cell.index])
         }
     }
 

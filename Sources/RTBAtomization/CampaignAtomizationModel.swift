@@ -17,6 +17,7 @@ public enum CampaignAtomizationModel: SimulationModel {
         [
             "leak-budget", "overspend", "bad-fraction", "phantom-touch", "early-graduate",
             "zombie-cell", "false-fatigue", "bad-priority", "wrong-rotation", "misplaced-cell",
+            "wrong-pattern",
         ]
     }
     public static var ticksPerDay: Int64? { 86_400 }
@@ -37,6 +38,7 @@ public enum CampaignAtomizationModel: SimulationModel {
         let agents = [
             config.monitor ? "monitor" : nil, config.reallocation ? "reallocation" : nil,
             config.lifecycle ? "lifecycle" : nil, config.fatigue ? "fatigue" : nil,
+            config.synthesizer ? "synthesizer" : nil,
         ].compactMap { $0 }
         return
             "campaign atomization: seed \(config.seed), \(config.days) days, \(config.cellCount) cells "
@@ -70,7 +72,11 @@ public enum CampaignAtomizationModel: SimulationModel {
         switch event.body {
         case .cellFlagged: return "monitor"
         case .budgetReallocated(let moved):
-            return moved.reason == .reallocate ? "reallocation" : "lifecycle"
+            switch moved.reason {
+            case .reallocate: return "reallocation"
+            case .terminate: return "lifecycle"
+            case .synthesize: return "synthesizer"
+            }
         case .cellStatusChanged: return "lifecycle"
         case .creativeFatigued, .cellRotated: return "creative-optimization"
         case .decisionRound: return "decision-engine"

@@ -87,6 +87,7 @@ enum AtomizationCLI {
     ("early-graduate", "lifecycle-rules"), ("zombie-cell", "terminated-silent"),
     ("false-fatigue", "fatigue-rule"), ("bad-priority", "risk-budget"),
     ("wrong-rotation", "rotation-rule"), ("misplaced-cell", "cells-registered"),
+    ("wrong-pattern", "synthesis-rule"),
 ])
 func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws {
     let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"

@@ -109,5 +109,36 @@ func creditsSumToOneConversion(model: AttributionModel) {
         environment: RunEnvironment(
             sink: NullSink(), shared: MemoryFrameStore(), layout: FrameLayout()))
     while try run.step() {}
-    #expect(run.agentTimes.invocations == [2_880, 720, 720, 144])
+    #expect(run.agentTimes.invocations == [2_880, 720, 720, 144, 96])
+}
+
+/// The synthesizer: one audience best on every platform is scaled everywhere; otherwise each
+/// platform's best on its own; a scaling moves 5% of the other cells' budgets, conserved.
+@Test func theSynthesizerScalesTheBestAudiences() {
+    func cell(_ audience: Int, _ platform: Int, revenue: Int64) -> Synthesizer.Cell {
+        Synthesizer.Cell(
+            audience: audience, platform: platform, running: true, spend: 1_000, revenue: revenue,
+            budget: 1_000_001)
+    }
+    let everywhere = [
+        cell(0, 0, revenue: 3_000), cell(1, 0, revenue: 2_000), cell(0, 1, revenue: 5_000),
+        cell(1, 1, revenue: 1_000),
+    ]
+    let found = Synthesizer.patterns(everywhere, audiences: 2, platforms: 2)
+    #expect(found.map(\.pattern) == [Synthesizer.Pattern(audience: 0, platform: nil)])
+    // ROAS of audience 0: 8,000 / 2,000 = 4; of the scope: 11,000 / 4,000 = 2.75: lift 0.4545.
+    #expect(found.map(\.lift) == [454_545])
+    let moves = Synthesizer.moves(found[0].pattern, everywhere)
+    #expect(
+        moves.map(\.cell) == [1, 3, 0, 2]
+            && moves.map(\.delta) == [-50_000, -50_000, 50_000, 50_000])
+    var split = everywhere
+    split[3].revenue = 9_000
+    let perPlatform = Synthesizer.patterns(split, audiences: 2, platforms: 2)
+    #expect(
+        perPlatform.map(\.pattern) == [
+            Synthesizer.Pattern(audience: 0, platform: 0),
+            Synthesizer.Pattern(audience: 1, platform: 1),
+        ])
+    #expect(perPlatform.map { $0.pattern.target(audiences: 2) } == [2, 5])
 }

@@ -48,13 +48,9 @@ extension AtomizationRun {
         return line.text
     }
 
-    /// Micros as a JSON number of dollars with 6 decimals.
+    /// Micros as a JSON number of dollars with 6 decimals (the amount's own text, no "$").
     static func dollars(_ micros: Int64) -> String {
-        let sign = micros < 0 ? "-" : ""
-        let magnitude = micros.magnitude
-        let fraction = String(magnitude % 1_000_000)
-        return sign + String(magnitude / 1_000_000) + "."
-            + String(repeating: "0", count: 6 - fraction.count) + fraction
+        String(Micros(micros).description.filter { $0 != "$" })
     }
 }
 

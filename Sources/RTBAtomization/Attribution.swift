@@ -63,4 +63,12 @@ public enum Attribution {
         let (high, low) = numerator.multipliedFullWidth(by: whole)
         return denominator.dividingFullWidth((high, low)).quotient
     }
+
+    /// Whether a x b > c x d, exactly (128-bit products): ratios compared without dividing,
+    /// a / d > c / b for positive d and b.
+    public static func product(_ a: Int64, _ b: Int64, exceeds c: Int64, _ d: Int64) -> Bool {
+        let left = a.multipliedFullWidth(by: b)
+        let right = c.multipliedFullWidth(by: d)
+        return (left.high, left.low) > (right.high, right.low)
+    }
 }

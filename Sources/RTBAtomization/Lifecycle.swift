@@ -14,7 +14,8 @@ public enum Lifecycle {
     /// A test cell graduates to evergreen when its conversions exceed 100 (in ppm of a
     /// conversion: above 100,000,000) and its ROAS exceeds 3.5 (2 x revenue > 7 x spend).
     public static func graduates(conversionsPpm: Int64, revenue: Int64, spend: Int64) -> Bool {
-        conversionsPpm > 100 * Attribution.whole && exceeds(revenue, 7, 2, spend)
+        conversionsPpm > 100 * Attribution.whole
+            && Attribution.product(revenue, 2, exceeds: spend, 7)
     }
 
     /// A test cell is terminated when it has spent more than the minimum test budget without a
@@ -23,15 +24,6 @@ public enum Lifecycle {
         -> Bool
     {
         spend > minTestBudget.raw && conversionsPpm == 0
-    }
-
-    /// Whether a x d > b x c without overflow (a revenue against c x spend / d).
-    static func exceeds(_ revenue: Int64, _ numerator: Int64, _ denominator: Int64, _ spend: Int64)
-        -> Bool
-    {
-        let left = revenue.multipliedFullWidth(by: denominator)
-        let right = spend.multipliedFullWidth(by: numerator)
-        return (left.high, left.low) > (right.high, right.low)
     }
 }
 
@@ -84,20 +76,18 @@ public enum Reallocation {
     /// the lower cell index.
     static func better(_ a: Candidate, _ b: Candidate) -> Bool {
         // ROAS a > ROAS b  <=>  a.revenue x b.spend > b.revenue x a.spend (spends > 0).
-        let left = a.revenue.multipliedFullWidth(by: b.spend)
-        let right = b.revenue.multipliedFullWidth(by: a.spend)
-        if (left.high, left.low) != (right.high, right.low) {
-            return (left.high, left.low) > (right.high, right.low)
-        }
+        if Attribution.product(a.revenue, b.spend, exceeds: b.revenue, a.spend) { return true }
+        if Attribution.product(b.revenue, a.spend, exceeds: a.revenue, b.spend) { return false }
         // CPA a < CPA b  <=>  a.spend x b.conversions < b.spend x a.conversions.
         if a.conversionsPpm != b.conversionsPpm && (a.conversionsPpm == 0 || b.conversionsPpm == 0)
         {
             return a.conversionsPpm > 0
         }
-        let costA = a.spend.multipliedFullWidth(by: b.conversionsPpm)
-        let costB = b.spend.multipliedFullWidth(by: a.conversionsPpm)
-        if (costA.high, costA.low) != (costB.high, costB.low) {
-            return (costA.high, costA.low) < (costB.high, costB.low)
+        if Attribution.product(b.spend, a.conversionsPpm, exceeds: a.spend, b.conversionsPpm) {
+            return true
+        }
+        if Attribution.product(a.spend, b.conversionsPpm, exceeds: b.spend, a.conversionsPpm) {
+            return false
         }
         return a.cell < b.cell
     }

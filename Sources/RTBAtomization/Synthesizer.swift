@@ -72,9 +72,11 @@ public enum Synthesizer {
                     continue
                 }
                 // revenue[a] / spend[a] > revenue[current] / spend[current]
-                let left = revenue[audience].multipliedFullWidth(by: spend[current])
-                let right = revenue[current].multipliedFullWidth(by: spend[audience])
-                if (left.high, left.low) > (right.high, right.low) { winner = audience }
+                if Attribution.product(
+                    revenue[audience], spend[current], exceeds: revenue[current], spend[audience])
+                {
+                    winner = audience
+                }
             }
             best.append(winner)
         }

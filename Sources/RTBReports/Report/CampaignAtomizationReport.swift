@@ -63,9 +63,7 @@ enum CampaignAtomizationReport: ModelReport {
         return (config, run)
     }
 
-    static func dollars(_ micros: Int64) -> String {
-        String(format: "%.2f", Double(micros) / 1e6)
-    }
+    static func dollars(_ micros: Int64) -> String { Micros(micros).dollarsText }
 
     static func roas(_ revenue: Int64, _ spend: Int64) -> String {
         spend == 0

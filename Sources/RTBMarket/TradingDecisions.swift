@@ -20,20 +20,13 @@ extension MarketEngine {
         return bid
     }
 
+    /// An in-engine policy's open-traffic bid; a policy that asks outside has the bids of one
+    /// impression asked together (`askOpenBids`).
     func decideOpenBidCents(
         campaign: CampaignSpec, product: ProductSpec, segment: Int, randomBits: UInt64
     ) -> Int64 {
-        guard asksOutside else {
-            return policy.openBidCents(
-                campaign: campaign, product: product, segment: segment, randomBits: randomBits)
-        }
-        let question = TradingQuestion.openBid(
-            campaign: campaign.index, product: product.index, segment: segment,
-            randomBits: randomBits)
-        guard case .cents(let cents) = ask(question, agent: .buyer(campaign.buyer)) else {
-            return 0
-        }
-        return cents
+        policy.openBidCents(
+            campaign: campaign, product: product, segment: segment, randomBits: randomBits)
     }
 
     func decideRfpTargets(campaign: CampaignSpec, candidates: [ProductSpec], memory: AgentMemory)

@@ -10,14 +10,9 @@ enum AtomizationCLI {
     static func record(_ json: String, path: String, _ more: [String] = []) throws
         -> TestSupport.ProcessResult
     {
-        let file = path + ".json"
-        try json.write(toFile: file, atomically: true, encoding: .utf8)
-        return try TestSupport.run(
-            "rtb-verify",
-            [
-                "record", "--model", "campaign-atomization", "--config", file, "--ledger", path,
-                "--frame-bytes", "32768", "--checkpoint-every", "4",
-            ] + more)
+        try TestSupport.recordModel(
+            "campaign-atomization", json: json, path: path, frameBytes: 32768, checkpointEvery: 4,
+            more)
     }
 
     /// Two days of the seed's 432 cells at 200,000 impressions a day, with thresholds low

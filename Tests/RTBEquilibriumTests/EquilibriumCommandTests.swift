@@ -10,14 +10,8 @@ enum EconomyCLI {
     static func record(_ json: String, path: String, _ more: [String] = []) throws
         -> TestSupport.ProcessResult
     {
-        let file = path + ".json"
-        try json.write(toFile: file, atomically: true, encoding: .utf8)
-        return try TestSupport.run(
-            "rtb-verify",
-            [
-                "record", "--model", "exchange-economy", "--config", file, "--ledger", path,
-                "--frame-bytes", "8192", "--checkpoint-every", "4",
-            ] + more)
+        try TestSupport.recordModel(
+            "exchange-economy", json: json, path: path, frameBytes: 8192, checkpointEvery: 4, more)
     }
 
     static let small =

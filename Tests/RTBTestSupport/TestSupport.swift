@@ -66,6 +66,22 @@ public enum TestSupport {
             signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 
+    /// `rtb-verify record --model MODEL` of the JSON config `json` (written beside the ledger as
+    /// `PATH.json`) into `path`, with the frame size and checkpoint interval given.
+    public static func recordModel(
+        _ model: String, json: String, path: String, frameBytes: Int, checkpointEvery: Int,
+        _ more: [String] = []
+    ) throws -> ProcessResult {
+        let file = path + ".json"
+        try json.write(toFile: file, atomically: true, encoding: .utf8)
+        return try run(
+            "rtb-verify",
+            [
+                "record", "--model", model, "--config", file, "--ledger", path, "--frame-bytes",
+                String(frameBytes), "--checkpoint-every", String(checkpointEvery),
+            ] + more)
+    }
+
     /// Runs the tamper fixture on a ledger.
     public static func tamper(_ ledger: String, _ action: String, _ arguments: String...) throws {
         try tamper(ledger, action, arguments)

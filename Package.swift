@@ -61,13 +61,16 @@ let package = Package(
         .target(
             name: "RTBAtomization", dependencies: ["RTBCore", "RTBTrace"],
             exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
+        .target(
+            name: "RTBElectricity", dependencies: ["RTBCore", "RTBTrace"],
+            exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
         // The llm policy's provider clients (URLSession, outside the engine).
         .target(name: "RTBLLM", dependencies: ["RTBCore", "RTBTrace", "RTBEvents", "RTBMarket"]),
         .target(
             name: "RTBModels",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
-                "RTBEquilibrium", "RTBAtomization", "RTBLLM",
+                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBLLM",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -87,7 +90,7 @@ let package = Package(
             name: "RTBReports",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning",
-                "RTBIntegrity", "RTBEquilibrium", "RTBAtomization",
+                "RTBIntegrity", "RTBEquilibrium", "RTBAtomization", "RTBElectricity",
             ]
         ),
         .target(
@@ -102,7 +105,8 @@ let package = Package(
         .target(
             name: "RTBBenchmarks",
             dependencies: [
-                "RTBEquilibrium", "RTBAtomization", "RTBLLM", "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents",
+                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBLLM", "RTBCore", "RTBTrace",
+                "RTBLedger", "RTBEvents",
                 "RTBMarket", "RTBModels", "RTBIntegrity",
                 "RTBRunning", "RTBReports",
             ]
@@ -167,6 +171,13 @@ let package = Package(
             name: "RTBAtomizationTests",
             dependencies: [
                 "RTBAtomization", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
+                "RTBIntegrity", "RTBRunning",
+            ]
+        ),
+        .testTarget(
+            name: "RTBElectricityTests",
+            dependencies: [
+                "RTBElectricity", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
                 "RTBIntegrity", "RTBRunning",
             ]
         ),

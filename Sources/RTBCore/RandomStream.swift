@@ -85,6 +85,20 @@ public struct RandomStream: Sendable, Equatable {
         low + (high - low) * nextUnit()
     }
 
+    /// A standard normal draw by Marsaglia's polar method (pairs of uniforms in (-1, 1) until
+    /// one falls inside the unit disc; the first of the pair is returned, the second dropped),
+    /// built from basic operations and `DeterministicMath.log`, so the same bits everywhere.
+    public mutating func normal() -> Double {
+        while true {
+            let u = 2 * nextUnit() - 1
+            let v = 2 * nextUnit() - 1
+            let s = u * u + v * v
+            if s > 0 && s < 1 {
+                return u * (-2 * DeterministicMath.log(s) / s).squareRoot()
+            }
+        }
+    }
+
     /// True with probability `probability` (one draw, compared as a double in [0, 1)).
     @inlinable
     public mutating func chance(_ probability: Double) -> Bool {

@@ -1,4 +1,5 @@
 import RTBAtomization
+import RTBElectricity
 import RTBEquilibrium
 import RTBLedger
 import RTBTrace
@@ -14,7 +15,7 @@ public enum ModelRegistry {
     /// `claimsLegacyConfig` accepts the config bytes reads the ledger.
     static let builtIn: [any SimulationModel.Type] = [
         ScaleMarketModel.self, RTBMarketModel.self, ExchangeEconomyModel.self,
-        CampaignAtomizationModel.self,
+        CampaignAtomizationModel.self, P2PElectricityModel.self,
     ]
     static let registered = Mutex<[any SimulationModel.Type]>([])
 

@@ -17,12 +17,14 @@ public struct RunWiring {
     public var parallel: ParallelWork
     public var perturbation: Perturbation?
     public var canary: String?
+    public var measurements: MeasurementSink?
 
     public init(
         sink: FrameSink, reader: SharedLedgerReader? = nil,
         prefix: (store: LedgerStore, frames: Int)? = nil,
         decisions: DecisionChannel = NoDecisions(), parallel: ParallelWork = SerialWork(),
-        perturbation: Perturbation? = nil, canary: String? = nil
+        perturbation: Perturbation? = nil, canary: String? = nil,
+        measurements: MeasurementSink? = nil
     ) {
         self.sink = sink
         self.reader = reader
@@ -31,6 +33,7 @@ public struct RunWiring {
         self.parallel = parallel
         self.perturbation = perturbation
         self.canary = canary
+        self.measurements = measurements
     }
 
     /// The environment of a run of `config`. When the sink cannot read back and the model
@@ -54,7 +57,7 @@ public struct RunWiring {
         }
         return RunEnvironment(
             sink: sink, shared: shared, layout: layout, decisions: decisions, parallel: parallel,
-            perturbation: perturbation, canary: canary)
+            perturbation: perturbation, canary: canary, measurements: measurements)
     }
 
     /// Starts a fresh run of `config`.

@@ -60,12 +60,16 @@ public final class LiveDecisions: DecisionChannel {
 }
 
 /// Measurements waiting to be written with the frame that holds their event.
-public final class MeasurementLog: @unchecked Sendable {
+public final class MeasurementLog: MeasurementSink, @unchecked Sendable {
     let lock = DispatchSemaphore(value: 1)
     /// Guarded by `lock`.
     var pending: [MeasurementRecord] = []
 
     public init() {}
+
+    public func measure(sequence: UInt64, name: String, value: Double, unit: String) {
+        add(MeasurementRecord(sequence: sequence, name: name, value: value, unit: unit))
+    }
 
     public func add(_ record: MeasurementRecord) {
         lock.wait()

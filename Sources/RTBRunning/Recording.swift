@@ -71,7 +71,8 @@ public enum Recording {
                 ?? source.map { LiveDecisions($0, measurements: recorder.measurements) }
                 ?? NoDecisions(),
             parallel: settings.parallel,
-            perturbation: settings.perturbation, canary: settings.canary)
+            perturbation: settings.perturbation, canary: settings.canary,
+            measurements: recorder.measurements)
         let run = try wiring.start(Model.self, config: config, layout: settings.layout)
         while try run.step() {
             observer?(run)
@@ -153,7 +154,8 @@ public enum Recording {
             Model.self, config: config, store: store, from: loaded?.checkpoint.nextSequence ?? 0,
             then: liveDecisions(Model.self, config: config, settings: settings, recorder: recorder))
         let wiring = RunWiring(
-            sink: recorder, reader: recorder, decisions: decisions, parallel: settings.parallel)
+            sink: recorder, reader: recorder, decisions: decisions, parallel: settings.parallel,
+            measurements: recorder.measurements)
         let layout = store.header.layout
         let run: Model.Run
         if let loaded {

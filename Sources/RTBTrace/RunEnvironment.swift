@@ -35,11 +35,14 @@ public struct RunEnvironment {
     public var perturbation: Perturbation?
     /// Test only, never recorded: the name of a deliberately broken behaviour of the model.
     public var canary: String?
+    /// Where a model files wall-clock measurements (outside every digest), when recording.
+    public var measurements: MeasurementSink?
 
     public init(
         sink: FrameSink, shared: SharedLedgerReader, layout: FrameLayout,
         decisions: DecisionChannel = NoDecisions(), parallel: ParallelWork = SerialWork(),
-        perturbation: Perturbation? = nil, canary: String? = nil
+        perturbation: Perturbation? = nil, canary: String? = nil,
+        measurements: MeasurementSink? = nil
     ) {
         self.sink = sink
         self.shared = shared
@@ -48,7 +51,15 @@ public struct RunEnvironment {
         self.parallel = parallel
         self.perturbation = perturbation
         self.canary = canary
+        self.measurements = measurements
     }
+}
+
+/// Receives a model's measurements (wall-clock timings): data about a run that never enters a
+/// digest and that the run never reads. The recorder stores them with the frame of the event
+/// they describe.
+public protocol MeasurementSink: AnyObject {
+    func measure(sequence: UInt64, name: String, value: Double, unit: String)
 }
 
 /// Runs independent pieces of one step, possibly on several threads, and returns their results

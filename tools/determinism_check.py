@@ -67,6 +67,10 @@ def builds(args):
         ("exchange-economy", '{"seed": 4, "agents": 50000, "goods": 4, "sample": 5000, "tolerance": 0.001, "max_rounds": 100}'),
         # Time-decay attribution uses our pow; the fatigue table our exp.
         ("campaign-atomization", '{"seed": 7, "days": 1, "impressions_per_day": 300000, "attribution": "time-decay", "min_impressions": 200, "monitor_min_impressions": 10, "min_test_budget": 20}'),
+        # Profiles use our exp and log, quote noise our normal draws; corrected semantics
+        # shuffle the agents and cap the call auction.
+        ("p2p-electricity", '{"seed": 1000, "agents": 200, "agent": "satisficer", "mode": "band", "tau": 5}'),
+        ("p2p-electricity", '{"seed": 1001, "agents": 100, "agent": "learner", "semantics": "corrected", "mechanism": "call", "call_pricing": "uniform", "feeder_cap_kw": 100}'),
     ]
     failures = 0
     with tempfile.TemporaryDirectory() as directory:

@@ -32,7 +32,17 @@ public enum DecisionRules {
             count = infoSet == .book ? all : min(all, 1)
         }
 
-        func order(_ rank: Int) -> Order { book.best(side, rank) }
+        /// Looks at every one of the first `limit` orders in priority order.
+        @inline(__always)
+        func scanAll(_ limit: Int, _ body: (Int64, Int64) -> Void) {
+            book.scanAll(side, limit: min(limit, count), body)
+        }
+
+        /// Looks at the first `limit` orders in priority order until `body` returns false.
+        @inline(__always)
+        func scan(_ limit: Int, _ body: (Int64, Int64) -> Bool) {
+            book.scan(side, limit: min(limit, count), body)
+        }
     }
 
     /// `rule` for an agent needing `need` micro-kWh (positive: buy) at quote `quote`.
@@ -43,24 +53,16 @@ public enum DecisionRules {
     ) -> RuleDecision {
         let buying = need > 0
         let wanted = buying ? need : -need
-        @inline(__always) func feasible(_ price: Int64) -> Bool {
-            buying ? price <= quote : price >= quote
-        }
-        @inline(__always) func better(_ price: Int64, than other: Int64) -> Bool {
-            buying ? price < other : price > other
-        }
-        func take(_ maker: Order, seen: Int64, calls: Int64) -> RuleDecision {
-            RuleDecision(
-                accepts: true, price: atQuote ? quote : maker.limit,
-                quantity: min(wanted, maker.remaining), offersSeen: seen, solverCalls: calls)
-        }
         switch rule {
         case .optimizerGreedy, .kGreedy:
+            // Every order in reach is looked at; feasible quantity is added up to the need
+            // (adding all of it and taking min(need, sum) below is the same quantity).
             let looked = rule == .kGreedy ? min(k, view.count) : view.count
             var sum: Int64 = 0
-            for rank in 0..<looked {
-                let maker = view.order(rank)
-                if feasible(maker.limit) && sum < wanted { sum += maker.remaining }
+            if buying {
+                view.scanAll(looked) { price, remaining in sum &+= price <= quote ? remaining : 0 }
+            } else {
+                view.scanAll(looked) { price, remaining in sum &+= price >= quote ? remaining : 0 }
             }
             let seen = rule == .kGreedy ? Int64(looked) : 0
             let calls = rule == .kGreedy ? 0 : Int64(looked)
@@ -69,32 +71,45 @@ public enum DecisionRules {
                 accepts: true, price: quote, quantity: min(wanted, sum), offersSeen: seen,
                 solverCalls: calls)
         case .optimizerSingle, .kSearch:
+            // The best-priced feasible order among those in reach (the first on ties).
             let looked = rule == .kSearch ? min(k, view.count) : view.count
-            var chosen: Order?
-            for rank in 0..<looked {
-                let maker = view.order(rank)
-                if feasible(maker.limit),
-                    chosen.map({ better(maker.limit, than: $0.limit) }) ?? true
-                {
-                    chosen = maker
+            var chosen: (price: Int64, remaining: Int64)?
+            view.scan(looked) { price, remaining in
+                if buying ? price <= quote : price >= quote {
+                    if let best = chosen, !(buying ? price < best.price : price > best.price) {
+                        return true
+                    }
+                    chosen = (price, remaining)
                 }
+                return true
             }
             let seen = rule == .kSearch ? Int64(looked) : 0
             let calls = rule == .kSearch ? 0 : Int64(looked)
             guard let chosen else { return .post(offersSeen: seen, solverCalls: calls) }
-            return take(chosen, seen: seen, calls: calls)
+            return RuleDecision(
+                accepts: true, price: atQuote ? quote : chosen.price,
+                quantity: min(wanted, chosen.remaining), offersSeen: seen, solverCalls: calls)
         case .band:
-            for rank in 0..<view.count {
-                let maker = view.order(rank)
-                let gap = maker.limit > quote ? maker.limit - quote : quote - maker.limit
-                if feasible(maker.limit)
-                    && gap.multipliedFullWidth(by: 1_000_000)
-                        <= tauPpm.multipliedFullWidth(by: quote)
-                {
-                    return take(maker, seen: Int64(rank + 1), calls: 0)
+            // The first feasible order within tau of the quote: |p - q| / q <= tau, that is
+            // |p - q| x 10^6 <= tau_ppm x q, so |p - q| <= floor(tau_ppm x q / 10^6) (prices
+            // and tau are bounded by the config, so the product fits in 64 bits).
+            var seen: Int64 = 0
+            var chosen: (price: Int64, remaining: Int64)?
+            let reach = tauPpm * quote / 1_000_000
+            let low = buying ? quote - reach : quote
+            let high = buying ? quote : quote + reach
+            view.scan(view.count) { price, remaining in
+                seen += 1
+                if price >= low && price <= high {
+                    chosen = (price, remaining)
+                    return false
                 }
+                return true
             }
-            return .post(offersSeen: Int64(view.count))
+            guard let chosen else { return .post(offersSeen: seen) }
+            return RuleDecision(
+                accepts: true, price: atQuote ? quote : chosen.price,
+                quantity: min(wanted, chosen.remaining), offersSeen: seen, solverCalls: 0)
         case .zeroIntelligence, .learner:
             return .post()
         }

@@ -48,6 +48,7 @@ public final class ElectricityChecker: ModelChecker {
     ]
 
     struct Resting {
+        var rested = false
         var agent: Int
         var side: Side
         var limit: Int64
@@ -64,16 +65,15 @@ public final class ElectricityChecker: ModelChecker {
     var nets: [[Int64]] = []
     var rules: [DecisionRule] = []
     /// Every order still holding quantity, by id.
-    var orders: [UInt64: Resting] = [:]  // determinism-ok: looked up by key; sums run over sorted lists
-    /// Resting orders per side by priority, worst first, as (id, limit); entries filled or
-    /// removed are skipped lazily and dropped at each interval's start.
-    var lists: [[(id: UInt64, limit: Int64)]] = [[], []]
+    var orders: [UInt64: Resting] = [:]  // determinism-ok: looked up by key; only counted
+    var book = Book()
     var startTaken = false
     var nextOrder: UInt64 = 0
     /// The CDA order being matched (it rests once the next event shows it is done).
     var incoming: UInt64?
     var interval = 0
-    var startBook: [Resting] = []
+    /// The resting depth at the interval's start, (price, quantity) per side.
+    var startBook: [[(Int64, Int64)]] = [[], []]
     var newOrders: [Resting] = []
     var submittedByAgent: [Int: Int64] = [:]  // determinism-ok: looked up by key
     var accounts = Sums()
@@ -118,6 +118,7 @@ public final class ElectricityChecker: ModelChecker {
             traded(trade, at: sequence)
         case .orderRemoved(let removal):
             if removal.order == incoming { incoming = nil }
+            if let order = orders[removal.order], order.rested { book.take(order.remaining, of: order) }
             orders[removal.order] = nil
         case .intervalCleared(let cleared):
             settleIncoming(at: sequence)
@@ -170,20 +171,10 @@ public final class ElectricityChecker: ModelChecker {
         }
     }
 
-    /// The resting orders before the interval's first order (the planner bound's book); the
-    /// lists drop their dead entries.
+    /// The resting depth before the interval's first order: the planner bound's book.
     func takeStartBook() {
         startTaken = true
-        startBook = []
-        for index in lists.indices {
-            lists[index].removeAll { orders[$0.id] == nil }
-            for entry in lists[index] {
-                // Resting orders enter the bound at their limits.
-                var order = orders[entry.id]!
-                order.quoted = order.limit
-                startBook.append(order)
-            }
-        }
+        startBook = [book.depth(.buy), book.depth(.sell)]
     }
 
     func traded(_ trade: Trade, at sequence: UInt64) {
@@ -251,37 +242,21 @@ public final class ElectricityChecker: ModelChecker {
 
     func fill(_ id: UInt64, _ quantity: Int64) {
         guard var order = orders[id] else { return }
+        if order.rested { book.take(quantity, of: order) }
         order.remaining -= quantity
         orders[id] = order.remaining > 0 ? order : nil
     }
 
-    /// The best order still holding quantity on `side` (popping finished ones).
+    /// The best order still resting on `side`.
     func bestResting(_ side: Side) -> UInt64? {
-        let index = side == .buy ? 0 : 1
-        while let entry = lists[index].last {
-            if orders[entry.id] != nil { return entry.id }
-            lists[index].removeLast()
-        }
-        return nil
+        book.best(side) { orders[$0] != nil }
     }
 
-    /// Rests order `id` at its priority position: after every worse order, before every
-    /// better or earlier one.
     func rest(_ id: UInt64) {
-        guard let order = orders[id] else { return }
-        let index = order.side == .buy ? 0 : 1
-        var low = 0
-        var high = lists[index].count
-        while low < high {
-            let middle = (low + high) / 2
-            let other = lists[index][middle]
-            let better =
-                order.limit != other.limit
-                ? (order.side == .buy ? order.limit > other.limit : order.limit < other.limit)
-                : id < other.id
-            if better { low = middle + 1 } else { high = middle }
-        }
-        lists[index].insert((id, order.limit), at: low)
+        guard var order = orders[id] else { return }
+        order.rested = true
+        orders[id] = order
+        book.rest(id, order)
     }
 
     func settleIncoming(at sequence: UInt64) {
@@ -320,7 +295,10 @@ public final class ElectricityChecker: ModelChecker {
                     "interval \(interval) traded \(accounts.traded) micro-kWh over a cap of \(capMicroKWh)"
             )
         }
-        let bound = Self.bound(startBook + newOrders, cap: capMicroKWh)
+        let bound = Self.bound(
+            bids: startBook[0] + newOrders.filter { $0.side == .buy }.map { ($0.quoted, $0.remaining) },
+            asks: startBook[1] + newOrders.filter { $0.side == .sell }.map { ($0.quoted, $0.remaining) },
+            cap: capMicroKWh)
         let wHat = bound > 0 ? PlannerBound.ppm(accounts.welfare, of: bound) : 0
         let matches =
             cleared.interval == interval && cleared.trades == accounts.trades
@@ -362,7 +340,7 @@ public final class ElectricityChecker: ModelChecker {
         interval += 1
         accounts = Sums()
         newOrders = []
-        startBook = []
+        startBook = [[], []]
         startTaken = false
         submittedByAgent = [:]
         tradePrices = []
@@ -370,9 +348,9 @@ public final class ElectricityChecker: ModelChecker {
 
     /// The planner bound, written independently of the engine's: every bid and ask (at its
     /// bound price and full remaining quantity) sorted, and the greedy walk with the cap.
-    static func bound(_ orders: [Resting], cap: Int64) -> Int64 {
-        var bids = orders.filter { $0.side == .buy }.map { ($0.quoted, $0.remaining) }
-        var asks = orders.filter { $0.side == .sell }.map { ($0.quoted, $0.remaining) }
+    static func bound(bids: [(Int64, Int64)], asks: [(Int64, Int64)], cap: Int64) -> Int64 {
+        var bids = bids
+        var asks = asks
         bids.sort { $0.0 > $1.0 }
         asks.sort { $0.0 < $1.0 }
         var i = 0
@@ -404,7 +382,7 @@ public final class ElectricityChecker: ModelChecker {
 
     public var summaryMetrics: [NamedMetric] {
         var resting: Int64 = 0
-        for list in lists { for entry in list where orders[entry.id] != nil { resting += 1 } }
+        for order in orders.values where order.rested { resting += 1 }
         return totals.metrics(
             agents: opened?.agents ?? 0, decisions: decisions, offers: offers, calls: calls,
             resting: resting)

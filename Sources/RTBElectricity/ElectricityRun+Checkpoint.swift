@@ -2,7 +2,7 @@ import RTBCore
 import RTBTrace
 
 /// A checkpoint (taken between intervals) holds the phase, the next interval and order number,
-/// the book, every quote stream, the learners' memories, the per-agent counts and the totals;
+/// the book (each side in priority order), every quote stream, the learners' memories, the per-agent counts and the totals;
 /// the prosumers are redrawn from the config.
 extension ElectricityRun {
     func makeCheckpoint() -> EngineCheckpoint {
@@ -81,7 +81,8 @@ extension ElectricityRun {
             }
             sides.append(orders)
         }
-        book = OrderBook(bids: sides[0], asks: sides[1])
+        book = OrderBook()
+        for order in sides[0] + sides[1] { book.insert(order) }
         for agent in 0..<config.agents {
             let state = (try reader.u64(), try reader.u64(), try reader.u64(), try reader.u64())
             guard let stream = RandomStream(state: state) else {

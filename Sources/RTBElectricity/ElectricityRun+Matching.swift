@@ -121,10 +121,8 @@ enum PlannerBound {
     static func value(book: OrderBook, buys: [PricedQuantity], sells: [PricedQuantity], cap: Int64)
         -> Int64
     {
-        var bids = Side.Merged(
-            book: book.bids, new: buys.sorted { $0.price > $1.price }, buying: true)
-        var asks = Side.Merged(
-            book: book.asks, new: sells.sorted { $0.price < $1.price }, buying: false)
+        var bids = Merged(book: book.reader(.buy), new: buys.sorted { $0.price > $1.price }, buying: true)
+        var asks = Merged(book: book.reader(.sell), new: sells.sorted { $0.price < $1.price }, buying: false)
         var capLeft = cap > 0 ? cap : .max
         var total: Int64 = 0
         while capLeft > 0, let bid = bids.head, let ask = asks.head, bid.price >= ask.price {
@@ -145,56 +143,46 @@ enum PlannerBound {
     }
 }
 
-extension Side {
-    /// One side of the bound: the resting orders (stored worst first) merged with the new
-    /// ones (sorted best first), read best first.
+extension PlannerBound {
+    /// One side of the bound: the resting orders merged with the new ones (sorted best
+    /// first), read best first (the resting order first on equal prices).
     struct Merged {
-        let book: [Order]
+        var book: BookSide.Reader
         let new: [PricedQuantity]
         let buying: Bool
-        var bookIndex: Int
         var newIndex = 0
-        var bookUsed: Int64 = 0
         var newUsed: Int64 = 0
 
-        init(book: [Order], new: [PricedQuantity], buying: Bool) {
+        init(book: BookSide.Reader, new: [PricedQuantity], buying: Bool) {
             self.book = book
             self.new = new
             self.buying = buying
-            bookIndex = book.count - 1
         }
 
         var fromBook: Bool? {
-            let hasBook = bookIndex >= 0
+            let resting = book.head
             let hasNew = newIndex < new.count
-            switch (hasBook, hasNew) {
-            case (false, false): return nil
-            case (true, false): return true
-            case (false, true): return false
-            case (true, true):
-                let resting = book[bookIndex].limit
+            switch (resting, hasNew) {
+            case (nil, false): return nil
+            case (.some, false): return true
+            case (nil, true): return false
+            case (.some(let order), true):
                 let arriving = new[newIndex].price
-                return buying ? resting >= arriving : resting <= arriving
+                return buying ? order.price >= arriving : order.price <= arriving
             }
         }
 
         var head: PricedQuantity? {
             guard let fromBook else { return nil }
             return fromBook
-                ? PricedQuantity(
-                    price: book[bookIndex].limit, quantity: book[bookIndex].remaining - bookUsed)
-                : PricedQuantity(
-                    price: new[newIndex].price, quantity: new[newIndex].quantity - newUsed)
+                ? book.head
+                : PricedQuantity(price: new[newIndex].price, quantity: new[newIndex].quantity - newUsed)
         }
 
         mutating func take(_ quantity: Int64) {
             guard let fromBook else { return }
             if fromBook {
-                bookUsed += quantity
-                if bookUsed == book[bookIndex].remaining {
-                    bookIndex -= 1
-                    bookUsed = 0
-                }
+                book.take(quantity)
             } else {
                 newUsed += quantity
                 if newUsed == new[newIndex].quantity {

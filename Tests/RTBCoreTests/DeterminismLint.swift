@@ -61,6 +61,7 @@ struct DeterminismLint {
     static let foundationFree: Set<String> = [
         "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBChecking", "RTBModels", "RTBEquilibrium",
         "RTBAtomization",
+        "RTBElectricity",
     ]
 
     /// Violations in every .swift file under `directory` (recursively).

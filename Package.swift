@@ -106,7 +106,7 @@ let package = Package(
             name: "RTBBenchmarks",
             dependencies: [
                 "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBLLM", "RTBCore", "RTBTrace",
-                "RTBLedger", "RTBEvents",
+                "RTBLedger", "RTBEvents", "RTBCommandLine",
                 "RTBMarket", "RTBModels", "RTBIntegrity",
                 "RTBRunning", "RTBReports",
             ]

@@ -67,7 +67,7 @@ public final class BenchmarkSuite {
     /// Section names, in run order.
     public static let sections = [
         "scale", "default", "large", "recorder", "divergence", "recovery", "sweep", "equilibrium",
-        "llm", "atomization", "bounds",
+        "llm", "atomization", "electricity", "bounds",
     ]
 
     public func runAll(only: Set<String>? = nil) throws -> [BenchmarkRow] {  // determinism-ok: section filter
@@ -84,6 +84,7 @@ public final class BenchmarkSuite {
         if wanted("equilibrium") { try equilibrium() }
         if wanted("llm") { try llm() }
         if wanted("atomization") { try atomization() }
+        if wanted("electricity") { try electricity() }
         if wanted("bounds") { rows += bounds.rows }
         return rows
     }

@@ -58,7 +58,16 @@ public final class SweepRunner: @unchecked Sendable {
             workers.finish()
         }
         signal(SIGPIPE, SIG_IGN)  // a worker that died is an error of its cell, not the end of us
-        try ParallelTasks.run(count: cells.count, workers: jobs) { position in
+        // Largest cells first (by the model's expected events; ties in cell order), so the
+        // jobs end together; the manifest keeps cell order whatever the order of work.
+        let sizes = cells.map {
+            ModelRegistry.expectedEvents(model: spec.model, config: $0.config) ?? 0
+        }
+        let order = cells.indices.sorted {
+            sizes[$0] > sizes[$1] || (sizes[$0] == sizes[$1] && $0 < $1)
+        }
+        try ParallelTasks.run(count: cells.count, workers: jobs) { turn in
+            let position = order[turn]
             results[position] = try self.runOrReuse(cells[position])
             progress?.update(Double(results.filled), detail: cells[position].name)
         }

@@ -23,7 +23,11 @@ extension ElectricityChecker {
                 var high = prices[side].count
                 while low < high {
                     let middle = (low + high) / 2
-                    if prices[side][middle] < order.limit { low = middle + 1 } else { high = middle }
+                    if prices[side][middle] < order.limit {
+                        low = middle + 1
+                    } else {
+                        high = middle
+                    }
                 }
                 prices[side].insert(order.limit, at: low)
                 levels[side][order.limit] = Level()

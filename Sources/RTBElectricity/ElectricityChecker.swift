@@ -118,7 +118,9 @@ public final class ElectricityChecker: ModelChecker {
             traded(trade, at: sequence)
         case .orderRemoved(let removal):
             if removal.order == incoming { incoming = nil }
-            if let order = orders[removal.order], order.rested { book.take(order.remaining, of: order) }
+            if let order = orders[removal.order], order.rested {
+                book.take(order.remaining, of: order)
+            }
             orders[removal.order] = nil
         case .intervalCleared(let cleared):
             settleIncoming(at: sequence)
@@ -296,8 +298,10 @@ public final class ElectricityChecker: ModelChecker {
             )
         }
         let bound = Self.bound(
-            bids: startBook[0] + newOrders.filter { $0.side == .buy }.map { ($0.quoted, $0.remaining) },
-            asks: startBook[1] + newOrders.filter { $0.side == .sell }.map { ($0.quoted, $0.remaining) },
+            bids: startBook[0]
+                + newOrders.filter { $0.side == .buy }.map { ($0.quoted, $0.remaining) },
+            asks: startBook[1]
+                + newOrders.filter { $0.side == .sell }.map { ($0.quoted, $0.remaining) },
             cap: capMicroKWh)
         let wHat = bound > 0 ? PlannerBound.ppm(accounts.welfare, of: bound) : 0
         let matches =

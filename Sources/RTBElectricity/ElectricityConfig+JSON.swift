@@ -10,7 +10,8 @@ extension ElectricityConfig {
 
     /// From a JSON object with the keys above (the reference's flags, snake case; prices in
     /// cents, the cap in kW); the ones left out keep the defaults. `semantics` (reference or
-    /// corrected) sets every switch, and a switch given beside it overrides it. An inconsistent
+    /// corrected) sets every switch (corrected also makes a call auction uniform-price and
+    /// enforces a CDA cap), and a switch given beside it overrides it. An inconsistent
     /// combination is refused in one line naming the key.
     public init(json: JSONValue) throws(ConfigError) {
         self.init()
@@ -84,6 +85,12 @@ extension ElectricityConfig {
             }
         }
         rule = try Self.rule(agent: agent, mode: mode, optimizerMode: optimizerMode)
+        let corrected = members.contains { $0.key == "semantics" } && semantics == .corrected
+        if corrected && mechanism == .call && !members.contains(where: { $0.key == "call_pricing" })
+        {
+            pricing = .uniform
+        }
+        if corrected && cdaCap == nil { cdaCap = "enforce" }
         if mechanism == .cda && feederCapWatts > 0 {
             guard let cdaCap else {
                 throw .invalid(
@@ -92,7 +99,7 @@ extension ElectricityConfig {
                 )
             }
             capInCDA = cdaCap == "enforce"
-        } else if cdaCap != nil {
+        } else if cdaCap != nil && !(corrected && members.allSatisfy { $0.key != "cda_cap" }) {
             throw .invalid("cda_cap", "only with mechanism cda and a feeder_cap_kw")
         }
         if let problem = validate() { throw problem }

@@ -2,7 +2,7 @@ import RTBCore
 import RTBTrace
 
 /// A checkpoint (taken between intervals) holds the phase, the next interval and order number,
-/// the book (each side in priority order), every quote stream, the learners' memories, the per-agent counts and the totals;
+/// the book (each side in priority order, by runs of one price), every quote stream, the learners' memories, the per-agent counts and the totals;
 /// the prosumers are redrawn from the config.
 extension ElectricityRun {
     func makeCheckpoint() -> EngineCheckpoint {
@@ -12,16 +12,31 @@ extension ElectricityRun {
         writer.varint(cursor)
         writer.varint(interval)
         writer.varint(nextOrder)
+        // Each side in priority order as runs of one price: the limit and the run's length,
+        // then per order its number (as the gap from the previous one, or from 0), agent,
+        // remaining quantity and interval.
         for side in [Side.buy, .sell] {
             let orders = book.orders(side)
-            writer.varint(orders.count)
-            for order in orders {
-                writer.varint(order.id)
-                writer.varint(order.agent)
-                writer.signedVarint(order.limit)
-                writer.signedVarint(order.quoted)
-                writer.signedVarint(order.remaining)
-                writer.varint(order.interval)
+            var start = 0
+            var runs: [Range<Int>] = []
+            while start < orders.count {
+                var end = start + 1
+                while end < orders.count && orders[end].limit == orders[start].limit { end += 1 }
+                runs.append(start..<end)
+                start = end
+            }
+            writer.varint(runs.count)
+            for run in runs {
+                writer.signedVarint(orders[run.lowerBound].limit)
+                writer.varint(run.count)
+                var previous: UInt64 = 0
+                for order in orders[run] {
+                    writer.varint(order.id &- previous)
+                    previous = order.id
+                    writer.varint(order.agent)
+                    writer.signedVarint(order.remaining)
+                    writer.varint(order.interval)
+                }
             }
         }
         for stream in quoteStreams {
@@ -61,28 +76,28 @@ extension ElectricityRun {
         cursor = try reader.int()
         interval = try reader.int()
         nextOrder = try reader.varint()
-        var sides: [[Order]] = []
-        for side in [Side.buy, .sell] {
-            let count = try reader.int()
-            var orders: [Order] = []
-            orders.reserveCapacity(min(count, 1 << 20))
-            for _ in 0..<count {
-                let id = try reader.varint()
-                let agent = try reader.int()
-                guard agent < config.agents else {
-                    throw .valueOutOfRange(
-                        offset: reader.offset, value: UInt64(agent), limit: UInt64(config.agents))
-                }
-                orders.append(
-                    Order(
-                        id: id, agent: agent, side: side, limit: try reader.signedVarint(),
-                        quoted: try reader.signedVarint(), remaining: try reader.signedVarint(),
-                        interval: try reader.int()))
-            }
-            sides.append(orders)
-        }
         book = OrderBook()
-        for order in sides[0] + sides[1] { book.insert(order) }
+        for side in [Side.buy, .sell] {
+            for _ in 0..<(try reader.int()) {
+                let limit = try reader.signedVarint()
+                let count = try reader.int()
+                var id: UInt64 = 0
+                for _ in 0..<count {
+                    id &+= try reader.varint()
+                    let agent = try reader.int()
+                    guard agent < config.agents, limit >= 0, limit % ElectricityConfig.tick == 0
+                    else {
+                        throw .valueOutOfRange(
+                            offset: reader.offset, value: UInt64(agent),
+                            limit: UInt64(config.agents))
+                    }
+                    book.insert(
+                        Order(
+                            id: id, agent: agent, side: side, limit: limit, quoted: limit,
+                            remaining: try reader.signedVarint(), interval: try reader.int()))
+                }
+            }
+        }
         for agent in 0..<config.agents {
             let state = (try reader.u64(), try reader.u64(), try reader.u64(), try reader.u64())
             guard let stream = RandomStream(state: state) else {

@@ -147,6 +147,14 @@ extension ElectricityRun {
             calls: decision.solverCalls)
     }
 
+    /// An order outside any decision, matched as the mechanism matches (the matching
+    /// benchmark and the order-book property tests); returns its number.
+    @discardableResult
+    public func submitOrder(agent: Int, side: Side, price: Int64, quantity: Int64) -> UInt64 {
+        if current.capLeft == 0 && !capEnforced { current.capLeft = .max }
+        return submit(agent, .post, side: side, price: price, quantity: quantity)
+    }
+
     func record(_ agent: Int, seen: Int64, calls: Int64) {
         agentDecisions[agent] += 1
         agentOffers[agent] += seen

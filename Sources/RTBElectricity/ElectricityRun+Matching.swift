@@ -121,8 +121,10 @@ enum PlannerBound {
     static func value(book: OrderBook, buys: [PricedQuantity], sells: [PricedQuantity], cap: Int64)
         -> Int64
     {
-        var bids = Merged(book: book.reader(.buy), new: buys.sorted { $0.price > $1.price }, buying: true)
-        var asks = Merged(book: book.reader(.sell), new: sells.sorted { $0.price < $1.price }, buying: false)
+        var bids = Merged(
+            book: book.reader(.buy), new: buys.sorted { $0.price > $1.price }, buying: true)
+        var asks = Merged(
+            book: book.reader(.sell), new: sells.sorted { $0.price < $1.price }, buying: false)
         var capLeft = cap > 0 ? cap : .max
         var total: Int64 = 0
         while capLeft > 0, let bid = bids.head, let ask = asks.head, bid.price >= ask.price {
@@ -176,7 +178,8 @@ extension PlannerBound {
             guard let fromBook else { return nil }
             return fromBook
                 ? book.head
-                : PricedQuantity(price: new[newIndex].price, quantity: new[newIndex].quantity - newUsed)
+                : PricedQuantity(
+                    price: new[newIndex].price, quantity: new[newIndex].quantity - newUsed)
         }
 
         mutating func take(_ quantity: Int64) {

@@ -35,8 +35,10 @@ public final class ElectricityRun: ModelRun {
     var agentDecisions: [Int64]
     var agentOffers: [Int64]
     var agentCalls: [Int64]
-    /// Wall-clock nanoseconds each agent's decisions took: a measurement, never read by the run.
+    /// Wall-clock nanoseconds each agent's decisions took, and how many were timed (since the
+    /// start or the resume): a measurement, never read by the run nor checkpointed.
     public private(set) var decisionNanos: [UInt64]
+    var decisionsTimed: [UInt64]
 
     /// The interval being cleared: its accounts, its new orders (for the planner bound) and
     /// the learners' orders waiting for their reward.
@@ -61,6 +63,7 @@ public final class ElectricityRun: ModelRun {
         agentOffers = agentDecisions
         agentCalls = agentDecisions
         decisionNanos = Array(repeating: 0, count: config.agents)
+        decisionsTimed = decisionNanos
     }
 
     public var isFinished: Bool { phase == .done }
@@ -156,14 +159,20 @@ public final class ElectricityRun: ModelRun {
             calls: agentCalls, resting: Int64(book.count(.buy) + book.count(.sell)))
     }
 
+    /// Decisions taken so far (every agent's).
+    public var decisionsTaken: Int64 { agentDecisions.reduce(0, +) }
+    /// Opposite orders looked at so far: offers seen plus solver calls, over every decision.
+    public var offersLookedAt: Int64 { agentOffers.reduce(0, +) + agentCalls.reduce(0, +) }
+
     /// Each agent's mean decision time and the mean over agents, filed under the last event.
     func fileTimings() {
         guard let measurements, log.nextSequence > 0 else { return }
         let last = log.nextSequence - 1
         var meanOfMeans = 0.0
-        for agent in 0..<config.agents where agentDecisions[agent] > 0 {
-            let mean = Double(decisionNanos[agent]) / Double(agentDecisions[agent])
-            meanOfMeans += mean / Double(config.agents)
+        let timed = decisionsTimed.filter { $0 > 0 }.count
+        for agent in 0..<config.agents where decisionsTimed[agent] > 0 {
+            let mean = Double(decisionNanos[agent]) / Double(decisionsTimed[agent])
+            meanOfMeans += mean / Double(timed)
             measurements.measure(
                 sequence: last, name: "decision.wall_ns.agent.\(agent)", value: mean, unit: "ns")
         }
@@ -180,6 +189,7 @@ public final class ElectricityRun: ModelRun {
         let (seconds, attoseconds) = (clock.now - start).components
         decisionNanos[agent] &+=
             UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
+        decisionsTimed[agent] &+= 1
         return result
     }
 }

@@ -6,7 +6,8 @@ public struct Order: Equatable, Sendable {
     public var side: Side
     /// Limit in micro-cents, a multiple of the tick.
     public var limit: Int64
-    /// The price before tick rounding (the planner bound's price in reference mode).
+    /// The price before tick rounding (the planner bound's price in reference mode, for the
+    /// interval the order arrives in; a resting order reads as its limit).
     public var quoted: Int64
     /// Micro-kWh not yet filled.
     public var remaining: Int64
@@ -85,7 +86,9 @@ public struct OrderBook: Sendable {
 
     /// Removes every order submitted before `interval`, returning them by order number.
     mutating func expire(before interval: Int) -> [Order] {
-        let gone = sides[0].removeAll(submittedBefore: interval) + sides[1].removeAll(submittedBefore: interval)
+        let gone =
+            sides[0].removeAll(submittedBefore: interval)
+            + sides[1].removeAll(submittedBefore: interval)
         return gone.sorted { $0.id < $1.id }
     }
 
@@ -123,7 +126,6 @@ struct BookSide: Sendable {
         var ids: [UInt64] = []
         var agents: [Int32] = []
         var limits: [Int64] = []
-        var quoted: [Int64] = []
         var remaining: [Int64] = []
         var intervals: [Int32] = []
         /// Orders before `head` have left.
@@ -135,7 +137,6 @@ struct BookSide: Sendable {
             ids.append(order.id)
             agents.append(Int32(order.agent))
             limits.append(order.limit)
-            quoted.append(order.quoted)
             remaining.append(order.remaining)
             intervals.append(Int32(order.interval))
         }
@@ -149,7 +150,6 @@ struct BookSide: Sendable {
                 ids.removeFirst(head)
                 agents.removeFirst(head)
                 limits.removeFirst(head)
-                quoted.removeFirst(head)
                 remaining.removeFirst(head)
                 intervals.removeFirst(head)
                 head = 0
@@ -161,7 +161,6 @@ struct BookSide: Sendable {
             ids.remove(at: index)
             agents.remove(at: index)
             limits.remove(at: index)
-            quoted.remove(at: index)
             remaining.remove(at: index)
             intervals.remove(at: index)
         }
@@ -192,7 +191,8 @@ struct BookSide: Sendable {
     }
 
     func start() -> Cursor {
-        count == 0 ? Cursor(level: nil, index: 0) : Cursor(level: bestTick, index: levels[bestTick].head)
+        count == 0
+            ? Cursor(level: nil, index: 0) : Cursor(level: bestTick, index: levels[bestTick].head)
     }
 
     func advance(_ cursor: inout Cursor) {
@@ -209,7 +209,7 @@ struct BookSide: Sendable {
         let at = cursor.index
         return Order(
             id: level.ids[at], agent: Int(level.agents[at]), side: buying ? .buy : .sell,
-            limit: level.limits[at], quoted: level.quoted[at], remaining: level.remaining[at],
+            limit: level.limits[at], quoted: level.limits[at], remaining: level.remaining[at],
             interval: Int(level.intervals[at]))
     }
 
@@ -315,7 +315,8 @@ struct BookSide: Sendable {
         var head: PricedQuantity? {
             guard let tick = cursor.level else { return nil }
             let level = side.levels[tick]
-            return PricedQuantity(price: level.limits[cursor.index], quantity: level.remaining[cursor.index] - used)
+            return PricedQuantity(
+                price: level.limits[cursor.index], quantity: level.remaining[cursor.index] - used)
         }
 
         mutating func take(_ quantity: Int64) {

@@ -97,6 +97,23 @@ public enum ModelRegistry {
 
     /// A model's identity (through a generic function: key paths and member access on
     /// existential metatypes crash this compiler).
+    /// About how many events a run of the model named `name` with the JSON config `text`
+    /// emits (nil when the model or the config is unknown): a sweep runs its largest cells
+    /// first, so that the last cells to finish are small ones.
+    public static func expectedEvents(model name: String, config text: String) -> Int64? {
+        guard let model = model(named: name), case .success(let json) = JSONValue.parse(text) else {
+            return nil
+        }
+        return expectedEvents(model, json: json)
+    }
+
+    static func expectedEvents<Model: SimulationModel>(_ model: Model.Type, json: JSONValue)
+        -> Int64?
+    {
+        guard let config = try? Model.config(json: json) else { return nil }
+        return Model.expectedEvents(config)
+    }
+
     public static func identity<Model: SimulationModel>(of model: Model.Type) -> ModelIdentity {
         Model.identity
     }

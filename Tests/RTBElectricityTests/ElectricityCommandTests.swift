@@ -110,3 +110,38 @@ func badElectricityConfigsAreOneLineAndExit64(json: String, message: String) thr
     #expect(recorded.error.split(separator: "\n").count == 1, "\(recorded.error)")
     #expect(!FileManager.default.fileExists(atPath: path))
 }
+
+/// The report: one run's accounts and charts; a study of several runs (two rules, two seeds
+/// each) with its cells, both frontiers (points with their bootstrap intervals), the Pareto
+/// cells by N and the scaling chart.
+@Test func theReportShowsARunAndAStudysFrontier() throws {
+    let directory = TestSupport.temporaryDirectory()
+    var paths: [String] = []
+    for rule in [
+        "\"agent\": \"optimizer\"", "\"agent\": \"satisficer\", \"mode\": \"k_greedy\", \"k\": 1",
+    ] {
+        for seed in [1000, 1001] {
+            let path = directory + "/\(paths.count).ledger"
+            let json = "{\"seed\": \(seed), \"agents\": 30, \"intervals\": 200, \(rule)}"
+            #expect(try ElectricityCLI.record(json, path: path).status == 0)
+            paths.append(path)
+        }
+    }
+    let single = try TestSupport.run(
+        "rtb-verify", ["report", "--trace", paths[0], "--format", "json"])
+    #expect(single.status == 0, "\(single.error)")
+    for part in ["\"id\":\"w-hat\"", "\"id\":\"energy\"", "mean W-hat over intervals"] {
+        #expect(single.output.contains(part), "\(part)")
+    }
+    let study = try TestSupport.run(
+        "rtb-verify", ["report", "--format", "json"] + paths.flatMap { ["--trace", $0] })
+    #expect(study.status == 0, "\(study.error)")
+    for part in [
+        "\"id\":\"frontier-wall\"", "\"id\":\"frontier-operations\"", "\"id\":\"pareto-by-n\"",
+        "\"id\":\"scaling\"", "\"style\":\"points\"", "\"low\":[", "Cells (seed means)",
+    ] {
+        #expect(study.output.contains(part), "\(part): \(study.output.prefix(600))")
+    }
+    let html = try TestSupport.run("rtb-verify", ["report"] + paths.flatMap { ["--trace", $0] })
+    #expect(html.output.contains("data-chart=\"frontier-wall\""))
+}

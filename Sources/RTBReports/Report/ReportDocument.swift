@@ -49,7 +49,9 @@ public struct ReportTable: Equatable, Sendable {
 /// grouped bars.
 public struct ReportChart: Equatable, Sendable {
     public enum Style: String, Sendable {
-        case lines, bars
+        /// Values by category, joined; bars by category; points at numeric x (each series'
+        /// `x`), with vertical whiskers from `low` to `high` when given (categories unused).
+        case lines, bars, points
     }
 
     /// A stable id (HTML anchor, JSON key): "daily-spend".
@@ -77,12 +79,25 @@ public struct ReportChart: Equatable, Sendable {
 
 public struct ReportSeries: Equatable, Sendable {
     public var name: String
-    /// One value per category.
+    /// One value per category (points: per point, its y).
     public var values: [Double]
+    /// Points only: each point's x, and its interval (whiskers), when there is one.
+    public var x: [Double] = []
+    public var low: [Double] = []
+    public var high: [Double] = []
 
     public init(_ name: String, _ values: [Double]) {
         self.name = name
         self.values = values
+    }
+
+    /// A series of points (x, y), with whiskers from low to high when both are given.
+    public init(_ name: String, x: [Double], y: [Double], low: [Double] = [], high: [Double] = []) {
+        self.name = name
+        self.values = y
+        self.x = x
+        self.low = low
+        self.high = high
     }
 }
 
@@ -100,6 +115,21 @@ extension ReportDocument {
             out += "\n## \(chart.title)\n\n"
             out +=
                 "\(chart.yLabel) by \(chart.xLabel) (chart `\(chart.id)`, \(chart.style.rawValue)).\n\n"
+            guard chart.style != .points else {
+                let rows = chart.series.flatMap { series in
+                    series.values.indices.map { index in
+                        [
+                            series.name, Self.number(series.x[index]),
+                            Self.number(series.values[index]),
+                            series.low.isEmpty ? "" : Self.number(series.low[index]),
+                            series.high.isEmpty ? "" : Self.number(series.high[index]),
+                        ]
+                    }
+                }
+                out += TextTable.render(
+                    [["series", chart.xLabel, chart.yLabel, "low", "high"]] + rows, markdown: true)
+                continue
+            }
             let rows = chart.categories.indices.map { index in
                 [chart.categories[index]]
                     + chart.series.map { Self.number($0.values[index]) }
@@ -123,9 +153,16 @@ extension ReportDocument {
                 + $0.rows.map(strings).joined(separator: ",") + "]}"
         }
         let charts = charts.map { chart in
-            let series = chart.series.map {
-                "{\"name\":\(JSONText.quote($0.name)),\"values\":["
-                    + $0.values.map(Self.number).joined(separator: ",") + "]}"
+            let series = chart.series.map { series in
+                func list(_ key: String, _ values: [Double]) -> String {
+                    values.isEmpty
+                        ? ""
+                        : ",\"\(key)\":[" + values.map(Self.number).joined(separator: ",") + "]"
+                }
+                return "{\"name\":\(JSONText.quote(series.name)),\"values\":["
+                    + series.values.map(Self.number).joined(separator: ",") + "]"
+                    + list("x", series.x) + list("low", series.low) + list("high", series.high)
+                    + "}"
             }
             return "{\"id\":\(JSONText.quote(chart.id)),\"title\":\(JSONText.quote(chart.title)),"
                 + "\"style\":\"\(chart.style.rawValue)\",\"x_label\":\(JSONText.quote(chart.xLabel)),"

@@ -14,6 +14,7 @@ enum SVGChart {
     ]
 
     static func svg(_ chart: ReportChart) -> String {
+        if chart.style == .points { return points(chart) }
         let count = max(chart.categories.count, 1)
         let band = (width - left - right) / Double(count)
         // Long or many category names are written slanted, in a taller margin.
@@ -77,6 +78,8 @@ enum SVGChart {
                             "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"2.5\" fill=\"\(colour)\"/>\n"
                     }
                 }
+            case .points:
+                break
             case .bars:
                 let slot = band * 0.8 / Double(max(chart.series.count, 1))
                 for (index, value) in series.values.enumerated() where value.isFinite {
@@ -88,7 +91,11 @@ enum SVGChart {
                 }
             }
         }
-        // Legend.
+        return out + legend(chart, height: height) + "</svg>"
+    }
+
+    static func legend(_ chart: ReportChart, height: Double) -> String {
+        var out = ""
         var x = left
         for (number, series) in chart.series.enumerated() {
             let colour = palette[number % palette.count]
@@ -98,7 +105,68 @@ enum SVGChart {
                 "<text x=\"\(f(x + 16))\" y=\"\(f(height - 8))\" font-size=\"12\">\(escape(series.name))</text>\n"
             x += 28 + Double(series.name.count) * 7
         }
-        return out + "</svg>"
+        return out
+    }
+
+    /// A scatter: numeric axes from the points (and whiskers), a circle per point, a vertical
+    /// whisker from low to high where given.
+    static func points(_ chart: ReportChart) -> String {
+        let bottom = 64.0
+        let height = 256 + bottom
+        let xs = chart.series.flatMap(\.x).filter(\.isFinite)
+        let ys = chart.series.flatMap { $0.values + $0.low + $0.high }.filter(\.isFinite)
+        let (xLow, xHigh, xStep) = scale(min: min(0, xs.min() ?? 0), max: max(xs.max() ?? 1, 0))
+        let (yLow, yHigh, yStep) = scale(min: min(0, ys.min() ?? 0), max: max(ys.max() ?? 1, 0))
+        let plotWidth = width - left - right
+        let plotHeight = height - top - bottom
+        func x(_ value: Double) -> Double { left + plotWidth * (value - xLow) / (xHigh - xLow) }
+        func y(_ value: Double) -> Double {
+            top + plotHeight * (1 - (value - yLow) / (yHigh - yLow))
+        }
+        var out =
+            "<svg class=\"chart\" data-chart=\"\(escape(chart.id))\" "
+            + "viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" "
+            + "role=\"img\" aria-label=\"\(escape(chart.title))\">\n"
+        out +=
+            "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>\n"
+        var tick = yLow
+        while tick <= yHigh + yStep / 2 {
+            out +=
+                "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(tick)))\" y2=\"\(f(y(tick)))\" stroke=\"#dddddd\"/>\n"
+            out +=
+                "<text x=\"\(f(left - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\" font-size=\"11\">\(label(tick))</text>\n"
+            tick += yStep
+        }
+        tick = xLow
+        while tick <= xHigh + xStep / 2 {
+            out +=
+                "<text x=\"\(f(x(tick)))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"middle\" font-size=\"11\">\(label(tick))</text>\n"
+            tick += xStep
+        }
+        out +=
+            "<line x1=\"\(f(left))\" x2=\"\(f(left))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" stroke=\"#333333\"/>\n"
+        out +=
+            "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(yLow)))\" y2=\"\(f(y(yLow)))\" stroke=\"#333333\"/>\n"
+        out +=
+            "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 26))\" text-anchor=\"middle\" font-size=\"12\">\(escape(chart.xLabel))</text>\n"
+        out +=
+            "<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" text-anchor=\"middle\" font-size=\"12\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\">\(escape(chart.yLabel))</text>\n"
+        for (number, series) in chart.series.enumerated() {
+            let colour = palette[number % palette.count]
+            for index in series.values.indices
+            where index < series.x.count && series.x[index].isFinite
+                && series.values[index].isFinite
+            {
+                let px = f(x(series.x[index]))
+                if index < series.low.count, index < series.high.count {
+                    out +=
+                        "<line x1=\"\(px)\" x2=\"\(px)\" y1=\"\(f(y(series.low[index])))\" y2=\"\(f(y(series.high[index])))\" stroke=\"\(colour)\"/>\n"
+                }
+                out +=
+                    "<circle class=\"series\" data-series=\"\(escape(series.name))\" cx=\"\(px)\" cy=\"\(f(y(series.values[index])))\" r=\"3\" fill=\"\(colour)\"/>\n"
+            }
+        }
+        return out + legend(chart, height: height) + "</svg>"
     }
 
     /// The axis range and tick step: a step of 1, 2 or 5 times a power of ten, about 5 ticks.

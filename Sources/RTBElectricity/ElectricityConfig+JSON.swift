@@ -55,15 +55,15 @@ extension ElectricityConfig {
                     }
                     return Int(number)
                 }
-            case "mechanism": mechanism = try Self.named(value, key, Mechanism.allCases)
-            case "call_pricing": pricing = try Self.named(value, key, CallPricing.allCases)
-            case "info_set": infoSet = try Self.named(value, key, InfoSet.allCases)
+            case "mechanism": mechanism = try value.configChoice(key, Mechanism.allCases)
+            case "call_pricing": pricing = try value.configChoice(key, CallPricing.allCases)
+            case "info_set": infoSet = try value.configChoice(key, InfoSet.allCases)
             case "feeder_cap_kw":
-                let kw = try Self.number(value, key)
+                let kw = try value.configNumber(key)
                 guard kw >= 0 && kw <= 1e9 else { throw .invalid(key, "kW in [0, 1e9]") }
                 feederCapWatts = Int64((kw * 1_000).rounded())
             case "cda_cap": cdaCap = try Self.word(value, key, ["enforce", "bound-only"])
-            case "price_sigma": priceSigma = try Self.number(value, key)
+            case "price_sigma": priceSigma = try value.configNumber(key)
             case "buy_markup": buyMarkup = try Self.cents(value, key)
             case "sell_discount": sellDiscount = try Self.cents(value, key)
             case "agent_order":
@@ -128,13 +128,8 @@ extension ElectricityConfig {
         }
     }
 
-    static func number(_ value: JSONValue, _ key: String) throws(ConfigError) -> Double {
-        guard let number = value.double, number.isFinite else { throw .invalid(key, "a number") }
-        return number
-    }
-
     static func cents(_ value: JSONValue, _ key: String) throws(ConfigError) -> Int64 {
-        let cents = try number(value, key)
+        let cents = try value.configNumber(key)
         guard cents >= 0 && cents <= 5 else { throw .invalid(key, "cents in [0, 5]") }
         return Int64((cents * 1_000_000).rounded())
     }
@@ -142,12 +137,12 @@ extension ElectricityConfig {
     static func list(_ value: JSONValue, _ key: String, single: Bool) throws(ConfigError)
         -> [Double]
     {
-        if single { return [try number(value, key)] }
+        if single { return [try value.configNumber(key)] }
         guard let items = value.arrayValue, !items.isEmpty else {
             throw .invalid(key, "a non-empty list of numbers, cycled over the agents")
         }
         var numbers: [Double] = []
-        for item in items { numbers.append(try number(item, key)) }
+        for item in items { numbers.append(try item.configNumber(key)) }
         return numbers
     }
 
@@ -158,13 +153,5 @@ extension ElectricityConfig {
             throw .invalid(key, words.joined(separator: ", "))
         }
         return text
-    }
-
-    static func named<T: CustomStringConvertible>(_ value: JSONValue, _ key: String, _ cases: [T])
-        throws(ConfigError) -> T
-    {
-        guard case .string(let name) = value, let found = cases.first(where: { "\($0)" == name })
-        else { throw .invalid(key, cases.map { "\($0)" }.joined(separator: ", ")) }
-        return found
     }
 }

@@ -154,33 +154,20 @@ public struct EconomyConfig: Equatable, Sendable {
             case "goods": goods = Int(clamping: try value.configInteger(key))
             case "max_rounds": maxRounds = Int(clamping: try value.configInteger(key))
             case "sample": sample = Int(clamping: try value.configInteger(key))
-            case "elasticity": elasticity = try Self.number(value, key)
-            case "tolerance": tolerance = try Self.number(value, key)
-            case "step": step = try Self.number(value, key)
-            case "endowment_low": endowmentLow = try Self.number(value, key)
-            case "endowment_high": endowmentHigh = try Self.number(value, key)
-            case "economy": economy = try Self.named(value, key, EconomyKind.allCases)
-            case "start": start = try Self.named(value, key, StartPrices.allCases)
+            case "elasticity": elasticity = try value.configNumber(key)
+            case "tolerance": tolerance = try value.configNumber(key)
+            case "step": step = try value.configNumber(key)
+            case "endowment_low": endowmentLow = try value.configNumber(key)
+            case "endowment_high": endowmentHigh = try value.configNumber(key)
+            case "economy": economy = try value.configChoice(key, EconomyKind.allCases)
+            case "start": start = try value.configChoice(key, StartPrices.allCases)
             case "preference":
-                preference = try Self.named(value, key, Preference.allCases)
+                preference = try value.configChoice(key, Preference.allCases)
                 preferenceGiven = true
             default: throw .invalid("key '\(key)'", "one of \(Self.keys)")
             }
         }
         if economy == .scarf && !preferenceGiven { preference = .leontief }
         if let problem = validate() { throw problem }
-    }
-
-    static func number(_ value: JSONValue, _ key: String) throws(ConfigError) -> Double {
-        guard let number = value.double, number.isFinite else { throw .invalid(key, "a number") }
-        return number
-    }
-
-    static func named<T: CustomStringConvertible>(_ value: JSONValue, _ key: String, _ cases: [T])
-        throws(ConfigError) -> T
-    {
-        guard case .string(let name) = value, let found = cases.first(where: { "\($0)" == name })
-        else { throw .invalid(key, cases.map { "\($0)" }.joined(separator: ", ")) }
-        return found
     }
 }

@@ -84,6 +84,22 @@ public indirect enum JSONValue: Equatable, Sendable {
         return number
     }
 
+    /// This config value as a finite number, or the error naming `key`.
+    public func configNumber(_ key: String) throws(ConfigError) -> Double {
+        guard let number = double, number.isFinite else { throw .invalid(key, "a number") }
+        return number
+    }
+
+    /// This config value as the case of `cases` whose description it spells, or the error
+    /// naming `key` and listing the cases.
+    public func configChoice<T: CustomStringConvertible>(_ key: String, _ cases: [T])
+        throws(ConfigError) -> T
+    {
+        guard case .string(let name) = self, let found = cases.first(where: { "\($0)" == name })
+        else { throw .invalid(key, cases.map { "\($0)" }.joined(separator: ", ")) }
+        return found
+    }
+
     /// This config value as an unsigned 64-bit seed, or the error naming `key`.
     public func configSeed(_ key: String) throws(ConfigError) -> UInt64 {
         guard case .number(let text) = self, let seed = UInt64(text) else {

@@ -91,10 +91,7 @@ func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws
     #expect(recorded.status == 0, "\(recorded.error)")
     let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
     #expect(checked.status == 11, "\(checked.output)")
-    let violated = checked.output.split(separator: "\n").filter { line in
-        let columns = line.split(separator: " ", omittingEmptySubsequences: true)
-        return columns.count > 3 && Int(columns[1]) != nil && Int(columns[2]).map { $0 > 0 } == true
-    }.map { String($0.split(separator: " ")[0]) }
+    let violated = TestSupport.violatedInvariants(checked.output)
     #expect(violated == [invariant], "\(checked.output)")
 }
 

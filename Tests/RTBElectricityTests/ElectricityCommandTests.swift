@@ -79,10 +79,7 @@ func everyElectricityCanaryIsCaught(canary: String, json: String, invariants: [S
     #expect(recorded.status == 0, "\(recorded.error)")
     let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
     #expect(checked.status == 11, "\(checked.output)")
-    let violated = checked.output.split(separator: "\n").filter { line in
-        let columns = line.split(separator: " ", omittingEmptySubsequences: true)
-        return columns.count > 3 && Int(columns[1]) != nil && Int(columns[2]).map { $0 > 0 } == true
-    }.map { String($0.split(separator: " ")[0]) }
+    let violated = TestSupport.violatedInvariants(checked.output)
     #expect(violated == invariants, "\(checked.output)")
 }
 
@@ -144,4 +141,28 @@ func badElectricityConfigsAreOneLineAndExit64(json: String, message: String) thr
     }
     let html = try TestSupport.run("rtb-verify", ["report"] + paths.flatMap { ["--trace", $0] })
     #expect(html.output.contains("data-chart=\"frontier-wall\""))
+}
+
+/// A study of the model through `rtb-sim sweep`: two processes, one with two jobs and one with
+/// one, give the same manifest byte for byte (timings live in measurements.json).
+@Test func anElectricitySweepIsTheSameManifestWhateverRunsIt() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let spec = directory + "/spec.json"
+    try """
+    {"model": "p2p-electricity", "base": {"intervals": 96, "agent": "satisficer", "mode": "band"},
+     "axes": {"agents": [20, 40], "tau": [1, 20]}, "seeds": [1000, 1001]}
+    """.write(toFile: spec, atomically: true, encoding: .utf8)
+    var manifests: [String] = []
+    for jobs in ["2", "1"] {
+        let study = directory + "/study-\(jobs)"
+        let swept = try TestSupport.run(
+            "rtb-sim", ["sweep", spec, "--directory", study, "--jobs", jobs])
+        #expect(swept.status == 0, "\(swept.error)")
+        manifests.append(try String(contentsOfFile: study + "/manifest.json", encoding: .utf8))
+    }
+    #expect(manifests[0] == manifests[1])
+    #expect(manifests[0].contains("\"study_digest\":\""))
+    let verified = try TestSupport.run(
+        "rtb-verify", ["study", "verify", directory + "/study-2/manifest.json"])
+    #expect(verified.status == 0, "\(verified.output)")
 }

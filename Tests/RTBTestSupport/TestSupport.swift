@@ -82,6 +82,16 @@ public enum TestSupport {
             ] + more)
     }
 
+    /// The invariants with violations in the table `rtb-verify check` prints (name, checked,
+    /// violations, rule), in table order.
+    public static func violatedInvariants(_ output: String) -> [String] {
+        output.split(separator: "\n").filter { line in
+            let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+            return columns.count > 3 && Int(columns[1]) != nil
+                && Int(columns[2]).map { $0 > 0 } == true
+        }.map { String($0.split(separator: " ")[0]) }
+    }
+
     /// Runs the tamper fixture on a ledger.
     public static func tamper(_ ledger: String, _ action: String, _ arguments: String...) throws {
         try tamper(ledger, action, arguments)

@@ -28,12 +28,7 @@ enum SVGChart {
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
         func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - low) / (high - low)) }
-        var out =
-            "<svg class=\"chart\" data-chart=\"\(escape(chart.id))\" "
-            + "viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" "
-            + "role=\"img\" aria-label=\"\(escape(chart.title))\">\n"
-        out +=
-            "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>\n"
+        var out = opening(chart, height: height)
         // Grid and y ticks.
         var tick = low
         while tick <= high + step / 2 {
@@ -94,6 +89,14 @@ enum SVGChart {
         return out + legend(chart, height: height) + "</svg>"
     }
 
+    /// The svg element's opening and its white background.
+    static func opening(_ chart: ReportChart, height: Double) -> String {
+        "<svg class=\"chart\" data-chart=\"\(escape(chart.id))\" "
+            + "viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" "
+            + "role=\"img\" aria-label=\"\(escape(chart.title))\">\n"
+            + "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>\n"
+    }
+
     static func legend(_ chart: ReportChart, height: Double) -> String {
         var out = ""
         var x = left
@@ -123,12 +126,7 @@ enum SVGChart {
         func y(_ value: Double) -> Double {
             top + plotHeight * (1 - (value - yLow) / (yHigh - yLow))
         }
-        var out =
-            "<svg class=\"chart\" data-chart=\"\(escape(chart.id))\" "
-            + "viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" "
-            + "role=\"img\" aria-label=\"\(escape(chart.title))\">\n"
-        out +=
-            "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>\n"
+        var out = opening(chart, height: height)
         var tick = yLow
         while tick <= yHigh + yStep / 2 {
             out +=

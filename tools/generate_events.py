@@ -286,7 +286,7 @@ def add_envelope(add, schema, event_type, kind_type, body_type):
     """The event type of a `varint-kind` model: kind and tick as varints, then the payload."""
     decisions = [event for event in schema["events"] if event.get("decision")]
     add(f"/// An event of {', '.join(schema['models'])}: kind (varint), tick (varint), payload.")
-    add(f"public struct {event_type}: ModelEvent {{")
+    add(f"public struct {event_type}: ModelEvent, TickedEvent {{")
     add("    public var tick: Int64")
     add(f"    public var body: {body_type}")
     add("")

@@ -867,7 +867,7 @@ public enum AtomEventBody: Equatable, Sendable {
 }
 
 /// An event of campaign-atomization: kind (varint), tick (varint), payload.
-public struct AtomEvent: ModelEvent {
+public struct AtomEvent: ModelEvent, TickedEvent {
     public var tick: Int64
     public var body: AtomEventBody
 

@@ -105,11 +105,6 @@ extension AtomizationRun {
     }
 
     func emitExcluded(_ body: AtomEventBody) {
-        let event = AtomEvent(tick: slot * Self.slotSeconds, body)
-        log.append(excludedFromDigest: true) { writer, perturbed in
-            var written = event
-            if perturbed { written.tick += 1 }
-            written.encode(into: &writer)
-        }
+        log.append(AtomEvent(tick: slot * Self.slotSeconds, body), excludedFromDigest: true)
     }
 }

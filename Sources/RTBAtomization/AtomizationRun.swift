@@ -491,12 +491,7 @@ public final class AtomizationRun: ModelRun {
     }
 
     func emit(_ body: AtomEventBody) {
-        let event = AtomEvent(tick: slot * Self.slotSeconds, body)
-        log.append { writer, perturbed in
-            var written = event
-            if perturbed { written.tick += 1 }
-            written.encode(into: &writer)
-        }
+        log.append(AtomEvent(tick: slot * Self.slotSeconds, body))
     }
 
     public var marketDigest: Digest32 { log.marketDigest }

@@ -133,12 +133,7 @@ public final class ElectricityRun: ModelRun {
     }
 
     func emit(tick: Int64, _ body: PowerEventBody) {
-        let event = PowerEvent(tick: tick, body)
-        log.append { writer, perturbed in
-            var written = event
-            if perturbed { written.tick += 1 }
-            written.encode(into: &writer)
-        }
+        log.append(PowerEvent(tick: tick, body))
     }
 
     public var marketDigest: Digest32 { log.marketDigest }

@@ -136,6 +136,7 @@ public struct MarketOpened: Equatable, Sendable {
         self.capEnforced = capEnforced
     }
 
+    @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(UInt64(agents))
         writer.varint(UInt64(intervals))
@@ -197,6 +198,7 @@ public struct ProsumerDrawn: Equatable, Sendable {
         self.net = net
     }
 
+    @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(UInt64(agent))
         writer.u8(rule.rawValue)
@@ -264,6 +266,7 @@ public struct OrderSubmitted: Equatable, Sendable {
         self.solverCalls = solverCalls
     }
 
+    @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(order)
         writer.varint(UInt64(agent))
@@ -334,6 +337,7 @@ public struct Trade: Equatable, Sendable {
         self.sellLimit = sellLimit
     }
 
+    @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(buyOrder)
         writer.varint(sellOrder)
@@ -389,6 +393,7 @@ public struct OrderRemoved: Equatable, Sendable {
         self.quantity = quantity
     }
 
+    @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(order)
         writer.varint(UInt64(agent))
@@ -459,6 +464,7 @@ public struct IntervalCleared: Equatable, Sendable {
         self.restingAsks = restingAsks
     }
 
+    @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(UInt64(interval))
         writer.varint(UInt64(trades))
@@ -532,6 +538,7 @@ public enum PowerEventBody: Equatable, Sendable {
         }
     }
 
+    @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         switch self {
         case .marketOpened(let payload): payload.encode(into: &writer)
@@ -569,7 +576,7 @@ public enum PowerEventBody: Equatable, Sendable {
 }
 
 /// An event of p2p-electricity: kind (varint), tick (varint), payload.
-public struct PowerEvent: ModelEvent {
+public struct PowerEvent: ModelEvent, TickedEvent {
     public var tick: Int64
     public var body: PowerEventBody
 
@@ -592,6 +599,7 @@ public struct PowerEvent: ModelEvent {
         nil
     }
 
+    @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(UInt64(kind.rawValue))
         writer.varint(UInt64(tick))

@@ -309,7 +309,7 @@ public enum EconomyEventBody: Equatable, Sendable {
 }
 
 /// An event of exchange-economy: kind (varint), tick (varint), payload.
-public struct EconomyEvent: ModelEvent {
+public struct EconomyEvent: ModelEvent, TickedEvent {
     public var tick: Int64
     public var body: EconomyEventBody
 

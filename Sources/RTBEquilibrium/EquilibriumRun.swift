@@ -188,12 +188,7 @@ public final class EquilibriumRun: ModelRun {
     }
 
     func emit(tick: Int64, _ body: EconomyEventBody) {
-        let event = EconomyEvent(tick: tick, body)
-        log.append { writer, perturbed in
-            var written = event
-            if perturbed { written.tick += 1 }
-            written.encode(into: &writer)
-        }
+        log.append(EconomyEvent(tick: tick, body))
     }
 
     func makeCheckpoint() -> EngineCheckpoint {

@@ -125,3 +125,27 @@ public struct EventLog: Sendable {
         restore(nextSequence: nextSequence, framesSealed: framesSealed, market: market)
     }
 }
+
+/// An event with a tick and its canonical encoding (every generated `varint-kind` event type).
+public protocol TickedEvent {
+    var tick: Int64 { get set }
+    func encode(into writer: inout CanonicalWriter)
+}
+
+extension EventLog {
+    /// Appends `event`; a perturbed one (a test's planted divergence) is written a tick later.
+    /// Returns its sequence number.
+    @inlinable
+    @discardableResult
+    public mutating func append<Event: TickedEvent>(
+        _ event: Event, excludedFromDigest: Bool = false
+    )
+        -> UInt64
+    {
+        append(excludedFromDigest: excludedFromDigest) { writer, perturbed in
+            var written = event
+            if perturbed { written.tick += 1 }
+            written.encode(into: &writer)
+        }
+    }
+}

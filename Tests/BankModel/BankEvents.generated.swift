@@ -204,7 +204,7 @@ public enum BankEventBody: Equatable, Sendable {
 }
 
 /// An event of test-bank: kind (varint), tick (varint), payload.
-public struct BankEvent: ModelEvent {
+public struct BankEvent: ModelEvent, TickedEvent {
     public var tick: Int64
     public var body: BankEventBody
 

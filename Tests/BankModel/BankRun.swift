@@ -101,12 +101,7 @@ public final class BankRun: ModelRun {
     }
 
     func emit(_ body: BankEventBody) {
-        let event = BankEvent(tick: Int64(stepIndex), body)
-        log.append { writer, perturbed in
-            var written = event
-            if perturbed { written.tick += 1 }
-            written.encode(into: &writer)
-        }
+        log.append(BankEvent(tick: Int64(stepIndex), body))
     }
 
     func makeCheckpoint() -> EngineCheckpoint {

@@ -13,13 +13,13 @@ import RTBTrace
 /// match rate alone. Smoke size: every experiment at N = 50, one seed.
 extension BenchmarkSuite {
     func electricity() throws {
-        let source = FileManager.default.currentDirectoryPath + "/studies/p2p-v4"
+        guard let source = studies() else {
+            throw BenchmarkFailure(
+                "electricity: no studies/p2p-v4 in the current directory or above the binaries (\(binaries))"
+            )
+        }
         let names = try FileManager.default.contentsOfDirectory(atPath: source)
             .filter { $0.hasPrefix("exp_") && $0.hasSuffix(".json") }.sorted()
-        guard !names.isEmpty else {
-            throw BenchmarkFailure(
-                "electricity: no studies/p2p-v4/exp_*.json under the current directory")
-        }
         let smoke = scale.runs == 1
         var specs: [(name: String, path: String, cells: [ElectricityConfig])] = []
         for name in names {
@@ -140,6 +140,20 @@ extension BenchmarkSuite {
                 issue: "#14", samples: Samples(samples.values.map { Double(orders) / $0 }),
                 value: Double(orders) / samples.median, unit: "orders/s",
                 bound: "\(orders) orders, prices on 31 ticks, 1-9 units", format: "%.0f"))
+    }
+
+    /// The run book's specs: `studies/p2p-v4` in the current directory, or in the checkout the
+    /// binaries were built in (the first directory above them that holds it).
+    func studies() -> String? {
+        var candidates = [FileManager.default.currentDirectoryPath]
+        var directory = URL(fileURLWithPath: binaries).resolvingSymlinksInPath()
+        while directory.path != "/" {
+            candidates.append(directory.path)
+            directory.deleteLastPathComponent()
+        }
+        return candidates.map { $0 + "/studies/p2p-v4" }.first {
+            FileManager.default.fileExists(atPath: $0)
+        }
     }
 
     /// The cells of a sweep spec, as the sweep runner expands them (docs/sweeps.md).

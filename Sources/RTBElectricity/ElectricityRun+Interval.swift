@@ -11,7 +11,8 @@ struct IntervalAccounts {
     var priceSum: Int64 = 0
     var priceSquares: UInt64 = 0
     var clearingPrice: Int64 = 0
-    var capLeft: Int64 = 0
+    /// Energy the cap still allows this interval (no cap until an interval sets it).
+    var capLeft: Int64 = .max
     /// New orders at the planner bound's price (quoted or limit) and full quantity.
     var newBuys: [PricedQuantity] = []
     var newSells: [PricedQuantity] = []
@@ -151,7 +152,6 @@ extension ElectricityRun {
     /// benchmark and the order-book property tests); returns its number.
     @discardableResult
     public func submitOrder(agent: Int, side: Side, price: Int64, quantity: Int64) -> UInt64 {
-        if current.capLeft == 0 && !capEnforced { current.capLeft = .max }
         return submit(agent, .post, side: side, price: price, quantity: quantity)
     }
 

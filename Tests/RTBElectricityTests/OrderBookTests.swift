@@ -65,7 +65,6 @@ func bareRun(_ mechanism: Mechanism, pricing: CallPricing = .payAsAsk) -> Electr
         config: config,
         environment: RunEnvironment(
             sink: NullSink(), shared: MemoryFrameStore(), layout: FrameLayout()))
-    run.current.capLeft = .max
     return run
 }
 
@@ -94,7 +93,7 @@ func emittedTrades(_ run: ElectricityRun) throws -> [Trade] {
             let side: Side = random.chance(0.5) ? .buy : .sell
             let limit = random.int(in: Int64(150)...Int64(170)) * ElectricityConfig.tick
             let quantity = random.int(in: Int64(1)...Int64(5)) * 100_000
-            run.submit(index % 10, .post, side: side, price: limit, quantity: quantity)
+            run.submitOrder(agent: index % 10, side: side, price: limit, quantity: quantity)
             expected += reference.arrive(
                 id: UInt64(index), side: side, limit: limit, quantity: quantity)
         }
@@ -132,7 +131,7 @@ func emittedTrades(_ run: ElectricityRun) throws -> [Trade] {
         for pricing in [CallPricing.uniform, .payAsAsk] {
             let run = bareRun(.call, pricing: pricing)
             for (index, (side, price, quantity)) in limits.enumerated() {
-                run.submit(index % 10, .post, side: side, price: price, quantity: quantity)
+                run.submitOrder(agent: index % 10, side: side, price: price, quantity: quantity)
             }
             run.clearBatch()
             let trades = try emittedTrades(run)

@@ -16,7 +16,7 @@ import sys
 
 
 def arm_name(agents):
-    names = ("monitor", "reallocation", "lifecycle", "fatigue", "synthesizer")
+    names = ("monitor", "reallocation", "lifecycle", "fatigue", "synthesizer", "discovery", "merge")
     on = [name for name in names if agents.get(name, True)]
     if not on:
         return "all off"

@@ -67,6 +67,7 @@ def builds(args):
         ("exchange-economy", '{"seed": 4, "agents": 50000, "goods": 4, "sample": 5000, "tolerance": 0.001, "max_rounds": 100}'),
         # Time-decay attribution uses our pow; the fatigue table our exp.
         ("campaign-atomization", '{"seed": 7, "days": 1, "impressions_per_day": 300000, "attribution": "time-decay", "min_impressions": 200, "monitor_min_impressions": 10, "min_test_budget": 20}'),
+        ("campaign-atomization", '{"seed": 3, "days": 2, "creatives": ["creative_a"], "bid_strategies": ["balanced"], "dayparts": ["afternoon", "prime"], "platforms": ["hulu", "peacock"], "audiences": [{"id": "eco_urban_renters", "zips": ["10013", "10011"], "signals": ["sustainability", "transit"]}, {"id": "luxury_seekers", "zips": ["10021", "90210"], "signals": ["premium", "experiences"]}], "impressions_per_day": 100000, "users": 20000, "base_cvr_ppm": 20000, "base_ctr_ppm": 50000, "min_test_budget": 20, "min_impressions": 200, "monitor_min_impressions": 10, "fatigue_min_impressions": 2000}'),
         # Profiles use our exp and log, quote noise our normal draws; corrected semantics
         # shuffle the agents and cap the call auction.
         ("p2p-electricity", '{"seed": 1000, "agents": 200, "agent": "satisficer", "mode": "band", "tau": 5}'),

@@ -3,11 +3,13 @@
 /// run never reads it, so it cannot steer the simulation.
 public struct AgentTimes: Sendable {
     public enum Agent: Int, CaseIterable, Sendable, CustomStringConvertible {
-        case monitor, reallocation, lifecycle, fatigue, synthesizer
+        case monitor, reallocation, lifecycle, fatigue, synthesizer, discovery
 
         public var description: String {
-            ["monitor", "reallocation", "lifecycle", "creative optimization", "synthesizer"][
-                rawValue]
+            [
+                "monitor", "reallocation", "lifecycle", "creative optimization", "synthesizer",
+                "audience discovery",
+            ][rawValue]
         }
     }
 

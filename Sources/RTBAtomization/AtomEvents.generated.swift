@@ -3,14 +3,16 @@
 import RTBCore
 import RTBTrace
 
-/// Event code: 0 reallocate, 1 terminate, 2 synthesize.
+/// Event code: 0 reallocate, 1 terminate, 2 synthesize, 3 spawn, 4 merge.
 public enum BudgetReason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case reallocate = 0
     case terminate = 1
     case synthesize = 2
+    case spawn = 3
+    case merge = 4
 
     public var description: String {
-        ["reallocate", "terminate", "synthesize"][Int(rawValue)]
+        ["reallocate", "terminate", "synthesize", "spawn", "merge"][Int(rawValue)]
     }
 }
 
@@ -67,6 +69,8 @@ public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertibl
     case cellRotated = 11
     case agentKilled = 12
     case agentRecovered = 13
+    case audienceDiscovered = 14
+    case cellsMerged = 15
 
     public var description: String {
         switch self {
@@ -83,6 +87,8 @@ public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertibl
         case .cellRotated: return "CellRotated"
         case .agentKilled: return "AgentKilled"
         case .agentRecovered: return "AgentRecovered"
+        case .audienceDiscovered: return "AudienceDiscovered"
+        case .cellsMerged: return "CellsMerged"
         }
     }
 }
@@ -137,7 +143,7 @@ public struct CampaignStarted: Equatable, Sendable {
     }
 }
 
-/// One cell (tick 0), in index order: its dimension values (indexes into the config's lists), daily budget and price per impression. (kind 2, scenarios -)
+/// One cell, in index order: at tick 0 the points of the dimensions' product; later the test cell of a discovered audience (budget 0 here, funded by the spawn reallocation that follows). Its dimension values (indexes into the config's lists; audiences past the config's are the discovered ones, in order), daily budget and price per impression. (kind 2, scenarios -)
 public struct CellCreated: Equatable, Sendable {
     /// cell index
     public var cell: Int
@@ -383,7 +389,7 @@ public struct CellFlagged: Equatable, Sendable {
 public struct BudgetReallocated: Equatable, Sendable {
     /// slot just delivered
     public var slot: Int64
-    /// reallocate, terminate or synthesize (the cross-platform synthesizer scaling a pattern)
+    /// reallocate, terminate, synthesize (the cross-platform synthesizer scaling a pattern), spawn (a discovered audience's test cell funded from the running cells in proportion to their budgets) or merge (two winners' budgets moved to their power cell)
     public var reason: BudgetReason
     /// cells whose budget changed
     public var cells: [Int64]
@@ -423,7 +429,7 @@ public struct BudgetReallocated: Equatable, Sendable {
     }
 }
 
-/// The lifecycle agent (every 2 minutes) graduates or terminates a test cell, with the figures that decided it. (kind 7, scenarios -)
+/// The lifecycle agent graduates or terminates a test cell, or retires a winner merged into a power cell (named by the CellsMerged event just before), with the figures that decided it. (kind 7, scenarios -)
 public struct CellStatusChanged: Equatable, Sendable {
     /// slot just delivered
     public var slot: Int64
@@ -773,6 +779,166 @@ public struct AgentRecovered: Equatable, Sendable {
     }
 }
 
+/// The audience discovery agent finds a cluster of ZIP codes sharing behavioural signals whose conversion rate beats the campaign's with a confidence above the threshold (docs/atomization.md, the discovery rule): a new audience, whose test cell follows. (kind 14, scenarios -)
+public struct AudienceDiscovered: Equatable, Sendable {
+    /// slot just delivered
+    public var slot: Int64
+    /// the new audience's index (after the config's audiences and earlier discoveries)
+    public var audience: Int
+    /// its ZIP codes (indexes into the ZIP pool)
+    public var zips: [Int64]
+    /// the signals they share (indexes into the signal vocabulary)
+    public var signals: [Int64]
+    /// impressions seen by users of those ZIPs so far
+    public var impressions: Int64
+    /// conversions of users of those ZIPs so far
+    public var conversions: Int64
+    /// every impression so far
+    public var campaignImpressions: Int64
+    /// every conversion so far
+    public var campaignConversions: Int64
+    /// posterior probability that the cluster converts better than the campaign, ppm
+    public var confidence: Int64
+
+    public init(slot: Int64, audience: Int, zips: [Int64], signals: [Int64], impressions: Int64, conversions: Int64, campaignImpressions: Int64, campaignConversions: Int64, confidence: Int64) {
+        self.slot = slot
+        self.audience = audience
+        self.zips = zips
+        self.signals = signals
+        self.impressions = impressions
+        self.conversions = conversions
+        self.campaignImpressions = campaignImpressions
+        self.campaignConversions = campaignConversions
+        self.confidence = confidence
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(slot))
+        writer.varint(UInt64(audience))
+        writer.signedVarints(zips)
+        writer.signedVarints(signals)
+        writer.varint(UInt64(impressions))
+        writer.varint(UInt64(conversions))
+        writer.varint(UInt64(campaignImpressions))
+        writer.varint(UInt64(campaignConversions))
+        writer.varint(UInt64(confidence))
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        slot = try reader.int64()
+        audience = try reader.int()
+        zips = try reader.signedVarints()
+        signals = try reader.signedVarints()
+        impressions = try reader.int64()
+        conversions = try reader.int64()
+        campaignImpressions = try reader.int64()
+        campaignConversions = try reader.int64()
+        confidence = try reader.int64()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("slot", .int(slot)),
+            EventField("audience", .int(Int64(audience))),
+            EventField("zips", .ints(zips)),
+            EventField("signals", .ints(signals)),
+            EventField("impressions", .int(impressions)),
+            EventField("conversions", .int(conversions)),
+            EventField("campaign_impressions", .int(campaignImpressions)),
+            EventField("campaign_conversions", .int(campaignConversions)),
+            EventField("confidence", .int(confidence)),
+        ]
+    }
+}
+
+/// The lifecycle agent merges two similar winners (evergreen, ROAS at least 3.5, the same creative and bid strategy and at most one targeting dimension different) into a power cell that targets the union and carries their summed counters; the winners' statuses and budgets follow. (kind 15, scenarios -)
+public struct CellsMerged: Equatable, Sendable {
+    /// slot just delivered
+    public var slot: Int64
+    /// the two winners
+    public var cells: [Int64]
+    /// the power cell (the next cell index)
+    public var into: Int
+    /// its audiences
+    public var audiences: [Int64]
+    /// its dayparts
+    public var dayparts: [Int64]
+    /// its platforms
+    public var platforms: [Int64]
+    /// its creative
+    public var creative: Int
+    /// its bid strategy
+    public var strategy: Int
+    /// summed spend
+    public var spend: Micros
+    /// summed conversions, ppm of a conversion
+    public var conversions: Int64
+    /// summed revenue
+    public var revenue: Micros
+
+    public init(slot: Int64, cells: [Int64], into: Int, audiences: [Int64], dayparts: [Int64], platforms: [Int64], creative: Int, strategy: Int, spend: Micros, conversions: Int64, revenue: Micros) {
+        self.slot = slot
+        self.cells = cells
+        self.into = into
+        self.audiences = audiences
+        self.dayparts = dayparts
+        self.platforms = platforms
+        self.creative = creative
+        self.strategy = strategy
+        self.spend = spend
+        self.conversions = conversions
+        self.revenue = revenue
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(slot))
+        writer.signedVarints(cells)
+        writer.varint(UInt64(into))
+        writer.signedVarints(audiences)
+        writer.signedVarints(dayparts)
+        writer.signedVarints(platforms)
+        writer.varint(UInt64(creative))
+        writer.varint(UInt64(strategy))
+        writer.varint(UInt64(spend.raw))
+        writer.varint(UInt64(conversions))
+        writer.varint(UInt64(revenue.raw))
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        slot = try reader.int64()
+        cells = try reader.signedVarints()
+        into = try reader.int()
+        audiences = try reader.signedVarints()
+        dayparts = try reader.signedVarints()
+        platforms = try reader.signedVarints()
+        creative = try reader.int()
+        strategy = try reader.int()
+        spend = Micros(try reader.int64())
+        conversions = try reader.int64()
+        revenue = Micros(try reader.int64())
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("slot", .int(slot)),
+            EventField("cells", .ints(cells)),
+            EventField("into", .int(Int64(into))),
+            EventField("audiences", .ints(audiences)),
+            EventField("dayparts", .ints(dayparts)),
+            EventField("platforms", .ints(platforms)),
+            EventField("creative", .int(Int64(creative))),
+            EventField("strategy", .int(Int64(strategy))),
+            EventField("spend_micros", .int(spend.raw)),
+            EventField("conversions", .int(conversions)),
+            EventField("revenue_micros", .int(revenue.raw)),
+        ]
+    }
+}
+
 /// The payload of an event, one case per kind.
 public enum AtomEventBody: Equatable, Sendable {
     case campaignStarted(CampaignStarted)
@@ -788,6 +954,8 @@ public enum AtomEventBody: Equatable, Sendable {
     case cellRotated(CellRotated)
     case agentKilled(AgentKilled)
     case agentRecovered(AgentRecovered)
+    case audienceDiscovered(AudienceDiscovered)
+    case cellsMerged(CellsMerged)
 
     /// The kind number.
     public var kind: AtomEventKind {
@@ -805,6 +973,8 @@ public enum AtomEventBody: Equatable, Sendable {
         case .cellRotated: return .cellRotated
         case .agentKilled: return .agentKilled
         case .agentRecovered: return .agentRecovered
+        case .audienceDiscovered: return .audienceDiscovered
+        case .cellsMerged: return .cellsMerged
         }
     }
 
@@ -824,6 +994,8 @@ public enum AtomEventBody: Equatable, Sendable {
         case .cellRotated(let payload): payload.encode(into: &writer)
         case .agentKilled(let payload): payload.encode(into: &writer)
         case .agentRecovered(let payload): payload.encode(into: &writer)
+        case .audienceDiscovered(let payload): payload.encode(into: &writer)
+        case .cellsMerged(let payload): payload.encode(into: &writer)
         }
     }
 
@@ -843,6 +1015,8 @@ public enum AtomEventBody: Equatable, Sendable {
         case .cellRotated: return .cellRotated(try CellRotated(from: &reader))
         case .agentKilled: return .agentKilled(try AgentKilled(from: &reader))
         case .agentRecovered: return .agentRecovered(try AgentRecovered(from: &reader))
+        case .audienceDiscovered: return .audienceDiscovered(try AudienceDiscovered(from: &reader))
+        case .cellsMerged: return .cellsMerged(try CellsMerged(from: &reader))
         }
     }
 
@@ -862,6 +1036,8 @@ public enum AtomEventBody: Equatable, Sendable {
         case .cellRotated(let payload): return payload.fields
         case .agentKilled(let payload): return payload.fields
         case .agentRecovered(let payload): return payload.fields
+        case .audienceDiscovered(let payload): return payload.fields
+        case .cellsMerged(let payload): return payload.fields
         }
     }
 }

@@ -55,11 +55,21 @@ public final class AtomizationChecker: ModelChecker {
             summary:
                 "a rotation moves a cell off a fatigued creative whose rotation was taken, to the best other creative"
         ),
+        InvariantInfo(
+            name: "discovery-rule",
+            summary:
+                "at every discovery round exactly the rule's audience is discovered (ZIP counts recomputed from the ledger), with its test cell and funding"
+        ),
+        InvariantInfo(
+            name: "merge-rule",
+            summary:
+                "only similar winners merge, into the next cell with the union and their summed counters and budgets; no similar winners are left after a round"
+        ),
     ]
 
     let config: AtomizationConfig
     let runFinished: Bool
-    public private(set) var tally = CheckTally(invariants: AtomizationChecker.invariants)
+    public internal(set) var tally = CheckTally(invariants: AtomizationChecker.invariants)
     let expectedCells: [CellSpec]
     var cells = 0
     var price: [Int64] = []
@@ -90,6 +100,23 @@ public final class AtomizationChecker: ModelChecker {
     var takenPatterns: [Synthesizer.Pattern] = []
     var lastDelivered: Int64 = -1
     var lastSequence: UInt64 = 0
+    // Cells added as the run goes.
+    var targeting: [CellTargeting] = []
+    var reach: [[Int]] = []
+    var mergedInto: [Int] = []
+    var discovered: [[Int]] = []
+    let zipPool: ZipPool
+    var zipImpressions: [Int64]
+    var zipConversions: [Int64]
+    /// The discovery round being checked, its audience once recorded, and the spawn to come.
+    var discoveryRound: Int64 = -1
+    var discoveryRecorded = false
+    var pendingSpawn: (audience: Int, best: Int?)?
+    var pendingFunding: Int?
+    /// Winners named by the last merge, whose status and budget changes are to come.
+    var pendingMerge: (cells: [Int], into: Int)?
+    var mergeRound: Int64 = -1
+    var merges: Int64 = 0
 
     public init(config: AtomizationConfig, runFinished: Bool = true) {
         self.config = config
@@ -100,6 +127,9 @@ public final class AtomizationChecker: ModelChecker {
         window = CreativeWindow(creatives: config.creatives.count)
         reported = [Int64?](repeating: nil, count: config.creatives.count)
         takenRotations = [Bool](repeating: false, count: config.creatives.count)
+        zipPool = ZipPool(config: config)
+        zipImpressions = [Int64](repeating: 0, count: zipPool.count)
+        zipConversions = zipImpressions
     }
 
     public func observe(_ event: AtomEvent, sequence: UInt64, size: Int) {
@@ -124,13 +154,15 @@ public final class AtomizationChecker: ModelChecker {
         case .decisionRound(let round): observe(round, at: sequence)
         case .cellRotated(let rotated): observe(rotated, at: sequence)
         case .agentKilled, .agentRecovered: break
+        case .audienceDiscovered(let found): observe(found, at: sequence)
+        case .cellsMerged(let merged): observe(merged, at: sequence)
         }
     }
 
     /// At a bucket's end, the creatives reported fatigued must be exactly those the rule
     /// finds (checked when the next bucket's first delivery arrives, or at the run's end).
     func closeBucket(endingAt slot: Int64, at sequence: UInt64) {
-        guard config.fatigue, slot >= 0, (slot + 1) % Int64(FatigueRule.slotsPerBucket) == 0
+        guard config.fatigue, slot >= 0, Cadences.due(config.cadences.fatigue, after: slot)
         else { return }
         let verdicts = window.fatigue(endingAt: slot, minImpressions: config.fatigueMinImpressions)
         for creative in verdicts.indices {
@@ -195,10 +227,9 @@ public final class AtomizationChecker: ModelChecker {
             }
             return
         }
+        let audiences = config.audiences.count + discovered.count
         let expected = Synthesizer.patterns(
-            synthesizerCells(), audiences: config.audiences.count,
-            platforms: config.platforms.count)
-        let audiences = config.audiences.count
+            synthesizerCells(), audiences: audiences, platforms: config.platforms.count)
         tally.count(
             9,
             holds: round.kinds == expected.map(\.pattern.kind)
@@ -214,8 +245,8 @@ public final class AtomizationChecker: ModelChecker {
     func synthesizerCells() -> [Synthesizer.Cell] {
         (0..<cells).map { cell in
             Synthesizer.Cell(
-                audience: expectedCells[cell].audience, platform: expectedCells[cell].platform,
-                running: status[cell] != .terminated, spend: spend[cell], revenue: revenue[cell],
+                audience: targeting[cell].audiences[0], platform: targeting[cell].platforms[0],
+                running: status[cell].isRunning, spend: spend[cell], revenue: revenue[cell],
                 budget: budget[cell])
         }
     }
@@ -241,6 +272,10 @@ public final class AtomizationChecker: ModelChecker {
     }
 
     func observe(_ created: CellCreated, at sequence: UInt64) {
+        if cells >= expectedCells.count {
+            observeSpawn(created, at: sequence)
+            return
+        }
         let expected = cells < expectedCells.count ? expectedCells[cells] : nil
         let matches =
             expected.map {
@@ -251,15 +286,10 @@ public final class AtomizationChecker: ModelChecker {
         tally.count(
             0, holds: matches, at: sequence,
             witness: "cell \(created.cell) is not point \(cells) of the dimensions' product")
-        cells += 1
-        price.append(created.price.raw)
-        budget.append(created.budget.raw)
-        spentToday.append(0)
-        spend.append(0)
-        conversionsPpm.append(0)
-        revenue.append(0)
-        status.append(.test)
-        creativeOf.append(created.creative)
+        // The product's point (not what the event claims: cells-registered judges that).
+        addCell(
+            CellTargeting(expectedCells[cells]), creative: created.creative,
+            price: created.price.raw, budget: created.budget.raw, status: .test)
         if cells == expectedCells.count {
             let total = budget.reduce(0, +)
             tally.count(
@@ -278,9 +308,7 @@ public final class AtomizationChecker: ModelChecker {
             tally.count(0, holds: false, at: sequence, witness: "slot \(delivered.slot): bad cells")
             return
         }
-        if delivered.slot % Int64(FatigueRule.slotsPerBucket) == 0 {
-            closeBucket(endingAt: delivered.slot - 1, at: sequence)
-        }
+        closeRounds(endingAt: delivered.slot - 1, at: sequence)
         window.begin(slot: delivered.slot)
         lastDelivered = delivered.slot
         for (position, cell64) in delivered.cells.enumerated() {
@@ -298,8 +326,14 @@ public final class AtomizationChecker: ModelChecker {
                     ? "cell \(cell) spent \(cost) with \(left) of its daily budget left"
                     : "cell \(cell) spent \(cost) for \(shown) impressions at \(price[cell])")
             tally.count(
-                6, holds: status[cell] != .terminated, at: sequence,
-                witness: "cell \(cell) delivered \(shown) impressions after its termination")
+                6, holds: status[cell].isRunning, at: sequence,
+                witness: "cell \(cell) delivered \(shown) impressions after it was \(status[cell])")
+            if config.discovery {
+                for index in 0..<shown {
+                    let user = user(of: cell, slot: delivered.slot, index: index)
+                    zipImpressions[Int(user) % zipPool.count] += 1
+                }
+            }
             spentToday[cell] += cost
             spend[cell] += cost
             impressions += shown
@@ -343,9 +377,7 @@ public final class AtomizationChecker: ModelChecker {
                 if kept.slot == slot, let at = kept.cells.firstIndex(of: cell) {
                     recorded =
                         index < kept.impressions[at]
-                        && UserDraw.user(
-                            seed: config.seed, slot: slot, cell: cell, index: index,
-                            users: config.users) == conversion.user
+                        && user(of: Int(cell), slot: slot, index: index) == conversion.user
                 }
             }
             tally.count(
@@ -353,9 +385,13 @@ public final class AtomizationChecker: ModelChecker {
                 witness:
                     "conversion \(conversion.conversion): touchpoint \(touch) (cell \(cell), slot \(slot), impression \(index)) is not an impression user \(conversion.user) saw"
             )
-            conversionsPpm[Int(cell)] += conversion.fractions[touch]
-            revenue[Int(cell)] += Attribution.credit(
+            let credited = creditedCell(Int(cell))
+            conversionsPpm[credited] += conversion.fractions[touch]
+            revenue[credited] += Attribution.credit(
                 conversion.value, fraction: conversion.fractions[touch])
+        }
+        if conversion.user >= 0 {
+            zipConversions[Int(conversion.user % Int64(zipPool.count))] += 1
         }
     }
 
@@ -364,6 +400,11 @@ public final class AtomizationChecker: ModelChecker {
         guard moved.cells.count == moved.deltas.count, moved.cells.allSatisfy(known) else {
             tally.count(1, holds: false, at: sequence, witness: "malformed reallocation")
             return
+        }
+        switch moved.reason {
+        case .spawn: checkFunding(moved, at: sequence)
+        case .merge: checkMergeBudgets(moved, at: sequence)
+        case .reallocate, .terminate, .synthesize: break
         }
         if moved.reason == .synthesize {
             // A taken pattern with nothing to move records no event: skip those.
@@ -412,6 +453,18 @@ public final class AtomizationChecker: ModelChecker {
                 && Lifecycle.terminates(
                     conversionsPpm: conversionsPpm[cell], spend: spend[cell],
                     minTestBudget: config.minTestBudget)
+        case .merged:
+            let named = pendingMerge?.cells.contains(cell) ?? false
+            tally.count(
+                12, holds: named && truthful, at: sequence,
+                witness: "cell \(cell) merged without a merge naming it")
+            status[cell] = .merged
+            // Its counters moved to the power cell.
+            spentToday[cell] = 0
+            spend[cell] = 0
+            conversionsPpm[cell] = 0
+            revenue[cell] = 0
+            return
         case .test:
             allowed = false
         }
@@ -424,7 +477,7 @@ public final class AtomizationChecker: ModelChecker {
     }
 
     public func finish() {
-        if runFinished { closeBucket(endingAt: lastDelivered, at: lastSequence) }
+        if runFinished { closeRounds(endingAt: lastDelivered, at: lastSequence) }
     }
 
     public var notes: [String] { [] }
@@ -434,7 +487,7 @@ public final class AtomizationChecker: ModelChecker {
             cells: cells, impressions: impressions, clicks: clicks, conversions: conversions,
             spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
             reallocations: reallocations, graduated: graduated, terminated: terminated,
-            rotations: rotations,
+            rotations: rotations, discovered: Int64(discovered.count), merges: merges,
             wasted: zip(spend, conversionsPpm).reduce(0) { $0 + ($1.1 == 0 ? $1.0 : 0) })
     }
 }

@@ -6,11 +6,13 @@ extension AtomizationConfig {
         "seed, days, audiences, creatives, bid_strategies, dayparts, platforms, daily_budget, "
         + "impressions_per_day, users, base_cpm, conversion_value, base_ctr_ppm, base_cvr_ppm, "
         + "min_test_budget, min_impressions, monitor_min_impressions, attribution, lookback_days, "
-        + "half_life_hours, fatigue_min_impressions, agents, kills, recovery"
+        + "half_life_hours, fatigue_min_impressions, agents, cadences, zip_pool, extra_signals, "
+        + "discovery_confidence_ppm, signal_share_ppm, discovery_min_conversions, max_discoveries, "
+        + "kills, recovery"
 
     /// From a JSON object with the keys above; the ones left out keep the defaults (seed 004's
     /// dimensions). Money in dollars; `agents` is an object of booleans (monitor, reallocation,
-    /// lifecycle, fatigue, synthesizer).
+    /// lifecycle, fatigue, synthesizer, discovery, merge); `cadences` an object of seconds.
     public init(json: JSONValue) throws(ConfigError) {
         self.init()
         for (key, value) in try json.configMembers() {
@@ -26,6 +28,33 @@ extension AtomizationConfig {
             case "lookback_days": lookbackDays = Int(clamping: try value.configInteger(key))
             case "half_life_hours": halfLifeHours = Int(clamping: try value.configInteger(key))
             case "fatigue_min_impressions": fatigueMinImpressions = try value.configInteger(key)
+            case "zip_pool": zipPool = Int(clamping: try value.configInteger(key))
+            case "extra_signals": extraSignals = try Self.names(value, key)
+            case "discovery_confidence_ppm": discoveryConfidencePpm = try value.configInteger(key)
+            case "signal_share_ppm": signalSharePpm = try value.configInteger(key)
+            case "discovery_min_conversions":
+                discoveryMinConversions = try value.configInteger(key)
+            case "max_discoveries": maxDiscoveries = Int(clamping: try value.configInteger(key))
+            case "cadences":
+                for (agent, entry) in try value.configMembers() {
+                    let at = "cadences.\(agent)"
+                    let seconds = try entry.configInteger(at)
+                    guard seconds > 0, seconds % AtomizationRun.slotSeconds == 0 else {
+                        throw .invalid(at, "a positive multiple of 30 seconds")
+                    }
+                    let slots = seconds / AtomizationRun.slotSeconds
+                    switch agent {
+                    case "monitor": cadences.monitor = slots
+                    case "reallocation": cadences.reallocation = slots
+                    case "lifecycle": cadences.lifecycle = slots
+                    case "discovery": cadences.discovery = slots
+                    case "fatigue": cadences.fatigue = slots
+                    case "synthesizer": cadences.synthesizer = slots
+                    default:
+                        throw .invalid(
+                            at, "one of \(cadences.all.map(\.0).joined(separator: ", "))")
+                    }
+                }
             case "daily_budget": dailyBudget = try Self.dollars(value, key)
             case "base_cpm": baseCPM = try Self.dollars(value, key)
             case "conversion_value": conversionValue = try Self.dollars(value, key)
@@ -84,10 +113,13 @@ extension AtomizationConfig {
                     case "lifecycle": lifecycle = on
                     case "fatigue": fatigue = on
                     case "synthesizer": synthesizer = on
+                    case "discovery": discovery = on
+                    case "merge": merge = on
                     default:
                         throw .invalid(
                             "agents.\(agent)",
-                            "one of monitor, reallocation, lifecycle, fatigue, synthesizer")
+                            "one of monitor, reallocation, lifecycle, fatigue, synthesizer, discovery, merge"
+                        )
                     }
                 }
             default: throw .invalid("key '\(key)'", "one of \(Self.keys)")

@@ -26,6 +26,30 @@ public enum AttributionModel: UInt8, Sendable, CaseIterable, CustomStringConvert
     }
 }
 
+/// How often each agent runs, in 30-second slots (the JSON gives seconds). The creative
+/// optimizer's cadence is a whole number of its window's 10-minute buckets.
+public struct Cadences: Equatable, Sendable {
+    public var monitor: Int64 = 1
+    public var reallocation: Int64 = 4
+    public var lifecycle: Int64 = 4
+    public var discovery: Int64 = 10
+    public var fatigue: Int64 = 20
+    public var synthesizer: Int64 = 30
+
+    public init() {}
+
+    /// (JSON key, slots) in a fixed order.
+    public var all: [(String, Int64)] {
+        [
+            ("monitor", monitor), ("reallocation", reallocation), ("lifecycle", lifecycle),
+            ("discovery", discovery), ("fatigue", fatigue), ("synthesizer", synthesizer),
+        ]
+    }
+
+    /// Whether an agent with this cadence runs after `slot` has been delivered.
+    static func due(_ cadence: Int64, after slot: Int64) -> Bool { (slot + 1) % cadence == 0 }
+}
+
 /// The canonical config of a campaign atomization run (seed 004). Every key is documented in
 /// docs/atomization.md. Money is in micro-dollars, rates in parts per million.
 public struct AtomizationConfig: Equatable, Sendable {
@@ -80,6 +104,27 @@ public struct AtomizationConfig: Equatable, Sendable {
     public var lifecycle = true
     public var fatigue = true
     public var synthesizer = true
+    /// The audience discovery agent (docs/atomization.md, the discovery rule).
+    public var discovery = true
+    /// Whether the lifecycle agent merges similar winners into power cells.
+    public var merge = true
+    public var cadences = Cadences()
+    /// ZIP codes of the user pool: the audiences' ZIPs first, then synthetic ones (user u lives
+    /// in ZIP u mod `zipPool`).
+    public var zipPool = 60
+    /// Behavioural signals beyond the audiences' own (the signal vocabulary is the audiences'
+    /// signals, then these).
+    public var extraSignals = ["streaming", "outdoors", "pets", "fitness", "travel", "gaming"]
+    /// A discovered cluster must beat the campaign's conversion rate with at least this
+    /// posterior probability (strictly), ppm.
+    public var discoveryConfidencePpm: Int64 = 800_000
+    /// Signals shared by at least this share of the high-converting ZIPs define the cluster, ppm.
+    public var signalSharePpm: Int64 = 500_000
+    /// A cluster is discovered only with at least this many conversions (the evidence the
+    /// normal tail of the posterior needs; the seed gives none).
+    public var discoveryMinConversions: Int64 = 30
+    /// At most this many audiences are discovered in a run.
+    public var maxDiscoveries = 6
     /// Impressions a creative needs over the 3-hour window before the fatigue rule applies.
     public var fatigueMinImpressions: Int64 = 10_000
     /// Agents whose memory is wiped after a slot's delivery (at most 100).
@@ -152,12 +197,61 @@ public struct AtomizationConfig: Equatable, Sendable {
         if users * creatives.count > 200_000_000 {
             return .invalid("users", "at most 200000000 users x creatives (memory)")
         }
+        for (name, slots) in cadences.all where !(1...2_880).contains(slots) {
+            return .invalid("cadences.\(name)", "a positive multiple of 30 seconds, at most a day")
+        }
+        if cadences.fatigue % Int64(FatigueRule.slotsPerBucket) != 0 {
+            return .invalid("cadences.fatigue", "a positive multiple of 600 seconds (10 minutes)")
+        }
+        let named = Set(audiences.flatMap(\.zips))
+        if !(named.count...100_000).contains(zipPool) {
+            return .invalid("zip_pool", "\(named.count)...100000 (at least the audiences' ZIPs)")
+        }
+        if users < zipPool { return .invalid("users", "at least zip_pool (\(zipPool))") }
+        if let empty = extraSignals.firstIndex(where: \.isEmpty) {
+            return .invalid("extra_signals[\(empty)]", "a non-empty name")
+        }
+        if signalVocabulary.count > 64 {
+            return .invalid("extra_signals", "at most 64 signals in all")
+        }
+        if !(0...1_000_000).contains(discoveryConfidencePpm) {
+            return .invalid("discovery_confidence_ppm", "0...1000000")
+        }
+        if !(1...1_000_000).contains(signalSharePpm) {
+            return .invalid("signal_share_ppm", "1...1000000")
+        }
+        if !(1...1_000_000_000).contains(discoveryMinConversions) {
+            return .invalid("discovery_min_conversions", "1...1000000000")
+        }
+        if !(0...1_000).contains(maxDiscoveries) { return .invalid("max_discoveries", "0...1000") }
         if kills.count > 100 { return .invalid("kills", "at most 100 kills") }
         let slots = Int64(days) * 2_880
         for (index, kill) in kills.enumerated() where !(0..<slots).contains(kill.slot) {
             return .invalid("kills[\(index)].slot", "0...\(slots - 1) (a slot of the run)")
         }
         return nil
+    }
+
+    /// The ZIP codes of the pool: the audiences' ZIPs (first appearance), then "zip-N".
+    public var zipCodes: [String] {
+        var codes: [String] = []
+        for zip in audiences.flatMap(\.zips) where !codes.contains(zip) { codes.append(zip) }
+        var next = codes.count
+        while codes.count < zipPool {
+            let name = "zip-\(next)"
+            next += 1
+            if !codes.contains(name) { codes.append(name) }
+        }
+        return codes
+    }
+
+    /// The signal vocabulary: the audiences' signals (first appearance), then `extraSignals`.
+    public var signalVocabulary: [String] {
+        var names: [String] = []
+        for name in audiences.flatMap(\.signals) + extraSignals where !names.contains(name) {
+            names.append(name)
+        }
+        return names
     }
 
     /// Version 1: u8 1, then every field in declaration order (strings and string lists with
@@ -192,6 +286,16 @@ public struct AtomizationConfig: Equatable, Sendable {
         }
         writer.u8(recovery.rawValue)
         writer.bool(synthesizer)
+        // Added with the discovery and merge agents (engine version 2).
+        writer.bool(discovery)
+        writer.bool(merge)
+        for (_, slots) in cadences.all { writer.varint(UInt64(slots)) }
+        writer.varint(zipPool)
+        Self.write(extraSignals, &writer)
+        writer.varint(UInt64(discoveryConfidencePpm))
+        writer.varint(UInt64(signalSharePpm))
+        writer.varint(maxDiscoveries)
+        writer.varint(UInt64(discoveryMinConversions))
         return writer.bytes
     }
 
@@ -258,6 +362,20 @@ public struct AtomizationConfig: Equatable, Sendable {
             }
             recovery = mode
             synthesizer = try reader.bool()
+            discovery = try reader.bool()
+            merge = try reader.bool()
+            cadences.monitor = try reader.int64()
+            cadences.reallocation = try reader.int64()
+            cadences.lifecycle = try reader.int64()
+            cadences.discovery = try reader.int64()
+            cadences.fatigue = try reader.int64()
+            cadences.synthesizer = try reader.int64()
+            zipPool = try reader.int()
+            extraSignals = try Self.read(&reader)
+            discoveryConfidencePpm = try reader.int64()
+            signalSharePpm = try reader.int64()
+            maxDiscoveries = try reader.int()
+            discoveryMinConversions = try reader.int64()
             try reader.expectEnd()
         } catch let error as ConfigError {
             throw error

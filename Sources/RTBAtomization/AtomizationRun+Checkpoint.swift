@@ -3,7 +3,9 @@ import RTBTrace
 
 /// A checkpoint holds everything the run carries between slots: the slot, the delivery
 /// stream, every cell's state and counters, the monitor's window, every user's exposures and
-/// journey (`Journeys`), and the totals. The cells and their effects are redrawn from the config.
+/// journey (`Journeys`), the totals, the discovered audiences, the cells added after the
+/// product's (their targeting), merges and the ZIP counts. The product's cells and the effects
+/// are redrawn from the config.
 extension AtomizationRun {
     func makeCheckpoint() -> EngineCheckpoint {
         var writer = CanonicalWriter()
@@ -18,6 +20,22 @@ extension AtomizationRun {
         ] {
             writer.signedVarint(value)
         }
+        writer.varint(discovered.count)
+        for audience in discovered {
+            writer.signedVarints(audience.zips.map(Int64.init))
+            writer.signedVarints(audience.signals.map(Int64.init))
+        }
+        writer.varint(status.count - grid.cells.count)
+        for target in targeting[grid.cells.count...] {
+            writer.signedVarints(target.audiences.map(Int64.init))
+            writer.varint(target.strategy)
+            writer.signedVarints(target.dayparts.map(Int64.init))
+            writer.signedVarints(target.platforms.map(Int64.init))
+        }
+        writer.signedVarints(mergedInto.map(Int64.init))
+        writer.signedVarint(merges)
+        writer.signedVarints(zipImpressions)
+        writer.signedVarints(zipConversions)
         writer.signedVarints(creativeOf.map(Int64.init))
         writer.signedVarints(window.impressions)
         writer.signedVarints(window.clicks)
@@ -55,6 +73,44 @@ extension AtomizationRun {
         terminated = try reader.signedVarint()
         totalConversions = try reader.signedVarint()
         rotations = try reader.signedVarint()
+        func indexes(below limit: Int) throws(CanonicalError) -> [Int] {
+            let values = try reader.signedVarints()
+            guard !values.isEmpty, values.allSatisfy({ $0 >= 0 && $0 < Int64(limit) }) else {
+                throw .valueOutOfRange(offset: reader.offset, value: 0, limit: UInt64(limit))
+            }
+            return values.map(Int.init)
+        }
+        for _ in 0..<(try reader.count(limit: 1_000)) {
+            let zipList = try indexes(below: zips.count)
+            let signals = try reader.signedVarints()
+            discovered.append((zipList, signals.map(Int.init)))
+        }
+        for _ in 0..<(try reader.count(limit: 1_000_000)) {
+            let target = CellTargeting(
+                audiences: try indexes(below: audienceCount),
+                strategy: try reader.int(),
+                dayparts: try indexes(below: config.dayparts.count),
+                platforms: try indexes(below: config.platforms.count))
+            guard target.strategy < config.bidStrategies.count else {
+                throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
+            }
+            _ = addCell(target, creative: 0, status: .test)
+        }
+        let successors = try reader.signedVarints()
+        guard successors.count == status.count,
+            successors.allSatisfy({ $0 >= -1 && $0 < Int64(successors.count) })
+        else {
+            throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
+        }
+        mergedInto = successors.map(Int.init)
+        merges = try reader.signedVarint()
+        let seen = try reader.signedVarints()
+        let made = try reader.signedVarints()
+        guard seen.count == zips.count, made.count == zips.count else {
+            throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
+        }
+        zipImpressions = seen
+        zipConversions = made
         let creatives = try reader.signedVarints()
         let shown = try reader.signedVarints()
         let clicked = try reader.signedVarints()
@@ -65,6 +121,7 @@ extension AtomizationRun {
             throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
         }
         creativeOf = creatives.map(Int.init)
+        for cell in grid.cells.count..<status.count { deriveCell(cell) }
         window.impressions = shown
         window.clicks = clicked
         let starts = try reader.signedVarints()
@@ -75,7 +132,7 @@ extension AtomizationRun {
         for cell in status.indices {
             let at = reader.offset
             guard let value = CellStatus(rawValue: try reader.u8()) else {
-                throw .valueOutOfRange(offset: at, value: 0, limit: 2)
+                throw .valueOutOfRange(offset: at, value: 0, limit: 3)
             }
             status[cell] = value
         }

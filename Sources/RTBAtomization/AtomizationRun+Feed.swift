@@ -2,7 +2,7 @@ import RTBCore
 import RTBTrace
 
 /// The dashboard feed of the design (live performance, top movers, budget flow), one JSON line
-/// every 2 simulated minutes (after the reallocation round): `rtb-verify record --feed FILE`.
+/// at the reallocation agent's cadence (every 2 simulated minutes by default, after its round): `rtb-verify record --feed FILE`.
 /// It reads the run's state and changes nothing; it is not part of any digest or checkpoint.
 extension AtomizationRun {
     struct FeedState {
@@ -15,10 +15,12 @@ extension AtomizationRun {
 
     /// The line for the slot just run, when it ends a 2-minute round.
     func makeFeedLine() -> String? {
-        guard (slot + 1) % 4 == 0 else { return nil }
+        guard Cadences.due(config.cadences.reallocation, after: slot) else { return nil }
         // After a resume the first line counts from where the run resumed.
         if feed.budgets.isEmpty { feed.budgets = budget }
-        let deltas = zip(budget, feed.budgets).map { $0 - $1 }
+        // Cells created since the last line count from a budget of 0.
+        let before = feed.budgets + [Int64](repeating: 0, count: budget.count - feed.budgets.count)
+        let deltas = zip(budget, before).map { $0 - $1 }
         let order = deltas.indices.sorted { (deltas[$0], -$0) > (deltas[$1], -$1) }
         func movers(_ cells: some Sequence<Int>) -> JSONObject.Value {
             .array(
@@ -36,7 +38,7 @@ extension AtomizationRun {
         line["revenue_today"] = .raw(Self.dollars(day.revenue))
         line["roas_today_ppm"] = .int(
             day.spend == 0 ? 0 : Attribution.ratioPpm(day.revenue, day.spend))
-        line["active_cells"] = .int(Int64(status.filter { $0 != .terminated }.count))
+        line["active_cells"] = .int(Int64(status.filter(\.isRunning).count))
         line["reallocations"] = .int(reallocations - feed.reallocations)
         line["budget_shifted"] = .raw(Self.dollars(deltas.filter { $0 > 0 }.reduce(0, +)))
         line["top_gainers"] = movers(order)

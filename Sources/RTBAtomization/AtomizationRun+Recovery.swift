@@ -57,14 +57,29 @@ extension AtomizationRun {
         let from = max(0, slot - Int64(Self.window) + 1)
         var replayed: Int64 = 0
         for event in try eventsSince(slot: from) {
-            guard case .slotDelivered(let delivered) = event.body, delivered.slot >= from else {
+            switch event.body {
+            case .slotDelivered(let delivered) where delivered.slot >= from:
+                replayed += 1
+                let ring = Int(delivered.slot % Int64(Self.window))
+                for (position, cell) in delivered.cells.enumerated() {
+                    windowImpressions[Int(cell) * Self.window + ring] =
+                        delivered.impressions[position]
+                    windowClicks[Int(cell) * Self.window + ring] = delivered.clicks[position]
+                }
+            case .cellsMerged(let merged):
+                // A power cell starts with its winners' window, as the merge gave it.
+                replayed += 1
+                let power = merged.into * Self.window
+                for source in merged.cells.map({ Int($0) * Self.window }) {
+                    for at in 0..<Self.window {
+                        windowImpressions[power + at] += windowImpressions[source + at]
+                        windowClicks[power + at] += windowClicks[source + at]
+                    }
+                }
+            case .slotDelivered, .campaignStarted, .cellCreated, .conversion, .cellFlagged,
+                .budgetReallocated, .cellStatusChanged, .dayClosed, .creativeFatigued,
+                .decisionRound, .cellRotated, .agentKilled, .agentRecovered, .audienceDiscovered:
                 continue
-            }
-            replayed += 1
-            let ring = Int(delivered.slot % Int64(Self.window))
-            for (position, cell) in delivered.cells.enumerated() {
-                windowImpressions[Int(cell) * Self.window + ring] = delivered.impressions[position]
-                windowClicks[Int(cell) * Self.window + ring] = delivered.clicks[position]
             }
         }
         return replayed
@@ -97,7 +112,7 @@ extension AtomizationRun {
                 shown[rotated.cell] = rotated.to
             case .campaignStarted, .cellCreated, .conversion, .cellFlagged, .budgetReallocated,
                 .cellStatusChanged, .dayClosed, .creativeFatigued, .decisionRound, .agentKilled,
-                .agentRecovered:
+                .agentRecovered, .audienceDiscovered, .cellsMerged:
                 continue
             }
         }

@@ -4,8 +4,10 @@ import RTBTrace
 /// A campaign atomization run (seed 004). The first step records the campaign and its cells;
 /// then each step is one 30-second slot: the cells of the slot's daypart deliver (paced to
 /// their daily budget), users see impressions and click or convert, each conversion's journey
-/// is attributed, and the agents act at their cadences (monitor every slot, reallocation and
-/// lifecycle every 4 slots = 2 minutes). Days end at slot 2,880.
+/// is attributed, and the agents act at their cadences (by default the monitor every slot,
+/// reallocation and lifecycle every 4 slots = 2 minutes, discovery every 10, the creative
+/// optimizer every 20, the synthesizer every 30). Days end at slot 2,880. Cells are added as
+/// the run goes: a discovered audience's test cell, and the power cell of two merged winners.
 public final class AtomizationRun: ModelRun {
     public static let slotSeconds: Int64 = 30
     public static let slotsPerDay = 2_880
@@ -41,6 +43,23 @@ public final class AtomizationRun: ModelRun {
     var window: CreativeWindow
     /// The sequence of each recent slot's first event (kill recovery reads back from there).
     var slotStarts: [UInt64]
+    /// Every cell's targeting (the product's cells first, then spawned and power cells).
+    var targeting: [CellTargeting]
+    /// Per cell, fixed at its creation: its members, the mask of its dayparts (bit = raw value)
+    /// and its reach (the ZIPs of a cell of discovered audiences; empty: the whole pool).
+    var members: [[CellGrid.Member]] = []
+    var daypartMask: [Int] = []
+    var reach: [[Int]] = []
+    /// The power cell a merged cell's later credits go to (-1: none).
+    var mergedInto: [Int]
+    let zips: ZipPool
+    /// Impressions seen and conversions made by each ZIP's users so far.
+    var zipImpressions: [Int64]
+    var zipConversions: [Int64]
+    /// The discovered audiences' ZIPs and signals, in order (audience index = the config's
+    /// audiences, then these).
+    var discovered: [(zips: [Int], signals: [Int])] = []
+    var merges: Int64 = 0
     // Per user.
     var journeys: Journeys
     // Run totals.
@@ -51,7 +70,7 @@ public final class AtomizationRun: ModelRun {
     var terminated: Int64 = 0
     var rotations: Int64 = 0
     var totalConversions: Int64 = 0
-    /// Slots of each daypart still to come today, from each slot of the day.
+    /// Slots of each set of dayparts (a mask of raw values) still to come today, from each slot.
     let slotsLeft: [[Int64]]
     var canaryFired = false
     var feed = FeedState()
@@ -95,14 +114,22 @@ public final class AtomizationRun: ModelRun {
         creativeOf = grid.cells.map(\.creative)
         window = CreativeWindow(creatives: config.creatives.count)
         slotStarts = [UInt64](repeating: 0, count: Self.remembered)
-        slotsLeft = Daypart.allCases.map { daypart in
+        slotsLeft = (0..<(1 << Daypart.allCases.count)).map { mask in
             var left = [Int64](repeating: 0, count: Self.slotsPerDay + 1)
             for slotOfDay in stride(from: Self.slotsPerDay - 1, through: 0, by: -1) {
-                left[slotOfDay] =
-                    left[slotOfDay + 1] + (daypart.covers(hour: slotOfDay / 120) ? 1 : 0)
+                let covered = Daypart.allCases.contains {
+                    mask & (1 << Int($0.rawValue)) != 0 && $0.covers(hour: slotOfDay / 120)
+                }
+                left[slotOfDay] = left[slotOfDay + 1] + (covered ? 1 : 0)
             }
             return left
         }
+        targeting = grid.cells.map(CellTargeting.init)
+        mergedInto = [Int](repeating: -1, count: cells)
+        zips = ZipPool(config: config)
+        zipImpressions = [Int64](repeating: 0, count: zips.count)
+        zipConversions = zipImpressions
+        for cell in 0..<cells { deriveCell(cell) }
     }
 
     var totalSlots: Int64 { Int64(config.days * Self.slotsPerDay) }
@@ -158,60 +185,66 @@ public final class AtomizationRun: ModelRun {
         var converted: [Conversion] = []
         slotStarts[Int(slot % Int64(Self.remembered))] = log.nextSequence
         window.begin(slot: slot)
-        for cell in grid.cells {
-            windowImpressions[cell.index * Self.window + ring] = 0
-            windowClicks[cell.index * Self.window + ring] = 0
-            let daypart = grid.dayparts[cell.daypart]
-            guard status[cell.index] != .terminated || canaryKeepsDelivering(cell.index),
-                daypart.covers(hour: hour)
+        let hourMask = Daypart.allCases.reduce(0) {
+            $0 | ($1.covers(hour: hour) ? 1 << Int($1.rawValue) : 0)
+        }
+        for cell in status.indices {
+            windowImpressions[cell * Self.window + ring] = 0
+            windowClicks[cell * Self.window + ring] = 0
+            guard status[cell].isRunning || canaryKeepsDelivering(cell),
+                daypartMask[cell] & hourMask != 0
             else { continue }
-            let drawn = draw(grid.expectedMicroImpressions(cell, config: config))
-            let price = grid.pricePerImpression[cell.strategy]
-            let remaining = max(0, budget[cell.index] - spentToday[cell.index])
-            let left = max(1, slotsLeft[Int(daypart.rawValue)][slotOfDay])
+            let price = grid.pricePerImpression[targeting[cell].strategy]
+            let remaining = max(0, budget[cell] - spentToday[cell])
+            let left = max(1, slotsLeft[daypartMask[cell]][slotOfDay])
             let cap = min(remaining, (2 * remaining + left - 1) / left)
-            let count = price > 0 ? min(drawn, cap / price) : drawn
-            guard count > 0 else { continue }
+            let most = price > 0 ? cap / price : Int64.max
+            var count: Int64 = 0
             var clicked: Int64 = 0
-            let creative = creativeOf[cell.index]
-            let ctrBase = grid.ctrBasePpm(cell, config: config)
+            let creative = creativeOf[cell]
             let fatigue = grid.fatiguePpm[creative]
-            let cvr = grid.cvrPpm(cell, config: config)
-            for index in 0..<count {
-                let user = Int(
-                    UserDraw.user(
-                        seed: config.seed, slot: slot, cell: Int64(cell.index), index: index,
-                        users: config.users))
-                let earlier = journeys.expose(user: user, creative: creative)
-                // Wear-out lowers both the click and the conversion response.
-                let worn = fatigue[min(earlier, CellGrid.fatigueCap)]
-                if Int64(random.next(below: 1_000_000)) < ctrBase * worn / 1_000_000 {
-                    clicked += 1
+            for member in members[cell] where member.daypart.covers(hour: hour) {
+                let drawn = min(draw(member.expectedMicro), most - count)
+                guard drawn > 0 else { continue }
+                for index in count..<count + drawn {
+                    let user = userOf(cell: cell, index: index)
+                    let zip = user % zips.count
+                    zipImpressions[zip] += 1
+                    let earlier = journeys.expose(user: user, creative: creative)
+                    // Wear-out lowers both the click and the conversion response.
+                    let worn = fatigue[min(earlier, CellGrid.fatigueCap)]
+                    if Int64(random.next(below: 1_000_000)) < member.ctrBase * worn / 1_000_000 {
+                        clicked += 1
+                    }
+                    let cvr = member.cvr * worn / 1_000_000 * zips.liftPpm[zip] / 1_000_000
+                    if Int64(random.next(below: 1_000_000)) < cvr {
+                        zipConversions[zip] += 1
+                        converted.append(convert(user: user, cell: cell, index: index))
+                    } else {
+                        journeys.remember(
+                            user: user,
+                            Journeys.Touch(
+                                cell: Int32(cell), slot: Int32(slot), index: Int32(index)))
+                    }
                 }
-                if Int64(random.next(below: 1_000_000)) < cvr * worn / 1_000_000 {
-                    converted.append(convert(user: user, cell: cell.index, index: index))
-                } else {
-                    journeys.remember(
-                        user: user,
-                        Journeys.Touch(
-                            cell: Int32(cell.index), slot: Int32(slot), index: Int32(index)))
-                }
+                count += drawn
             }
+            guard count > 0 else { continue }
             var cost = count * price
             if canary == "overspend" && !canaryFired {
                 cost += remaining + 1
                 canaryFired = true
             }
-            delivered.cells.append(Int64(cell.index))
+            delivered.cells.append(Int64(cell))
             delivered.impressions.append(count)
             delivered.clicks.append(clicked)
             delivered.spend.append(cost)
-            spentToday[cell.index] += cost
-            spend[cell.index] += cost
-            impressions[cell.index] += count
-            clicks[cell.index] += clicked
-            windowImpressions[cell.index * Self.window + ring] = count
-            windowClicks[cell.index * Self.window + ring] = clicked
+            spentToday[cell] += cost
+            spend[cell] += cost
+            impressions[cell] += count
+            clicks[cell] += clicked
+            windowImpressions[cell * Self.window + ring] = count
+            windowClicks[cell * Self.window + ring] = clicked
             window.add(creative: creative, slot: slot, impressions: count, clicks: clicked)
             day.impressions += count
             day.clicks += clicked
@@ -220,9 +253,10 @@ public final class AtomizationRun: ModelRun {
         emit(.slotDelivered(delivered))
         for conversion in converted {
             for (cell, fraction) in zip(conversion.touchCells, conversion.fractions) {
-                conversionsPpm[Int(cell)] += fraction
+                let credited = creditedCell(Int(cell))
+                conversionsPpm[credited] += fraction
                 let credit = Attribution.credit(conversion.value, fraction: fraction)
-                revenue[Int(cell)] += credit
+                revenue[credited] += credit
                 day.revenue += credit
             }
             day.conversions += 1
@@ -230,15 +264,26 @@ public final class AtomizationRun: ModelRun {
             emit(.conversion(conversion))
         }
         try killAgents()
-        if config.monitor { agentTimes.time(.monitor) { monitor() } }
-        if config.fatigue && (slot + 1) % Int64(FatigueRule.slotsPerBucket) == 0 {
+        let cadences = config.cadences
+        if config.monitor && Cadences.due(cadences.monitor, after: slot) {
+            agentTimes.time(.monitor) { monitor() }
+        }
+        if config.fatigue && Cadences.due(cadences.fatigue, after: slot) {
             agentTimes.time(.fatigue) { optimizeCreatives() }
         }
-        if (slot + 1) % 4 == 0 {
-            if config.reallocation { agentTimes.time(.reallocation) { reallocate() } }
-            if config.lifecycle { agentTimes.time(.lifecycle) { applyLifecycle() } }
+        if config.reallocation && Cadences.due(cadences.reallocation, after: slot) {
+            agentTimes.time(.reallocation) { reallocate() }
         }
-        if config.synthesizer && (slot + 1) % Synthesizer.cadence == 0 {
+        if config.lifecycle && Cadences.due(cadences.lifecycle, after: slot) {
+            agentTimes.time(.lifecycle) {
+                applyLifecycle()
+                if config.merge { mergeWinners() }
+            }
+        }
+        if config.discovery && Cadences.due(cadences.discovery, after: slot) {
+            agentTimes.time(.discovery) { discover() }
+        }
+        if config.synthesizer && Cadences.due(cadences.synthesizer, after: slot) {
             agentTimes.time(.synthesizer) { synthesize() }
         }
         feedLine = makeFeedLine()
@@ -279,7 +324,7 @@ public final class AtomizationRun: ModelRun {
         var totalClicks: Int64 = 0
         var perCell: [(Int64, Int64)] = []
         perCell.reserveCapacity(grid.cells.count)
-        for cell in grid.cells.indices {
+        for cell in status.indices {
             var shown: Int64 = 0
             var clicked: Int64 = 0
             for at in cell * Self.window..<(cell + 1) * Self.window {
@@ -291,7 +336,7 @@ public final class AtomizationRun: ModelRun {
             totalClicks += clicked
         }
         for (cell, (shown, clicked)) in perCell.enumerated()
-        where shown >= config.monitorMinImpressions && status[cell] != .terminated
+        where shown >= config.monitorMinImpressions && status[cell].isRunning
             && clicked * 2 * totalImpressions < totalClicks * shown
         {
             flagged += 1
@@ -370,10 +415,10 @@ public final class AtomizationRun: ModelRun {
     func synthesize() {
         let cells = synthesizerCells()
         var found = Synthesizer.patterns(
-            cells, audiences: config.audiences.count, platforms: config.platforms.count)
+            cells, audiences: audienceCount, platforms: config.platforms.count)
         guard !found.isEmpty else { return }
         if canary == "wrong-pattern" && !canaryFired {
-            found[0].pattern.audience = (found[0].pattern.audience + 1) % config.audiences.count
+            found[0].pattern.audience = (found[0].pattern.audience + 1) % audienceCount
             canaryFired = true
         }
         let recommendations = found.map { item in
@@ -386,7 +431,7 @@ public final class AtomizationRun: ModelRun {
             .decisionRound(
                 DecisionRound(
                     slot: slot, kinds: found.map(\.pattern.kind),
-                    targets: found.map { $0.pattern.target(audiences: config.audiences.count) },
+                    targets: found.map { $0.pattern.target(audiences: audienceCount) },
                     scores: recommendations.map(\.score), impacts: recommendations.map(\.impact),
                     risks: recommendations.map(\.risk), priorities: recommendations.map(\.priority),
                     taken: taken.map { $0 ? 1 : 0 })))
@@ -396,19 +441,23 @@ public final class AtomizationRun: ModelRun {
         }
     }
 
+    /// The synthesizer sees a power cell as its first audience and platform.
     func synthesizerCells() -> [Synthesizer.Cell] {
-        grid.cells.map { cell in
+        status.indices.map { cell in
             Synthesizer.Cell(
-                audience: cell.audience, platform: cell.platform,
-                running: status[cell.index] != .terminated, spend: spend[cell.index],
-                revenue: revenue[cell.index], budget: budget[cell.index])
+                audience: targeting[cell].audiences[0], platform: targeting[cell].platforms[0],
+                running: status[cell].isRunning, spend: spend[cell], revenue: revenue[cell],
+                budget: budget[cell])
         }
     }
 
+    /// The config's audiences and the discovered ones.
+    var audienceCount: Int { config.audiences.count + discovered.count }
+
     /// The 2-minute reallocation over the cells with enough spend and impressions.
     func reallocate() {
-        let candidates = grid.cells.indices.compactMap { cell -> Reallocation.Candidate? in
-            guard status[cell] != .terminated, impressions[cell] >= config.minImpressions,
+        let candidates = status.indices.compactMap { cell -> Reallocation.Candidate? in
+            guard status[cell].isRunning, impressions[cell] >= config.minImpressions,
                 spend[cell] > 0
             else { return nil }
             return Reallocation.Candidate(
@@ -434,7 +483,7 @@ public final class AtomizationRun: ModelRun {
     /// Graduations and terminations of test cells; a terminated cell's budget is shared
     /// equally over the cells still running (the remainder one micro each to the first).
     func applyLifecycle() {
-        for cell in grid.cells.indices where status[cell] == .test {
+        for cell in status.indices where status[cell] == .test {
             let graduates =
                 Lifecycle.graduates(
                     conversionsPpm: conversionsPpm[cell], revenue: revenue[cell], spend: spend[cell]
@@ -450,7 +499,7 @@ public final class AtomizationRun: ModelRun {
             {
                 changeStatus(cell, to: .terminated)
                 terminated += 1
-                let running = grid.cells.indices.filter { status[$0] != .terminated }
+                let running = status.indices.filter { status[$0].isRunning }
                 // The zombie canary keeps the budget of the cell it keeps delivering.
                 guard !running.isEmpty, budget[cell] > 0, !canaryKeepsDelivering(cell) else {
                     continue
@@ -485,7 +534,7 @@ public final class AtomizationRun: ModelRun {
                     day: Int(slot / Int64(Self.slotsPerDay)) + 1, impressions: day.impressions,
                     clicks: day.clicks, spend: Micros(day.spend), revenue: Micros(day.revenue),
                     conversions: day.conversions,
-                    activeCells: Int64(status.filter { $0 != .terminated }.count))))
+                    activeCells: Int64(status.filter(\.isRunning).count))))
         day = DayTotals()
         for cell in spentToday.indices { spentToday[cell] = 0 }
     }
@@ -505,11 +554,11 @@ public final class AtomizationRun: ModelRun {
 
     public var summaryMetrics: [NamedMetric] {
         AtomizationMetrics.metrics(
-            cells: grid.cells.count, impressions: impressions.reduce(0, +),
+            cells: status.count, impressions: impressions.reduce(0, +),
             clicks: clicks.reduce(0, +), conversions: totalConversions,
             spend: spend.reduce(0, +), revenue: revenue.reduce(0, +), flagged: flagged,
             reallocations: reallocations, graduated: graduated, terminated: terminated,
-            rotations: rotations,
+            rotations: rotations, discovered: Int64(discovered.count), merges: merges,
             wasted: zip(spend, conversionsPpm).reduce(0) { $0 + ($1.1 == 0 ? $1.0 : 0) })
     }
 }
@@ -519,7 +568,7 @@ public enum AtomizationMetrics {
     public static func metrics(
         cells: Int, impressions: Int64, clicks: Int64, conversions: Int64, spend: Int64,
         revenue: Int64, flagged: Int64, reallocations: Int64, graduated: Int64, terminated: Int64,
-        rotations: Int64, wasted: Int64
+        rotations: Int64, discovered: Int64, merges: Int64, wasted: Int64
     ) -> [NamedMetric] {
         [
             NamedMetric("cells", Int64(cells)),
@@ -534,6 +583,8 @@ public enum AtomizationMetrics {
             NamedMetric("graduated", graduated),
             NamedMetric("terminated", terminated),
             NamedMetric("rotations", rotations),
+            NamedMetric("audiences_discovered", discovered),
+            NamedMetric("merges", merges),
             // Spend of the cells no conversion was ever credited to.
             NamedMetric("wasted_spend_micros", wasted),
         ]

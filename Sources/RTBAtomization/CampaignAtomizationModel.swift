@@ -10,14 +10,14 @@ public enum CampaignAtomizationModel: SimulationModel {
     public typealias Event = AtomEvent
     public typealias Checker = AtomizationChecker
 
-    public static let identity = ModelIdentity(name: "campaign-atomization", version: 1)
+    public static let identity = ModelIdentity(name: "campaign-atomization", version: 2)
     public static var eventSchemaVersion: UInt32 { 1 }
     public static var invariants: [InvariantInfo] { AtomizationChecker.invariants }
     public static var canaries: [String] {
         [
             "leak-budget", "overspend", "bad-fraction", "phantom-touch", "early-graduate",
             "zombie-cell", "false-fatigue", "bad-priority", "wrong-rotation", "misplaced-cell",
-            "wrong-pattern",
+            "wrong-pattern", "false-discovery", "loose-merge",
         ]
     }
     public static var ticksPerDay: Int64? { 86_400 }
@@ -76,8 +76,11 @@ public enum CampaignAtomizationModel: SimulationModel {
             case .reallocate: return "reallocation"
             case .terminate: return "lifecycle"
             case .synthesize: return "synthesizer"
+            case .spawn: return "audience-discovery"
+            case .merge: return "lifecycle"
             }
-        case .cellStatusChanged: return "lifecycle"
+        case .cellStatusChanged, .cellsMerged: return "lifecycle"
+        case .audienceDiscovered: return "audience-discovery"
         case .creativeFatigued, .cellRotated: return "creative-optimization"
         case .decisionRound: return "decision-engine"
         case .agentKilled(let killed): return "\(killed.agent)"
@@ -90,7 +93,8 @@ public enum CampaignAtomizationModel: SimulationModel {
         -> [MetricRange]
     {
         [
-            MetricRange("cells", Int64(config.cellCount), Int64(config.cellCount)),
+            MetricRange(
+                "cells", Int64(config.cellCount), Int64(config.cellCount) + 1_000_000),
             MetricRange("impressions", 1, config.impressionsPerDay * Int64(config.days) * 2),
             MetricRange("spend_micros", 1, config.dailyBudget.raw * Int64(config.days)),
         ]
@@ -103,7 +107,7 @@ public enum CampaignAtomizationModel: SimulationModel {
         case .agentKilled, .agentRecovered: return true
         case .campaignStarted, .cellCreated, .slotDelivered, .conversion, .cellFlagged,
             .budgetReallocated, .cellStatusChanged, .dayClosed, .creativeFatigued, .decisionRound,
-            .cellRotated:
+            .cellRotated, .audienceDiscovered, .cellsMerged:
             return false
         }
     }

@@ -122,6 +122,22 @@ public struct CellGrid: Sendable {
         pricePerImpression = strategies.map { config.baseCPM.raw * $0.cpmPpm / 1_000_000 / 1_000 }
     }
 
+    /// What a member of a cell needs per slot and impression, fixed when the cell is created.
+    struct Member {
+        let daypart: Daypart
+        let expectedMicro: Int64
+        let ctrBase: Int64
+        let cvr: Int64
+    }
+
+    /// A member whose audience reaches `reachPpm` of a configured audience's opportunities.
+    func member(_ spec: CellSpec, config: AtomizationConfig, reachPpm: Int64) -> Member {
+        Member(
+            daypart: dayparts[spec.daypart],
+            expectedMicro: expectedMicroImpressions(spec, config: config) * reachPpm / 1_000_000,
+            ctrBase: ctrBasePpm(spec, config: config), cvr: cvrPpm(spec, config: config))
+    }
+
     /// Expected impressions of a cell in one 30-second slot of its daypart, in millionths.
     func expectedMicroImpressions(_ cell: CellSpec, config: AtomizationConfig) -> Int64 {
         let daypart = dayparts[cell.daypart]
@@ -139,12 +155,18 @@ public struct CellGrid: Sendable {
     /// The click-through rate of a first exposure, ppm; a user's f-th earlier exposure to the
     /// creative multiplies it by `fatiguePpm[creative][min(f, 15)]` / 10^6.
     func ctrBasePpm(_ cell: CellSpec, config: AtomizationConfig) -> Int64 {
-        config.baseCTRppm * audienceCTRppm[cell.audience] / 1_000_000
+        config.baseCTRppm * Self.effect(audienceCTRppm, cell.audience) / 1_000_000
             * platformCTRppm[cell.platform] / 1_000_000
     }
 
     /// Conversions per impression, ppm.
     func cvrPpm(_ cell: CellSpec, config: AtomizationConfig) -> Int64 {
-        config.baseCVRppm * audienceCVRppm[cell.audience] / 1_000_000
+        config.baseCVRppm * Self.effect(audienceCVRppm, cell.audience) / 1_000_000
+    }
+
+    /// A configured audience's drawn effect; a discovered audience's is neutral (its edge is
+    /// its ZIPs' conversion lift).
+    static func effect(_ effects: [Int64], _ audience: Int) -> Int64 {
+        audience < effects.count ? effects[audience] : 1_000_000
     }
 }

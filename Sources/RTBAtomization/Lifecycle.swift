@@ -5,8 +5,20 @@ public enum CellStatus: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case test = 0
     case evergreen = 1
     case terminated = 2
+    /// Merged into a power cell: like a terminated cell, it never delivers again.
+    case merged = 3
 
-    public var description: String { ["test", "evergreen", "terminated"][Int(rawValue)] }
+    public var description: String {
+        ["test", "evergreen", "terminated", "merged"][Int(rawValue)]
+    }
+
+    /// Whether the cell still delivers and takes part in the agents' rankings.
+    public var isRunning: Bool {
+        switch self {
+        case .test, .evergreen: return true
+        case .terminated, .merged: return false
+        }
+    }
 }
 
 /// Seed 004's lifecycle rules, exactly (both conditions strict).
@@ -16,6 +28,11 @@ public enum Lifecycle {
     public static func graduates(conversionsPpm: Int64, revenue: Int64, spend: Int64) -> Bool {
         conversionsPpm > 100 * Attribution.whole
             && Attribution.product(revenue, 2, exceeds: spend, 7)
+    }
+
+    /// A winner, for the merge: ROAS at least 3.5 (2 x revenue >= 7 x spend).
+    public static func winner(revenue: Int64, spend: Int64) -> Bool {
+        !Attribution.product(spend, 7, exceeds: revenue, 2)
     }
 
     /// A test cell is terminated when it has spent more than the minimum test budget without a

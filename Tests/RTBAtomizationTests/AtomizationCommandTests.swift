@@ -19,6 +19,11 @@ enum AtomizationCLI {
     /// enough that every agent acts within the run.
     static let small =
         "{\"seed\": 5, \"days\": 2, \"impressions_per_day\": 200000, \"users\": 20000, \"min_test_budget\": 20, \"min_impressions\": 200, \"monitor_min_impressions\": 10, \"fatigue_min_impressions\": 2000}"
+
+    /// Eight cells (two audiences, two dayparts, two platforms) converting well enough that
+    /// cells graduate within the first day and winners merge, audiences being discovered too.
+    static let winners =
+        "{\"seed\": 3, \"days\": 2, \"creatives\": [\"creative_a\"], \"bid_strategies\": [\"balanced\"], \"dayparts\": [\"afternoon\", \"prime\"], \"platforms\": [\"hulu\", \"peacock\"], \"audiences\": [{\"id\": \"eco_urban_renters\", \"zips\": [\"10013\", \"10011\"], \"signals\": [\"sustainability\", \"transit\"]}, {\"id\": \"luxury_seekers\", \"zips\": [\"10021\", \"90210\"], \"signals\": [\"premium\", \"experiences\"]}], \"impressions_per_day\": 100000, \"users\": 20000, \"base_cvr_ppm\": 20000, \"base_ctr_ppm\": 50000, \"min_test_budget\": 20, \"min_impressions\": 200, \"monitor_min_impressions\": 10, \"fatigue_min_impressions\": 2000}"
 }
 
 /// Two processes record one digest; replay is identical; check finds no violation and the
@@ -82,12 +87,13 @@ enum AtomizationCLI {
     ("early-graduate", "lifecycle-rules"), ("zombie-cell", "terminated-silent"),
     ("false-fatigue", "fatigue-rule"), ("bad-priority", "risk-budget"),
     ("wrong-rotation", "rotation-rule"), ("misplaced-cell", "cells-registered"),
-    ("wrong-pattern", "synthesis-rule"),
+    ("wrong-pattern", "synthesis-rule"), ("false-discovery", "discovery-rule"),
+    ("loose-merge", "merge-rule"),
 ])
 func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws {
     let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"
-    let recorded = try AtomizationCLI.record(
-        AtomizationCLI.small, path: path, ["--canary", canary])
+    let json = canary == "loose-merge" ? AtomizationCLI.winners : AtomizationCLI.small
+    let recorded = try AtomizationCLI.record(json, path: path, ["--canary", canary])
     #expect(recorded.status == 0, "\(recorded.error)")
     let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
     #expect(checked.status == 11, "\(checked.output)")
@@ -107,6 +113,14 @@ func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws
     ("{\"colour\": 1}", "invalid key 'colour'"),
     ("{\"kills\": [{\"agent\": \"monitor\", \"slot\": 999999}]}", "invalid kills[0].slot"),
     ("{\"kills\": [{\"agent\": \"lifecycle\", \"slot\": 5}]}", "invalid kills[0].agent"),
+    ("{\"cadences\": {\"monitor\": 0}}", "invalid cadences.monitor"),
+    ("{\"cadences\": {\"discovery\": 45}}", "invalid cadences.discovery"),
+    ("{\"cadences\": {\"fatigue\": 900}}", "invalid cadences.fatigue"),
+    ("{\"cadences\": {\"learning\": 60}}", "invalid cadences.learning"),
+    ("{\"discovery_confidence_ppm\": 1000001}", "invalid discovery_confidence_ppm"),
+    ("{\"signal_share_ppm\": 0}", "invalid signal_share_ppm"),
+    ("{\"zip_pool\": 3}", "invalid zip_pool"),
+    ("{\"audiences\": [{\"id\": \"a\"}, {\"id\": \"a\"}]}", "invalid audiences[1]"),
 ])
 func badConfigsAreOneLineAndExit64(json: String, message: String) throws {
     let path = TestSupport.temporaryDirectory() + "/bad.ledger"
@@ -171,4 +185,66 @@ func badConfigsAreOneLineAndExit64(json: String, message: String) throws {
     for key in ["budget_shifted", "top_gainers", "top_losers", "active_cells", "roas_today_ppm"] {
         #expect(lines.allSatisfy { $0.contains("\"\(key)\":") }, "\(key)")
     }
+}
+
+/// Winners merge into power cells (a power cell merging again), audiences are discovered with
+/// their test cells; a recorder killed at a seeded frame after the first merge resumes to the
+/// same digest (the added cells are in the checkpoints); check, replay and report hold.
+@Test func winnersMergeAndAudiencesAreDiscovered() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let path = directory + "/winners.ledger"
+    let recorded = try AtomizationCLI.record(AtomizationCLI.winners, path: path)
+    #expect(recorded.status == 0, "\(recorded.error)")
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
+    #expect(checked.status == 0, "\(checked.output)")
+    let merged = try TestSupport.run(
+        "rtb-verify", ["dump", "--trace", path, "--kind", "CellsMerged"])
+    let merges = merged.output.split(separator: "\n")
+    #expect(merges.count >= 2, "\(merged.output)")
+    // A power cell (index 8 or above) merged again.
+    let sources = merges.flatMap { line in
+        line.split(separator: "cells=[").dropFirst().first.map {
+            $0.prefix { $0 != "]" }.split(separator: ",").compactMap { Int($0) }
+        } ?? []
+    }
+    #expect(sources.contains { $0 >= 8 }, "\(merged.output)")
+    let found = try TestSupport.run(
+        "rtb-verify", ["dump", "--trace", path, "--kind", "AudienceDiscovered"])
+    #expect(found.output.contains("confidence="), "\(found.output)")
+    let spawned = try TestSupport.run(
+        "rtb-verify", ["dump", "--trace", path, "--kind", "BudgetReallocated"])
+    #expect(spawned.output.contains("reason=spawn") && spawned.output.contains("reason=merge"))
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
+    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
+    let report = try TestSupport.run("rtb-verify", ["report", "--trace", path, "--format", "md"])
+    #expect(report.output.contains("Discovered audiences"), "\(report.output.prefix(500))")
+
+    // The monitor and the creative optimizer killed just after the first merge rebuild the
+    // power cell's window from the ledger: the run is the run without kills.
+    let firstMerge = merges.first.flatMap { line in
+        line.split(separator: " ").first { $0.hasPrefix("slot=") }.flatMap { Int($0.dropFirst(5)) }
+    }
+    #expect(firstMerge != nil, "\(merged.output)")
+    if let slot = firstMerge {
+        let kills =
+            "\"kills\": [{\"agent\": \"monitor\", \"slot\": \(slot + 3)}, {\"agent\": \"fatigue\", \"slot\": \(slot + 4)}]"
+        let killedAgents = directory + "/agents.ledger"
+        let run = try AtomizationCLI.record(
+            String(AtomizationCLI.winners.dropLast()) + ", " + kills + "}", path: killedAgents)
+        #expect(run.status == 0, "\(run.error)")
+        #expect(
+            try LedgerStore.open(path: killedAgents).head()?.marketDigest
+                == LedgerStore.open(path: path).head()?.marketDigest)
+    }
+
+    let expected = try ChainVerifier.verify(path: path)
+    var random = RandomStream(seed: 41, key: StreamKey("atomization-merge-kill"))
+    let frame = random.int(in: (expected.frames * 3 / 4)...(expected.frames - 2))
+    let killedPath = directory + "/killed.ledger"
+    let killed = try AtomizationCLI.record(
+        AtomizationCLI.winners, path: killedPath, ["--inject-fault", "kill@after-frame:\(frame)"])
+    #expect(killed.signal == SIGKILL)
+    let resumed = try TestSupport.run("rtb-verify", ["record", "--resume", killedPath])
+    #expect(resumed.status == 0, "\(resumed.error)")
+    #expect(try ChainVerifier.verify(path: killedPath).headHash == expected.headHash)
 }

@@ -1,4 +1,4 @@
-import RTBAtomization
+@testable import RTBAtomization
 import RTBCore
 import RTBTrace
 import Testing
@@ -109,7 +109,91 @@ func creditsSumToOneConversion(model: AttributionModel) {
         environment: RunEnvironment(
             sink: NullSink(), shared: MemoryFrameStore(), layout: FrameLayout()))
     while try run.step() {}
-    #expect(run.agentTimes.invocations == [2_880, 720, 720, 144, 96])
+    #expect(run.agentTimes.invocations == [2_880, 720, 720, 144, 96, 288])
+    // Cadences are configurable: every agent at 10 minutes.
+    config.cadences.monitor = 20
+    config.cadences.reallocation = 20
+    config.cadences.lifecycle = 20
+    config.cadences.discovery = 20
+    config.cadences.synthesizer = 20
+    let slower = AtomizationRun(
+        config: config,
+        environment: RunEnvironment(
+            sink: NullSink(), shared: MemoryFrameStore(), layout: FrameLayout()))
+    while try slower.step() {}
+    #expect(slower.agentTimes.invocations == [144, 144, 144, 144, 144, 144])
+}
+
+/// Similar winners: the same creative (checked by the run) and bid strategy and at most one
+/// targeting set different; the union is sorted. A merge needs ROAS at least 3.5: exactly 3.5
+/// is a winner (graduation needs more than 3.5).
+@Test func similarWinnersShareFourOfFiveDimensions() {
+    let a = CellTargeting(audiences: [0], strategy: 1, dayparts: [2], platforms: [3])
+    let platform = CellTargeting(audiences: [0], strategy: 1, dayparts: [2], platforms: [1])
+    #expect(
+        a.merged(with: platform)
+            == CellTargeting(audiences: [0], strategy: 1, dayparts: [2], platforms: [1, 3]))
+    let audience = CellTargeting(audiences: [4], strategy: 1, dayparts: [2], platforms: [3])
+    #expect(a.merged(with: audience)?.audiences == [0, 4])
+    let two = CellTargeting(audiences: [4], strategy: 1, dayparts: [2], platforms: [1])
+    #expect(a.merged(with: two) == nil)
+    let bid = CellTargeting(audiences: [0], strategy: 0, dayparts: [2], platforms: [3])
+    #expect(a.merged(with: bid) == nil)
+    #expect(Lifecycle.winner(revenue: 3_500_000, spend: 1_000_000))
+    #expect(!Lifecycle.winner(revenue: 3_499_999, spend: 1_000_000))
+    #expect(!Lifecycle.graduates(conversionsPpm: 200_000_000, revenue: 3_500_000, spend: 1_000_000))
+}
+
+/// The discovery confidence: the posterior's normal tail, 0.5 at the campaign's rate (up to
+/// the prior), rising with the evidence; the rule needs the minimum conversions and finds the
+/// ZIPs that carry the high converters' shared signals.
+@Test func discoveryConfidenceGrowsWithEvidence() {
+    let even = DiscoveryRule.confidencePpm(
+        conversions: 999, impressions: 99_998, campaignConversions: 1_000,
+        campaignImpressions: 100_000)
+    #expect(abs(even - 500_000) < 5_000, "\(even)")
+    let small = DiscoveryRule.confidencePpm(
+        conversions: 15, impressions: 1_000, campaignConversions: 1_000,
+        campaignImpressions: 100_000)
+    let large = DiscoveryRule.confidencePpm(
+        conversions: 150, impressions: 10_000, campaignConversions: 1_000,
+        campaignImpressions: 100_000)
+    #expect(small > 800_000 && small < large && large > 999_000, "\(small) \(large)")
+    // z = 1: 841,344 ppm (Phi(1) = 0.8413447).
+    let a = 101.0
+    let b = 9_901.0
+    let sd = (a * b / ((a + b) * (a + b) * (a + b + 1))).squareRoot()
+    let p0 = a / (a + b) - sd
+    let one = DiscoveryRule.confidencePpm(
+        conversions: 100, impressions: 10_000, campaignConversions: Int64((p0 * 1e9).rounded()),
+        campaignImpressions: 1_000_000_000)
+    #expect(abs(one - 841_345) <= 2, "\(one)")
+
+    var config = AtomizationConfig()
+    config.seed = 11
+    let pool = ZipPool(config: config)
+    var impressions = [Int64](repeating: 10_000, count: pool.count)
+    var conversions = [Int64](repeating: 10, count: pool.count)
+    // The ZIPs carrying the first signal convert three times as often.
+    for zip in 0..<pool.count where pool.signalMasks[zip] & 1 != 0 { conversions[zip] = 30 }
+    let found = DiscoveryRule.find(
+        zipImpressions: impressions, zipConversions: conversions, pool: pool,
+        signals: config.signalVocabulary.count, known: [], thresholdPpm: 800_000,
+        sharePpm: 500_000, minConversions: 30)
+    #expect(found?.signals.contains(0) == true, "\(String(describing: found))")
+    #expect(found.map { $0.zips.allSatisfy { pool.signalMasks[$0] & 1 != 0 } } == true)
+    #expect(
+        DiscoveryRule.find(
+            zipImpressions: impressions, zipConversions: conversions, pool: pool,
+            signals: config.signalVocabulary.count, known: found.map { [$0.zips] } ?? [],
+            thresholdPpm: 800_000, sharePpm: 500_000, minConversions: 30)?.zips != found?.zips)
+    impressions = impressions.map { $0 / 100 }
+    conversions = conversions.map { $0 / 10 }
+    #expect(
+        DiscoveryRule.find(
+            zipImpressions: impressions, zipConversions: conversions, pool: pool,
+            signals: config.signalVocabulary.count, known: [], thresholdPpm: 800_000,
+            sharePpm: 500_000, minConversions: 1_000) == nil)
 }
 
 /// The synthesizer: one audience best on every platform is scaled everywhere; otherwise each
@@ -141,4 +225,51 @@ func creditsSumToOneConversion(model: AttributionModel) {
             Synthesizer.Pattern(audience: 1, platform: 1),
         ])
     #expect(perPlatform.map { $0.pattern.target(audiences: 2) } == [2, 5])
+}
+
+/// A monitor killed just after a merge rebuilds the power cell's window (its winners' windows,
+/// summed as the merge did) from the ledger: its memory equals the memory of the run without
+/// the kill, slot after slot.
+@Test func aKilledMonitorRebuildsAPowerCellsWindow() throws {
+    var config = AtomizationConfig()
+    config.seed = 3
+    config.days = 1
+    config.creatives = ["creative_a"]
+    config.bidStrategies = ["balanced"]
+    config.dayparts = ["prime"]
+    config.platforms = ["hulu", "peacock"]
+    config.audiences = Array(config.audiences.prefix(2))
+    config.impressionsPerDay = 100_000
+    config.users = 20_000
+    config.baseCVRppm = 20_000
+    config.baseCTRppm = 50_000
+    config.minTestBudget = Micros(20_000_000)
+    config.minImpressions = 200
+    func start(_ config: AtomizationConfig) -> AtomizationRun {
+        let store = MemoryFrameStore()
+        return AtomizationRun(
+            config: config,
+            environment: RunEnvironment(sink: store, shared: store, layout: FrameLayout()))
+    }
+    let plain = start(config)
+    while plain.merges == 0, try plain.step() {}
+    #expect(plain.merges > 0)
+    let power = try #require(plain.mergedInto.first { $0 >= 0 })
+    let window = power * AtomizationRun.window..<(power + 1) * AtomizationRun.window
+    #expect(plain.windowImpressions[window].contains { $0 > 0 })
+    let killSlot = plain.slot + 2
+    config.kills = [(.monitor, killSlot)]
+    let plainRun = start(AtomizationConfig(config: config, kills: []))
+    let killed = start(config)
+    while killed.slot <= killSlot + 3, try killed.step() {
+        _ = try plainRun.step()
+        #expect(killed.windowImpressions == plainRun.windowImpressions, "slot \(killed.slot)")
+    }
+}
+
+extension AtomizationConfig {
+    init(config: AtomizationConfig, kills: [(agent: AgentName, slot: Int64)]) {
+        self = config
+        self.kills = kills
+    }
 }

@@ -20,6 +20,9 @@ enum CampaignAtomizationReport: ModelReport {
         /// Budget moved (the sum of the increases) per hour of the run, in micros.
         var movedByHour: [Int64] = []
         var rotations = 0
+        /// Discovered audiences: their ZIP and signal names.
+        var discovered: [(zips: [String], signals: [String])] = []
+        var merges = 0
     }
 
     static func fold(ledger path: String) throws -> (AtomizationConfig, Folded) {
@@ -55,6 +58,29 @@ enum CampaignAtomizationReport: ModelReport {
                         Int64(run.status.filter { $0 == status }.count)
                     })
             case .cellRotated: run.rotations += 1
+            case .audienceDiscovered(let found):
+                let zips = config.zipCodes
+                let signals = config.signalVocabulary
+                run.discovered.append(
+                    (
+                        found.zips.map { zips.indices.contains(Int($0)) ? zips[Int($0)] : "?" },
+                        found.signals.map {
+                            signals.indices.contains(Int($0)) ? signals[Int($0)] : "?"
+                        }
+                    ))
+            case .cellsMerged(let merged):
+                // A power cell counts under its first audience, daypart and platform.
+                run.merges += 1
+                run.cells.append(
+                    CellCreated(
+                        cell: merged.into, audience: Int(merged.audiences.first ?? 0),
+                        creative: merged.creative, strategy: merged.strategy,
+                        daypart: Int(merged.dayparts.first ?? 0),
+                        platform: Int(merged.platforms.first ?? 0), budget: Micros(0),
+                        price: Micros(0)))
+                run.spend.append(0)
+                run.revenue.append(0)
+                run.status.append(.evergreen)
             case .cellFlagged, .creativeFatigued, .decisionRound, .agentKilled, .agentRecovered:
                 break
             }
@@ -89,7 +115,11 @@ enum CampaignAtomizationReport: ModelReport {
             })
         // ROAS by each value of each dimension, from the cells' own spend and credited revenue.
         let dimensions: [(String, [String], (CellCreated) -> Int)] = [
-            ("audience", config.audiences.map(\.id), { $0.audience }),
+            (
+                "audience",
+                config.audiences.map(\.id)
+                    + run.discovered.indices.map { "discovered-\($0 + 1)" }, { $0.audience }
+            ),
             ("creative (at creation)", config.creatives, { $0.creative }),
             ("bid strategy", config.bidStrategies, { $0.strategy }),
             ("daypart", config.dayparts, { $0.daypart }),
@@ -110,6 +140,15 @@ enum CampaignAtomizationReport: ModelReport {
             title: "ROAS by dimension",
             header: ["dimension", "value", "spend ($)", "revenue ($)", "ROAS"],
             rows: rows)
+        let discoveredTable = ReportTable(
+            title: "Discovered audiences",
+            header: ["audience", "ZIPs", "signals"],
+            rows: run.discovered.enumerated().map { index, audience in
+                [
+                    "discovered-\(index + 1)", audience.zips.joined(separator: " "),
+                    audience.signals.joined(separator: " "),
+                ]
+            })
         let dayNames = run.days.map { "day \($0.day)" }
         let charts = [
             ReportChart(
@@ -137,6 +176,6 @@ enum CampaignAtomizationReport: ModelReport {
                         })
                 ]),
         ]
-        return ([days, byDimension], charts)
+        return ([days, byDimension, discoveredTable], charts)
     }
 }

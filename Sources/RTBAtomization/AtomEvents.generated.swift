@@ -71,6 +71,7 @@ public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertibl
     case agentRecovered = 13
     case audienceDiscovered = 14
     case cellsMerged = 15
+    case patternLearned = 16
 
     public var description: String {
         switch self {
@@ -89,6 +90,7 @@ public enum AtomEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertibl
         case .agentRecovered: return "AgentRecovered"
         case .audienceDiscovered: return "AudienceDiscovered"
         case .cellsMerged: return "CellsMerged"
+        case .patternLearned: return "PatternLearned"
         }
     }
 }
@@ -939,6 +941,74 @@ public struct CellsMerged: Equatable, Sendable {
     }
 }
 
+/// The learning system, at the run's end, stores a winning pattern of the campaign (docs/atomization.md, the learning rule): its terms, the figures of the cells it matches, its lift over the campaign's ROAS and its confidence. (kind 16, scenarios -)
+public struct PatternLearned: Equatable, Sendable {
+    /// the run's last slot
+    public var slot: Int64
+    /// the pattern as a JSON object of dimension: value name
+    public var pattern: String
+    /// spend of the cells it matches
+    public var spend: Micros
+    /// their credited revenue
+    public var revenue: Micros
+    /// their impressions
+    public var impressions: Int64
+    /// their credited conversions, whole
+    public var conversions: Int64
+    /// its ROAS over the campaign's, ppm
+    public var lift: Int64
+    /// posterior probability that its conversion rate exceeds the campaign's, ppm
+    public var confidence: Int64
+
+    public init(slot: Int64, pattern: String, spend: Micros, revenue: Micros, impressions: Int64, conversions: Int64, lift: Int64, confidence: Int64) {
+        self.slot = slot
+        self.pattern = pattern
+        self.spend = spend
+        self.revenue = revenue
+        self.impressions = impressions
+        self.conversions = conversions
+        self.lift = lift
+        self.confidence = confidence
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(slot))
+        writer.string(pattern)
+        writer.varint(UInt64(spend.raw))
+        writer.varint(UInt64(revenue.raw))
+        writer.varint(UInt64(impressions))
+        writer.varint(UInt64(conversions))
+        writer.varint(UInt64(lift))
+        writer.varint(UInt64(confidence))
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        slot = try reader.int64()
+        pattern = try reader.string()
+        spend = Micros(try reader.int64())
+        revenue = Micros(try reader.int64())
+        impressions = try reader.int64()
+        conversions = try reader.int64()
+        lift = try reader.int64()
+        confidence = try reader.int64()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("slot", .int(slot)),
+            EventField("pattern", .text(pattern)),
+            EventField("spend_micros", .int(spend.raw)),
+            EventField("revenue_micros", .int(revenue.raw)),
+            EventField("impressions", .int(impressions)),
+            EventField("conversions", .int(conversions)),
+            EventField("lift", .int(lift)),
+            EventField("confidence", .int(confidence)),
+        ]
+    }
+}
+
 /// The payload of an event, one case per kind.
 public enum AtomEventBody: Equatable, Sendable {
     case campaignStarted(CampaignStarted)
@@ -956,6 +1026,7 @@ public enum AtomEventBody: Equatable, Sendable {
     case agentRecovered(AgentRecovered)
     case audienceDiscovered(AudienceDiscovered)
     case cellsMerged(CellsMerged)
+    case patternLearned(PatternLearned)
 
     /// The kind number.
     public var kind: AtomEventKind {
@@ -975,6 +1046,7 @@ public enum AtomEventBody: Equatable, Sendable {
         case .agentRecovered: return .agentRecovered
         case .audienceDiscovered: return .audienceDiscovered
         case .cellsMerged: return .cellsMerged
+        case .patternLearned: return .patternLearned
         }
     }
 
@@ -996,6 +1068,7 @@ public enum AtomEventBody: Equatable, Sendable {
         case .agentRecovered(let payload): payload.encode(into: &writer)
         case .audienceDiscovered(let payload): payload.encode(into: &writer)
         case .cellsMerged(let payload): payload.encode(into: &writer)
+        case .patternLearned(let payload): payload.encode(into: &writer)
         }
     }
 
@@ -1017,6 +1090,7 @@ public enum AtomEventBody: Equatable, Sendable {
         case .agentRecovered: return .agentRecovered(try AgentRecovered(from: &reader))
         case .audienceDiscovered: return .audienceDiscovered(try AudienceDiscovered(from: &reader))
         case .cellsMerged: return .cellsMerged(try CellsMerged(from: &reader))
+        case .patternLearned: return .patternLearned(try PatternLearned(from: &reader))
         }
     }
 
@@ -1038,6 +1112,7 @@ public enum AtomEventBody: Equatable, Sendable {
         case .agentRecovered(let payload): return payload.fields
         case .audienceDiscovered(let payload): return payload.fields
         case .cellsMerged(let payload): return payload.fields
+        case .patternLearned(let payload): return payload.fields
         }
     }
 }

@@ -13,6 +13,7 @@ extension AtomizationChecker {
         budget.append(cellBudget)
         spentToday.append(0)
         spend.append(0)
+        cellImpressions.append(0)
         conversionsPpm.append(0)
         revenue.append(0)
         status.append(new)
@@ -183,6 +184,7 @@ extension AtomizationChecker {
         conversionsPpm[power] = sums.conversions
         revenue[power] = sums.revenue
         spentToday[power] = sources.reduce(0) { $0 + spentToday[$1] }
+        cellImpressions[power] = sources.reduce(0) { $0 + cellImpressions[$1] }
         for source in sources { mergedInto[source] = power }
         pendingMerge = (sources, power)
     }
@@ -238,6 +240,45 @@ extension AtomizationChecker {
                 12, holds: left == nil, at: sequence,
                 witness:
                     "slot \(slot): winners \(left.map { "\($0.0) and \($0.1)" } ?? "") left unmerged"
+            )
+        }
+    }
+}
+
+extension AtomizationChecker {
+    /// At the run's end: the learned patterns are exactly the learning rule's, on the
+    /// checker's own tallies, in order.
+    func checkLearned() {
+        let cellsLearned = (0..<cells).filter { status[$0] != .merged }.map { cell in
+            LearningSystem.Cell(
+                values: [
+                    targeting[cell].audiences[0] < config.audiences.count
+                        ? targeting[cell].audiences[0] : -1,
+                    creativeOf[cell], targeting[cell].strategy, targeting[cell].dayparts[0],
+                    targeting[cell].platforms[0],
+                ], spend: spend[cell], revenue: revenue[cell], impressions: cellImpressions[cell],
+                conversionsPpm: conversionsPpm[cell])
+        }
+        let expected = config.learning ? LearningSystem.learn(cellsLearned, config: config) : []
+        for position in 0..<max(expected.count, learned.count) {
+            let recorded = position < learned.count ? learned[position] : nil
+            let rule = position < expected.count ? expected[position] : nil
+            let holds =
+                recorded.map { event in
+                    rule.map {
+                        $0.pattern.text == event.pattern.pattern
+                            && $0.spend == event.pattern.spend.raw
+                            && $0.revenue == event.pattern.revenue.raw
+                            && $0.impressions == event.pattern.impressions
+                            && $0.conversions == event.pattern.conversions
+                            && $0.pattern.liftPpm == event.pattern.lift
+                            && $0.pattern.confidencePpm == event.pattern.confidence
+                    } ?? false
+                } ?? false
+            tally.count(
+                13, holds: holds, at: recorded?.sequence ?? lastSequence,
+                witness:
+                    "learned pattern \(position): recorded \(recorded.map { "\($0.pattern.pattern) lift \($0.pattern.lift)" } ?? "none"), the rule gives \(rule.map { "\($0.pattern.text) lift \($0.pattern.liftPpm)" } ?? "none")"
             )
         }
     }

@@ -65,6 +65,11 @@ public final class AtomizationChecker: ModelChecker {
             summary:
                 "only similar winners merge, into the next cell with the union and their summed counters and budgets; no similar winners are left after a round"
         ),
+        InvariantInfo(
+            name: "learning-rule",
+            summary:
+                "opening budgets weight exactly the cells of confident library patterns; the run's end records exactly the winning patterns with their figures"
+        ),
     ]
 
     let config: AtomizationConfig
@@ -117,6 +122,10 @@ public final class AtomizationChecker: ModelChecker {
     var pendingMerge: (cells: [Int], into: Int)?
     var mergeRound: Int64 = -1
     var merges: Int64 = 0
+    /// Impressions per cell (moved to a power cell with the other counters).
+    var cellImpressions: [Int64] = []
+    /// The learned patterns recorded, checked at the run's end.
+    var learned: [(pattern: PatternLearned, sequence: UInt64)] = []
 
     public init(config: AtomizationConfig, runFinished: Bool = true) {
         self.config = config
@@ -156,6 +165,7 @@ public final class AtomizationChecker: ModelChecker {
         case .agentKilled, .agentRecovered: break
         case .audienceDiscovered(let found): observe(found, at: sequence)
         case .cellsMerged(let merged): observe(merged, at: sequence)
+        case .patternLearned(let pattern): learned.append((pattern, sequence))
         }
     }
 
@@ -291,6 +301,12 @@ public final class AtomizationChecker: ModelChecker {
             CellTargeting(expectedCells[cells]), creative: created.creative,
             price: created.price.raw, budget: created.budget.raw, status: .test)
         if cells == expectedCells.count {
+            let opening = LearningSystem.openingBudgets(expectedCells, config: config)
+            tally.count(
+                13, holds: budget == opening, at: sequence,
+                witness:
+                    "opening budgets differ from the library's weights at cell \(budget.indices.first { budget[$0] != opening[$0] }.map(String.init) ?? "?")"
+            )
             let total = budget.reduce(0, +)
             tally.count(
                 1, holds: total == config.dailyBudget.raw, at: sequence,
@@ -336,6 +352,7 @@ public final class AtomizationChecker: ModelChecker {
             }
             spentToday[cell] += cost
             spend[cell] += cost
+            cellImpressions[cell] += shown
             impressions += shown
             clicks += delivered.clicks[position]
         }
@@ -464,6 +481,7 @@ public final class AtomizationChecker: ModelChecker {
             spend[cell] = 0
             conversionsPpm[cell] = 0
             revenue[cell] = 0
+            cellImpressions[cell] = 0
             return
         case .test:
             allowed = false
@@ -477,7 +495,9 @@ public final class AtomizationChecker: ModelChecker {
     }
 
     public func finish() {
-        if runFinished { closeRounds(endingAt: lastDelivered, at: lastSequence) }
+        guard runFinished else { return }
+        closeRounds(endingAt: lastDelivered, at: lastSequence)
+        checkLearned()
     }
 
     public var notes: [String] { [] }

@@ -3,12 +3,12 @@ import RTBTrace
 
 extension AtomizationConfig {
     static let keys =
-        "seed, days, audiences, creatives, bid_strategies, dayparts, platforms, daily_budget, "
+        "seed, world_seed, days, audiences, creatives, bid_strategies, dayparts, platforms, daily_budget, "
         + "impressions_per_day, users, base_cpm, conversion_value, base_ctr_ppm, base_cvr_ppm, "
         + "min_test_budget, min_impressions, monitor_min_impressions, attribution, lookback_days, "
         + "half_life_hours, fatigue_min_impressions, agents, cadences, zip_pool, extra_signals, "
         + "discovery_confidence_ppm, signal_share_ppm, discovery_min_conversions, max_discoveries, "
-        + "kills, recovery"
+        + "library, learning_confidence_ppm, learning_weight_ppm, kills, recovery"
 
     /// From a JSON object with the keys above; the ones left out keep the defaults (seed 004's
     /// dimensions). Money in dollars; `agents` is an object of booleans (monitor, reallocation,
@@ -18,6 +18,7 @@ extension AtomizationConfig {
         for (key, value) in try json.configMembers() {
             switch key {
             case "seed": seed = try value.configSeed(key)
+            case "world_seed": worldSeed = try value.configSeed(key)
             case "days": days = Int(clamping: try value.configInteger(key))
             case "users": users = Int(clamping: try value.configInteger(key))
             case "impressions_per_day": impressionsPerDay = try value.configInteger(key)
@@ -34,6 +35,9 @@ extension AtomizationConfig {
             case "signal_share_ppm": signalSharePpm = try value.configInteger(key)
             case "discovery_min_conversions":
                 discoveryMinConversions = try value.configInteger(key)
+            case "learning_confidence_ppm": learningConfidencePpm = try value.configInteger(key)
+            case "learning_weight_ppm": learningWeightPpm = try value.configInteger(key)
+            case "library": library = try Self.library(value, key)
             case "max_discoveries": maxDiscoveries = Int(clamping: try value.configInteger(key))
             case "cadences":
                 for (agent, entry) in try value.configMembers() {
@@ -115,10 +119,11 @@ extension AtomizationConfig {
                     case "synthesizer": synthesizer = on
                     case "discovery": discovery = on
                     case "merge": merge = on
+                    case "learning": learning = on
                     default:
                         throw .invalid(
                             "agents.\(agent)",
-                            "one of monitor, reallocation, lifecycle, fatigue, synthesizer, discovery, merge"
+                            "one of monitor, reallocation, lifecycle, fatigue, synthesizer, discovery, merge, learning"
                         )
                     }
                 }
@@ -145,6 +150,43 @@ extension AtomizationConfig {
             names.append(name)
         }
         return names
+    }
+
+    /// `[{"pattern": {"audience": "a", "platform": "p"}, "lift_ppm": N, "confidence_ppm": N}]`
+    /// (other keys of a learned pattern's line, as `tools/atomization_library.py` writes it, are
+    /// refused: the library holds only what the learning system reads).
+    static func library(_ value: JSONValue, _ key: String) throws(ConfigError) -> [LearnedPattern] {
+        guard let items = value.arrayValue else {
+            throw .invalid(key, "a list of {pattern, lift_ppm, confidence_ppm}")
+        }
+        var patterns: [LearnedPattern] = []
+        for (index, item) in items.enumerated() {
+            var pattern = LearnedPattern(terms: [], liftPpm: -1, confidencePpm: -1)
+            for (field, entry) in try item.configMembers() {
+                let at = "\(key)[\(index)].\(field)"
+                switch field {
+                case "pattern":
+                    for (name, term) in try entry.configMembers() {
+                        guard let dimension = Dimension.allCases.first(where: { "\($0)" == name })
+                        else {
+                            throw .invalid(
+                                "\(at).\(name)",
+                                Dimension.allCases.map(\.description).joined(separator: ", "))
+                        }
+                        guard case .string(let text) = term else {
+                            throw .invalid("\(at).\(name)", "a name")
+                        }
+                        pattern.terms.append(.init(dimension, text))
+                    }
+                    pattern.terms.sort { $0.dimension.rawValue < $1.dimension.rawValue }
+                case "lift_ppm": pattern.liftPpm = try entry.configInteger(at)
+                case "confidence_ppm": pattern.confidencePpm = try entry.configInteger(at)
+                default: throw .invalid(at, "one of pattern, lift_ppm, confidence_ppm")
+                }
+            }
+            patterns.append(pattern)
+        }
+        return patterns
     }
 
     static func audiences(_ value: JSONValue, _ key: String) throws(ConfigError) -> [Audience] {

@@ -58,6 +58,9 @@ public struct AtomizationConfig: Equatable, Sendable {
     }
 
     public var seed: UInt64 = 1
+    /// The seed of the world (the dimensions' effects, the ZIPs); nil: `seed`. Campaigns of one
+    /// advertiser in one market share a world and differ in `seed` (the learning study).
+    public var worldSeed: UInt64?
     public var days = 1
     public var audiences = [
         Audience(
@@ -108,6 +111,15 @@ public struct AtomizationConfig: Equatable, Sendable {
     public var discovery = true
     /// Whether the lifecycle agent merges similar winners into power cells.
     public var merge = true
+    /// The learning system: at the run's end it records the campaign's winning patterns.
+    public var learning = true
+    /// Patterns learned by earlier campaigns (`tools/atomization_library.py` makes the list
+    /// from a ledger); confident ones weight the opening budgets.
+    public var library: [LearnedPattern] = []
+    /// A library pattern weights its cells when its confidence exceeds this, ppm.
+    public var learningConfidencePpm: Int64 = 850_000
+    /// The opening budget weight of a cell matching a confident pattern, ppm (tenths only).
+    public var learningWeightPpm: Int64 = 1_500_000
     public var cadences = Cadences()
     /// ZIP codes of the user pool: the audiences' ZIPs first, then synthetic ones (user u lives
     /// in ZIP u mod `zipPool`).
@@ -133,6 +145,9 @@ public struct AtomizationConfig: Equatable, Sendable {
     public var recovery = RecoveryMode.ledger
 
     public init() {}
+
+    /// The seed the world's effects are drawn from.
+    public var effectsSeed: UInt64 { worldSeed ?? seed }
 
     /// Cells of the full Cartesian product.
     public var cellCount: Int {
@@ -224,6 +239,28 @@ public struct AtomizationConfig: Equatable, Sendable {
             return .invalid("discovery_min_conversions", "1...1000000000")
         }
         if !(0...1_000).contains(maxDiscoveries) { return .invalid("max_discoveries", "0...1000") }
+        if library.count > 10_000 { return .invalid("library", "at most 10000 patterns") }
+        for (index, pattern) in library.enumerated() {
+            let dimensions = pattern.terms.map(\.dimension)
+            if pattern.terms.isEmpty || Set(dimensions).count != dimensions.count {
+                return .invalid(
+                    "library[\(index)].pattern", "one or more distinct dimensions with a value")
+            }
+            if !(0...1_000_000).contains(pattern.confidencePpm) {
+                return .invalid("library[\(index)].confidence_ppm", "0...1000000")
+            }
+            if !(0...1_000_000_000_000).contains(pattern.liftPpm) {
+                return .invalid("library[\(index)].lift_ppm", "0...1000000000000")
+            }
+        }
+        if !(0...1_000_000).contains(learningConfidencePpm) {
+            return .invalid("learning_confidence_ppm", "0...1000000")
+        }
+        if !(1_000_000...10_000_000).contains(learningWeightPpm)
+            || learningWeightPpm % 100_000 != 0
+        {
+            return .invalid("learning_weight_ppm", "1000000...10000000 in steps of 100000")
+        }
         if kills.count > 100 { return .invalid("kills", "at most 100 kills") }
         let slots = Int64(days) * 2_880
         for (index, kill) in kills.enumerated() where !(0..<slots).contains(kill.slot) {
@@ -296,6 +333,21 @@ public struct AtomizationConfig: Equatable, Sendable {
         writer.varint(UInt64(signalSharePpm))
         writer.varint(maxDiscoveries)
         writer.varint(UInt64(discoveryMinConversions))
+        writer.bool(learning)
+        writer.varint(library.count)
+        for pattern in library {
+            writer.varint(pattern.terms.count)
+            for term in pattern.terms {
+                writer.u8(term.dimension.rawValue)
+                writer.string(term.value)
+            }
+            writer.varint(UInt64(pattern.liftPpm))
+            writer.varint(UInt64(pattern.confidencePpm))
+        }
+        writer.varint(UInt64(learningConfidencePpm))
+        writer.varint(UInt64(learningWeightPpm))
+        writer.bool(worldSeed != nil)
+        writer.varint(worldSeed ?? 0)
         return writer.bytes
     }
 
@@ -376,6 +428,26 @@ public struct AtomizationConfig: Equatable, Sendable {
             signalSharePpm = try reader.int64()
             maxDiscoveries = try reader.int()
             discoveryMinConversions = try reader.int64()
+            learning = try reader.bool()
+            library = []
+            for _ in 0..<(try reader.count(limit: 10_000)) {
+                var terms: [LearnedPattern.Term] = []
+                for _ in 0..<(try reader.count(limit: 5)) {
+                    guard let dimension = Dimension(rawValue: try reader.u8()) else {
+                        throw ConfigError.malformed("unknown dimension code in library")
+                    }
+                    terms.append(.init(dimension, try reader.string()))
+                }
+                library.append(
+                    LearnedPattern(
+                        terms: terms, liftPpm: try reader.int64(),
+                        confidencePpm: try reader.int64()))
+            }
+            learningConfidencePpm = try reader.int64()
+            learningWeightPpm = try reader.int64()
+            let ownWorld = try reader.bool()
+            let world = try reader.varint()
+            worldSeed = ownWorld ? world : nil
             try reader.expectEnd()
         } catch let error as ConfigError {
             throw error

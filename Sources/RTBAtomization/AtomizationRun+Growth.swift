@@ -245,3 +245,34 @@ extension AtomizationRun {
             reason: .merge)
     }
 }
+
+extension AtomizationRun {
+    /// What the learning system reads of every cell not merged away: the values of its first
+    /// member (a discovered audience as no configured one), and its counters.
+    func learningCells() -> [LearningSystem.Cell] {
+        status.indices.filter { status[$0] != .merged }.map { cell in
+            let target = targeting[cell]
+            return LearningSystem.Cell(
+                values: [
+                    target.audiences[0] < config.audiences.count ? target.audiences[0] : -1,
+                    creativeOf[cell], target.strategy, target.dayparts[0], target.platforms[0],
+                ], spend: spend[cell], revenue: revenue[cell], impressions: impressions[cell],
+                conversionsPpm: conversionsPpm[cell])
+        }
+    }
+
+    /// The learning system at the run's end: one event per winning pattern.
+    func learn() {
+        var learned = LearningSystem.learn(learningCells(), config: config)
+        if canary == "inflated-lift", !learned.isEmpty { learned[0].pattern.liftPpm += 1 }
+        for item in learned {
+            emit(
+                .patternLearned(
+                    PatternLearned(
+                        slot: slot, pattern: item.pattern.text, spend: Micros(item.spend),
+                        revenue: Micros(item.revenue), impressions: item.impressions,
+                        conversions: item.conversions, lift: item.pattern.liftPpm,
+                        confidence: item.pattern.confidencePpm)))
+        }
+    }
+}

@@ -78,7 +78,8 @@ extension AtomizationRun {
                 }
             case .slotDelivered, .campaignStarted, .cellCreated, .conversion, .cellFlagged,
                 .budgetReallocated, .cellStatusChanged, .dayClosed, .creativeFatigued,
-                .decisionRound, .cellRotated, .agentKilled, .agentRecovered, .audienceDiscovered:
+                .decisionRound, .cellRotated, .agentKilled, .agentRecovered, .audienceDiscovered,
+                .patternLearned:
                 continue
             }
         }
@@ -112,7 +113,7 @@ extension AtomizationRun {
                 shown[rotated.cell] = rotated.to
             case .campaignStarted, .cellCreated, .conversion, .cellFlagged, .budgetReallocated,
                 .cellStatusChanged, .dayClosed, .creativeFatigued, .decisionRound, .agentKilled,
-                .agentRecovered, .audienceDiscovered, .cellsMerged:
+                .agentRecovered, .audienceDiscovered, .cellsMerged, .patternLearned:
                 continue
             }
         }

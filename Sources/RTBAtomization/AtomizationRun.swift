@@ -98,10 +98,10 @@ public final class AtomizationRun: ModelRun {
         random = RandomStream(seed: config.seed, key: StreamKey("atomization-delivery"))
         let cells = grid.cells.count
         status = [CellStatus](repeating: .test, count: cells)
-        let each = config.dailyBudget.raw / Int64(cells)
-        budget = [Int64](repeating: each, count: cells)
-        // The remainder of the split goes one micro each to the first cells.
-        for cell in 0..<Int(config.dailyBudget.raw % Int64(cells)) { budget[cell] += 1 }
+        // Equal shares (the remainder one micro each to the first cells), unless a library
+        // weights some cells.
+        budget = LearningSystem.openingBudgets(
+            grid.cells, config: config, ignoringConfidence: environment.canary == "unearned-weight")
         spentToday = [Int64](repeating: 0, count: cells)
         spend = spentToday
         impressions = spentToday
@@ -288,6 +288,7 @@ public final class AtomizationRun: ModelRun {
         }
         feedLine = makeFeedLine()
         if (slot + 1) % Int64(Self.slotsPerDay) == 0 { closeDay() }
+        if config.learning && slot + 1 == totalSlots { learn() }
         slot += 1
     }
 

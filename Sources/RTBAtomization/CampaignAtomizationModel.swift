@@ -17,7 +17,8 @@ public enum CampaignAtomizationModel: SimulationModel {
         [
             "leak-budget", "overspend", "bad-fraction", "phantom-touch", "early-graduate",
             "zombie-cell", "false-fatigue", "bad-priority", "wrong-rotation", "misplaced-cell",
-            "wrong-pattern", "false-discovery", "loose-merge",
+            "wrong-pattern", "false-discovery", "loose-merge", "unearned-weight",
+            "inflated-lift",
         ]
     }
     public static var ticksPerDay: Int64? { 86_400 }
@@ -81,6 +82,7 @@ public enum CampaignAtomizationModel: SimulationModel {
             }
         case .cellStatusChanged, .cellsMerged: return "lifecycle"
         case .audienceDiscovered: return "audience-discovery"
+        case .patternLearned: return "learning"
         case .creativeFatigued, .cellRotated: return "creative-optimization"
         case .decisionRound: return "decision-engine"
         case .agentKilled(let killed): return "\(killed.agent)"
@@ -107,7 +109,7 @@ public enum CampaignAtomizationModel: SimulationModel {
         case .agentKilled, .agentRecovered: return true
         case .campaignStarted, .cellCreated, .slotDelivered, .conversion, .cellFlagged,
             .budgetReallocated, .cellStatusChanged, .dayClosed, .creativeFatigued, .decisionRound,
-            .cellRotated, .audienceDiscovered, .cellsMerged:
+            .cellRotated, .audienceDiscovered, .cellsMerged, .patternLearned:
             return false
         }
     }

@@ -102,7 +102,7 @@ public struct CellGrid: Sendable {
         self.cells = cells
         strategies = config.bidStrategies.map { BidStrategy(name: $0)! }
         dayparts = config.dayparts.map { Daypart(name: $0)! }
-        var random = RandomStream(seed: config.seed, key: StreamKey("atomization-effects"))
+        var random = RandomStream(seed: config.effectsSeed, key: StreamKey("atomization-effects"))
         func draw(_ count: Int, _ low: Int64, _ high: Int64) -> [Int64] {
             (0..<count).map { _ in random.int(in: low...high) }
         }

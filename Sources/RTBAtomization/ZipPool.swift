@@ -6,7 +6,7 @@ import RTBCore
 /// probability 3/10. Each signal has a conversion lift drawn in [0.7, 1.4]; a ZIP's conversion
 /// multiplier is the product of its signals' lifts and a noise factor in [0.8, 1.25],
 /// normalised so that the ZIPs' mean is 1 (ppm, floored). Drawn from the seed's
-/// "atomization-zips" stream.
+/// "atomization-zips" stream of the world seed (`world_seed`, else `seed`).
 public struct ZipPool: Sendable {
     public let count: Int
     public let signalMasks: [UInt64]
@@ -16,7 +16,7 @@ public struct ZipPool: Sendable {
         let zips = config.zipCodes
         let vocabulary = config.signalVocabulary
         count = zips.count
-        var random = RandomStream(seed: config.seed, key: StreamKey("atomization-zips"))
+        var random = RandomStream(seed: config.effectsSeed, key: StreamKey("atomization-zips"))
         let signalLift = vocabulary.map { _ -> Int64 in random.int(in: 700_000...1_400_000) }
         var masks: [UInt64] = []
         var raw: [Int64] = []

@@ -88,11 +88,19 @@ enum AtomizationCLI {
     ("false-fatigue", "fatigue-rule"), ("bad-priority", "risk-budget"),
     ("wrong-rotation", "rotation-rule"), ("misplaced-cell", "cells-registered"),
     ("wrong-pattern", "synthesis-rule"), ("false-discovery", "discovery-rule"),
-    ("loose-merge", "merge-rule"),
+    ("loose-merge", "merge-rule"), ("unearned-weight", "learning-rule"),
+    ("inflated-lift", "learning-rule"),
 ])
 func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws {
     let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"
-    let json = canary == "loose-merge" ? AtomizationCLI.winners : AtomizationCLI.small
+    // The unearned-weight canary needs a library with a pattern below the confidence bar.
+    let library =
+        "\"library\": [{\"pattern\": {\"platform\": \"hulu\"}, \"lift_ppm\": 1200000, \"confidence_ppm\": 850000}]"
+    let json =
+        canary == "loose-merge"
+        ? AtomizationCLI.winners
+        : canary == "unearned-weight"
+            ? String(AtomizationCLI.small.dropLast()) + ", " + library + "}" : AtomizationCLI.small
     let recorded = try AtomizationCLI.record(json, path: path, ["--canary", canary])
     #expect(recorded.status == 0, "\(recorded.error)")
     let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
@@ -120,6 +128,19 @@ func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws
     ("{\"discovery_confidence_ppm\": 1000001}", "invalid discovery_confidence_ppm"),
     ("{\"signal_share_ppm\": 0}", "invalid signal_share_ppm"),
     ("{\"zip_pool\": 3}", "invalid zip_pool"),
+    (
+        "{\"library\": [{\"pattern\": {\"colour\": \"red\"}, \"lift_ppm\": 1, \"confidence_ppm\": 1}]}",
+        "invalid library[0].pattern.colour"
+    ),
+    (
+        "{\"library\": [{\"pattern\": {}, \"lift_ppm\": 1, \"confidence_ppm\": 1}]}",
+        "invalid library[0].pattern"
+    ),
+    (
+        "{\"library\": [{\"pattern\": {\"platform\": \"hulu\"}, \"lift_ppm\": 1}]}",
+        "invalid library[0].confidence_ppm"
+    ),
+    ("{\"learning_weight_ppm\": 1250000}", "invalid learning_weight_ppm"),
     ("{\"audiences\": [{\"id\": \"a\"}, {\"id\": \"a\"}]}", "invalid audiences[1]"),
 ])
 func badConfigsAreOneLineAndExit64(json: String, message: String) throws {

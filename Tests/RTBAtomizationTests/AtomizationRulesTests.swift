@@ -273,3 +273,41 @@ extension AtomizationConfig {
         self.kills = kills
     }
 }
+
+/// The learning system's opening budgets: cells matching a pattern whose confidence exceeds
+/// 0.85 (strictly) get weight 1.5, the split is exact; patterns match by name; campaigns in one
+/// world share its effects.
+@Test func confidentPatternsWeightTheOpeningBudgets() {
+    var config = AtomizationConfig()
+    let cells = CellGrid(config: config).cells
+    let even = LearningSystem.openingBudgets(cells, config: config)
+    #expect(even.reduce(0, +) == config.dailyBudget.raw)
+    #expect(Set(even).count <= 2)
+    config.library = [
+        LearnedPattern(
+            terms: [.init(.platform, "hulu")], liftPpm: 1_300_000, confidencePpm: 850_001),
+        LearnedPattern(
+            terms: [.init(.audience, "luxury_seekers"), .init(.platform, "peacock")],
+            liftPpm: 1_200_000, confidencePpm: 900_000),
+        LearnedPattern(
+            terms: [.init(.daypart, "prime")], liftPpm: 1_500_000, confidencePpm: 850_000),
+        LearnedPattern(
+            terms: [.init(.platform, "tubi")], liftPpm: 2_000_000, confidencePpm: 990_000),
+    ]
+    let weighted = LearningSystem.openingBudgets(cells, config: config)
+    #expect(weighted.reduce(0, +) == config.dailyBudget.raw)
+    let hulu = cells.firstIndex { $0.platform == 0 }!
+    let plain = cells.firstIndex { $0.platform == 1 && $0.audience == 0 }!
+    let luxuryPeacock = cells.firstIndex { $0.platform == 2 && $0.audience == 2 }!
+    #expect(weighted[hulu] * 2 / 3 - weighted[plain] <= 1)
+    #expect(weighted[luxuryPeacock] == weighted[hulu])
+    // 108 hulu and 36 luxury-on-peacock cells weigh 1.5, the other 288 weigh 1.
+    let share = config.dailyBudget.raw * 10 / (144 * 15 + 288 * 10)
+    #expect(weighted[plain] == share || weighted[plain] == share + 1)
+
+    var other = AtomizationConfig()
+    other.seed = 99
+    other.worldSeed = 1
+    #expect(CellGrid(config: other).fatiguePpm == CellGrid(config: AtomizationConfig()).fatiguePpm)
+    #expect(ZipPool(config: other).liftPpm == ZipPool(config: AtomizationConfig()).liftPpm)
+}

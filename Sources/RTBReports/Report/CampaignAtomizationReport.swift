@@ -23,6 +23,7 @@ enum CampaignAtomizationReport: ModelReport {
         /// Discovered audiences: their ZIP and signal names.
         var discovered: [(zips: [String], signals: [String])] = []
         var merges = 0
+        var learned: [PatternLearned] = []
     }
 
     static func fold(ledger path: String) throws -> (AtomizationConfig, Folded) {
@@ -81,6 +82,7 @@ enum CampaignAtomizationReport: ModelReport {
                 run.spend.append(0)
                 run.revenue.append(0)
                 run.status.append(.evergreen)
+            case .patternLearned(let pattern): run.learned.append(pattern)
             case .cellFlagged, .creativeFatigued, .decisionRound, .agentKilled, .agentRecovered:
                 break
             }
@@ -149,6 +151,16 @@ enum CampaignAtomizationReport: ModelReport {
                     audience.signals.joined(separator: " "),
                 ]
             })
+        let learnedTable = ReportTable(
+            title: "Learned patterns",
+            header: ["pattern", "spend ($)", "revenue ($)", "lift", "confidence"],
+            rows: run.learned.map { item in
+                [
+                    item.pattern, dollars(item.spend.raw), dollars(item.revenue.raw),
+                    String(format: "%.3f", Double(item.lift) / 1e6),
+                    String(format: "%.3f", Double(item.confidence) / 1e6),
+                ]
+            })
         let dayNames = run.days.map { "day \($0.day)" }
         let charts = [
             ReportChart(
@@ -176,6 +188,6 @@ enum CampaignAtomizationReport: ModelReport {
                         })
                 ]),
         ]
-        return ([days, byDimension, discoveredTable], charts)
+        return ([days, byDimension, discoveredTable, learnedTable], charts)
     }
 }

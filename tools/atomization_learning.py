@@ -11,11 +11,10 @@ spend per arm with seeded bootstrap 95% intervals over the seeds, and the paired
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 
-from atomization_study import bootstrap
+from atomization_study import print_arms
 from atomization_library import patterns
 
 BASE = {"days": 3, "impressions_per_day": 300000, "users": 50000, "min_test_budget": 20,
@@ -61,25 +60,8 @@ def main():
             options.bin, dict(second, library=library),
             os.path.join(options.directory, f"learned-{seed}.ledger"))
     print(f"confident patterns per first campaign: {weighted}")
-    print("| second campaign | seeds | ROAS (95% bootstrap) | with - without | wasted share of spend | with - without |")
-    print("|---|---|---|---|---|---|")
-    base = arms["without library"]
-    for name, runs in arms.items():
-        seeds = sorted(runs)
-        rng = random.Random(options.seed)
-        row = [name, str(len(seeds))]
-        for measure in (0, 1):
-            values = [runs[s][measure] for s in seeds]
-            low, high = bootstrap(values, options.draws, rng)
-            row.append(f"{sum(values) / len(values):.3f} [{low:.3f}, {high:.3f}]")
-            if name == "without library":
-                row.append("-")
-            else:
-                paired = [runs[s][measure] - base[s][measure] for s in seeds]
-                low, high = bootstrap(paired, options.draws, rng)
-                row.append(f"{sum(paired) / len(paired):+.3f} [{low:+.3f}, {high:+.3f}]")
-        print("| " + " | ".join(row) + " |")
-
+    print_arms(arms, "without library", options.draws, options.seed,
+               ("second campaign", "with - without"))
 
 if __name__ == "__main__":
     main()

@@ -32,6 +32,30 @@ def bootstrap(values, draws, rng):
     return means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
 
 
+def print_arms(arms, base_name, draws, seed, titles):
+    """A markdown table: per arm, mean ROAS and wasted share with bootstrap 95% intervals over
+    the seeds, and each one's paired difference from the arm `base_name`."""
+    base = arms[base_name]
+    first, versus = titles
+    print(f"| {first} | seeds | ROAS (95% bootstrap) | {versus} | wasted share of spend | {versus} |")
+    print("|---|---|---|---|---|---|")
+    for name, runs in arms.items():
+        seeds = sorted(runs)
+        rng = random.Random(seed)
+        row = [name, str(len(seeds))]
+        for measure in (0, 1):
+            values = [runs[s][measure] for s in seeds]
+            low, high = bootstrap(values, draws, rng)
+            row.append(f"{sum(values) / len(values):.3f} [{low:.3f}, {high:.3f}]")
+            paired = [runs[s][measure] - base[s][measure] for s in seeds if s in base]
+            if name == base_name or not paired:
+                row.append("-")
+            else:
+                low, high = bootstrap(paired, draws, rng)
+                row.append(f"{sum(paired) / len(paired):+.3f} [{low:+.3f}, {high:+.3f}]")
+        print("| " + " | ".join(row) + " |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("manifest")
@@ -54,25 +78,8 @@ def main():
             metrics["roas_ppm"] / 1e6, metrics["wasted_spend_micros"] / spend if spend else 0.0)
     if "all off" not in arms:
         sys.exit("atomization_study: the study has no arm with every agent off")
-    base = arms["all off"]
-    print(f"| arm | seeds | ROAS (95% bootstrap) | vs all off | wasted share of spend | vs all off |")
-    print("|---|---|---|---|---|---|")
-    for name, runs in arms.items():
-        seeds = sorted(runs)
-        rng = random.Random(options.seed)
-        row = [name, str(len(seeds))]
-        for measure in (0, 1):
-            values = [runs[s][measure] for s in seeds]
-            low, high = bootstrap(values, options.draws, rng)
-            mean = sum(values) / len(values)
-            row.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
-            paired = [runs[s][measure] - base[s][measure] for s in seeds if s in base]
-            if name == "all off" or not paired:
-                row.append("-")
-            else:
-                low, high = bootstrap(paired, options.draws, rng)
-                row.append(f"{sum(paired) / len(paired):+.3f} [{low:+.3f}, {high:+.3f}]")
-        print("| " + " | ".join(row) + " |")
+    print_arms(arms, "all off", options.draws, options.seed,
+               ("arm", "vs all off"))
 
 
 if __name__ == "__main__":

@@ -20,39 +20,26 @@ extension AtomizationChecker {
         creativeOf.append(creative)
         targeting.append(target)
         mergedInto.append(-1)
-        let configured = config.audiences.count
-        reach.append(
-            target.audiences.contains { $0 < configured }
-                ? []
-                : Array(Set(target.audiences.flatMap { discovered[$0 - configured] })).sorted())
+        reach.append(target.reach(configured: config.audiences.count, discovered: discovered))
     }
 
     /// The viewer of impression `index` of `cell` in `slot` (the engine's `UserDraw`).
     func user(of cell: Int, slot: Int64, index: Int64) -> Int64 {
-        reach[cell].isEmpty
-            ? UserDraw.user(
-                seed: config.seed, slot: slot, cell: Int64(cell), index: index, users: config.users)
-            : UserDraw.user(
-                seed: config.seed, slot: slot, cell: Int64(cell), index: index,
-                users: config.users, zips: reach[cell], pool: zipPool.count)
+        UserDraw.user(
+            seed: config.seed, slot: slot, cell: Int64(cell), index: index, users: config.users,
+            reach: reach[cell], pool: zipPool.count)
     }
 
-    func creditedCell(_ cell: Int) -> Int {
-        var at = cell
-        while mergedInto[at] >= 0 { at = mergedInto[at] }
-        return at
-    }
+    func creditedCell(_ cell: Int) -> Int { CellTargeting.credited(cell, mergedInto: mergedInto) }
 
     func isWinner(_ cell: Int) -> Bool {
         status[cell] == .evergreen && Lifecycle.winner(revenue: revenue[cell], spend: spend[cell])
     }
 
     func bestRunningCell() -> Int? {
-        (0..<cells).filter { status[$0].isRunning && spend[$0] > 0 }.map {
-            Reallocation.Candidate(
-                cell: $0, budget: budget[$0], revenue: revenue[$0], spend: spend[$0],
-                conversionsPpm: conversionsPpm[$0])
-        }.min(by: Reallocation.better)?.cell
+        Reallocation.bestRunning(
+            status: status, budget: budget, revenue: revenue, spend: spend,
+            conversionsPpm: conversionsPpm)
     }
 
     /// What the discovery rule finds now (nil also when no running cell could model the test
@@ -249,16 +236,10 @@ extension AtomizationChecker {
     /// At the run's end: the learned patterns are exactly the learning rule's, on the
     /// checker's own tallies, in order.
     func checkLearned() {
-        let cellsLearned = (0..<cells).filter { status[$0] != .merged }.map { cell in
-            LearningSystem.Cell(
-                values: [
-                    targeting[cell].audiences[0] < config.audiences.count
-                        ? targeting[cell].audiences[0] : -1,
-                    creativeOf[cell], targeting[cell].strategy, targeting[cell].dayparts[0],
-                    targeting[cell].platforms[0],
-                ], spend: spend[cell], revenue: revenue[cell], impressions: cellImpressions[cell],
-                conversionsPpm: conversionsPpm[cell])
-        }
+        let cellsLearned = LearningSystem.cells(
+            targeting: targeting, creativeOf: creativeOf, status: status, spend: spend,
+            revenue: revenue, impressions: cellImpressions, conversionsPpm: conversionsPpm,
+            configured: config.audiences.count)
         let expected = config.learning ? LearningSystem.learn(cellsLearned, config: config) : []
         for position in 0..<max(expected.count, learned.count) {
             let recorded = position < learned.count ? learned[position] : nil

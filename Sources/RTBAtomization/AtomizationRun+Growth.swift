@@ -7,16 +7,13 @@ extension AtomizationRun {
     /// Derives what delivery needs of cell `cell` from its targeting.
     func deriveCell(_ cell: Int) {
         let target = targeting[cell]
-        let configured = config.audiences.count
         let reachPpm = reachPpm(of: target.audiences)
         let derived = target.members(cell: cell, creative: creativeOf[cell]).map {
             grid.member($0, config: config, reachPpm: reachPpm)
         }
         let mask = target.dayparts.reduce(0) { $0 | 1 << Int(grid.dayparts[$1].rawValue) }
-        let zipsReached =
-            target.audiences.contains { $0 < configured }
-            ? []
-            : Array(Set(target.audiences.flatMap { discovered[$0 - configured].zips })).sorted()
+        let zipsReached = target.reach(
+            configured: config.audiences.count, discovered: discovered.map(\.zips))
         if cell < members.count {
             members[cell] = derived
             daypartMask[cell] = mask
@@ -46,24 +43,15 @@ extension AtomizationRun {
 
     /// The user who saw impression `index` of `cell` in this slot.
     func userOf(cell: Int, index: Int64) -> Int {
-        let zipsReached = reach[cell]
-        return Int(
-            zipsReached.isEmpty
-                ? UserDraw.user(
-                    seed: config.seed, slot: slot, cell: Int64(cell), index: index,
-                    users: config.users)
-                : UserDraw.user(
-                    seed: config.seed, slot: slot, cell: Int64(cell), index: index,
-                    users: config.users, zips: zipsReached, pool: zips.count))
+        Int(
+            UserDraw.user(
+                seed: config.seed, slot: slot, cell: Int64(cell), index: index,
+                users: config.users, reach: reach[cell], pool: zips.count))
     }
 
     /// The cell a credit for an impression of `cell` goes to: the cell, or the power cell it
     /// was merged into (and so on).
-    func creditedCell(_ cell: Int) -> Int {
-        var at = cell
-        while mergedInto[at] >= 0 { at = mergedInto[at] }
-        return at
-    }
+    func creditedCell(_ cell: Int) -> Int { CellTargeting.credited(cell, mergedInto: mergedInto) }
 
     /// Appends a cell (budget 0; the caller moves budget to it).
     func addCell(_ target: CellTargeting, creative: Int, status new: CellStatus) -> Int {
@@ -147,11 +135,9 @@ extension AtomizationRun {
 
     /// The running cell with the best ROAS (the reallocation ranking), among those with spend.
     func bestRunningCell() -> Int? {
-        status.indices.filter { status[$0].isRunning && spend[$0] > 0 }.map {
-            Reallocation.Candidate(
-                cell: $0, budget: budget[$0], revenue: revenue[$0], spend: spend[$0],
-                conversionsPpm: conversionsPpm[$0])
-        }.min(by: Reallocation.better)?.cell
+        Reallocation.bestRunning(
+            status: status, budget: budget, revenue: revenue, spend: spend,
+            conversionsPpm: conversionsPpm)
     }
 
     /// The spawn reallocation: `amount` (at most the running cells' budgets) taken from the
@@ -250,15 +236,10 @@ extension AtomizationRun {
     /// What the learning system reads of every cell not merged away: the values of its first
     /// member (a discovered audience as no configured one), and its counters.
     func learningCells() -> [LearningSystem.Cell] {
-        status.indices.filter { status[$0] != .merged }.map { cell in
-            let target = targeting[cell]
-            return LearningSystem.Cell(
-                values: [
-                    target.audiences[0] < config.audiences.count ? target.audiences[0] : -1,
-                    creativeOf[cell], target.strategy, target.dayparts[0], target.platforms[0],
-                ], spend: spend[cell], revenue: revenue[cell], impressions: impressions[cell],
-                conversionsPpm: conversionsPpm[cell])
-        }
+        LearningSystem.cells(
+            targeting: targeting, creativeOf: creativeOf, status: status, spend: spend,
+            revenue: revenue, impressions: impressions, conversionsPpm: conversionsPpm,
+            configured: config.audiences.count)
     }
 
     /// The learning system at the run's end: one event per winning pattern.

@@ -41,8 +41,10 @@ public enum Attribution {
     public static func largestRemainder(_ weights: [Int64], total: Int64) -> [Int64] {
         let sum = weights.reduce(0, +)
         guard sum > 0 else { return weights.map { _ in 0 } }
-        var shares = weights.map { total * $0 / sum }
-        let remainders = weights.map { total * $0 % sum }
+        // total x weight / sum with 128-bit products: budgets as weights would overflow 64 bits.
+        let parts = weights.map { sum.dividingFullWidth(total.multipliedFullWidth(by: $0)) }
+        var shares = parts.map(\.quotient)
+        let remainders = parts.map(\.remainder)
         var left = total - shares.reduce(0, +)
         let order = weights.indices.sorted { (remainders[$0], -$0) > (remainders[$1], -$1) }
         for index in order where left > 0 {

@@ -22,6 +22,22 @@ public struct CellTargeting: Equatable, Sendable {
             platforms: [spec.platform])
     }
 
+    /// The ZIPs the cell reaches: none (the whole pool) when one of its audiences is a
+    /// configured one, else the union of its discovered audiences' ZIPs (`discovered[i]` is
+    /// audience `configured + i`).
+    public func reach(configured: Int, discovered: [[Int]]) -> [Int] {
+        audiences.contains { $0 < configured }
+            ? [] : Array(Set(audiences.flatMap { discovered[$0 - configured] })).sorted()
+    }
+
+    /// The cell an impression's credit goes to: the cell, or the power cell it was merged into
+    /// (and so on); `mergedInto[c]` is -1 for a cell not merged.
+    public static func credited(_ cell: Int, mergedInto: [Int]) -> Int {
+        var at = cell
+        while mergedInto[at] >= 0 { at = mergedInto[at] }
+        return at
+    }
+
     /// The members, audience-major, then daypart, then platform.
     public func members(cell: Int, creative: Int) -> [CellSpec] {
         audiences.flatMap { audience in

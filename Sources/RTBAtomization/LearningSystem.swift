@@ -75,6 +75,23 @@ public enum LearningSystem {
         }
     }
 
+    /// What the learning system reads of a campaign: every cell not merged away, by the values
+    /// of its first member (a discovered audience as no configured one).
+    public static func cells(
+        targeting: [CellTargeting], creativeOf: [Int], status: [CellStatus], spend: [Int64],
+        revenue: [Int64], impressions: [Int64], conversionsPpm: [Int64], configured: Int
+    ) -> [Cell] {
+        status.indices.filter { status[$0] != .merged }.map { cell in
+            let target = targeting[cell]
+            return Cell(
+                values: [
+                    target.audiences[0] < configured ? target.audiences[0] : -1,
+                    creativeOf[cell], target.strategy, target.dayparts[0], target.platforms[0],
+                ], spend: spend[cell], revenue: revenue[cell], impressions: impressions[cell],
+                conversionsPpm: conversionsPpm[cell])
+        }
+    }
+
     /// One learned pattern with the figures it was judged on.
     public struct Learned: Equatable, Sendable {
         public var pattern: LearnedPattern

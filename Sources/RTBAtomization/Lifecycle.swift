@@ -89,6 +89,19 @@ public enum Reallocation {
         return changes
     }
 
+    /// The best running cell with spend by this ranking (the model a discovered audience's
+    /// test cell copies).
+    public static func bestRunning(
+        status: [CellStatus], budget: [Int64], revenue: [Int64], spend: [Int64],
+        conversionsPpm: [Int64]
+    ) -> Int? {
+        status.indices.filter { status[$0].isRunning && spend[$0] > 0 }.map {
+            Candidate(
+                cell: $0, budget: budget[$0], revenue: revenue[$0], spend: spend[$0],
+                conversionsPpm: conversionsPpm[$0])
+        }.min(by: better)?.cell
+    }
+
     /// Ranking: higher ROAS; then lower cost per conversion (no conversion ranks last); then
     /// the lower cell index.
     static func better(_ a: Candidate, _ b: Candidate) -> Bool {

@@ -9,6 +9,18 @@ public enum UserDraw {
         Int64(hash(seed: seed, slot: slot, cell: cell, index: index) % UInt64(users))
     }
 
+    /// The viewer of a cell that reaches `zips` (empty: the whole pool).
+    public static func user(
+        seed: UInt64, slot: Int64, cell: Int64, index: Int64, users: Int, reach zips: [Int],
+        pool: Int
+    ) -> Int64 {
+        zips.isEmpty
+            ? user(seed: seed, slot: slot, cell: cell, index: index, users: users)
+            : user(
+                seed: seed, slot: slot, cell: cell, index: index, users: users, zips: zips,
+                pool: pool)
+    }
+
     /// The user among the residents of `zips` (user u lives in ZIP u mod `pool`).
     public static func user(
         seed: UInt64, slot: Int64, cell: Int64, index: Int64, users: Int, zips: [Int], pool: Int

@@ -311,3 +311,15 @@ extension AtomizationConfig {
     #expect(CellGrid(config: other).fatiguePpm == CellGrid(config: AtomizationConfig()).fatiguePpm)
     #expect(ZipPool(config: other).liftPpm == ZipPool(config: AtomizationConfig()).liftPpm)
 }
+
+/// A spawn's funding is proportional to the donors' budgets and exact, even with budgets whose
+/// products with the amount overflow 64 bits (a billion-dollar campaign).
+@Test func spawnFundingIsExactWithLargeBudgets() throws {
+    let budgets: [Int64] = [1_000_000_000_000_000, 3_000_000_000_000_000, 0, 7]
+    let changes = try #require(
+        AtomizationRun.spawnFunding(
+            cell: 2, budgets: budgets, running: [true, true, true, false], amount: 200_000_001))
+    #expect(changes.map(\.delta).reduce(0, +) == 0)
+    #expect(changes.map(\.cell) == [0, 1, 2])
+    #expect(changes.map(\.delta) == [-50_000_000, -150_000_001, 200_000_001])
+}

@@ -41,14 +41,6 @@ extension AtomizationRun {
         }.max() ?? 1_000_000
     }
 
-    /// The user who saw impression `index` of `cell` in this slot.
-    func userOf(cell: Int, index: Int64) -> Int {
-        Int(
-            UserDraw.user(
-                seed: config.seed, slot: slot, cell: Int64(cell), index: index,
-                users: config.users, reach: reach[cell], pool: zips.count))
-    }
-
     /// The cell a credit for an impression of `cell` goes to: the cell, or the power cell it
     /// was merged into (and so on).
     func creditedCell(_ cell: Int) -> Int { CellTargeting.credited(cell, mergedInto: mergedInto) }

@@ -203,11 +203,15 @@ public final class AtomizationRun: ModelRun {
             var clicked: Int64 = 0
             let creative = creativeOf[cell]
             let fatigue = grid.fatiguePpm[creative]
+            let zipsReached = reach[cell]
             for member in members[cell] where member.daypart.covers(hour: hour) {
                 let drawn = min(draw(member.expectedMicro), most - count)
                 guard drawn > 0 else { continue }
                 for index in count..<count + drawn {
-                    let user = userOf(cell: cell, index: index)
+                    let user = Int(
+                        UserDraw.user(
+                            seed: config.seed, slot: slot, cell: Int64(cell), index: index,
+                            users: config.users, reach: zipsReached, pool: zips.count))
                     let zip = user % zips.count
                     zipImpressions[zip] += 1
                     let earlier = journeys.expose(user: user, creative: creative)

@@ -414,6 +414,15 @@ public struct AtomizationConfig: Equatable, Sendable {
             }
             recovery = mode
             synthesizer = try reader.bool()
+            // A config recorded before discovery, merging and learning existed (model version 1)
+            // ends here: it ran without them.
+            if reader.isAtEnd {
+                discovery = false
+                merge = false
+                learning = false
+                if let problem = validate() { throw problem }
+                return
+            }
             discovery = try reader.bool()
             merge = try reader.bool()
             cadences.monitor = try reader.int64()

@@ -20,6 +20,12 @@ final class CellWorkers: @unchecked Sendable {
         var worker = idle.popLast()
         lock.unlock()
         if worker == nil {
+            // One worker is created at a time: Foundation's Process, run from two threads at
+            // once, lets a child inherit the other's pipe and exit-watch descriptors (it closes
+            // the descriptors up to a maximum it read before the other opened its own). The
+            // first worker's exit then goes unseen and the sweep hung at its end.
+            CellWorker.spawning.lock()
+            defer { CellWorker.spawning.unlock() }
             let started = try CellWorker(executable: executable)
             lock.lock()
             all.append(started)
@@ -33,14 +39,17 @@ final class CellWorkers: @unchecked Sendable {
         return answer
     }
 
-    /// Ends every worker (end of input) and waits for it.
+    /// Ends every worker (end of input for all first, so none waits on another) and waits for
+    /// each to exit.
     func finish() {
-        for worker in all { worker.finish() }
+        for worker in all { worker.endInput() }
+        for worker in all { worker.waitForExit() }
     }
 }
 
 /// One worker process and the lines it answers.
 final class CellWorker {
+    static let spawning = NSLock()
     let process = Process()
     let input = Pipe()
     let output = Pipe()
@@ -81,8 +90,16 @@ final class CellWorker {
         }
     }
 
-    func finish() {
+    func endInput() {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+    }
+
+    /// Waits for the worker to exit with waitpid: Foundation's `waitUntilExit` was seen to miss
+    /// a worker's exit on Linux and wait forever (the sweep hung with the worker a zombie). If
+    /// Foundation's monitor reaps it first, waitpid answers ECHILD: it has exited all the same.
+    func waitForExit() {
+        let pid = process.processIdentifier
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     }
 }

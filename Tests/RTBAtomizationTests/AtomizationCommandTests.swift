@@ -269,3 +269,19 @@ func badConfigsAreOneLineAndExit64(json: String, message: String) throws {
     #expect(resumed.status == 0, "\(resumed.error)")
     #expect(try ChainVerifier.verify(path: killedPath).headHash == expected.headHash)
 }
+
+/// A ledger of model version 1 (before discovery, merging and learning) stays readable: it
+/// verifies, dumps and checks clean with today's binaries; replay warns of the model version and
+/// names where version 2 diverges.
+@Test func aVersion1LedgerStaysReadable() throws {
+    let path = TestSupport.root + "/traces/fixture-atomization-v1.ledger"
+    let verified = try TestSupport.run("rtb-verify", ["verify", "--trace", path])
+    #expect(verified.status == 0 && verified.output.hasPrefix("intact"), "\(verified.output)")
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
+    #expect(checked.status == 0, "\(checked.output)")
+    let dumped = try TestSupport.run("rtb-verify", ["dump", "--trace", path, "--count", "2"])
+    #expect(dumped.output.contains("kind=CampaignStarted cells=432"), "\(dumped.output)")
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
+    #expect(replayed.error.contains("campaign-atomization 1"), "\(replayed.error)")
+    #expect(replayed.output.hasPrefix("divergence at event"), "\(replayed.output)")
+}

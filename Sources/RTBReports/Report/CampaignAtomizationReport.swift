@@ -24,6 +24,14 @@ enum CampaignAtomizationReport: ModelReport {
         var discovered: [(zips: [String], signals: [String])] = []
         var merges = 0
         var learned: [PatternLearned] = []
+        /// Every cell's daily budget now, and at the end of each hour of the run so far.
+        var budget: [Int64] = []
+        var budgetByHour: [[Int64]] = []
+
+        /// Snapshots the budgets of every hour that ended before `slot`.
+        mutating func advance(to slot: Int64) {
+            while budgetByHour.count < Int(slot / 120) { budgetByHour.append(budget) }
+        }
     }
 
     static func fold(ledger path: String) throws -> (AtomizationConfig, Folded) {
@@ -35,6 +43,8 @@ enum CampaignAtomizationReport: ModelReport {
             switch event.body {
             case .campaignStarted: break
             case .cellCreated(let cell):
+                run.advance(to: event.tick / AtomizationRun.slotSeconds)
+                run.budget.append(cell.budget.raw)
                 run.cells.append(cell)
                 run.spend.append(0)
                 run.revenue.append(0)
@@ -49,6 +59,10 @@ enum CampaignAtomizationReport: ModelReport {
                         conversion.value, fraction: fraction)
                 }
             case .budgetReallocated(let moved):
+                run.advance(to: moved.slot)
+                for (cell, delta) in zip(moved.cells, moved.deltas) where cell < run.budget.count {
+                    run.budget[Int(cell)] += delta
+                }
                 let hour = min(run.movedByHour.count - 1, Int(moved.slot / 120))
                 run.movedByHour[hour] += moved.deltas.filter { $0 > 0 }.reduce(0, +)
             case .cellStatusChanged(let change): run.status[change.cell] = change.status
@@ -82,12 +96,15 @@ enum CampaignAtomizationReport: ModelReport {
                 run.spend.append(0)
                 run.revenue.append(0)
                 run.status.append(.evergreen)
+                run.advance(to: merged.slot)
+                run.budget.append(0)
             case .patternLearned(let pattern): run.learned.append(pattern)
             case .cellFlagged, .creativeFatigued, .decisionRound, .agentKilled, .agentRecovered:
                 break
             }
             return true
         }
+        run.advance(to: Int64(config.days * AtomizationRun.slotsPerDay))
         return (config, run)
     }
 
@@ -161,6 +178,13 @@ enum CampaignAtomizationReport: ModelReport {
                     String(format: "%.3f", Double(item.confidence) / 1e6),
                 ]
             })
+        // The six cells whose daily budget the agents moved furthest from where it started.
+        let opening = run.budgetByHour.first ?? []
+        let moved = run.budget.indices.sorted {
+            let a = abs(run.budget[$0] - (opening.indices.contains($0) ? opening[$0] : 0))
+            let b = abs(run.budget[$1] - (opening.indices.contains($1) ? opening[$1] : 0))
+            return (a, -$0) > (b, -$1)
+        }.prefix(6)
         let dayNames = run.days.map { "day \($0.day)" }
         let charts = [
             ReportChart(
@@ -175,6 +199,18 @@ enum CampaignAtomizationReport: ModelReport {
                 style: .lines, xLabel: "hour", yLabel: "dollars",
                 categories: (0..<run.movedByHour.count).map(String.init),
                 series: [ReportSeries("moved", run.movedByHour.map { Double($0) / 1e6 })]),
+            ReportChart(
+                id: "cell-budgets",
+                title: "Daily budget of the six cells moved furthest, at each hour's end ($)",
+                style: .lines, xLabel: "hour", yLabel: "dollars",
+                categories: (0..<run.budgetByHour.count).map(String.init),
+                series: moved.map { cell in
+                    ReportSeries(
+                        "cell \(cell)",
+                        run.budgetByHour.map {
+                            $0.indices.contains(cell) ? Double($0[cell]) / 1e6 : 0
+                        })
+                }),
             ReportChart(
                 id: "daily-roas", title: "ROAS by day", style: .lines, xLabel: "day",
                 yLabel: "revenue / spend", categories: dayNames,

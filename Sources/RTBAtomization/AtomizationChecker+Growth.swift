@@ -81,7 +81,8 @@ extension AtomizationChecker {
     /// A cell created after the product's: the test cell of the audience just discovered.
     func observeSpawn(_ created: CellCreated, at sequence: UInt64) {
         guard let spawn = pendingSpawn, created.cell == cells,
-            created.audience == spawn.audience
+            created.audience == spawn.audience,
+            created.audience < config.audiences.count + discovered.count
         else {
             tally.count(
                 0, holds: false, at: sequence,
@@ -153,16 +154,18 @@ extension AtomizationChecker {
             conversions: sources.reduce(0) { $0 + conversionsPpm[$1] },
             revenue: sources.reduce(0) { $0 + revenue[$1] }
         )
+        let due =
+            config.lifecycle && config.merge
+            && Cadences.due(config.cadences.lifecycle, after: merged.slot)
         tally.count(
             12,
-            holds: sources.allSatisfy(isWinner) && union == target
+            holds: due && pendingMerge == nil && sources.allSatisfy(isWinner) && union == target
                 && merged.creative == creativeOf[sources[0]] && merged.spend.raw == sums.spend
                 && merged.conversions == sums.conversions && merged.revenue.raw == sums.revenue,
             at: sequence,
             witness:
                 "slot \(merged.slot): cells \(sources) merged (statuses \(sources.map { status[$0] })), not two similar winners with these sums"
         )
-        mergeRound = merged.slot
         addCell(
             target, creative: merged.creative, price: price[sources[0]], budget: 0,
             status: .evergreen)
@@ -198,6 +201,28 @@ extension AtomizationChecker {
     /// after a lifecycle round no similar winners are left unmerged.
     func closeRounds(endingAt slot: Int64, at sequence: UInt64) {
         guard slot >= 0 else { return }
+        // What a discovery or a merge announced must have followed it.
+        if let spawn = pendingSpawn {
+            tally.count(
+                11, holds: false, at: sequence,
+                witness: "audience \(spawn.audience) discovered without its test cell")
+            pendingSpawn = nil
+        }
+        if let cell = pendingFunding {
+            let owed = AtomizationRun.spawnFunding(
+                cell: cell, budgets: budget, running: status.map(\.isRunning),
+                amount: config.minTestBudget.raw)
+            tally.count(
+                11, holds: owed == nil, at: sequence,
+                witness: "test cell \(cell) was never funded")
+            pendingFunding = nil
+        }
+        if let merge = pendingMerge {
+            tally.count(
+                12, holds: false, at: sequence,
+                witness: "the merge into cell \(merge.into) moved no budget")
+            pendingMerge = nil
+        }
         closeBucket(endingAt: slot, at: sequence)
         if config.discovery && Cadences.due(config.cadences.discovery, after: slot) {
             if !(discoveryRecorded && discoveryRound == slot) {

@@ -120,7 +120,6 @@ public final class AtomizationChecker: ModelChecker {
     var pendingFunding: Int?
     /// Winners named by the last merge, whose status and budget changes are to come.
     var pendingMerge: (cells: [Int], into: Int)?
-    var mergeRound: Int64 = -1
     var merges: Int64 = 0
     /// Impressions per cell (moved to a power cell with the other counters).
     var cellImpressions: [Int64] = []

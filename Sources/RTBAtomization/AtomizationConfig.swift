@@ -219,8 +219,9 @@ public struct AtomizationConfig: Equatable, Sendable {
             return .invalid("cadences.fatigue", "a positive multiple of 600 seconds (10 minutes)")
         }
         let named = Set(audiences.flatMap(\.zips))
-        if !(named.count...100_000).contains(zipPool) {
-            return .invalid("zip_pool", "\(named.count)...100000 (at least the audiences' ZIPs)")
+        if !(max(1, named.count)...100_000).contains(zipPool) {
+            return .invalid(
+                "zip_pool", "\(max(1, named.count))...100000 (at least the audiences' ZIPs)")
         }
         if users < zipPool { return .invalid("users", "at least zip_pool (\(zipPool))") }
         if let empty = extraSignals.firstIndex(where: \.isEmpty) {
@@ -420,6 +421,8 @@ public struct AtomizationConfig: Equatable, Sendable {
                 discovery = false
                 merge = false
                 learning = false
+                // Version 1 had no ZIP pool: one within its users, so its config still reads.
+                zipPool = max(1, Set(audiences.flatMap(\.zips)).count, min(60, users))
                 if let problem = validate() { throw problem }
                 return
             }

@@ -150,21 +150,33 @@ extension AtomizationRun {
     /// each merged with the first later similar winner; the power cell is a new evergreen cell
     /// and can itself merge later in the same round.
     func mergeWinners() {
-        var cell = 0
-        while cell < status.count {
-            defer { cell += 1 }
-            guard isWinner(cell) else { continue }
-            var partner = (cell + 1..<status.count).first {
-                isWinner($0) && creativeOf[$0] == creativeOf[cell]
-                    && targeting[cell].merged(with: targeting[$0]) != nil
+        // Passes repeat until one merges nothing: a power cell made late in a pass may be
+        // similar to a winner passed before it.
+        var merged = true
+        while merged {
+            merged = false
+            var cell = 0
+            while cell < status.count {
+                defer { cell += 1 }
+                if mergeWithPartner(cell) { merged = true }
             }
-            if canary == "loose-merge" && !canaryFired && partner == nil {
-                partner = (cell + 1..<status.count).first { status[$0].isRunning }
-                if partner != nil { canaryFired = true }
-            }
-            guard let partner else { continue }
-            merge(cell, partner)
         }
+    }
+
+    /// Merges winner `cell` with the first later similar winner; whether it did.
+    func mergeWithPartner(_ cell: Int) -> Bool {
+        guard isWinner(cell) else { return false }
+        var partner = (cell + 1..<status.count).first {
+            isWinner($0) && creativeOf[$0] == creativeOf[cell]
+                && targeting[cell].merged(with: targeting[$0]) != nil
+        }
+        if canary == "loose-merge" && !canaryFired && partner == nil {
+            partner = (cell + 1..<status.count).first { status[$0].isRunning }
+            if partner != nil { canaryFired = true }
+        }
+        guard let partner else { return false }
+        merge(cell, partner)
+        return true
     }
 
     func isWinner(_ cell: Int) -> Bool {
@@ -188,10 +200,13 @@ extension AtomizationRun {
             clicks[power] += clicks[source]
             conversionsPpm[power] += conversionsPpm[source]
             revenue[power] += revenue[source]
+            // The window moves too, so the monitor's campaign totals count it once.
             for at in 0..<Self.window {
                 windowImpressions[power * Self.window + at] +=
                     windowImpressions[source * Self.window + at]
                 windowClicks[power * Self.window + at] += windowClicks[source * Self.window + at]
+                windowImpressions[source * Self.window + at] = 0
+                windowClicks[source * Self.window + at] = 0
             }
         }
         merges += 1

@@ -74,6 +74,8 @@ extension AtomizationRun {
                     for at in 0..<Self.window {
                         windowImpressions[power + at] += windowImpressions[source + at]
                         windowClicks[power + at] += windowClicks[source + at]
+                        windowImpressions[source + at] = 0
+                        windowClicks[source + at] = 0
                     }
                 }
             case .slotDelivered, .campaignStarted, .cellCreated, .conversion, .cellFlagged,

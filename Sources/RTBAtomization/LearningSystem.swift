@@ -137,6 +137,8 @@ public enum LearningSystem {
         let conversions = cells.reduce(0) { $0 + $1.conversionsPpm } / Attribution.whole
         guard spend > 0, revenue > 0 else { return [] }
         let campaignROAS = Attribution.ratioPpm(revenue, spend)
+        // A ROAS below one ppm gives no lift to measure against.
+        guard campaignROAS > 0 else { return [] }
         var learned: [Learned] = []
         for terms in candidates(config) {
             let matching = cells.filter { cell in

@@ -128,6 +128,7 @@ func everyCanaryIsCaughtByItsInvariant(canary: String, invariant: String) throws
     ("{\"discovery_confidence_ppm\": 1000001}", "invalid discovery_confidence_ppm"),
     ("{\"signal_share_ppm\": 0}", "invalid signal_share_ppm"),
     ("{\"zip_pool\": 3}", "invalid zip_pool"),
+    ("{\"zip_pool\": 0, \"audiences\": [{\"id\": \"a\"}]}", "invalid zip_pool"),
     (
         "{\"library\": [{\"pattern\": {\"colour\": \"red\"}, \"lift_ppm\": 1, \"confidence_ppm\": 1}]}",
         "invalid library[0].pattern.colour"

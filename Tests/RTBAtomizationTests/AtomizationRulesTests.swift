@@ -323,3 +323,13 @@ extension AtomizationConfig {
     #expect(changes.map(\.cell) == [0, 1, 2])
     #expect(changes.map(\.delta) == [-50_000_000, -150_000_001, 200_000_001])
 }
+
+/// A campaign whose ROAS is below one ppm learns nothing (no lift to measure), and does not trap.
+@Test func aCampaignWithNoMeasurableROASLearnsNothing() {
+    let cells = [
+        LearningSystem.Cell(
+            values: [0, 0, 0, 0, 0], spend: 50_000_000_000, revenue: 10, impressions: 1_000_000,
+            conversionsPpm: 1_000_000)
+    ]
+    #expect(LearningSystem.learn(cells, config: AtomizationConfig()).isEmpty)
+}

@@ -26,6 +26,8 @@ enum CampaignAtomizationReport: ModelReport {
         var learned: [PatternLearned] = []
         /// Every cell's daily budget now, and at the end of each hour of the run so far.
         var budget: [Int64] = []
+        /// Every cell's budget when it was created (a power cell's: 0, its winners' moved in).
+        var opening: [Int64] = []
         var budgetByHour: [[Int64]] = []
 
         /// Snapshots the budgets of every hour that ended before `slot`.
@@ -45,6 +47,7 @@ enum CampaignAtomizationReport: ModelReport {
             case .cellCreated(let cell):
                 run.advance(to: event.tick / AtomizationRun.slotSeconds)
                 run.budget.append(cell.budget.raw)
+                run.opening.append(cell.budget.raw)
                 run.cells.append(cell)
                 run.spend.append(0)
                 run.revenue.append(0)
@@ -98,6 +101,7 @@ enum CampaignAtomizationReport: ModelReport {
                 run.status.append(.evergreen)
                 run.advance(to: merged.slot)
                 run.budget.append(0)
+                run.opening.append(0)
             case .patternLearned(let pattern): run.learned.append(pattern)
             case .cellFlagged, .creativeFatigued, .decisionRound, .agentKilled, .agentRecovered:
                 break
@@ -179,10 +183,9 @@ enum CampaignAtomizationReport: ModelReport {
                 ]
             })
         // The six cells whose daily budget the agents moved furthest from where it started.
-        let opening = run.budgetByHour.first ?? []
         let moved = run.budget.indices.sorted {
-            let a = abs(run.budget[$0] - (opening.indices.contains($0) ? opening[$0] : 0))
-            let b = abs(run.budget[$1] - (opening.indices.contains($1) ? opening[$1] : 0))
+            let a = abs(run.budget[$0] - run.opening[$0])
+            let b = abs(run.budget[$1] - run.opening[$1])
             return (a, -$0) > (b, -$1)
         }.prefix(6)
         let dayNames = run.days.map { "day \($0.day)" }

@@ -14,6 +14,8 @@ import json
 import random
 import sys
 
+from study_stats import bootstrap
+
 
 def arm_name(agents):
     names = ("monitor", "reallocation", "lifecycle", "fatigue", "synthesizer", "discovery", "merge")
@@ -23,13 +25,6 @@ def arm_name(agents):
     if len(on) == len(names):
         return "all on"
     return " + ".join(on) + " only"
-
-
-def bootstrap(values, draws, rng):
-    """The 2.5% and 97.5% quantiles of the mean over `draws` resamples of the values."""
-    n = len(values)
-    means = sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(draws))
-    return means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
 
 
 def print_arms(arms, base_name, draws, seed, titles):

@@ -34,6 +34,8 @@ import random
 import sqlite3
 import sys
 
+import study_stats
+
 CORE = {"exp_opt_v4": "opt_greedy", "exp_band_v4": "band", "exp_k_v4": "k_search", "exp_kg_v4": "k_greedy"}
 
 
@@ -71,10 +73,7 @@ def runs_of(directory):
 
 def bootstrap(values, draws=1000, seed=0):
     """Percentile 95% interval of the mean over `draws` resamples (seeded)."""
-    rng = random.Random(seed)
-    n = len(values)
-    means = sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(draws))
-    return means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
+    return study_stats.bootstrap(values, draws, random.Random(seed))
 
 
 def cell_key(run):

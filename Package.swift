@@ -64,13 +64,16 @@ let package = Package(
         .target(
             name: "RTBElectricity", dependencies: ["RTBCore", "RTBTrace"],
             exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
+        .target(
+            name: "RTBAuctionLab", dependencies: ["RTBCore", "RTBTrace"],
+            exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
         // The llm policy's provider clients (URLSession, outside the engine).
         .target(name: "RTBLLM", dependencies: ["RTBCore", "RTBTrace", "RTBEvents", "RTBMarket"]),
         .target(
             name: "RTBModels",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
-                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBLLM",
+                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab", "RTBLLM",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -105,7 +108,7 @@ let package = Package(
         .target(
             name: "RTBBenchmarks",
             dependencies: [
-                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBLLM", "RTBCore", "RTBTrace",
+                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab", "RTBLLM", "RTBCore", "RTBTrace",
                 "RTBLedger", "RTBEvents", "RTBCommandLine",
                 "RTBMarket", "RTBModels", "RTBIntegrity",
                 "RTBRunning", "RTBReports",

@@ -4,9 +4,9 @@
 /// Accuracy is about 1 ulp on the normal range; special values follow C99 Annex F. No fused
 /// multiply-add is used (Swift does not contract `a * b + c` without an explicit `fma`).
 public enum DeterministicMath {
-    static let ln2High = 6.93147180369123816490e-01  // upper bits of ln 2 (exact product with small n)
-    static let ln2Low = 1.90821492927058770002e-10  // ln 2 - ln2High
-    static let inverseLn2 = 1.44269504088896338700e+00
+    @usableFromInline static let ln2High = 6.93147180369123816490e-01  // upper bits of ln 2 (exact product with small n)
+    @usableFromInline static let ln2Low = 1.90821492927058770002e-10  // ln 2 - ln2High
+    @usableFromInline static let inverseLn2 = 1.44269504088896338700e+00
     static let sqrtHalf = 0.70710678118654752440
 
     /// e raised to `x`.
@@ -93,7 +93,7 @@ public enum DeterministicMath {
     }
 
     /// `value` x 2^`power`, exact unless the result under- or overflows.
-    static func scaleByPowerOfTwo(_ value: Double, _ power: Int) -> Double {
+    @usableFromInline static func scaleByPowerOfTwo(_ value: Double, _ power: Int) -> Double {
         var result = value
         var rest = power
         while rest > 1000 {

@@ -99,6 +99,20 @@ public struct RandomStream: Sendable, Equatable {
         }
     }
 
+    /// Two independent standard normal draws by the same polar method as `normal` (both of the
+    /// accepted pair: one logarithm for two draws).
+    public mutating func normalPair() -> (Double, Double) {
+        while true {
+            let u = 2 * nextUnit() - 1
+            let v = 2 * nextUnit() - 1
+            let s = u * u + v * v
+            if s > 0 && s < 1 {
+                let factor = (-2 * DeterministicMath.log(s) / s).squareRoot()
+                return (u * factor, v * factor)
+            }
+        }
+    }
+
     /// True with probability `probability` (one draw, compared as a double in [0, 1)).
     @inlinable
     public mutating func chance(_ probability: Double) -> Bool {

@@ -1,4 +1,5 @@
 import RTBAtomization
+import RTBAuctionLab
 import RTBElectricity
 import RTBEquilibrium
 import RTBLedger
@@ -15,7 +16,7 @@ public enum ModelRegistry {
     /// `claimsLegacyConfig` accepts the config bytes reads the ledger.
     static let builtIn: [any SimulationModel.Type] = [
         ScaleMarketModel.self, RTBMarketModel.self, ExchangeEconomyModel.self,
-        CampaignAtomizationModel.self, P2PElectricityModel.self,
+        CampaignAtomizationModel.self, P2PElectricityModel.self, AuctionLabModel.self,
     ]
     static let registered = Mutex<[any SimulationModel.Type]>([])
 

@@ -1,0 +1,126 @@
+import RTBCore
+import RTBTrace
+
+/// A checkpoint holds the position (phase, run, iteration, round), the streams' states, every
+/// agent's accounts and spend, the learners' state (posteriors, bidder parameters) and the
+/// totals. It is taken only when the learners hold no iteration data (between iterations, or
+/// anywhere when nobody learns from data); items are redrawn from the config.
+extension LabRun {
+    func makeCheckpoint() -> EngineCheckpoint {
+        precondition(
+            samples.allSatisfy(\.isEmpty)
+                && impressions.allSatisfy { $0.allSatisfy { $0.clicks.isEmpty } },
+            "checkpoint with learner data")
+        var writer = CanonicalWriter()
+        log.encodePosition(into: &writer)
+        writer.u8(phase.rawValue)
+        writer.varint(run)
+        writer.varint(iteration)
+        writer.varint(round)
+        writer.bool(drawn)
+        for stream in [environment] + agentStreams {
+            let state = stream.state
+            for word in [state.0, state.1, state.2, state.3] { writer.u64(word) }
+        }
+        for (agent, account) in accounts.enumerated() {
+            writer.signedVarints([
+                account.participations, account.wins, account.clicks, account.spend,
+                account.gross, account.optimum, account.expected, account.allocationRegret,
+                account.overbidRegret, account.underbidRegret, account.estimationRegret,
+                account.ratioCount, account.gammaCount, spent[agent],
+            ])
+            writer.reals([account.squaredError, account.ratioSum, account.gammaSum])
+        }
+        for posterior in posteriors {
+            guard let posterior else { continue }
+            writer.reals(posterior.mean)
+            writer.reals(posterior.precision)
+        }
+        for bidder in bidders {
+            writer.f64(bidder.gamma)
+            writer.reals(bidder.weights)
+            writer.f64(bidder.scale)
+        }
+        writer.signedVarints(totals.values)
+        return EngineCheckpoint(
+            frameCount: log.framesSealed, nextSequence: log.nextSequence, state: writer.bytes)
+    }
+
+    convenience init(config: LabConfig, checkpoint: EngineCheckpoint, environment: RunEnvironment)
+        throws(CanonicalError)
+    {
+        self.init(config: config, environment: environment)
+        var reader = CanonicalReader(checkpoint.state)
+        try log.restorePosition(from: &reader, checkpoint: checkpoint)
+        let at = reader.offset
+        guard let phase = Phase(rawValue: try reader.u8()) else {
+            throw .valueOutOfRange(offset: at, value: 0, limit: 2)
+        }
+        let run = try reader.int()
+        let iteration = try reader.int()
+        let round = try reader.int()
+        guard run <= config.runs, iteration < config.iterations, round <= config.rounds else {
+            throw .valueOutOfRange(
+                offset: reader.offset, value: UInt64(run), limit: UInt64(config.runs))
+        }
+        self.phase = phase
+        self.run = run
+        self.iteration = iteration
+        if phase != .done && run < config.runs { startRun() }
+        self.round = round
+        drawn = try reader.bool()
+        var streams: [RandomStream] = []
+        for _ in 0...config.agents.count {
+            let state = (try reader.u64(), try reader.u64(), try reader.u64(), try reader.u64())
+            guard let stream = RandomStream(state: state) else {
+                throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
+            }
+            streams.append(stream)
+        }
+        self.environment = streams[0]
+        agentStreams = Array(streams[1...])
+        for agent in config.agents.indices {
+            let counts = try reader.signedVarints()
+            let reals = try reader.reals()
+            guard counts.count == 14, reals.count == 3 else {
+                throw .valueOutOfRange(
+                    offset: reader.offset, value: UInt64(counts.count), limit: 14)
+            }
+            accounts[agent] = AgentAccounts(
+                participations: counts[0], wins: counts[1], clicks: counts[2], spend: counts[3],
+                gross: counts[4], optimum: counts[5], expected: counts[6],
+                allocationRegret: counts[7], overbidRegret: counts[8], underbidRegret: counts[9],
+                estimationRegret: counts[10], squaredError: reals[0], ratioSum: reals[1],
+                ratioCount: counts[11], gammaSum: reals[2], gammaCount: counts[12])
+            spent[agent] = counts[13]
+        }
+        for agent in config.agents.indices {
+            guard var posterior = posteriors[agent] else { continue }
+            let mean = try reader.reals()
+            let precision = try reader.reals()
+            guard mean.count == posterior.mean.count, precision.count == posterior.precision.count
+            else {
+                throw .valueOutOfRange(
+                    offset: reader.offset, value: UInt64(mean.count),
+                    limit: UInt64(posterior.mean.count))
+            }
+            posterior.mean = mean
+            posterior.precision = precision
+            posteriors[agent] = posterior
+        }
+        for agent in config.agents.indices {
+            bidders[agent].gamma = try reader.f64()
+            bidders[agent].weights = try reader.reals()
+            bidders[agent].scale = try reader.f64()
+        }
+        let totals = try reader.signedVarints()
+        guard totals.count == LabTotals.names.count else {
+            throw .valueOutOfRange(offset: reader.offset, value: UInt64(totals.count), limit: 10)
+        }
+        self.totals = LabTotals(
+            iterations: totals[0], participations: totals[1], wins: totals[2], clicks: totals[3],
+            revenue: totals[4], surplus: totals[5], welfare: totals[6],
+            allocationRegret: totals[7], overbidRegret: totals[8], underbidRegret: totals[9])
+        try reader.expectEnd()
+    }
+}

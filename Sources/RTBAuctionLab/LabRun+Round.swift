@@ -1,0 +1,229 @@
+import RTBCore
+import RTBTrace
+
+extension LabRun {
+    /// The round where a canary plants its defect (the middle of the experiment), as a tick.
+    var canaryTick: Int64 { config.totalRounds / 2 }
+
+    /// Plays rounds until the iteration ends or a frame is full.
+    func playRounds() {
+        let target = layout.frameTargetBytes
+        while round < config.rounds && log.pendingBytesCount < target {
+            playRound()
+            round += 1
+        }
+    }
+
+    /// One auction round (docs/auction-lab.md): context, participants, choices and bids, the
+    /// allocation and prices, clicks; recorded, then folded into the accounts and the
+    /// learners' data.
+    func playRound() {
+        let tick = self.tick
+        let planted = canary != nil && tick == canaryTick
+        context.draw(&environment)
+        let agentCount = config.agents.count
+        let count = config.participants
+        // Participants: a partial Fisher-Yates shuffle of the pool, undone after the round.
+        for index in 0..<count {
+            let other = index + Int(environment.next(below: UInt64(agentCount - index)))
+            pool.swapAt(index, other)
+            slotOf[index] = other
+        }
+        for index in 0..<count { chosen[index].agent = pool[index] }
+        for index in stride(from: count - 1, through: 0, by: -1) {
+            pool.swapAt(index, slotOf[index])
+        }
+        let slots =
+            config.maxSlots == 1 ? 1 : 1 + Int(environment.next(below: UInt64(config.maxSlots)))
+
+        bids.removeAll(keepingCapacity: true)
+        for p in 0..<count { choose(p) }
+        let eligible = rank()
+        if planted && canary == "skip-best" && eligible >= 2 { ranking.swapAt(0, 1) }
+        outcome.removeAll(keepingCapacity: true)
+        let winners = min(slots, eligible)
+        let stride = config.bidStride
+        for slot in 0..<winners {
+            let p = ranking[slot]
+            let bid = bids[p * stride + 2]
+            var price: Int64
+            switch config.priceRule {
+            case .firstPrice:
+                price = bid
+            case .secondPrice:
+                let next = slot + 1 < eligible ? score(ranking[slot + 1]) : 0
+                if config.billing == .click {
+                    let quality = bids[p * stride + 6]
+                    price = max(config.reserve, (next + quality - 1) / quality)
+                } else {
+                    price = max(config.reserve, next)
+                }
+                if planted && canary == "pay-own-bid" { price = bid }
+            }
+            if planted && canary == "overcharge" { price = bid + 1 }
+            let effect = Double(config.positionEffects[slot]) * 1e-6
+            let click = environment.nextUnit() < effect * chosen[p].trueCTR
+            outcome.append(Int64(p))
+            outcome.append(price)
+            outcome.append(click ? 1 : 0)
+            if config.billing == .impression || click { spent[chosen[p].agent] += price }
+        }
+        if !(planted && canary == "drop-round") {
+            let bids = self.bids
+            let outcome = self.outcome
+            log.append { writer, perturbed in
+                writer.varint(UInt64(LabEventKind.roundPlayed.rawValue))
+                writer.varint(UInt64(perturbed ? tick + 1 : tick))
+                writer.varint(UInt64(slots))
+                writer.signedVarints(bids)
+                writer.signedVarints(outcome)
+            }
+        }
+        bids.withUnsafeBufferPointer { bidBuffer in
+            outcome.withUnsafeBufferPointer { outcomeBuffer in
+                accounting.fold(
+                    bids: bidBuffer, outcome: outcomeBuffer, slots: slots, into: &accounts,
+                    slotOf: &slotOf, sorted: &sortedBids)
+            }
+        }
+        remember(count: count)
+        if (round + 1) % 50 == 0 { pace() }
+    }
+
+    /// Participant `p` picks an item, estimates its CTR and bids; its integers are appended.
+    @inline(__always)
+    func choose(_ p: Int) {
+        let agent = chosen[p].agent
+        let set = items[agent]
+        var bestValue = -1.0
+        var best = 0
+        var bestCTR = 0.0
+        var pick = 0
+        var pickScore = -1.0
+        var pickCTR = 0.0
+        context.values.withUnsafeBufferPointer { x in
+            for item in 0..<set.count {
+                let ctr = set.ctr(item, x)
+                let value = ctr * set.values[item]
+                if value > bestValue {
+                    bestValue = value
+                    best = item
+                    bestCTR = ctr
+                }
+                if let posterior = posteriors[agent] {
+                    let sampled =
+                        posterior.sample(item, context.observed, &agentStreams[agent])
+                        * set.values[item]
+                    if sampled > pickScore {
+                        pickScore = sampled
+                        pick = item
+                        pickCTR = ctr
+                    }
+                }
+            }
+        }
+        var estimatedCTR: Double
+        if let posterior = posteriors[agent] {
+            estimatedCTR = posterior.estimate(pick, context.observed)
+        } else {
+            pick = best
+            pickCTR = bestCTR
+            estimatedCTR = bestCTR
+        }
+        let clickValue = Double(set.valueMicros[pick])
+        let estimate = estimatedCTR * set.values[pick]
+        let (gamma, sample) = bidders[agent].shade(estimate, &agentStreams[agent])
+        var bid =
+            config.billing == .click
+            ? Int64(gamma * clickValue) : Int64(gamma * estimatedCTR * clickValue)
+        let budget = config.agents[agent].budget
+        if budget > 0 && !(canary == "overspend" && tick >= canaryTick) {
+            bid = min(bid, budget - spent[agent])
+        }
+        let value = Int64(pickCTR * clickValue)
+        chosen[p].item = pick
+        chosen[p].trueCTR = pickCTR
+        chosen[p].estimate = estimate
+        chosen[p].gamma = gamma
+        chosen[p].sample = sample
+        bids.append(Int64(agent))
+        bids.append(Int64(pick))
+        bids.append(bid)
+        bids.append(value)
+        bids.append(Int64(bestCTR * Double(set.valueMicros[best])) - value)
+        bids.append(Int64(estimatedCTR * clickValue) - value)
+        if config.billing == .click { bids.append(max(1, Int64((estimatedCTR * 1e6).rounded()))) }
+    }
+
+    /// The score ranking participant `p`'s bid.
+    @inline(__always)
+    func score(_ p: Int) -> Int64 {
+        let stride = config.bidStride
+        let bid = bids[p * stride + 2]
+        return config.billing == .click ? bid &* bids[p * stride + 6] : bid
+    }
+
+    /// Sorts the eligible participants (bid > 0 and at least the reserve) by score, ties by
+    /// position, into `ranking`; returns how many.
+    @inline(__always)
+    func rank() -> Int {
+        let stride = config.bidStride
+        var eligible = 0
+        for p in 0..<config.participants {
+            let bid = bids[p * stride + 2]
+            guard bid > 0 && bid >= config.reserve else { continue }
+            let own = score(p)
+            var index = eligible
+            while index > 0 && score(ranking[index - 1]) < own {
+                ranking[index] = ranking[index - 1]
+                index -= 1
+            }
+            ranking[index] = p
+            eligible += 1
+        }
+        return eligible
+    }
+
+    /// Adds the round to the learners' data: bid samples and won impressions.
+    func remember(count: Int) {
+        for p in 0..<count {
+            let agent = chosen[p].agent
+            let spec = config.agents[agent]
+            let slot = slotOf[p]
+            let won = slot >= 0
+            if spec.bidder.learnsFromData {
+                var utility = 0.0
+                if won {
+                    let price = Double(outcome[slot * 3 + 1]) * 1e-6
+                    let click = outcome[slot * 3 + 2] == 1
+                    let value = items[agent].values[chosen[p].item]
+                    let effect = Double(config.positionEffects[slot]) * 1e-6
+                    switch (spec.bidder, config.billing) {
+                    case (.empiricalShaded, .impression): utility = (click ? value : 0) - price
+                    case (.empiricalShaded, .click): utility = click ? value - price : 0
+                    case (_, .impression): utility = effect * chosen[p].estimate - price
+                    case (_, .click):
+                        utility = effect * chosen[p].estimate * (1 - price / value)
+                    }
+                }
+                samples[agent].append(
+                    BidSample(
+                        estimate: chosen[p].estimate, gamma: chosen[p].sample, won: won,
+                        utility: utility))
+            }
+            if won && spec.allocator == .thompson {
+                let item = chosen[p].item
+                impressions[agent][item].features.append(contentsOf: context.observed)
+                impressions[agent][item].clicks.append(outcome[slot * 3 + 2] == 1)
+            }
+        }
+    }
+
+    /// Budget-paced agents adjust their multiplier to the spend plan.
+    func pace() {
+        for (agent, spec) in config.agents.enumerated() where spec.bidder == .budgetPaced {
+            bidders[agent].pace(
+                spent: spent[agent], budget: spec.budget, elapsed: round + 1, rounds: config.rounds)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+/// One agent's accounts over an iteration, folded from its rounds' recorded integers (so the
+/// run and the checker compute them the same way, from the same bytes).
+struct AgentAccounts: Equatable {
+    var participations: Int64 = 0
+    var wins: Int64 = 0
+    var clicks: Int64 = 0
+    var spend: Int64 = 0
+    var gross: Int64 = 0
+    var optimum: Int64 = 0
+    var expected: Int64 = 0
+    var allocationRegret: Int64 = 0
+    var overbidRegret: Int64 = 0
+    var underbidRegret: Int64 = 0
+    var estimationRegret: Int64 = 0
+    var squaredError = 0.0
+    var ratioSum = 0.0
+    var ratioCount: Int64 = 0
+    var gammaSum = 0.0
+    var gammaCount: Int64 = 0
+
+    var net: Int64 { gross - spend }
+    var ctrRmsePpm: Int64 {
+        participations == 0
+            ? 0 : Int64(((squaredError / Double(participations)).squareRoot() * 1e6).rounded())
+    }
+    var ctrBiasPpm: Int64 {
+        ratioCount == 0 ? 0 : Int64((ratioSum / Double(ratioCount) * 1e6).rounded())
+    }
+    var meanGammaPpm: Int64 {
+        gammaCount == 0 ? 0 : Int64((gammaSum / Double(gammaCount) * 1e6).rounded())
+    }
+
+    func summary(run: Int, iteration: Int, agent: Int) -> AgentIteration {
+        AgentIteration(
+            run: run, iteration: iteration, agent: agent, participations: participations,
+            wins: wins, clicks: clicks, spend: spend, gross: gross, net: net, optimum: optimum,
+            expected: expected, allocationRegret: allocationRegret, overbidRegret: overbidRegret,
+            underbidRegret: underbidRegret, estimationRegret: estimationRegret,
+            ctrRmsePpm: ctrRmsePpm, ctrBiasPpm: ctrBiasPpm, meanGammaPpm: meanGammaPpm)
+    }
+}
+
+/// The rules that turn a RoundPlayed event's integers into accounts (docs/auction-lab.md):
+/// bids holds `stride` integers per participant (agent, item, bid, value, best - value,
+/// estimate - value [, quality]); outcome three per filled slot (position, price, click).
+struct RoundAccounting {
+    let stride: Int
+    let billing: Billing
+    let reserve: Int64
+    let positionEffects: [Int64]
+    /// Each agent's click values in the current run (micro-units), per item.
+    var values: [[Int64]]
+
+    init(config: LabConfig) {
+        stride = config.bidStride
+        billing = config.billing
+        reserve = config.reserve
+        positionEffects = config.positionEffects
+        values = Array(repeating: [], count: config.agents.count)
+    }
+
+    /// The score that ranks participant `p`'s bid (bid, or bid x quality under click billing).
+    @inline(__always)
+    func score(_ bids: UnsafeBufferPointer<Int64>, _ p: Int) -> Int64 {
+        billing == .click ? bids[p * stride + 2] &* bids[p * stride + 6] : bids[p * stride + 2]
+    }
+
+    /// Folds one round into `accounts` (indexed by agent). `slotOf` is scratch of at least the
+    /// participants' count, `sorted` too.
+    func fold(
+        bids: UnsafeBufferPointer<Int64>, outcome: UnsafeBufferPointer<Int64>, slots: Int,
+        into accounts: inout [AgentAccounts], slotOf: inout [Int], sorted: inout [Int64]
+    ) {
+        let count = bids.count / stride
+        for p in 0..<count { slotOf[p] = -1 }
+        // The eligible bids, descending (insertion sort: a round has few participants).
+        var eligible = 0
+        if billing == .impression {
+            for p in 0..<count {
+                let bid = bids[p * stride + 2]
+                guard bid > 0 && bid >= reserve else { continue }
+                var index = eligible
+                while index > 0 && sorted[index - 1] < bid {
+                    sorted[index] = sorted[index - 1]
+                    index -= 1
+                }
+                sorted[index] = bid
+                eligible += 1
+            }
+        }
+        let competing = sorted[0..<eligible]
+        var filled = 0
+        while filled * 3 < outcome.count {
+            slotOf[Int(outcome[filled * 3])] = filled
+            filled += 1
+        }
+        for p in 0..<count {
+            let base = p * stride
+            let agent = Int(bids[base])
+            let item = Int(bids[base + 1])
+            let bid = bids[base + 2]
+            let value = bids[base + 3]
+            let best = value + bids[base + 4]
+            let estimate = value + bids[base + 5]
+            let clickValue = values[agent][item]
+            var account = accounts[agent]
+            account.participations += 1
+            account.estimationRegret += estimate - value
+            let trueCTR = Double(value) / Double(clickValue)
+            let estimatedCTR = Double(estimate) / Double(clickValue)
+            account.squaredError += (estimatedCTR - trueCTR) * (estimatedCTR - trueCTR)
+            let shading =
+                billing == .click
+                ? Double(bid) / Double(clickValue)
+                : (estimate > 0 ? Double(bid) / Double(estimate) : -1)
+            if shading >= 0 {
+                account.gammaSum += shading
+                account.gammaCount += 1
+            }
+            let slot = slotOf[p]
+            var realized: Int64 = 0
+            if slot >= 0 {
+                let price = outcome[slot * 3 + 1]
+                let click = outcome[slot * 3 + 2] == 1
+                account.wins += 1
+                if click {
+                    account.clicks += 1
+                    account.gross += clickValue
+                }
+                if billing == .impression || click { account.spend += price }
+                if value > 0 {
+                    account.ratioSum += Double(estimate) / Double(value)
+                    account.ratioCount += 1
+                }
+                realized = value * positionEffects[slot] / 1_000_000 - price
+            }
+            if billing == .impression {
+                let chosen = optimum(value, own: bid, sorted: competing, slots: slots)
+                let hindsight = optimum(best, own: bid, sorted: competing, slots: slots)
+                account.optimum += hindsight
+                account.expected += realized
+                account.allocationRegret += hindsight - chosen
+                if slot >= 0 {
+                    account.overbidRegret += chosen - realized
+                } else {
+                    account.underbidRegret += chosen
+                }
+            }
+            accounts[agent] = account
+        }
+    }
+
+    /// The best expected utility of a bid on `value` against the others' bids: max(0, max over
+    /// slots s of value x effect(s) - threshold(s)), threshold(s) = max(reserve, the s-th
+    /// highest eligible competing bid, or 0). `sorted` holds the round's eligible bids in
+    /// descending order and `own` the participant's bid (it is among them when eligible).
+    @inline(__always)
+    func optimum(_ value: Int64, own: Int64, sorted: ArraySlice<Int64>, slots: Int) -> Int64 {
+        let eligible = own > 0 && own >= reserve
+        // Position of the participant's own bid among the sorted ones (its first copy).
+        var position = sorted.count
+        if eligible {
+            for (index, bid) in sorted.enumerated() where bid == own {
+                position = index
+                break
+            }
+        }
+        var best: Int64 = 0
+        for slot in 0..<slots {
+            let index = slot < position ? slot : slot + 1
+            let competing = index < sorted.count ? sorted[sorted.startIndex + index] : 0
+            let gain = value * positionEffects[slot] / 1_000_000 - max(reserve, competing)
+            if gain > best { best = gain }
+        }
+        return best
+    }
+}

@@ -178,6 +178,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "RTBAuctionLabTests",
+            dependencies: [
+                "RTBAuctionLab", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
+                "RTBIntegrity", "RTBRunning",
+            ]
+        ),
+        .testTarget(
             name: "RTBElectricityTests",
             dependencies: [
                 "RTBElectricity", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",

@@ -132,7 +132,7 @@ struct BidderState: Equatable {
             let bound = mean - 1.96 * (variance / bucket.n).squareRoot()
             if best == nil || bound >= best!.bound { best = (key, bound) }
         }
-        if let best { gamma = LabMath.clip(Double(best.key) * 0.005, 0, 1) }
+        if let best { gamma = LabMath.clip(Double(best.key) / 200, 0, 1) }
     }
 
     mutating func fitWinRate(_ samples: [BidSample]) {

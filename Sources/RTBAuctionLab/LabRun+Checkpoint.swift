@@ -3,14 +3,10 @@ import RTBTrace
 
 /// A checkpoint holds the position (phase, run, iteration, round), the streams' states, every
 /// agent's accounts and spend, the learners' state (posteriors, bidder parameters) and the
-/// totals. It is taken only when the learners hold no iteration data (between iterations, or
-/// anywhere when nobody learns from data); items are redrawn from the config.
+/// totals, and the iteration's data the learners have collected (bid samples, won impressions);
+/// items are redrawn from the config.
 extension LabRun {
     func makeCheckpoint() -> EngineCheckpoint {
-        precondition(
-            samples.allSatisfy(\.isEmpty)
-                && impressions.allSatisfy { $0.allSatisfy { $0.clicks.isEmpty } },
-            "checkpoint with learner data")
         var writer = CanonicalWriter()
         log.encodePosition(into: &writer)
         writer.u8(phase.rawValue)
@@ -42,6 +38,17 @@ extension LabRun {
             writer.f64(bidder.scale)
         }
         writer.signedVarints(totals.values)
+        for agentSamples in samples {
+            writer.reals(agentSamples.flatMap { [$0.estimate, $0.gamma, $0.utility] })
+            writer.byteString(agentSamples.map { $0.won ? 1 : 0 })
+        }
+        for agentImpressions in impressions {
+            writer.varint(agentImpressions.count)
+            for data in agentImpressions {
+                writer.reals(data.features)
+                writer.byteString(data.clicks.map { $0 ? 1 : 0 })
+            }
+        }
         return EngineCheckpoint(
             frameCount: log.framesSealed, nextSequence: log.nextSequence, state: writer.bytes)
     }
@@ -121,6 +128,35 @@ extension LabRun {
             iterations: totals[0], participations: totals[1], wins: totals[2], clicks: totals[3],
             revenue: totals[4], surplus: totals[5], welfare: totals[6],
             allocationRegret: totals[7], overbidRegret: totals[8], underbidRegret: totals[9])
+        for agent in config.agents.indices {
+            let reals = try reader.reals()
+            let won = try reader.byteString()
+            guard reals.count == won.count * 3 else {
+                throw .valueOutOfRange(offset: reader.offset, value: UInt64(reals.count), limit: 0)
+            }
+            samples[agent] = won.indices.map {
+                BidSample(
+                    estimate: reals[$0 * 3], gamma: reals[$0 * 3 + 1], won: won[$0] == 1,
+                    utility: reals[$0 * 3 + 2])
+            }
+        }
+        let width = config.observedSize + 1
+        for agent in config.agents.indices {
+            let count = try reader.int()
+            guard count == impressions[agent].count else {
+                throw .valueOutOfRange(offset: reader.offset, value: UInt64(count), limit: 0)
+            }
+            for item in 0..<count {
+                let features = try reader.reals()
+                let clicks = try reader.byteString()
+                guard features.count == clicks.count * width else {
+                    throw .valueOutOfRange(
+                        offset: reader.offset, value: UInt64(clicks.count), limit: 0)
+                }
+                impressions[agent][item] = ImpressionData(
+                    features: features, clicks: clicks.map { $0 == 1 })
+            }
+        }
         try reader.expectEnd()
     }
 }

@@ -7,9 +7,8 @@ import RTBTrace
 /// iteration's end records every agent's accounts and lets the learners update.
 ///
 /// Randomness comes from streams keyed by (run, iteration): one for the environment (contexts,
-/// participants, slots, clicks) and one per agent (Thompson draws, shading), so a checkpoint
-/// holds only their states. Checkpoints are taken between iterations, or anywhere when no
-/// agent learns from an iteration's data.
+/// participants, slots, clicks) and one per agent (Thompson draws, shading); a checkpoint holds
+/// their states, the learners' state and the iteration's data they will learn from.
 public final class LabRun: ModelRun {
     enum Phase: UInt8 {
         case opening = 0
@@ -44,8 +43,6 @@ public final class LabRun: ModelRun {
     var impressions: [[ImpressionData]]
     /// Market totals over the whole experiment (summary metrics).
     var totals = LabTotals()
-    /// A checkpoint fell due and waits for an iteration boundary.
-    var checkpointDue = false
 
     // Scratch of one round.
     var context: ContextDraw
@@ -105,17 +102,11 @@ public final class LabRun: ModelRun {
         case .done:
             return false
         }
-        let boundary = round == 0
-        let learnersIdle = !config.anyLearner
         if try log.seal(
-            into: sink, checkpointEvery: layout.checkpointEveryFrames,
-            force: isFinished || (boundary && checkpointDue), finished: isFinished)
+            into: sink, checkpointEvery: layout.checkpointEveryFrames, force: isFinished,
+            finished: isFinished)
         {
-            checkpointDue = true
-        }
-        if checkpointDue && (boundary || learnersIdle) && log.pendingCount == 0 {
             try sink.checkpoint(makeCheckpoint())
-            checkpointDue = false
         }
         return !isFinished
     }

@@ -1,0 +1,129 @@
+import Foundation
+import RTBCore
+import RTBIntegrity
+import RTBLedger
+import RTBTestSupport
+import Testing
+
+/// The auction lab through the command line.
+enum LabCLI {
+    static func record(_ json: String, path: String, _ more: [String] = []) throws
+        -> TestSupport.ProcessResult
+    {
+        try TestSupport.recordModel(
+            "auction-lab", json: json, path: path, frameBytes: 16384, checkpointEvery: 4, more)
+    }
+
+    /// Upstream's SP_Truthful_TS, shortened: learners (checkpoints between iterations only).
+    static let truthfulTS =
+        "{\"preset\": \"SP_Truthful_TS\", \"num_runs\": 2, \"num_iter\": 3, \"rounds_per_iter\": 1500}"
+    /// First price, three slots with position effects, a reserve, per-click billing, budgets.
+    static let slotsAndBudgets = """
+        {"random_seed": 5, "num_runs": 1, "num_iter": 2, "rounds_per_iter": 2000,
+         "num_participants_per_round": 4, "max_slots": 3, "position_effects": [1, 0.6, 0.3],
+         "reserve": 0.02, "allocation": "SecondPrice", "billing": "click",
+         "agents": [
+           {"name": "paced", "num_copies": 2, "num_items": 4, "budget": 20,
+            "allocator": "OracleAllocator", "bidder": "BudgetPacedBidder"},
+           {"name": "shaded", "num_copies": 3, "num_items": 4,
+            "allocator": "OracleAllocator",
+            "bidder": {"type": "EmpiricalShadedBidder", "kwargs": {"gamma_sigma": 0.1, "init_gamma": 0.9}}}
+         ]}
+        """
+    /// The oracle, impression billing, budgets that bind (for the overspend canary).
+    static let budgets = """
+        {"random_seed": 9, "num_runs": 1, "num_iter": 2, "rounds_per_iter": 2000,
+         "allocation": "FirstPrice", "num_participants_per_round": 3,
+         "agents": [
+           {"num_copies": 2, "num_items": 3, "budget": 30, "bidder": "BudgetPacedBidder"},
+           {"num_copies": 2, "num_items": 3, "bidder": "TruthfulBidder"}
+         ]}
+        """
+}
+
+/// Two processes record one digest; the check is clean; replay is identical; a planted
+/// divergence is named at its event; a recorder killed after a seeded frame resumes to the
+/// same digest.
+@Test(arguments: [LabCLI.truthfulTS, LabCLI.slotsAndBudgets])
+func labRunsAreOneDigestReplayAndResume(json: String) throws {
+    let directory = TestSupport.temporaryDirectory()
+    var heads: [Digest32] = []
+    for index in 0..<2 {
+        let path = directory + "/run-\(index).ledger"
+        let recorded = try LabCLI.record(json, path: path)
+        #expect(recorded.status == 0, "\(recorded.error)")
+        heads.append(try ChainVerifier.verify(path: path).headHash)
+    }
+    #expect(heads[0] == heads[1])
+    let path = directory + "/run-0.ledger"
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
+    #expect(checked.status == 0 && checked.output.contains("no violations"), "\(checked.output)")
+    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
+    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
+    let planted = try TestSupport.run(
+        "rtb-verify", ["replay", "--trace", path, "--perturb-event", "1234"])
+    #expect(planted.status == 10, "\(planted.output)")
+    #expect(planted.output.hasPrefix("divergence at event 1234"), "\(planted.output)")
+    let expected = try ChainVerifier.verify(path: path)
+    var random = RandomStream(seed: 17, key: StreamKey("lab-kill"))
+    let frame = random.int(in: 1...(expected.frames - 2))
+    let killed = directory + "/killed.ledger"
+    let interrupted = try LabCLI.record(
+        json, path: killed, ["--inject-fault", "kill@after-frame:\(frame)"])
+    #expect(interrupted.signal == SIGKILL)
+    let resumed = try TestSupport.run("rtb-verify", ["record", "--resume", killed])
+    #expect(resumed.status == 0, "\(resumed.error)")
+    #expect(try ChainVerifier.verify(path: killed).headHash == expected.headHash)
+}
+
+/// Every canary is caught by its invariant (and only by the invariants its damage reaches).
+@Test(arguments: [
+    ("pay-own-bid", LabCLI.truthfulTS, ["payment-rule"]),
+    // The second-best winner then pays the best bid: above its own.
+    ("skip-best", LabCLI.truthfulTS, ["payment-rule", "winners-ordered", "no-charge-above-bid"]),
+    ("overcharge", LabCLI.truthfulTS, ["payment-rule", "no-charge-above-bid"]),
+    ("overspend", LabCLI.budgets, ["budget-respected"]),
+    ("revenue-leak", LabCLI.truthfulTS, ["accounts-match"]),
+    ("regret-leak", LabCLI.truthfulTS, ["accounts-match", "regret-adds-up"]),
+    ("phantom-update", LabCLI.truthfulTS, ["allocator-data"]),
+    // The missing round's impression is missing from the checker's count of the item's data.
+    ("drop-round", LabCLI.truthfulTS, ["accounts-match", "allocator-data", "rounds-complete"]),
+])
+func everyLabCanaryIsCaught(canary: String, json: String, invariants: [String]) throws {
+    let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"
+    let recorded = try LabCLI.record(json, path: path, ["--canary", canary])
+    #expect(recorded.status == 0, "\(recorded.error)")
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
+    #expect(checked.status == 11, "\(checked.output)")
+    #expect(TestSupport.violatedInvariants(checked.output) == invariants, "\(checked.output)")
+}
+
+/// Bad input: one line naming the key, exit 64, no ledger.
+@Test(arguments: [
+    ("{\"preset\": \"SP_Nothing\"}", "invalid preset"),
+    ("{\"preset\": \"SP_Oracle\", \"max_slots\": 3}", "invalid max_slots"),
+    ("{\"preset\": \"SP_Oracle\", \"rounds_per_iter\": 0}", "invalid rounds"),
+    ("{\"preset\": \"SP_Oracle\", \"allocation\": \"Dutch\"}", "invalid allocation"),
+    ("{\"preset\": \"SP_Oracle\", \"colour\": 1}", "invalid colour"),
+    (
+        "{\"agents\": [{\"num_copies\": 2, \"bidder\": \"BudgetPacedBidder\"}]}",
+        "invalid agents[0].budget"
+    ),
+    (
+        "{\"agents\": [{\"num_copies\": 2, \"bidder\": {\"type\": \"TruthfulBidder\", \"kwargs\": {\"gamma\": 1}}}]}",
+        "invalid agents[0].bidder.kwargs.gamma"
+    ),
+    (
+        "{\"agents\": [{\"num_copies\": 2, \"allocator\": \"Psychic\"}]}",
+        "invalid agents[0].allocator"
+    ),
+    ("{\"preset\": \"SP_Oracle\", \"position_effects\": [1.5]}", "invalid position_effects"),
+])
+func badLabConfigsAreOneLineAndExit64(json: String, message: String) throws {
+    let path = TestSupport.temporaryDirectory() + "/bad.ledger"
+    let recorded = try LabCLI.record(json, path: path)
+    #expect(recorded.status == 64, "\(recorded.error)")
+    #expect(recorded.error.contains(message), "\(recorded.error)")
+    #expect(recorded.error.split(separator: "\n").count == 1, "\(recorded.error)")
+    #expect(!FileManager.default.fileExists(atPath: path))
+}

@@ -94,45 +94,51 @@ extension LabRun {
     @inline(__always)
     func choose(_ p: Int) {
         let agent = chosen[p].agent
-        let set = items[agent]
+        let first = firstItem[agent]
+        let count = firstItem[agent + 1] - first
+        let width = config.embeddingSize + 1
+        let thompson = posteriors[agent] != nil
         var bestValue = -1.0
         var best = 0
         var bestCTR = 0.0
         var pick = 0
         var pickScore = -1.0
         var pickCTR = 0.0
-        context.values.withUnsafeBufferPointer { x in
-            for item in 0..<set.count {
-                let ctr = set.ctr(item, x)
-                let value = ctr * set.values[item]
-                if value > bestValue {
-                    bestValue = value
-                    best = item
-                    bestCTR = ctr
-                }
-                if let posterior = posteriors[agent] {
-                    let sampled =
-                        posterior.sample(item, context.observed, &agentStreams[agent])
-                        * set.values[item]
-                    if sampled > pickScore {
-                        pickScore = sampled
-                        pick = item
-                        pickCTR = ctr
-                    }
+        for item in 0..<count {
+            var logit = 0.0
+            let base = (first + item) * width
+            for index in 0..<width { logit += flatWeights[base + index] * context.values[index] }
+            let ctr = DeterministicMath.logistic(logit)
+            let value = ctr * flatValues[first + item]
+            if value > bestValue {
+                bestValue = value
+                best = item
+                bestCTR = ctr
+            }
+            if thompson {
+                let sampled =
+                    posteriors[agent]!.sample(item, context.observed, &agentStreams[agent])
+                    * flatValues[first + item]
+                if sampled > pickScore {
+                    pickScore = sampled
+                    pick = item
+                    pickCTR = ctr
                 }
             }
         }
-        var estimatedCTR: Double
-        if let posterior = posteriors[agent] {
-            estimatedCTR = posterior.estimate(pick, context.observed)
+        let estimatedCTR: Double
+        if thompson {
+            estimatedCTR = posteriors[agent]!.estimate(pick, context.observed)
         } else {
             pick = best
             pickCTR = bestCTR
             estimatedCTR = bestCTR
         }
-        let clickValue = Double(set.valueMicros[pick])
-        let estimate = estimatedCTR * set.values[pick]
-        let (gamma, sample) = bidders[agent].shade(estimate, &agentStreams[agent])
+        let clickValue = Double(flatMicros[first + pick])
+        let estimate = estimatedCTR * flatValues[first + pick]
+        let (gamma, sample) =
+            bidderKinds[agent] == .truthful
+            ? (1, 1) : bidders[agent].shade(estimate, &agentStreams[agent])
         var bid =
             config.billing == .click
             ? Int64(gamma * clickValue) : Int64(gamma * estimatedCTR * clickValue)
@@ -150,7 +156,7 @@ extension LabRun {
         bids.append(Int64(pick))
         bids.append(bid)
         bids.append(value)
-        bids.append(Int64(bestCTR * Double(set.valueMicros[best])) - value)
+        bids.append(Int64(bestCTR * Double(flatMicros[first + best])) - value)
         bids.append(Int64(estimatedCTR * clickValue) - value)
         if config.billing == .click { bids.append(max(1, Int64((estimatedCTR * 1e6).rounded()))) }
     }
@@ -196,7 +202,7 @@ extension LabRun {
                 if won {
                     let price = Double(outcome[slot * 3 + 1]) * 1e-6
                     let click = outcome[slot * 3 + 2] == 1
-                    let value = items[agent].values[chosen[p].item]
+                    let value = flatValues[firstItem[agent] + chosen[p].item]
                     let effect = Double(config.positionEffects[slot]) * 1e-6
                     switch (spec.bidder, config.billing) {
                     case (.empiricalShaded, .impression): utility = (click ? value : 0) - price

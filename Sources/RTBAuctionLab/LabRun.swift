@@ -30,6 +30,13 @@ public final class LabRun: ModelRun {
     var drawn = false
 
     var items: [ItemSet] = []
+    /// Every agent's items flattened for the rounds: weights, values in units and micro-units,
+    /// and where each agent's items start.
+    var flatWeights: [Double] = []
+    var flatValues: [Double] = []
+    var flatMicros: [Int64] = []
+    var firstItem: [Int] = []
+    var bidderKinds: [BidderKind] = []
     var posteriors: [LogisticPosterior?] = []
     var bidders: [BidderState] = []
     var accounts: [AgentAccounts]
@@ -120,6 +127,11 @@ public final class LabRun: ModelRun {
     /// A new run: items drawn, learners reset.
     func startRun() {
         items = config.agents.indices.map { ItemSet(config: config, run: run, agent: $0) }
+        flatWeights = items.flatMap(\.weights)
+        flatValues = items.flatMap(\.values)
+        flatMicros = items.flatMap(\.valueMicros)
+        firstItem = items.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        bidderKinds = config.agents.map(\.bidder)
         accounting.values = items.map(\.valueMicros)
         posteriors = config.agents.map {
             $0.allocator == .thompson

@@ -33,15 +33,6 @@ struct ItemSet: Equatable {
         valueMicros = micros
         values = micros.map { Double($0) * 1e-6 }
     }
-
-    /// The true CTR of `item` in `context` (width values, the last 1).
-    @inline(__always)
-    func ctr(_ item: Int, _ context: UnsafeBufferPointer<Double>) -> Double {
-        var logit = 0.0
-        let base = item * width
-        for index in 0..<width { logit += weights[base + index] * context[index] }
-        return DeterministicMath.logistic(logit)
-    }
 }
 
 /// A round's context: N(0, variance) in every embedding dimension, then a constant 1; agents

@@ -56,7 +56,27 @@ public struct CanonicalWriter: Sendable {
     @inlinable
     public mutating func signedVarints(_ values: [Int64]) {
         varint(UInt64(values.count))
-        for value in values { signedVarint(value) }
+        // The encoded size first, then the bytes written in place (one growth, no per-byte
+        // append): the same bytes as `signedVarint` on each value.
+        var size = 0
+        for value in values {
+            let zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+            size += zigzag == 0 ? 1 : (70 - zigzag.leadingZeroBitCount) / 7
+        }
+        var offset = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: size))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for value in values {
+                var rest = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+                while rest >= 0x80 {
+                    buffer[offset] = UInt8(truncatingIfNeeded: rest) | 0x80
+                    rest >>= 7
+                    offset += 1
+                }
+                buffer[offset] = UInt8(truncatingIfNeeded: rest)
+                offset += 1
+            }
+        }
     }
 
     /// Unsigned LEB128, minimal form.

@@ -48,10 +48,19 @@ public enum DeterministicMath {
         let s = f / (2 + f)
         let s2 = s * s
         // Horner form from the smallest term: s * (1 + s2/3 + s2^2/5 + ... + s2^11/23).
-        var series = 0.0
-        for k in stride(from: 23.0, through: 3, by: -2) {
-            series = s2 * (1 / k + series)
-        }
+        // Unrolled: the reciprocals are constants (the same IEEE quotients as dividing at
+        // run time, so the same bits).
+        var series = s2 * (1.0 / 23)
+        series = s2 * (1.0 / 21 + series)
+        series = s2 * (1.0 / 19 + series)
+        series = s2 * (1.0 / 17 + series)
+        series = s2 * (1.0 / 15 + series)
+        series = s2 * (1.0 / 13 + series)
+        series = s2 * (1.0 / 11 + series)
+        series = s2 * (1.0 / 9 + series)
+        series = s2 * (1.0 / 7 + series)
+        series = s2 * (1.0 / 5 + series)
+        series = s2 * (1.0 / 3 + series)
         let logMantissa = 2 * s + 2 * s * series
         let e = Double(exponent)
         return e * ln2High + (e * ln2Low + logMantissa)

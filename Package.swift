@@ -93,7 +93,7 @@ let package = Package(
             name: "RTBReports",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning",
-                "RTBIntegrity", "RTBEquilibrium", "RTBAtomization", "RTBElectricity",
+                "RTBIntegrity", "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab",
             ]
         ),
         .target(

@@ -72,6 +72,11 @@ def builds(args):
         # shuffle the agents and cap the call auction.
         ("p2p-electricity", '{"seed": 1000, "agents": 200, "agent": "satisficer", "mode": "band", "tau": 5}'),
         ("p2p-electricity", '{"seed": 1001, "agents": 100, "agent": "learner", "semantics": "corrected", "mechanism": "call", "call_pricing": "uniform", "feeder_cap_kw": 100}'),
+        # Logistic CTRs use our fast exp, contexts our normal pairs; the Thompson allocator's
+        # Newton steps and the learning bidders are floating point throughout.
+        ("auction-lab", '{"preset": "SP_Truthful_TS", "num_runs": 1, "num_iter": 4, "rounds_per_iter": 5000}'),
+        ("auction-lab", '{"preset": "FP_IPS_TS", "num_runs": 1, "num_iter": 3, "rounds_per_iter": 4000, "max_slots": 2, "num_participants_per_round": 3, "position_effects": [1, 0.5], "reserve": 0.01, "billing": "click"}'),
+        ("auction-lab", '{"preset": "FP_DM_Oracle", "num_runs": 1, "num_iter": 3, "rounds_per_iter": 4000, "agents": [{"num_copies": 3, "num_items": 5, "bidder": "ValueLearningBidder"}, {"num_copies": 2, "budget": 40, "bidder": "BudgetPacedBidder"}, {"num_copies": 2, "bidder": {"type": "EmpiricalShadedBidder", "kwargs": {"gamma_sigma": 0.1}}}]}'),
     ]
     failures = 0
     with tempfile.TemporaryDirectory() as directory:

@@ -97,7 +97,7 @@ extension LabRun {
         let first = firstItem[agent]
         let count = firstItem[agent + 1] - first
         let width = config.embeddingSize + 1
-        let thompson = posteriors[agent] != nil
+        let thompson = self.thompson[agent]
         var bestValue = -1.0
         var best = 0
         var bestCTR = 0.0
@@ -142,7 +142,7 @@ extension LabRun {
         var bid =
             config.billing == .click
             ? Int64(gamma * clickValue) : Int64(gamma * estimatedCTR * clickValue)
-        let budget = config.agents[agent].budget
+        let budget = budgets[agent]
         if budget > 0 && !(canary == "overspend" && tick >= canaryTick) {
             bid = min(bid, budget - spent[agent])
         }
@@ -194,17 +194,16 @@ extension LabRun {
     func remember(count: Int) {
         for p in 0..<count {
             let agent = chosen[p].agent
-            let spec = config.agents[agent]
             let slot = slotOf[p]
             let won = slot >= 0
-            if spec.bidder.learnsFromData {
+            if learnsFromData[agent] {
                 var utility = 0.0
                 if won {
                     let price = Double(outcome[slot * 3 + 1]) * 1e-6
                     let click = outcome[slot * 3 + 2] == 1
                     let value = flatValues[firstItem[agent] + chosen[p].item]
                     let effect = Double(config.positionEffects[slot]) * 1e-6
-                    switch (spec.bidder, config.billing) {
+                    switch (bidderKinds[agent], config.billing) {
                     case (.empiricalShaded, .impression): utility = (click ? value : 0) - price
                     case (.empiricalShaded, .click): utility = click ? value - price : 0
                     case (_, .impression): utility = effect * chosen[p].estimate - price
@@ -217,7 +216,7 @@ extension LabRun {
                         estimate: chosen[p].estimate, gamma: chosen[p].sample, won: won,
                         utility: utility))
             }
-            if won && spec.allocator == .thompson {
+            if won && thompson[agent] {
                 let item = chosen[p].item
                 impressions[agent][item].features.append(contentsOf: context.observed)
                 impressions[agent][item].clicks.append(outcome[slot * 3 + 2] == 1)
@@ -227,9 +226,10 @@ extension LabRun {
 
     /// Budget-paced agents adjust their multiplier to the spend plan.
     func pace() {
-        for (agent, spec) in config.agents.enumerated() where spec.bidder == .budgetPaced {
+        for agent in bidderKinds.indices where bidderKinds[agent] == .budgetPaced {
             bidders[agent].pace(
-                spent: spent[agent], budget: spec.budget, elapsed: round + 1, rounds: config.rounds)
+                spent: spent[agent], budget: budgets[agent], elapsed: round + 1,
+                rounds: config.rounds)
         }
     }
 }

@@ -37,6 +37,11 @@ public final class LabRun: ModelRun {
     var flatMicros: [Int64] = []
     var firstItem: [Int] = []
     var bidderKinds: [BidderKind] = []
+    /// Per agent, read every round: its budget, whether its bidder learns from data, whether
+    /// its allocator is Thompson sampling.
+    let budgets: [Int64]
+    let learnsFromData: [Bool]
+    let thompson: [Bool]
     var posteriors: [LogisticPosterior?] = []
     var bidders: [BidderState] = []
     var accounts: [AgentAccounts]
@@ -69,6 +74,9 @@ public final class LabRun: ModelRun {
         log = EventLog(
             frameTargetBytes: layout.frameTargetBytes, perturbation: environment.perturbation)
         let agents = config.agents.count
+        budgets = config.agents.map(\.budget)
+        learnsFromData = config.agents.map(\.bidder.learnsFromData)
+        thompson = config.agents.map { $0.allocator == .thompson }
         accounts = Array(repeating: AgentAccounts(), count: agents)
         spent = Array(repeating: 0, count: agents)
         self.environment = RandomStream(seed: config.seed, key: StreamKey("auction-lab", "env"))

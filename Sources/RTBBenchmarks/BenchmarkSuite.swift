@@ -29,18 +29,22 @@ public struct BenchmarkScale: Sendable {
     public var equilibrium: (agents: Int, rounds: Int)
     /// Campaign atomization: days, opportunities a day, users.
     public var atomization: (days: Int, impressionsPerDay: Int, users: Int)
+    /// Auction lab: rounds of the throughput run; runs and iterations of SP_Truthful_TS.
+    public var auctionLab: (rounds: Int, runs: Int, iterations: Int)
 
     public static let full = BenchmarkScale(
         runs: 5, defaultDays: 30, largeDays: 30, largeProfile: .large, divergenceDays: 10,
         divergenceProfile: .enterprise,
         recorderEvents: 6_000_000, killPoints: 100, scaleRounds: (300, 40),
         scaleAgents: (100_000, 1_000_000), sweepCells: (40, 12, 200),
-        equilibrium: (1_000_000, 100), atomization: (30, 7_200_000, 1_000_000))
+        equilibrium: (1_000_000, 100), atomization: (30, 7_200_000, 1_000_000),
+        auctionLab: (2_000_000, 3, 20))
     public static let smoke = BenchmarkScale(
         runs: 1, defaultDays: 2, largeDays: 1, largeProfile: .small, divergenceDays: 1,
         divergenceProfile: .small,
         recorderEvents: 100_000, killPoints: 3, scaleRounds: (20, 5), scaleAgents: (10_000, 50_000),
-        sweepCells: (3, 2, 2), equilibrium: (20_000, 6), atomization: (1, 200_000, 20_000))
+        sweepCells: (3, 2, 2), equilibrium: (20_000, 6), atomization: (1, 200_000, 20_000),
+        auctionLab: (50_000, 1, 2))
 }
 
 /// Runs every measurement and returns the table rows, printing progress to stderr.
@@ -67,7 +71,7 @@ public final class BenchmarkSuite {
     /// Section names, in run order.
     public static let sections = [
         "scale", "default", "large", "recorder", "divergence", "recovery", "sweep", "equilibrium",
-        "llm", "atomization", "electricity", "bounds",
+        "llm", "atomization", "electricity", "auction-lab", "bounds",
     ]
 
     public func runAll(only: Set<String>? = nil) throws -> [BenchmarkRow] {  // determinism-ok: section filter
@@ -85,6 +89,7 @@ public final class BenchmarkSuite {
         if wanted("llm") { try llm() }
         if wanted("atomization") { try atomization() }
         if wanted("electricity") { try electricity() }
+        if wanted("auction-lab") { try auctionLab() }
         if wanted("bounds") { rows += bounds.rows }
         return rows
     }

@@ -67,13 +67,16 @@ let package = Package(
         .target(
             name: "RTBAuctionLab", dependencies: ["RTBCore", "RTBTrace"],
             exclude: ["events.schema.json", "events.reader.json"], swiftSettings: hotPathSettings),
+        .target(
+            name: "RTBAdPipeline", dependencies: ["RTBCore", "RTBTrace"],
+            exclude: ["events.schema.json", "events.reader.json"]),
         // The llm policy's provider clients (URLSession, outside the engine).
         .target(name: "RTBLLM", dependencies: ["RTBCore", "RTBTrace", "RTBEvents", "RTBMarket"]),
         .target(
             name: "RTBModels",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBLedger", "RTBEvents", "RTBMarket", "RTBChecking",
-                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab", "RTBLLM",
+                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab", "RTBAdPipeline", "RTBLLM",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -93,7 +96,7 @@ let package = Package(
             name: "RTBReports",
             dependencies: [
                 "RTBCore", "RTBTrace", "RTBEvents", "RTBMarket", "RTBModels", "RTBRunning",
-                "RTBIntegrity", "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab",
+                "RTBIntegrity", "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab", "RTBAdPipeline",
             ]
         ),
         .target(
@@ -108,7 +111,7 @@ let package = Package(
         .target(
             name: "RTBBenchmarks",
             dependencies: [
-                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab", "RTBLLM", "RTBCore", "RTBTrace",
+                "RTBEquilibrium", "RTBAtomization", "RTBElectricity", "RTBAuctionLab", "RTBAdPipeline", "RTBLLM", "RTBCore", "RTBTrace",
                 "RTBLedger", "RTBEvents", "RTBCommandLine",
                 "RTBMarket", "RTBModels", "RTBIntegrity",
                 "RTBRunning", "RTBReports",
@@ -180,7 +183,8 @@ let package = Package(
         .testTarget(
             name: "RTBAuctionLabTests",
             dependencies: [
-                "RTBAuctionLab", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger", "RTBModels",
+                "RTBAuctionLab", "RTBAdPipeline", "RTBTestSupport", "RTBCore", "RTBTrace", "RTBLedger",
+                "RTBModels",
                 "RTBIntegrity", "RTBRunning",
             ]
         ),

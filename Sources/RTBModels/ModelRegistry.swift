@@ -1,4 +1,5 @@
 import RTBAtomization
+import RTBAdPipeline
 import RTBAuctionLab
 import RTBElectricity
 import RTBEquilibrium
@@ -17,6 +18,7 @@ public enum ModelRegistry {
     static let builtIn: [any SimulationModel.Type] = [
         ScaleMarketModel.self, RTBMarketModel.self, ExchangeEconomyModel.self,
         CampaignAtomizationModel.self, P2PElectricityModel.self, AuctionLabModel.self,
+        CreativePipelineModel.self,
     ]
     static let registered = Mutex<[any SimulationModel.Type]>([])
 

@@ -1,0 +1,73 @@
+import Foundation
+import RTBCore
+import RTBTrace
+
+extension PipelineConfig {
+    static let keys =
+        "seed, baselines, mode, budget, forecast_draws, rounds, sensitivity_rounds, bid_mults, "
+        + "quality_mults, days, slate, bootstrap, slots, reserve"
+
+    /// From a JSON object with the keys above; `baselines` is a JSON or CSV file (a path
+    /// relative to the working directory) whose creatives are copied into the config; its
+    /// `budget` is the default budget. Errors name the key, or the file, row and field.
+    public init(json: JSONValue) throws(ConfigError) {
+        self.init()
+        let members = try json.configMembers()
+        var budgetGiven = false
+        for (key, value) in members {
+            switch key {
+            case "seed": seed = try value.configSeed(key)
+            case "baselines":
+                guard let path = value.stringValue else { throw .invalid(key, "a file path") }
+                let (fileBudget, creatives) = try Baselines.read(path: path)
+                self.creatives = creatives
+                tag = URL(fileURLWithPath: path).lastPathComponent
+                if let fileBudget, !budgetGiven { budget = Int64((fileBudget * 1e6).rounded()) }
+            case "mode": mode = try value.configChoice(key, PipelineMode.allCases)
+            case "budget":
+                let dollars = try value.configNumber(key)
+                guard dollars >= 0 && dollars <= 1e9 else {
+                    throw .invalid(key, "an amount in (0, 1e9]")
+                }
+                budget = Int64((dollars * 1e6).rounded())
+                budgetGiven = true
+            case "forecast_draws": forecastDraws = try Self.integer(value, key)
+            case "rounds": rounds = try Self.integer(value, key)
+            case "sensitivity_rounds": sensitivityRounds = try Self.integer(value, key)
+            case "days": days = try Self.integer(value, key)
+            case "slate": slate = try Self.integer(value, key)
+            case "bootstrap": bootstrap = try Self.integer(value, key)
+            case "slots": slots = try Self.integer(value, key)
+            case "reserve":
+                let dollars = try value.configNumber(key)
+                guard dollars >= 0 && dollars <= 1_000 else {
+                    throw .invalid(key, "a price in [0, 1000]")
+                }
+                reserve = Int64((dollars * 1e6).rounded())
+            case "bid_mults", "quality_mults":
+                guard let items = value.arrayValue else {
+                    throw .invalid(key, "a list of multipliers")
+                }
+                let list = try items.map { item throws(ConfigError) in
+                    Int64((try item.configNumber(key) * 1e6).rounded())
+                }
+                if key == "bid_mults" { bidMults = list } else { qualityMults = list }
+            default:
+                throw .invalid(key, "one of the keys \(Self.keys)")
+            }
+        }
+        // A budget given in the config wins over the file's, whichever key came first.
+        if budgetGiven, let given = members.first(where: { $0.key == "budget" })?.value.double {
+            budget = Int64((given * 1e6).rounded())
+        }
+        try validate()
+    }
+
+    static func integer(_ value: JSONValue, _ key: String) throws(ConfigError) -> Int {
+        let number = try value.configInteger(key)
+        guard number >= 0 && number <= 1_000_000_000 else {
+            throw .invalid(key, "an integer in 0...1000000000")
+        }
+        return Int(number)
+    }
+}

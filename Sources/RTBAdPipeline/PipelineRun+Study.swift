@@ -18,8 +18,9 @@ extension PipelineRun {
         var signups: Int64 = 0
         for _ in 0..<rounds {
             var (slot, price, click, signup) = auction.play(&stream, bids: &bids)
-            if canary == "overcharge" && slot > 0 && creative == 0 && point == config.centralPoint {
+            if canary == "overcharge" && slot > 0 && !canaryPlanted {
                 price += 1
+                canaryPlanted = true
             }
             let outcome: [Int64] = [Int64(slot), price, click ? 1 : 0, signup ? 1 : 0]
             emit(
@@ -79,8 +80,9 @@ extension PipelineRun {
             studied[creative] = result
         }
         var recorded = result
-        if canary == "lost-click" && creative == 0 && point == config.centralPoint {
+        if canary == "lost-click" && recorded.clicks > 0 && !canaryPlanted {
             recorded.clicks -= 1
+            canaryPlanted = true
         }
         emit(
             .creativeStudied(

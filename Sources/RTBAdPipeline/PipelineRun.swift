@@ -34,6 +34,8 @@ public final class PipelineRun: ModelRun {
     var armSpend: [Int64]
     var armSignups: [Double]
     var armImpressions: [Double]
+    /// Whether a canary's one-off defect has been planted (test only).
+    var canaryPlanted = false
 
     public init(config: PipelineConfig, environment: RunEnvironment) {
         self.config = config

@@ -33,7 +33,7 @@ public enum LedgerReport {
     /// One registration line per model that adds sections.
     static let models: [any ModelReport.Type] = [
         RTBMarketReport.self, ExchangeEconomyReport.self, CampaignAtomizationReport.self,
-        ElectricityReport.self, AuctionLabReport.self,
+        ElectricityReport.self, AuctionLabReport.self, CreativePipelineReport.self,
     ]
 
     public static func build(path: String) throws -> ReportDocument {

@@ -55,6 +55,20 @@ public enum CreativePipelineModel: SimulationModel {
         PipelineChecker(config: config, runFinished: options.runFinished)
     }
 
+    public static func expectedRanges(for config: PipelineConfig, metrics: [NamedMetric])
+        -> [MetricRange]
+    {
+        let creatives = Int64(config.creatives.count)
+        let rounds = creatives * Int64(config.rounds)
+        let spend = config.budget * Int64(config.days)
+        return [
+            MetricRange("creatives", creatives, creatives),
+            MetricRange("study_rounds", rounds, rounds),
+            MetricRange("study_wins", 0, rounds),
+            MetricRange("bandit_spend_micros", spend, spend),
+        ]
+    }
+
     public static func expectedEvents(_ config: PipelineConfig) -> Int64 {
         Int64(config.creatives.count)
             * (Int64(config.rounds) + Int64(config.points - 1) * Int64(config.sensitivityRounds))

@@ -86,7 +86,7 @@ extension LabRun {
                     slotOf: &slotOf, sorted: &sortedBids)
             }
         }
-        remember(count: count)
+        if collectsData { remember(count: count) }
         if (round + 1) % 50 == 0 { pace() }
     }
 

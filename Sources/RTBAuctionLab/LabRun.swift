@@ -42,6 +42,8 @@ public final class LabRun: ModelRun {
     let budgets: [Int64]
     let learnsFromData: [Bool]
     let thompson: [Bool]
+    /// Whether any learner keeps the iteration's data.
+    let collectsData: Bool
     var posteriors: [LogisticPosterior?] = []
     var bidders: [BidderState] = []
     var accounts: [AgentAccounts]
@@ -77,6 +79,7 @@ public final class LabRun: ModelRun {
         budgets = config.agents.map(\.budget)
         learnsFromData = config.agents.map(\.bidder.learnsFromData)
         thompson = config.agents.map { $0.allocator == .thompson }
+        collectsData = config.anyLearner
         accounts = Array(repeating: AgentAccounts(), count: agents)
         spent = Array(repeating: 0, count: agents)
         self.environment = RandomStream(seed: config.seed, key: StreamKey("auction-lab", "env"))

@@ -94,59 +94,64 @@ struct RoundAccounting {
             slotOf[Int(outcome[filled * 3])] = filled
             filled += 1
         }
-        for p in 0..<count {
-            let base = p * stride
-            let agent = Int(bids[base])
-            let item = Int(bids[base + 1])
-            let bid = bids[base + 2]
-            let value = bids[base + 3]
-            let best = value + bids[base + 4]
-            let estimate = value + bids[base + 5]
-            let clickValue = values[agent][item]
-            var account = accounts[agent]
-            account.participations += 1
-            account.estimationRegret += estimate - value
-            let trueCTR = Double(value) / Double(clickValue)
-            let estimatedCTR = Double(estimate) / Double(clickValue)
-            account.squaredError += (estimatedCTR - trueCTR) * (estimatedCTR - trueCTR)
-            let shading =
-                billing == .click
-                ? Double(bid) / Double(clickValue)
-                : (estimate > 0 ? Double(bid) / Double(estimate) : -1)
-            if shading >= 0 {
-                account.gammaSum += shading
-                account.gammaCount += 1
-            }
-            let slot = slotOf[p]
-            var realized: Int64 = 0
-            if slot >= 0 {
-                let price = outcome[slot * 3 + 1]
-                let click = outcome[slot * 3 + 2] == 1
-                account.wins += 1
-                if click {
-                    account.clicks += 1
-                    account.gross += clickValue
+        accounts.withUnsafeMutableBufferPointer { accounts in
+            for p in 0..<count {
+                let base = p * stride
+                let agent = Int(bids[base])
+                let item = Int(bids[base + 1])
+                let bid = bids[base + 2]
+                let value = bids[base + 3]
+                let bestGap = bids[base + 4]
+                let estimateGap = bids[base + 5]
+                let estimate = value + estimateGap
+                let clickValue = values[agent][item]
+                accounts[agent].participations += 1
+                accounts[agent].estimationRegret += estimateGap
+                if estimateGap != 0 {
+                    let error = Double(estimateGap) / Double(clickValue)
+                    accounts[agent].squaredError += error * error
                 }
-                if billing == .impression || click { account.spend += price }
-                if value > 0 {
-                    account.ratioSum += Double(estimate) / Double(value)
-                    account.ratioCount += 1
+                if billing == .click {
+                    accounts[agent].gammaSum += Double(bid) / Double(clickValue)
+                    accounts[agent].gammaCount += 1
+                } else if estimate > 0 {
+                    accounts[agent].gammaSum += bid == estimate ? 1 : Double(bid) / Double(estimate)
+                    accounts[agent].gammaCount += 1
                 }
-                realized = value * positionEffects[slot] / 1_000_000 - price
-            }
-            if billing == .impression {
-                let chosen = optimum(value, own: bid, sorted: competing, slots: slots)
-                let hindsight = optimum(best, own: bid, sorted: competing, slots: slots)
-                account.optimum += hindsight
-                account.expected += realized
-                account.allocationRegret += hindsight - chosen
+                let slot = slotOf[p]
+                var realized: Int64 = 0
                 if slot >= 0 {
-                    account.overbidRegret += chosen - realized
-                } else {
-                    account.underbidRegret += chosen
+                    let price = outcome[slot * 3 + 1]
+                    let click = outcome[slot * 3 + 2] == 1
+                    accounts[agent].wins += 1
+                    if click {
+                        accounts[agent].clicks += 1
+                        accounts[agent].gross += clickValue
+                    }
+                    if billing == .impression || click { accounts[agent].spend += price }
+                    if value > 0 {
+                        accounts[agent].ratioSum +=
+                            estimateGap == 0 ? 1 : Double(estimate) / Double(value)
+                        accounts[agent].ratioCount += 1
+                    }
+                    realized = value * positionEffects[slot] / 1_000_000 - price
+                }
+                if billing == .impression {
+                    let chosen = optimum(value, own: bid, sorted: competing, slots: slots)
+                    let hindsight =
+                        bestGap == 0
+                        ? chosen
+                        : optimum(value + bestGap, own: bid, sorted: competing, slots: slots)
+                    accounts[agent].optimum += hindsight
+                    accounts[agent].expected += realized
+                    accounts[agent].allocationRegret += hindsight - chosen
+                    if slot >= 0 {
+                        accounts[agent].overbidRegret += chosen - realized
+                    } else {
+                        accounts[agent].underbidRegret += chosen
+                    }
                 }
             }
-            accounts[agent] = account
         }
     }
 

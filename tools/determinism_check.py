@@ -77,6 +77,7 @@ def builds(args):
         ("auction-lab", '{"preset": "SP_Truthful_TS", "num_runs": 1, "num_iter": 4, "rounds_per_iter": 5000}'),
         ("auction-lab", '{"preset": "FP_IPS_TS", "num_runs": 1, "num_iter": 3, "rounds_per_iter": 4000, "max_slots": 2, "num_participants_per_round": 3, "position_effects": [1, 0.5], "reserve": 0.01, "billing": "click"}'),
         ("auction-lab", '{"preset": "FP_DM_Oracle", "num_runs": 1, "num_iter": 3, "rounds_per_iter": 4000, "agents": [{"num_copies": 3, "num_items": 5, "bidder": "ValueLearningBidder"}, {"num_copies": 2, "budget": 40, "bidder": "BudgetPacedBidder"}, {"num_copies": 2, "bidder": {"type": "EmpiricalShadedBidder", "kwargs": {"gamma_sigma": 0.1}}}]}'),
+        ("auction-lab", '{"preset": "SP_Truthful_TS", "num_runs": 1, "num_iter": 3, "rounds_per_iter": 4000, "personas": true, "users": 1000, "fatigue_half_life": 5}'),
         # Forecasts, Beta draws and bootstrap intervals are floating point; the baselines are
         # read from the example (relative to the checkout).
         ("creative-pipeline", '{"baselines": "examples/seed003-baselines.json", "mode": "honest", "rounds": 800, "sensitivity_rounds": 200, "bootstrap": 100}'),

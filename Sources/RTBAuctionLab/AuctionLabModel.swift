@@ -63,7 +63,7 @@ public enum AuctionLabModel: SimulationModel {
         case .bidderUpdated(let update): return "agent \(update.agent)"
         case .allocatorUpdated(let update): return "agent \(update.agent)"
         case .agentIteration(let summary): return "agent \(summary.agent)"
-        case .roundPlayed, .labOpened, .iterationClosed: return nil
+        case .roundPlayed, .labOpened, .iterationClosed, .usersDrawn: return nil
         }
     }
 

@@ -61,6 +61,8 @@ public final class LabChecker: ModelChecker {
     var totals = LabTotals()
     var slotOf: [Int]
     var sortedBids: [Int64]
+    /// The current run's users' personas.
+    var userPersonas: [Int] = []
 
     public init(config: LabConfig, runFinished: Bool) {
         self.config = config
@@ -78,6 +80,8 @@ public final class LabChecker: ModelChecker {
         lastSequence = sequence
         switch event.body {
         case .labOpened: break
+        case .usersDrawn(let drawn):
+            userPersonas = drawn.personas.map { Int($0) }
         case .agentDrawn(let drawn):
             guard drawn.agent < config.agents.count else { return }
             accounting.values[drawn.agent] = drawn.values
@@ -151,10 +155,25 @@ public final class LabChecker: ModelChecker {
             return
         }
         checkAllocation(round, count: count, tick: tick, at: sequence)
+        var cvrPpm: Int64 = 1_000_000
+        if config.hasUsers {
+            guard round.user < userPersonas.count, userPersonas[round.user] >= 0,
+                config.personas.isEmpty || userPersonas[round.user] < config.personas.count
+            else {
+                tally.count(
+                    1, holds: false, at: sequence,
+                    witness: "round \(tick): unknown user \(round.user)")
+                return
+            }
+            if !config.personas.isEmpty {
+                cvrPpm = config.personas[userPersonas[round.user]].cvrPpm
+            }
+        }
         round.bids.withUnsafeBufferPointer { bids in
             round.outcome.withUnsafeBufferPointer { outcome in
                 accounting.fold(
-                    bids: bids, outcome: outcome, slots: round.slots, into: &accounts,
+                    bids: bids, outcome: outcome, slots: round.slots, cvrPpm: cvrPpm,
+                    into: &accounts,
                     slotOf: &slotOf, sorted: &sortedBids)
             }
         }

@@ -5,7 +5,7 @@ extension LabConfig {
     static let keys =
         "preset, random_seed, num_runs, num_iter, rounds_per_iter, num_participants_per_round, "
         + "embedding_size, embedding_var, obs_embedding_size, allocation, max_slots, reserve, "
-        + "billing, position_effects, agents, output_dir"
+        + "billing, position_effects, agents, personas, users, fatigue_half_life, output_dir"
 
     /// The upstream configurations this model runs by name (`"preset": "SP_Oracle"`; keys given
     /// beside it override it). FP_DR_TS (a doubly robust bidder) is not built.
@@ -115,13 +115,50 @@ extension LabConfig {
                     let (spec, copies) = try Self.agent(item, "agents[\(index)]")
                     agents += Array(repeating: spec, count: copies)
                 }
+            case "users": users = try Self.integer(value, key)
+            case "fatigue_half_life": fatigueHalfLife = try Self.integer(value, key)
+            case "personas": personas = try Self.personas(value, key)
             default:
                 throw .invalid(key, "one of the keys \(Self.keys)")
             }
         }
+        if users == 0 && (!personas.isEmpty || fatigueHalfLife > 0)
+            && !members.contains(where: { $0.key == "users" })
+        {
+            users = 10_000
+        }
         let overrides = members.filter { $0.key != "preset" && $0.key != "output_dir" }
         if tag != "custom" && !overrides.isEmpty { tag += " (modified)" }
         try validate()
+    }
+
+    /// `true` (the six default personas), `false`, or a list of {name, share, ctr_mult,
+    /// cvr_mult}.
+    static func personas(_ value: JSONValue, _ key: String) throws(ConfigError) -> [Persona] {
+        if case .bool(let on) = value { return on ? Persona.defaults : [] }
+        guard let items = value.arrayValue, !items.isEmpty else {
+            throw .invalid(key, "true, false or a list of {name, share, ctr_mult, cvr_mult}")
+        }
+        return try items.enumerated().map { (index, item) throws(ConfigError) in
+            var persona = Persona(
+                name: "persona \(index + 1)", sharePpm: 0, ctrPpm: 1_000_000, cvrPpm: 1_000_000)
+            for (field, member) in try item.configMembers() {
+                let path = "\(key)[\(index)].\(field)"
+                switch field {
+                case "name":
+                    guard let name = member.stringValue else { throw .invalid(path, "a string") }
+                    persona.name = name
+                case "share":
+                    persona.sharePpm = Int64((try member.configNumber(path) * 1e6).rounded())
+                case "ctr_mult":
+                    persona.ctrPpm = Int64((try member.configNumber(path) * 1e6).rounded())
+                case "cvr_mult":
+                    persona.cvrPpm = Int64((try member.configNumber(path) * 1e6).rounded())
+                default: throw .invalid(path, "one of name, share, ctr_mult, cvr_mult")
+                }
+            }
+            return persona
+        }
     }
 
     static func integer(_ value: JSONValue, _ key: String) throws(ConfigError) -> Int {

@@ -21,6 +21,33 @@ public struct LabAgentSpec: Equatable, Sendable {
     public init() {}
 }
 
+/// A user persona: its share of the user pool and its factors on every CTR and on the value of
+/// a click (the conversion rate behind it).
+public struct Persona: Equatable, Sendable {
+    public var name: String
+    public var sharePpm: Int64
+    public var ctrPpm: Int64
+    public var cvrPpm: Int64
+
+    public init(name: String, sharePpm: Int64, ctrPpm: Int64, cvrPpm: Int64) {
+        self.name = name
+        self.sharePpm = sharePpm
+        self.ctrPpm = ctrPpm
+        self.cvrPpm = cvrPpm
+    }
+
+    /// Seed 003's persona pass, as this model defines it (the spec names personas, not their
+    /// figures; docs/auction-lab.md): six personas of a parental-control app's audience.
+    public static let defaults = [
+        Persona(name: "concerned parent", sharePpm: 300_000, ctrPpm: 1_300_000, cvrPpm: 1_400_000),
+        Persona(name: "tech-savvy parent", sharePpm: 200_000, ctrPpm: 1_100_000, cvrPpm: 1_100_000),
+        Persona(name: "busy professional", sharePpm: 150_000, ctrPpm: 700_000, cvrPpm: 900_000),
+        Persona(name: "teen", sharePpm: 100_000, ctrPpm: 1_400_000, cvrPpm: 200_000),
+        Persona(name: "educator", sharePpm: 100_000, ctrPpm: 900_000, cvrPpm: 800_000),
+        Persona(name: "bargain hunter", sharePpm: 150_000, ctrPpm: 800_000, cvrPpm: 600_000),
+    ]
+}
+
 /// The canonical config of an auction-lab experiment (seed 003's AuctionGym-style study;
 /// docs/auction-lab.md names every key). Values, bids and prices are in micro-units of value.
 public struct LabConfig: Equatable, Sendable {
@@ -41,8 +68,18 @@ public struct LabConfig: Equatable, Sendable {
     /// Per slot, the factor on the click probability in ppm (slot 1 first).
     public var positionEffects: [Int64] = [1_000_000]
     public var agents: [LabAgentSpec] = []
+    /// The user model (seed 003's persona pass): a pool of users, each of one persona (none:
+    /// every factor 1), and creative fatigue: an item's CTR for a user halves every
+    /// `fatigueHalfLife` impressions of it the user has seen (0: no fatigue). Without personas
+    /// and fatigue there is no user model (users 0).
+    public var personas: [Persona] = []
+    public var users = 0
+    public var fatigueHalfLife = 0
 
     public init() {}
+
+    /// Whether rounds are shown to users of a pool.
+    public var hasUsers: Bool { users > 0 }
 
     /// Rounds over the whole experiment.
     public var totalRounds: Int64 { Int64(runs) * Int64(iterations) * Int64(rounds) }
@@ -82,6 +119,13 @@ public struct LabConfig: Equatable, Sendable {
             writer.varint(agent.searchDraws)
             writer.f64(agent.learningRate)
         }
+        writer.varint(personas.count)
+        for persona in personas {
+            writer.string(persona.name)
+            writer.signedVarints([persona.sharePpm, persona.ctrPpm, persona.cvrPpm])
+        }
+        writer.varint(users)
+        writer.varint(fatigueHalfLife)
         return writer.bytes
     }
 
@@ -126,6 +170,17 @@ public struct LabConfig: Equatable, Sendable {
                 agent.learningRate = try reader.f64()
                 agents.append(agent)
             }
+            personas = []
+            for _ in 0..<(try reader.count(limit: 1_000)) {
+                let name = try reader.string()
+                let figures = try reader.signedVarints()
+                guard figures.count == 3 else { throw ConfigError.malformed("a persona's figures") }
+                personas.append(
+                    Persona(
+                        name: name, sharePpm: figures[0], ctrPpm: figures[1], cvrPpm: figures[2]))
+            }
+            users = try reader.int()
+            fatigueHalfLife = try reader.int()
             try reader.expectEnd()
         } catch let error as ConfigError {
             throw error
@@ -167,6 +222,26 @@ public struct LabConfig: Equatable, Sendable {
         else { throw .invalid("position_effects", "max_slots factors in (0, 1]") }
         guard reserve >= 0 && reserve <= 1_000_000_000 else {
             throw .invalid("reserve", "a price in [0, 1000] units")
+        }
+        guard users >= 0 && users <= 10_000_000 else { throw .invalid("users", "0...10000000") }
+        guard users > 0 || (personas.isEmpty && fatigueHalfLife == 0) else {
+            throw .invalid("users", "a pool of at least 1 user for personas or fatigue")
+        }
+        guard fatigueHalfLife >= 0 && fatigueHalfLife <= 1_000_000 else {
+            throw .invalid("fatigue_half_life", "0...1000000 impressions")
+        }
+        if !personas.isEmpty {
+            guard
+                personas.allSatisfy({
+                    $0.sharePpm >= 0 && $0.ctrPpm > 0 && $0.ctrPpm <= 10_000_000
+                        && $0.cvrPpm >= 0 && $0.cvrPpm <= 10_000_000
+                }),
+                personas.reduce(0, { $0 + $1.sharePpm }) == 1_000_000
+            else {
+                throw .invalid(
+                    "personas",
+                    "shares summing to 1 and factors in (0, 10] (CVR factors in [0, 10])")
+            }
         }
         for (index, agent) in agents.enumerated() {
             let key = "agents[\(index)]"

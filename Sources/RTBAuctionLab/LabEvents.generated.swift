@@ -55,6 +55,7 @@ extension BidderKind: WireEnumeration {}
 public enum LabEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case labOpened = 1
     case agentDrawn = 2
+    case usersDrawn = 8
     case roundPlayed = 3
     case bidderUpdated = 4
     case allocatorUpdated = 5
@@ -65,6 +66,7 @@ public enum LabEventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible
         switch self {
         case .labOpened: return "LabOpened"
         case .agentDrawn: return "AgentDrawn"
+        case .usersDrawn: return "UsersDrawn"
         case .roundPlayed: return "RoundPlayed"
         case .bidderUpdated: return "BidderUpdated"
         case .allocatorUpdated: return "AllocatorUpdated"
@@ -216,17 +218,52 @@ public struct AgentDrawn: Equatable, Sendable {
     }
 }
 
-/// One auction round (tick = round). bids holds, per participant in sampled order, a fixed stride of integers: agent, item, bid (micro-units; per impression, or per click under click billing), the chosen item's true expected value per impression (CTR x value, micro-units), the best item's minus the chosen one's, the agent's estimate minus the true value, and under click billing the quality (estimated CTR in ppm) that ranks bids. outcome holds per filled slot, in slot order: the winner's position in bids, the price (micro-units, per impression or per click) and the click (0 or 1). (kind 3, scenarios -)
+/// A run's user pool (tick = the run's first round), when the config has a user model: each user's persona (an index into the config's personas; all 0 without personas). (kind 8, scenarios -)
+public struct UsersDrawn: Equatable, Sendable {
+    /// run index
+    public var run: Int
+    /// persona of each user, in user order
+    public var personas: [Int64]
+
+    public init(run: Int, personas: [Int64]) {
+        self.run = run
+        self.personas = personas
+    }
+
+    @inlinable
+    public func encode(into writer: inout CanonicalWriter) {
+        writer.varint(UInt64(run))
+        writer.signedVarints(personas)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalError) {
+        run = try reader.int()
+        personas = try reader.signedVarints()
+    }
+
+    /// Fields in layout order, with their JSON names.
+    public var fields: [EventField] {
+        [
+            EventField("run", .int(Int64(run))),
+            EventField("personas", .ints(personas)),
+        ]
+    }
+}
+
+/// One auction round (tick = round) shown to one user. bids holds, per participant in sampled order, a fixed stride of integers: agent, item, bid (micro-units; per impression, or per click under click billing), the chosen item's true expected value per impression for this user (CTR x persona x fatigue x value x persona CVR factor, micro-units), the best item's minus the chosen one's, the agent's estimate minus the true value, and under click billing the quality (estimated CTR in ppm) that ranks bids. outcome holds per filled slot, in slot order: the winner's position in bids, the price (micro-units, per impression or per click) and the click (0 or 1). (kind 3, scenarios -)
 public struct RoundPlayed: Equatable, Sendable {
     /// slots offered this round
     public var slots: Int
+    /// the round's user (0 without a user model): its persona scales every CTR and the value of a click, its exposures fatigue each item's CTR
+    public var user: Int
     /// per participant: agent, item, bid, value, best minus value, estimate minus value [, quality]
     public var bids: [Int64]
     /// per filled slot: winner position, price, click
     public var outcome: [Int64]
 
-    public init(slots: Int, bids: [Int64], outcome: [Int64]) {
+    public init(slots: Int, user: Int, bids: [Int64], outcome: [Int64]) {
         self.slots = slots
+        self.user = user
         self.bids = bids
         self.outcome = outcome
     }
@@ -234,12 +271,14 @@ public struct RoundPlayed: Equatable, Sendable {
     @inlinable
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(UInt64(slots))
+        writer.varint(UInt64(user))
         writer.signedVarints(bids)
         writer.signedVarints(outcome)
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalError) {
         slots = try reader.int()
+        user = try reader.int()
         bids = try reader.signedVarints()
         outcome = try reader.signedVarints()
     }
@@ -248,6 +287,7 @@ public struct RoundPlayed: Equatable, Sendable {
     public var fields: [EventField] {
         [
             EventField("slots", .int(Int64(slots))),
+            EventField("user", .int(Int64(user))),
             EventField("bids", .ints(bids)),
             EventField("outcome", .ints(outcome)),
         ]
@@ -554,6 +594,7 @@ public struct IterationClosed: Equatable, Sendable {
 public enum LabEventBody: Equatable, Sendable {
     case labOpened(LabOpened)
     case agentDrawn(AgentDrawn)
+    case usersDrawn(UsersDrawn)
     case roundPlayed(RoundPlayed)
     case bidderUpdated(BidderUpdated)
     case allocatorUpdated(AllocatorUpdated)
@@ -565,6 +606,7 @@ public enum LabEventBody: Equatable, Sendable {
         switch self {
         case .labOpened: return .labOpened
         case .agentDrawn: return .agentDrawn
+        case .usersDrawn: return .usersDrawn
         case .roundPlayed: return .roundPlayed
         case .bidderUpdated: return .bidderUpdated
         case .allocatorUpdated: return .allocatorUpdated
@@ -578,6 +620,7 @@ public enum LabEventBody: Equatable, Sendable {
         switch self {
         case .labOpened(let payload): payload.encode(into: &writer)
         case .agentDrawn(let payload): payload.encode(into: &writer)
+        case .usersDrawn(let payload): payload.encode(into: &writer)
         case .roundPlayed(let payload): payload.encode(into: &writer)
         case .bidderUpdated(let payload): payload.encode(into: &writer)
         case .allocatorUpdated(let payload): payload.encode(into: &writer)
@@ -591,6 +634,7 @@ public enum LabEventBody: Equatable, Sendable {
         switch kind {
         case .labOpened: return .labOpened(try LabOpened(from: &reader))
         case .agentDrawn: return .agentDrawn(try AgentDrawn(from: &reader))
+        case .usersDrawn: return .usersDrawn(try UsersDrawn(from: &reader))
         case .roundPlayed: return .roundPlayed(try RoundPlayed(from: &reader))
         case .bidderUpdated: return .bidderUpdated(try BidderUpdated(from: &reader))
         case .allocatorUpdated: return .allocatorUpdated(try AllocatorUpdated(from: &reader))
@@ -604,6 +648,7 @@ public enum LabEventBody: Equatable, Sendable {
         switch self {
         case .labOpened(let payload): return payload.fields
         case .agentDrawn(let payload): return payload.fields
+        case .usersDrawn(let payload): return payload.fields
         case .roundPlayed(let payload): return payload.fields
         case .bidderUpdated(let payload): return payload.fields
         case .allocatorUpdated(let payload): return payload.fields

@@ -42,6 +42,15 @@ extension LabRun {
             writer.reals(agentSamples.flatMap { [$0.estimate, $0.gamma, $0.utility] })
             writer.byteString(agentSamples.map { $0.won ? 1 : 0 })
         }
+        // Exposures: the non-zero counts as (gap from the previous one's index, count) pairs.
+        var pairs: [Int64] = []
+        var previous = 0
+        for (index, count) in exposures.enumerated() where count > 0 {
+            pairs.append(Int64(index - previous))
+            pairs.append(Int64(count))
+            previous = index
+        }
+        writer.signedVarints(pairs)
         for agentImpressions in impressions {
             writer.varint(agentImpressions.count)
             for data in agentImpressions {
@@ -139,6 +148,20 @@ extension LabRun {
                     estimate: reals[$0 * 3], gamma: reals[$0 * 3 + 1], won: won[$0] == 1,
                     utility: reals[$0 * 3 + 2])
             }
+        }
+        let pairs = try reader.signedVarints()
+        guard pairs.count % 2 == 0 else {
+            throw .valueOutOfRange(offset: reader.offset, value: UInt64(pairs.count), limit: 0)
+        }
+        var index = 0
+        for pair in stride(from: 0, to: pairs.count, by: 2) {
+            index += Int(pairs[pair])
+            guard index >= 0, index < exposures.count, pairs[pair + 1] > 0,
+                pairs[pair + 1] <= Int64(UInt16.max)
+            else {
+                throw .valueOutOfRange(offset: reader.offset, value: UInt64(pair), limit: 0)
+            }
+            exposures[index] = UInt16(pairs[pair + 1])
         }
         let width = config.observedSize + 1
         for agent in config.agents.indices {

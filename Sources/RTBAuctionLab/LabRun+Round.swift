@@ -35,6 +35,7 @@ extension LabRun {
         }
         let slots =
             config.maxSlots == 1 ? 1 : 1 + Int(environment.next(below: UInt64(config.maxSlots)))
+        if config.hasUsers { drawUser() }
 
         bids.removeAll(keepingCapacity: true)
         for p in 0..<count { choose(p) }
@@ -67,6 +68,10 @@ extension LabRun {
             outcome.append(price)
             outcome.append(click ? 1 : 0)
             if config.billing == .impression || click { spent[chosen[p].agent] += price }
+            if !exposures.isEmpty {
+                let index = user * firstItem.last! + firstItem[chosen[p].agent] + chosen[p].item
+                if exposures[index] < UInt16.max { exposures[index] += 1 }
+            }
         }
         if !(planted && canary == "drop-round") {
             let bids = self.bids
@@ -75,6 +80,7 @@ extension LabRun {
                 writer.varint(UInt64(LabEventKind.roundPlayed.rawValue))
                 writer.varint(UInt64(perturbed ? tick + 1 : tick))
                 writer.varint(UInt64(slots))
+                writer.varint(UInt64(user))
                 writer.signedVarints(bids)
                 writer.signedVarints(outcome)
             }
@@ -82,7 +88,8 @@ extension LabRun {
         bids.withUnsafeBufferPointer { bidBuffer in
             outcome.withUnsafeBufferPointer { outcomeBuffer in
                 accounting.fold(
-                    bids: bidBuffer, outcome: outcomeBuffer, slots: slots, into: &accounts,
+                    bids: bidBuffer, outcome: outcomeBuffer, slots: slots, cvrPpm: cvrPpm,
+                    into: &accounts,
                     slotOf: &slotOf, sorted: &sortedBids)
             }
         }
@@ -108,8 +115,9 @@ extension LabRun {
             var logit = 0.0
             let base = (first + item) * width
             for index in 0..<width { logit += flatWeights[base + index] * context.values[index] }
-            let ctr = DeterministicMath.logistic(logit)
-            let value = ctr * flatValues[first + item]
+            var ctr = DeterministicMath.logistic(logit)
+            if config.hasUsers { ctr = userCTR(ctr, index: first + item) }
+            let value = ctr * flatValues[first + item] * cvrFactor
             if value > bestValue {
                 bestValue = value
                 best = item
@@ -134,8 +142,11 @@ extension LabRun {
             pickCTR = bestCTR
             estimatedCTR = bestCTR
         }
-        let clickValue = Double(flatMicros[first + pick])
-        let estimate = estimatedCTR * flatValues[first + pick]
+        // The oracle knows the user's value of a click; a learner values a click at the item's.
+        let knownFactor = thompson ? 1 : cvrFactor
+        let clickValue = Double(flatMicros[first + pick]) * knownFactor
+        let trueClickValue = Double(flatMicros[first + pick]) * cvrFactor
+        let estimate = estimatedCTR * flatValues[first + pick] * knownFactor
         let (gamma, sample) =
             bidderKinds[agent] == .truthful
             ? (1, 1) : bidders[agent].shade(estimate, &agentStreams[agent])
@@ -146,7 +157,7 @@ extension LabRun {
         if budget > 0 && !(canary == "overspend" && tick >= canaryTick) {
             bid = min(bid, budget - spent[agent])
         }
-        let value = Int64(pickCTR * clickValue)
+        let value = Int64(pickCTR * trueClickValue)
         chosen[p].item = pick
         chosen[p].trueCTR = pickCTR
         chosen[p].estimate = estimate
@@ -156,9 +167,34 @@ extension LabRun {
         bids.append(Int64(pick))
         bids.append(bid)
         bids.append(value)
-        bids.append(Int64(bestCTR * Double(flatMicros[first + best])) - value)
+        bids.append(Int64(bestCTR * Double(flatMicros[first + best]) * cvrFactor) - value)
         bids.append(Int64(estimatedCTR * clickValue) - value)
         if config.billing == .click { bids.append(max(1, Int64((estimatedCTR * 1e6).rounded()))) }
+    }
+
+    /// The round's user: drawn from the pool, with its persona's factors.
+    func drawUser() {
+        user = Int(environment.next(below: UInt64(config.users)))
+        if config.personas.isEmpty { return }
+        let persona = config.personas[userPersonas[user]]
+        ctrFactor = Double(persona.ctrPpm) * 1e-6
+        cvrFactor = Double(persona.cvrPpm) * 1e-6
+        cvrPpm = persona.cvrPpm
+    }
+
+    /// A CTR for the round's user: its persona's factor and its fatigue with the item (halved
+    /// every half-life of impressions it has seen), at most 1.
+    @inline(__always)
+    func userCTR(_ ctr: Double, index: Int) -> Double {
+        var result = ctr * ctrFactor
+        if !exposures.isEmpty {
+            let seen = Double(exposures[user * firstItem.last! + index])
+            if seen > 0 {
+                result *= DeterministicMath.fastExp(
+                    -0.6931471805599453 * seen / Double(config.fatigueHalfLife))
+            }
+        }
+        return min(1, result)
     }
 
     /// The score ranking participant `p`'s bid.
@@ -201,7 +237,7 @@ extension LabRun {
                 if won {
                     let price = Double(outcome[slot * 3 + 1]) * 1e-6
                     let click = outcome[slot * 3 + 2] == 1
-                    let value = flatValues[firstItem[agent] + chosen[p].item]
+                    let value = flatValues[firstItem[agent] + chosen[p].item] * cvrFactor
                     let effect = Double(config.positionEffects[slot]) * 1e-6
                     switch (bidderKinds[agent], config.billing) {
                     case (.empiricalShaded, .impression): utility = (click ? value : 0) - price

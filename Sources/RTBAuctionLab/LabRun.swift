@@ -44,6 +44,14 @@ public final class LabRun: ModelRun {
     let thompson: [Bool]
     /// Whether any learner keeps the iteration's data.
     let collectsData: Bool
+    /// The user model: each user's persona in the current run, and per user and item (every
+    /// agent's, flattened) the impressions seen (for fatigue); the round's user and factors.
+    var userPersonas: [Int] = []
+    var exposures: [UInt16] = []
+    var user = 0
+    var ctrFactor = 1.0
+    var cvrFactor = 1.0
+    var cvrPpm: Int64 = 1_000_000
     var posteriors: [LogisticPosterior?] = []
     var bidders: [BidderState] = []
     var accounts: [AgentAccounts]
@@ -143,6 +151,7 @@ public final class LabRun: ModelRun {
         flatMicros = items.flatMap(\.valueMicros)
         firstItem = items.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         bidderKinds = config.agents.map(\.bidder)
+        drawUsers()
         accounting.values = items.map(\.valueMicros)
         posteriors = config.agents.map {
             $0.allocator == .thompson
@@ -174,6 +183,27 @@ public final class LabRun: ModelRun {
         round = 0
     }
 
+    /// The run's users: each one's persona by the shares (one uniform draw each), and no
+    /// exposures yet.
+    func drawUsers() {
+        guard config.hasUsers else { return }
+        var stream = RandomStream(
+            seed: config.seed, key: StreamKey("auction-lab", "users").appending(run))
+        userPersonas = (0..<config.users).map { _ in
+            guard !config.personas.isEmpty else { return 0 }
+            let draw = Int64(stream.next(below: 1_000_000))
+            var cumulative: Int64 = 0
+            for (index, persona) in config.personas.enumerated() {
+                cumulative += persona.sharePpm
+                if draw < cumulative { return index }
+            }
+            return config.personas.count - 1
+        }
+        exposures =
+            config.fatigueHalfLife > 0
+            ? Array(repeating: 0, count: config.users * firstItem.last!) : []
+    }
+
     func recordAgents() {
         for (index, spec) in config.agents.enumerated() {
             emit(
@@ -183,6 +213,11 @@ public final class LabRun: ModelRun {
                         run: run, agent: index, allocator: spec.allocator, bidder: spec.bidder,
                         budget: spec.budget, values: items[index].valueMicros,
                         embeddings: items[index].weights)))
+        }
+        if config.hasUsers {
+            emit(
+                tick: tick,
+                .usersDrawn(UsersDrawn(run: run, personas: userPersonas.map(Int64.init))))
         }
         drawn = true
     }

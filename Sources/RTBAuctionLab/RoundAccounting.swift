@@ -65,10 +65,12 @@ struct RoundAccounting {
         billing == .click ? bids[p * stride + 2] &* bids[p * stride + 6] : bids[p * stride + 2]
     }
 
-    /// Folds one round into `accounts` (indexed by agent). `slotOf` is scratch of at least the
+    /// Folds one round into `accounts` (indexed by agent); `cvrPpm` is the round's user's
+    /// persona factor on the value of a click. `slotOf` is scratch of at least the
     /// participants' count, `sorted` too.
     func fold(
         bids: UnsafeBufferPointer<Int64>, outcome: UnsafeBufferPointer<Int64>, slots: Int,
+        cvrPpm: Int64,
         into accounts: inout [AgentAccounts], slotOf: inout [Int], sorted: inout [Int64]
     ) {
         let count = bids.count / stride
@@ -104,14 +106,17 @@ struct RoundAccounting {
                 let bestGap = bids[base + 4]
                 let estimateGap = bids[base + 5]
                 let estimate = value + estimateGap
-                let clickValue = values[agent][item]
+                // The value of a click for this round's user (its persona's CVR factor).
+                let clickValue =
+                    cvrPpm == 1_000_000
+                    ? values[agent][item] : values[agent][item] * cvrPpm / 1_000_000
                 accounts[agent].participations += 1
                 accounts[agent].estimationRegret += estimateGap
-                if estimateGap != 0 {
+                if estimateGap != 0 && clickValue > 0 {
                     let error = Double(estimateGap) / Double(clickValue)
                     accounts[agent].squaredError += error * error
                 }
-                if billing == .click {
+                if billing == .click && clickValue > 0 {
                     accounts[agent].gammaSum += Double(bid) / Double(clickValue)
                     accounts[agent].gammaCount += 1
                 } else if estimate > 0 {

@@ -30,6 +30,9 @@ enum LabCLI {
             "bidder": {"type": "EmpiricalShadedBidder", "kwargs": {"gamma_sigma": 0.1, "init_gamma": 0.9}}}
          ]}
         """
+    /// The persona pass: six personas, a pool of users, creative fatigue.
+    static let personas =
+        "{\"preset\": \"FP_DM_TS\", \"num_iter\": 2, \"rounds_per_iter\": 2000, \"personas\": true, \"users\": 400, \"fatigue_half_life\": 4}"
     /// The oracle, impression billing, budgets that bind (for the overspend canary).
     static let budgets = """
         {"random_seed": 9, "num_runs": 1, "num_iter": 2, "rounds_per_iter": 2000,
@@ -44,7 +47,7 @@ enum LabCLI {
 /// Two processes record one digest; the check is clean; replay is identical; a planted
 /// divergence is named at its event; a recorder killed after a seeded frame resumes to the
 /// same digest.
-@Test(arguments: [LabCLI.truthfulTS, LabCLI.slotsAndBudgets])
+@Test(arguments: [LabCLI.truthfulTS, LabCLI.slotsAndBudgets, LabCLI.personas])
 func labRunsAreOneDigestReplayAndResume(json: String) throws {
     let directory = TestSupport.temporaryDirectory()
     var heads: [Digest32] = []

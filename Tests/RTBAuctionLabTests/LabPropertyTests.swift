@@ -185,3 +185,36 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
     }
     #expect(bidder.update(samples) == [0.7])
 }
+
+/// Seed 003's persona pass: each persona's click rate follows its CTR factor (the same agents,
+/// contexts and items for all), and creative fatigue lowers the click rate of the same
+/// experiment.
+@Test func personasScaleClicksAndFatigueLowersThem() throws {
+    var config = labConfig(.secondPrice, rounds: 6_000, iterations: 1)
+    config.personas = Persona.defaults
+    config.users = 300
+    func clickRates(_ config: LabConfig) throws -> (byPersona: [Double], all: Double) {
+        let (events, run) = try labEvents(config)
+        var counts = Array(repeating: (0.0, 0.0), count: config.personas.count)
+        for round in rounds(events) {
+            let persona = run.userPersonas[round.user]
+            for slot in 0..<(round.outcome.count / 3) {
+                counts[persona].0 += 1
+                counts[persona].1 += Double(round.outcome[slot * 3 + 2])
+            }
+        }
+        let all = counts.reduce(0) { $0 + $1.1 } / counts.reduce(0) { $0 + $1.0 }
+        return (counts.map { $0.1 / max(1, $0.0) }, all)
+    }
+    let fresh = try clickRates(config)
+    // The personas' CTR factors order their click rates (1.4 teen, 1.3 concerned parent ...
+    // 0.7 busy professional); a 3,000-impression sample per persona keeps the order.
+    let order = config.personas.indices.sorted {
+        config.personas[$0].ctrPpm > config.personas[$1].ctrPpm
+    }
+    #expect(fresh.byPersona[order.first!] > fresh.byPersona[order.last!], "\(fresh.byPersona)")
+    #expect(fresh.byPersona[order[1]] > fresh.byPersona[order[4]], "\(fresh.byPersona)")
+    config.fatigueHalfLife = 2
+    let tired = try clickRates(config)
+    #expect(tired.all < 0.8 * fresh.all, "\(tired.all) vs \(fresh.all)")
+}

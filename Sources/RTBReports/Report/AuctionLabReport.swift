@@ -18,10 +18,22 @@ enum AuctionLabReport: ModelReport {
         let config = try AuctionLabModel.decodeConfig(store.header.config)
         var summaries: [AgentIteration] = []
         var closed: [IterationClosed] = []
+        var userPersonas: [Int64] = []
+        // Per persona: impressions won, clicks.
+        var personaCounts = Array(
+            repeating: (impressions: 0, clicks: 0), count: max(1, config.personas.count))
         try LedgerEvents.forEach(AuctionLabModel.self, store: store) { _, event, _ in
             switch event.body {
             case .agentIteration(let summary): summaries.append(summary)
             case .iterationClosed(let iteration): closed.append(iteration)
+            case .usersDrawn(let drawn): userPersonas = drawn.personas
+            case .roundPlayed(let round) where config.hasUsers && round.user < userPersonas.count:
+                let persona = Int(userPersonas[round.user])
+                guard persona < personaCounts.count else { break }
+                for slot in 0..<(round.outcome.count / 3) {
+                    personaCounts[persona].impressions += 1
+                    if round.outcome[slot * 3 + 2] == 1 { personaCounts[persona].clicks += 1 }
+                }
             case .labOpened, .agentDrawn, .roundPlayed, .bidderUpdated, .allocatorUpdated: break
             }
             return true
@@ -109,6 +121,32 @@ enum AuctionLabReport: ModelReport {
                     ]
                 }),
         ]
-        return ([table], charts)
+        guard config.hasUsers else { return ([table], charts) }
+        let personaTable = ReportTable(
+            title:
+                "Impressions and clicks by persona (\(config.users) users\(config.fatigueHalfLife > 0 ? ", fatigue half-life \(config.fatigueHalfLife) impressions" : ""))",
+            header: [
+                "persona", "CTR factor", "click value factor", "impressions", "clicks",
+                "click rate",
+            ],
+            rows: personaCounts.indices.map { index in
+                let persona =
+                    config.personas.isEmpty
+                    ? Persona(
+                        name: "everyone", sharePpm: 1_000_000, ctrPpm: 1_000_000, cvrPpm: 1_000_000)
+                    : config.personas[index]
+                let counts = personaCounts[index]
+                return [
+                    persona.name, String(format: "%.2f", Double(persona.ctrPpm) / 1e6),
+                    String(format: "%.2f", Double(persona.cvrPpm) / 1e6),
+                    String(counts.impressions),
+                    String(counts.clicks),
+                    counts.impressions == 0
+                        ? "-"
+                        : String(
+                            format: "%.4f", Double(counts.clicks) / Double(counts.impressions)),
+                ]
+            })
+        return ([table, personaTable], charts)
     }
 }

@@ -12,8 +12,7 @@ extension AtomizationRun {
         log.encodePosition(into: &writer)
         writer.bool(started)
         writer.signedVarint(slot)
-        let state = random.state
-        for word in [state.0, state.1, state.2, state.3] { writer.u64(word) }
+        writer.randomStream(random)
         for value in [
             conversions, day.impressions, day.clicks, day.spend, day.revenue, day.conversions,
             flagged, reallocations, graduated, terminated, totalConversions, rotations,
@@ -60,7 +59,7 @@ extension AtomizationRun {
         try log.restorePosition(from: &reader, checkpoint: checkpoint)
         started = try reader.bool()
         slot = try reader.signedVarint()
-        random.state = (try reader.u64(), try reader.u64(), try reader.u64(), try reader.u64())
+        random = try reader.randomStream()
         conversions = try reader.signedVarint()
         day.impressions = try reader.signedVarint()
         day.clicks = try reader.signedVarint()

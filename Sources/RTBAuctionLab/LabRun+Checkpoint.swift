@@ -14,10 +14,7 @@ extension LabRun {
         writer.varint(iteration)
         writer.varint(round)
         writer.bool(drawn)
-        for stream in [environment] + agentStreams {
-            let state = stream.state
-            for word in [state.0, state.1, state.2, state.3] { writer.u64(word) }
-        }
+        for stream in [environment] + agentStreams { writer.randomStream(stream) }
         for (agent, account) in accounts.enumerated() {
             writer.signedVarints([
                 account.participations, account.wins, account.clicks, account.spend,
@@ -86,13 +83,7 @@ extension LabRun {
         self.round = round
         drawn = try reader.bool()
         var streams: [RandomStream] = []
-        for _ in 0...config.agents.count {
-            let state = (try reader.u64(), try reader.u64(), try reader.u64(), try reader.u64())
-            guard let stream = RandomStream(state: state) else {
-                throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
-            }
-            streams.append(stream)
-        }
+        for _ in 0...config.agents.count { streams.append(try reader.randomStream()) }
         self.environment = streams[0]
         agentStreams = Array(streams[1...])
         for agent in config.agents.indices {

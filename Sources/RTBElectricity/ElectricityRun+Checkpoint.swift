@@ -39,10 +39,7 @@ extension ElectricityRun {
                 }
             }
         }
-        for stream in quoteStreams {
-            let state = stream.state
-            for word in [state.0, state.1, state.2, state.3] { writer.u64(word) }
-        }
+        for stream in quoteStreams { writer.randomStream(stream) }
         for learner in learners {
             writer.signedVarints(learner.plays)
             writer.signedVarints(learner.surplus)
@@ -98,13 +95,7 @@ extension ElectricityRun {
                 }
             }
         }
-        for agent in 0..<config.agents {
-            let state = (try reader.u64(), try reader.u64(), try reader.u64(), try reader.u64())
-            guard let stream = RandomStream(state: state) else {
-                throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
-            }
-            quoteStreams[agent] = stream
-        }
+        for agent in 0..<config.agents { quoteStreams[agent] = try reader.randomStream() }
         for index in learners.indices {
             learners[index].plays = try reader.signedVarints()
             learners[index].surplus = try reader.signedVarints()

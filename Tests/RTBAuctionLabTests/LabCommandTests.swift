@@ -49,34 +49,9 @@ enum LabCLI {
 /// same digest.
 @Test(arguments: [LabCLI.truthfulTS, LabCLI.slotsAndBudgets, LabCLI.personas])
 func labRunsAreOneDigestReplayAndResume(json: String) throws {
-    let directory = TestSupport.temporaryDirectory()
-    var heads: [Digest32] = []
-    for index in 0..<2 {
-        let path = directory + "/run-\(index).ledger"
-        let recorded = try LabCLI.record(json, path: path)
-        #expect(recorded.status == 0, "\(recorded.error)")
-        heads.append(try ChainVerifier.verify(path: path).headHash)
+    try expectOneDigestReplayAndResume(json: json, perturb: 1234, killKey: "lab-kill") {
+        try LabCLI.record($0, path: $1, $2)
     }
-    #expect(heads[0] == heads[1])
-    let path = directory + "/run-0.ledger"
-    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
-    #expect(checked.status == 0 && checked.output.contains("no violations"), "\(checked.output)")
-    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
-    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
-    let planted = try TestSupport.run(
-        "rtb-verify", ["replay", "--trace", path, "--perturb-event", "1234"])
-    #expect(planted.status == 10, "\(planted.output)")
-    #expect(planted.output.hasPrefix("divergence at event 1234"), "\(planted.output)")
-    let expected = try ChainVerifier.verify(path: path)
-    var random = RandomStream(seed: 17, key: StreamKey("lab-kill"))
-    let frame = random.int(in: 1...(expected.frames - 2))
-    let killed = directory + "/killed.ledger"
-    let interrupted = try LabCLI.record(
-        json, path: killed, ["--inject-fault", "kill@after-frame:\(frame)"])
-    #expect(interrupted.signal == SIGKILL)
-    let resumed = try TestSupport.run("rtb-verify", ["record", "--resume", killed])
-    #expect(resumed.status == 0, "\(resumed.error)")
-    #expect(try ChainVerifier.verify(path: killed).headHash == expected.headHash)
 }
 
 /// Every canary is caught by its invariant (and only by the invariants its damage reaches).
@@ -93,12 +68,9 @@ func labRunsAreOneDigestReplayAndResume(json: String) throws {
     ("drop-round", LabCLI.truthfulTS, ["accounts-match", "allocator-data", "rounds-complete"]),
 ])
 func everyLabCanaryIsCaught(canary: String, json: String, invariants: [String]) throws {
-    let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"
-    let recorded = try LabCLI.record(json, path: path, ["--canary", canary])
-    #expect(recorded.status == 0, "\(recorded.error)")
-    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
-    #expect(checked.status == 11, "\(checked.output)")
-    #expect(TestSupport.violatedInvariants(checked.output) == invariants, "\(checked.output)")
+    try expectCanaryCaught(canary, json: json, invariants: invariants) {
+        try LabCLI.record($0, path: $1, $2)
+    }
 }
 
 /// Bad input: one line naming the key, exit 64, no ledger.

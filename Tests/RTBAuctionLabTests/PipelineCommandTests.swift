@@ -27,34 +27,9 @@ enum PipelineCLI {
 /// same digest.
 @Test(arguments: [PipelineCLI.json("honest"), PipelineCLI.json("reference")])
 func pipelineRunsAreOneDigestReplayAndResume(json: String) throws {
-    let directory = TestSupport.temporaryDirectory()
-    var heads: [Digest32] = []
-    for index in 0..<2 {
-        let path = directory + "/run-\(index).ledger"
-        let recorded = try PipelineCLI.record(json, path: path)
-        #expect(recorded.status == 0, "\(recorded.error)")
-        heads.append(try ChainVerifier.verify(path: path).headHash)
+    try expectOneDigestReplayAndResume(json: json, perturb: 777, killKey: "pipeline-kill") {
+        try PipelineCLI.record($0, path: $1, $2)
     }
-    #expect(heads[0] == heads[1])
-    let path = directory + "/run-0.ledger"
-    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
-    #expect(checked.status == 0 && checked.output.contains("no violations"), "\(checked.output)")
-    let replayed = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
-    #expect(replayed.status == 0 && replayed.output.hasPrefix("identical"), "\(replayed.output)")
-    let planted = try TestSupport.run(
-        "rtb-verify", ["replay", "--trace", path, "--perturb-event", "777"])
-    #expect(planted.status == 10, "\(planted.output)")
-    #expect(planted.output.hasPrefix("divergence at event 777"), "\(planted.output)")
-    let expected = try ChainVerifier.verify(path: path)
-    var random = RandomStream(seed: 23, key: StreamKey("pipeline-kill"))
-    let frame = random.int(in: 1...(expected.frames - 2))
-    let killed = directory + "/killed.ledger"
-    let interrupted = try PipelineCLI.record(
-        json, path: killed, ["--inject-fault", "kill@after-frame:\(frame)"])
-    #expect(interrupted.signal == SIGKILL)
-    let resumed = try TestSupport.run("rtb-verify", ["record", "--resume", killed])
-    #expect(resumed.status == 0, "\(resumed.error)")
-    #expect(try ChainVerifier.verify(path: killed).headHash == expected.headHash)
 }
 
 /// Every canary is caught by its invariant.
@@ -67,12 +42,9 @@ func pipelineRunsAreOneDigestReplayAndResume(json: String) throws {
     ("inflate-precision", "reference", ["slate-metrics"]),
 ])
 func everyPipelineCanaryIsCaught(canary: String, mode: String, invariants: [String]) throws {
-    let path = TestSupport.temporaryDirectory() + "/\(canary).ledger"
-    let recorded = try PipelineCLI.record(PipelineCLI.json(mode), path: path, ["--canary", canary])
-    #expect(recorded.status == 0, "\(recorded.error)")
-    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
-    #expect(checked.status == 11, "\(checked.output)")
-    #expect(TestSupport.violatedInvariants(checked.output) == invariants, "\(checked.output)")
+    try expectCanaryCaught(canary, json: PipelineCLI.json(mode), invariants: invariants) {
+        try PipelineCLI.record($0, path: $1, $2)
+    }
 }
 
 /// Bad baselines and options: one line naming the file, row and field (or the key), exit 64,

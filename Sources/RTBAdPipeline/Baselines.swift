@@ -61,11 +61,19 @@ public enum Baselines {
         case .failure(let error): throw .invalid("baselines", "\(path): JSON (\(error))")
         }
         var budget: Double?
-        if let number = value["budget"] {
-            guard let dollars = number.double, dollars > 0 else {
-                throw .invalid("baselines", "\(path) field budget: an amount > 0")
+        guard value.isObject else { throw .invalid("baselines", "\(path): a JSON object") }
+        for (key, member) in try value.configMembers() {
+            switch key {
+            case "budget":
+                guard let dollars = member.double else {
+                    throw .invalid("baselines", "\(path) field budget: a number of dollars")
+                }
+                budget = dollars
+            case "creatives", "_comment": break
+            default:
+                throw .invalid(
+                    "baselines", "\(path) field \(key): one of budget, creatives, _comment")
             }
-            budget = dollars
         }
         guard let items = value["creatives"]?.arrayValue else {
             throw .invalid("baselines", "\(path) field creatives: a list")
@@ -73,6 +81,12 @@ public enum Baselines {
         var creatives: [CreativeBaseline] = []
         for (index, item) in items.enumerated() {
             let row = "\(path) row \(index + 1)"
+            guard item.isObject else { throw .invalid("baselines", "\(row): an object") }
+            for (field, _) in try item.configMembers()
+            where !["id", "p_win", "cpm", "ctr", "cvr"].contains(field) {
+                throw .invalid(
+                    "baselines", "\(row) field \(field): one of id, p_win, cpm, ctr, cvr")
+            }
             guard let id = item["id"]?.stringValue, !id.isEmpty else {
                 throw .invalid(
                     "baselines", "\(row) field id: a non-empty string (a missing creative)")

@@ -3,7 +3,8 @@ import RTBCore
 /// One creative's auction study at one grid point against the AELP wrapper's six competitors,
 /// at the forecast's CTR and CVR (its median-CAC draw).
 ///
-/// Honest: we bid our value per click, the forecast's CAC p50 x CVR, times the bid multiplier;
+/// Honest: we bid our value per click, the target CAC (what a signup is worth) x CVR, times the
+/// bid multiplier, so a creative's eCPM is the target CAC x its signups per impression;
 /// the exchange ranks by bid x pCTR, ours the CTR times the quality multiplier. Every round a
 /// query value ~ LogNormal(0, 0.25); competitor j bids an eCPM of the market's CPM (the
 /// forecast's median draw) x strength_j x gamma_j x query x LogNormal(0, 0.35), strength_j =
@@ -45,7 +46,7 @@ struct CreativeAuction {
         marketCPM = 1_000 * Double(config.budget) / 1e6 / forecast.impressions
         switch config.mode {
         case .honest:
-            ourBid = max(1, Int64((forecast.cac[1] * cvr * bidMult * 1e6).rounded()))
+            ourBid = max(1, Int64((config.targetCAC * cvr * bidMult * 1e6).rounded()))
         case .reference:
             ourBid = Int64((min(5.8, max(0.2, 4 * quality)) * bidMult * 1e6).rounded())
         }

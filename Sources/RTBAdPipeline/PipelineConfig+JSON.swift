@@ -5,7 +5,7 @@ import RTBTrace
 extension PipelineConfig {
     static let keys =
         "seed, baselines, mode, budget, forecast_draws, rounds, sensitivity_rounds, bid_mults, "
-        + "quality_mults, days, slate, bootstrap, slots, reserve"
+        + "quality_mults, days, slate, bootstrap, slots, reserve, target_cac"
 
     /// From a JSON object with the keys above; `baselines` is a JSON or CSV file (a path
     /// relative to the working directory) whose creatives are copied into the config; its
@@ -14,15 +14,18 @@ extension PipelineConfig {
         self.init()
         let members = try json.configMembers()
         var budgetGiven = false
+        var fileBudget: Double?
+        var filePath = ""
         for (key, value) in members {
             switch key {
             case "seed": seed = try value.configSeed(key)
             case "baselines":
                 guard let path = value.stringValue else { throw .invalid(key, "a file path") }
-                let (fileBudget, creatives) = try Baselines.read(path: path)
+                let (budgetOfFile, creatives) = try Baselines.read(path: path)
                 self.creatives = creatives
                 tag = URL(fileURLWithPath: path).lastPathComponent
-                if let fileBudget, !budgetGiven { budget = Int64((fileBudget * 1e6).rounded()) }
+                fileBudget = budgetOfFile
+                filePath = path
             case "mode": mode = try value.configChoice(key, PipelineMode.allCases)
             case "budget":
                 let dollars = try value.configNumber(key)
@@ -38,6 +41,7 @@ extension PipelineConfig {
             case "slate": slate = try Self.integer(value, key)
             case "bootstrap": bootstrap = try Self.integer(value, key)
             case "slots": slots = try Self.integer(value, key)
+            case "target_cac": targetCAC = try value.configNumber(key)
             case "reserve":
                 let dollars = try value.configNumber(key)
                 guard dollars >= 0 && dollars <= 1_000 else {
@@ -56,18 +60,20 @@ extension PipelineConfig {
                 throw .invalid(key, "one of the keys \(Self.keys)")
             }
         }
-        // A budget given in the config wins over the file's, whichever key came first.
-        if budgetGiven, let given = members.first(where: { $0.key == "budget" })?.value.double {
-            budget = Int64((given * 1e6).rounded())
+        // A budget given in the config wins over the file's.
+        if !budgetGiven, let fileBudget {
+            guard fileBudget > 0 && fileBudget <= 1e9 else {
+                throw .invalid(
+                    "baselines",
+                    "\(filePath) field budget: an amount in (0, 1e9] (a budget of 0 buys nothing)")
+            }
+            budget = Int64((fileBudget * 1e6).rounded())
         }
         try validate()
     }
 
+    /// An integer; its range is the validation's (which names the same key).
     static func integer(_ value: JSONValue, _ key: String) throws(ConfigError) -> Int {
-        let number = try value.configInteger(key)
-        guard number >= 0 && number <= 1_000_000_000 else {
-            throw .invalid(key, "an integer in 0...1000000000")
-        }
-        return Int(number)
+        Int(clamping: try value.configInteger(key))
     }
 }

@@ -23,6 +23,9 @@ public struct PipelineConfig: Equatable, Sendable {
     /// Slots per auction and the reserve price per click.
     public var slots = 4
     public var reserve: Int64 = 500_000
+    /// Honest mode: what a signup is worth to us, in dollars (our value per click is this x
+    /// CVR); the forecast's P(CAC <= 240) names the same threshold.
+    public var targetCAC = 240.0
     public var creatives: [CreativeBaseline] = []
 
     public init() {}
@@ -61,6 +64,7 @@ public struct PipelineConfig: Equatable, Sendable {
         writer.signedVarints(bidMults)
         writer.signedVarints(qualityMults)
         writer.varint(UInt64(reserve))
+        writer.f64(targetCAC)
         writer.varint(creatives.count)
         for creative in creatives {
             writer.string(creative.id)
@@ -93,6 +97,7 @@ public struct PipelineConfig: Equatable, Sendable {
             bidMults = try reader.signedVarints()
             qualityMults = try reader.signedVarints()
             reserve = Int64(clamping: try reader.varint())
+            targetCAC = try reader.f64()
             let count = try reader.count(limit: 100_000)
             creatives = []
             for _ in 0..<count {
@@ -117,7 +122,10 @@ public struct PipelineConfig: Equatable, Sendable {
     }
 
     public func validate() throws(ConfigError) {
-        guard !creatives.isEmpty else { throw .invalid("baselines", "at least one creative") }
+        guard !creatives.isEmpty else {
+            throw .invalid(
+                "baselines", "a baselines file with at least one creative (the key is required)")
+        }
         for (index, creative) in creatives.enumerated() {
             try Baselines.validate(creative, row: "creative \(index + 1) (\(creative.id))")
         }

@@ -50,8 +50,20 @@ public final class PipelineRun: ModelRun {
         }
         let count = config.creatives.count
         studied = Array(repeating: StudyResult(), count: count)
-        alpha = forecasts.map { max(1, $0.signups / $0.impressions * 2_000) }
-        beta = forecasts.map { max(1, (1 - $0.signups / $0.impressions) * 2_000) }
+        // Priors at the forecast's signups per impression. Reference: 2,000 pseudo-impressions
+        // and a, b at least 1 (at rates near 1e-4 every arm's prior is Beta(1, ~2000): the
+        // forecast is lost). Honest: as many pseudo-impressions as give a = 2 (at least 2,000),
+        // so every prior's mean is its forecast rate.
+        let rates = forecasts.map { $0.signups / $0.impressions }
+        switch config.mode {
+        case .reference:
+            alpha = rates.map { max(1, $0 * 2_000) }
+            beta = rates.map { max(1, (1 - $0) * 2_000) }
+        case .honest:
+            let weights = rates.map { max(2_000, 2 / $0) }
+            alpha = zip(rates, weights).map { $0 * $1 }
+            beta = zip(rates, weights).map { (1 - $0) * $1 }
+        }
         armSpend = Array(repeating: 0, count: count)
         armSignups = Array(repeating: 0, count: count)
         armImpressions = Array(repeating: 0, count: count)

@@ -34,12 +34,19 @@ public enum AuctionLabModel: SimulationModel {
     public static func summary(of config: LabConfig) -> String {
         var parts = [
             "auction lab: \(config.tag)",
-            "\(config.runs) runs x \(config.iterations) iterations x \(config.rounds) rounds",
+            "\(config.runs) run\(config.runs == 1 ? "" : "s") x \(config.iterations) iteration\(config.iterations == 1 ? "" : "s") x \(config.rounds) rounds",
             "\(config.agents.count) agents, \(config.participants) per round",
             "\(config.priceRule), \(config.maxSlots) slot\(config.maxSlots == 1 ? "" : "s")",
             "pay per \(config.billing)",
         ]
         if config.reserve > 0 { parts.append("reserve \(Double(config.reserve) / 1e6)") }
+        if config.hasUsers {
+            parts.append(
+                "\(config.users) users"
+                    + (config.personas.isEmpty ? "" : ", \(config.personas.count) personas")
+                    + (config.fatigueHalfLife > 0
+                        ? ", fatigue half-life \(config.fatigueHalfLife)" : ""))
+        }
         return parts.joined(separator: ", ")
     }
 

@@ -114,6 +114,9 @@ extension LabConfig {
                 for (index, item) in items.enumerated() {
                     let (spec, copies) = try Self.agent(item, "agents[\(index)]")
                     agents += Array(repeating: spec, count: copies)
+                    guard agents.count <= 10_000 else {
+                        throw .invalid(key, "1 to 10000 agents (num_copies over all entries)")
+                    }
                 }
             case "users": users = try Self.integer(value, key)
             case "fatigue_half_life": fatigueHalfLife = try Self.integer(value, key)
@@ -161,12 +164,9 @@ extension LabConfig {
         }
     }
 
+    /// An integer; its range is the validation's (which names the same key).
     static func integer(_ value: JSONValue, _ key: String) throws(ConfigError) -> Int {
-        let number = try value.configInteger(key)
-        guard number >= 0 && number <= 1_000_000_000 else {
-            throw .invalid(key, "an integer in 0...1000000000")
-        }
-        return Int(number)
+        Int(clamping: try value.configInteger(key))
     }
 
     /// A price or budget in units of value, as micro-units.
@@ -187,6 +187,7 @@ extension LabConfig {
                 spec.name = name
             case "num_copies":
                 copies = try integer(value, path)
+                // Checked here: copies are expanded before the config is validated.
                 guard copies >= 1 && copies <= 10_000 else { throw .invalid(path, "1...10000") }
             case "num_items": spec.items = try integer(value, path)
             case "budget": spec.budget = try units(value, path)

@@ -192,12 +192,12 @@ public struct LabConfig: Equatable, Sendable {
 
     /// Refuses a config the engine cannot run, naming the key.
     public func validate() throws(ConfigError) {
-        guard runs >= 1 && runs <= 1_000 else { throw .invalid("runs", "1...1000") }
+        guard runs >= 1 && runs <= 1_000 else { throw .invalid("num_runs", "1...1000") }
         guard iterations >= 1 && iterations <= 100_000 else {
-            throw .invalid("iterations", "1...100000")
+            throw .invalid("num_iter", "1...100000")
         }
         guard rounds >= 1 && rounds <= 1_000_000_000 else {
-            throw .invalid("rounds", "1...1000000000")
+            throw .invalid("rounds_per_iter", "1...1000000000")
         }
         guard embeddingSize >= 1 && embeddingSize <= 64 else {
             throw .invalid("embedding_size", "1...64")
@@ -218,12 +218,29 @@ public struct LabConfig: Equatable, Sendable {
             throw .invalid("max_slots", "1...num_participants_per_round (more slots than bidders)")
         }
         guard positionEffects.count >= maxSlots,
-            positionEffects.allSatisfy({ $0 > 0 && $0 <= 1_000_000 })
-        else { throw .invalid("position_effects", "max_slots factors in (0, 1]") }
+            positionEffects.allSatisfy({ $0 > 0 && $0 <= 1_000_000 }),
+            zip(positionEffects, positionEffects.dropFirst()).allSatisfy({ $0 >= $1 })
+        else {
+            throw .invalid(
+                "position_effects", "max_slots factors in (0, 1], not increasing by slot")
+        }
         guard reserve >= 0 && reserve <= 1_000_000_000 else {
             throw .invalid("reserve", "a price in [0, 1000] units")
         }
         guard users >= 0 && users <= 10_000_000 else { throw .invalid("users", "0...10000000") }
+        // Memory: every item's weights (and a Thompson allocator's two arrays), and a fatigue
+        // count per user and item, must fit comfortably.
+        let items = agents.reduce(0) { $0 + $1.items }
+        guard items * (embeddingSize + 1) <= 20_000_000 else {
+            throw .invalid(
+                "agents",
+                "at most 20000000 item weights over all agents (num_items x (embedding_size + 1))")
+        }
+        guard fatigueHalfLife == 0 || users * items <= 200_000_000 else {
+            throw .invalid(
+                "users",
+                "at most 200000000 user-item fatigue counts (users x items over all agents)")
+        }
         guard users > 0 || (personas.isEmpty && fatigueHalfLife == 0) else {
             throw .invalid("users", "a pool of at least 1 user for personas or fatigue")
         }
@@ -253,16 +270,16 @@ public struct LabConfig: Equatable, Sendable {
                 throw .invalid("\(key).budget", "a budget > 0 for a budget-paced bidder")
             }
             guard agent.initialGamma >= 0 && agent.initialGamma <= 1 else {
-                throw .invalid("\(key).gamma_init", "a factor in [0, 1]")
+                throw .invalid("\(key).bidder.kwargs.init_gamma", "a factor in [0, 1]")
             }
             guard agent.gammaSigma >= 0 && agent.gammaSigma <= 1 else {
-                throw .invalid("\(key).gamma_sigma", "a standard deviation in [0, 1]")
+                throw .invalid("\(key).bidder.kwargs.gamma_sigma", "a standard deviation in [0, 1]")
             }
             guard agent.searchDraws >= 1 && agent.searchDraws <= 100_000 else {
-                throw .invalid("\(key).search_draws", "1...100000")
+                throw .invalid("\(key).bidder.kwargs.search_draws", "1...100000")
             }
             guard agent.learningRate > 0 && agent.learningRate <= 100 else {
-                throw .invalid("\(key).learning_rate", "a step size in (0, 100]")
+                throw .invalid("\(key).bidder.kwargs.learning_rate", "a step size in (0, 100]")
             }
         }
     }

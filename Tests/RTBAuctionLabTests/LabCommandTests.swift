@@ -77,7 +77,7 @@ func everyLabCanaryIsCaught(canary: String, json: String, invariants: [String]) 
 @Test(arguments: [
     ("{\"preset\": \"SP_Nothing\"}", "invalid preset"),
     ("{\"preset\": \"SP_Oracle\", \"max_slots\": 3}", "invalid max_slots"),
-    ("{\"preset\": \"SP_Oracle\", \"rounds_per_iter\": 0}", "invalid rounds"),
+    ("{\"preset\": \"SP_Oracle\", \"rounds_per_iter\": 0}", "invalid rounds_per_iter"),
     ("{\"preset\": \"SP_Oracle\", \"allocation\": \"Dutch\"}", "invalid allocation"),
     ("{\"preset\": \"SP_Oracle\", \"colour\": 1}", "invalid colour"),
     (

@@ -70,19 +70,24 @@ enum AuctionLabReport: ModelReport {
             func mean(_ value: (AgentIteration) -> Double) -> String {
                 String(format: "%.3f", last.reduce(0) { $0 + value($1) } / Double(last.count))
             }
+            /// Regrets are not defined under click billing.
+            func regret(_ value: (AgentIteration) -> Double) -> String {
+                config.billing == .click ? "n/a" : mean(value)
+            }
             rows.append([
                 group, String(last.count), mean { units($0.net) }, mean { units($0.gross) },
                 mean { Double($0.wins) / Double(max(1, $0.participations)) },
-                mean { units($0.allocationRegret) }, mean { units($0.overbidRegret) },
-                mean { units($0.underbidRegret) }, mean { units($0.estimationRegret) },
+                regret { units($0.allocationRegret) }, regret { units($0.overbidRegret) },
+                regret { units($0.underbidRegret) }, mean { units($0.estimationRegret) },
                 mean { Double($0.ctrRmsePpm) / 1e6 }, mean { Double($0.ctrBiasPpm) / 1e6 },
                 mean { Double($0.meanGammaPpm) / 1e6 },
             ])
         }
         let table = ReportTable(
-            title: "Agents in the last iteration (mean per agent over runs)",
+            title: "Agents in the last iteration (mean over each group's agents and the runs)",
             header: [
-                "agents", "count", "net utility", "gross utility", "win rate", "allocation regret",
+                "agents", "agent-runs", "net utility", "gross utility", "win rate",
+                "allocation regret",
                 "overbid regret", "underbid regret", "estimation regret", "CTR RMSE",
                 "CTR bias", "mean gamma",
             ], rows: rows)

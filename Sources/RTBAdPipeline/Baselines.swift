@@ -174,6 +174,9 @@ public enum Baselines {
                     "\(row) field \(field): p10 <= p50 <= p90 (p10 \(triple[0]), p50 \(triple[1]), p90 \(triple[2]))"
                 )
             }
+            guard field != "cpm" || triple[2] <= 1e6 else {
+                throw .invalid("baselines", "\(row) field cpm: at most 1e6 dollars")
+            }
             guard field == "cpm" || triple[2] <= 1 else {
                 throw .invalid("baselines", "\(row) field \(field): rates at most 1")
             }

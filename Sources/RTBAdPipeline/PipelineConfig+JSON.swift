@@ -28,11 +28,7 @@ extension PipelineConfig {
                 filePath = path
             case "mode": mode = try value.configChoice(key, PipelineMode.allCases)
             case "budget":
-                let dollars = try value.configNumber(key)
-                guard dollars >= 0 && dollars <= 1e9 else {
-                    throw .invalid(key, "an amount in (0, 1e9]")
-                }
-                budget = Int64((dollars * 1e6).rounded())
+                budget = try value.configMillionths(key, in: 0...1e9, "an amount in (0, 1e9]")
                 budgetGiven = true
             case "forecast_draws": forecastDraws = try Self.integer(value, key)
             case "rounds": rounds = try Self.integer(value, key)
@@ -43,17 +39,13 @@ extension PipelineConfig {
             case "slots": slots = try Self.integer(value, key)
             case "target_cac": targetCAC = try value.configNumber(key)
             case "reserve":
-                let dollars = try value.configNumber(key)
-                guard dollars >= 0 && dollars <= 1_000 else {
-                    throw .invalid(key, "a price in [0, 1000]")
-                }
-                reserve = Int64((dollars * 1e6).rounded())
+                reserve = try value.configMillionths(key, in: 0...1_000, "a price in [0, 1000]")
             case "bid_mults", "quality_mults":
                 guard let items = value.arrayValue else {
                     throw .invalid(key, "a list of multipliers")
                 }
                 let list = try items.map { item throws(ConfigError) in
-                    Int64((try item.configNumber(key) * 1e6).rounded())
+                    try item.configMillionths(key, in: 0...10, "1 to 20 multipliers in (0, 10]")
                 }
                 if key == "bid_mults" { bidMults = list } else { qualityMults = list }
             default:

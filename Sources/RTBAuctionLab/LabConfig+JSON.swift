@@ -100,11 +100,10 @@ extension LabConfig {
                     throw .invalid(key, "a list of factors in (0, 1]")
                 }
                 positionEffects = try items.map { item throws(ConfigError) in
-                    let factor = try item.configNumber(key)
-                    guard factor > 0 && factor <= 1 else {
-                        throw .invalid(key, "a list of factors in (0, 1]")
-                    }
-                    return Int64((factor * 1_000_000).rounded())
+                    let factor = try item.configMillionths(
+                        key, in: 0...1, "a list of factors in (0, 1]")
+                    guard factor > 0 else { throw .invalid(key, "a list of factors in (0, 1]") }
+                    return factor
                 }
             case "agents":
                 guard let items = value.arrayValue, !items.isEmpty else {
@@ -152,11 +151,14 @@ extension LabConfig {
                     guard let name = member.stringValue else { throw .invalid(path, "a string") }
                     persona.name = name
                 case "share":
-                    persona.sharePpm = Int64((try member.configNumber(path) * 1e6).rounded())
+                    persona.sharePpm = try member.configMillionths(
+                        path, in: 0...10, "a number in [0, 10]")
                 case "ctr_mult":
-                    persona.ctrPpm = Int64((try member.configNumber(path) * 1e6).rounded())
+                    persona.ctrPpm = try member.configMillionths(
+                        path, in: 0...10, "a number in [0, 10]")
                 case "cvr_mult":
-                    persona.cvrPpm = Int64((try member.configNumber(path) * 1e6).rounded())
+                    persona.cvrPpm = try member.configMillionths(
+                        path, in: 0...10, "a number in [0, 10]")
                 default: throw .invalid(path, "one of name, share, ctr_mult, cvr_mult")
                 }
             }
@@ -171,9 +173,7 @@ extension LabConfig {
 
     /// A price or budget in units of value, as micro-units.
     static func units(_ value: JSONValue, _ key: String) throws(ConfigError) -> Int64 {
-        let number = try value.configNumber(key)
-        guard number >= 0 && number <= 1e9 else { throw .invalid(key, "an amount in [0, 1e9]") }
-        return Int64((number * 1_000_000).rounded())
+        try value.configMillionths(key, in: 0...1e9, "an amount in [0, 1e9]")
     }
 
     static func agent(_ json: JSONValue, _ key: String) throws(ConfigError) -> (LabAgentSpec, Int) {

@@ -59,12 +59,6 @@ struct RoundAccounting {
         values = Array(repeating: [], count: config.agents.count)
     }
 
-    /// The score that ranks participant `p`'s bid (bid, or bid x quality under click billing).
-    @inline(__always)
-    func score(_ bids: UnsafeBufferPointer<Int64>, _ p: Int) -> Int64 {
-        billing == .click ? bids[p * stride + 2] &* bids[p * stride + 6] : bids[p * stride + 2]
-    }
-
     /// Folds one round into `accounts` (indexed by agent); `cvrPpm` is the round's user's
     /// persona factor on the value of a click. `slotOf` is scratch of at least the
     /// participants' count, `sorted` too.

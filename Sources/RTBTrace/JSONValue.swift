@@ -90,6 +90,18 @@ public indirect enum JSONValue: Equatable, Sendable {
         return number
     }
 
+    /// This config value, a number in `range`, in millionths (ppm of a factor, micro-units of
+    /// an amount), or the error naming `key` and `expected` (never a trap on a huge number).
+    public func configMillionths(_ key: String, in range: ClosedRange<Double>, _ expected: String)
+        throws(ConfigError) -> Int64
+    {
+        let number = try configNumber(key)
+        guard range.contains(number), range.upperBound <= 1e12 else {
+            throw .invalid(key, expected)
+        }
+        return Int64((number * 1_000_000).rounded())
+    }
+
     /// This config value as the case of `cases` whose description it spells, or the error
     /// naming `key` and listing the cases.
     public func configChoice<T: CustomStringConvertible>(_ key: String, _ cases: [T])

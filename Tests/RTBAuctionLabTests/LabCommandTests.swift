@@ -93,6 +93,11 @@ func everyLabCanaryIsCaught(canary: String, json: String, invariants: [String]) 
         "invalid agents[0].allocator"
     ),
     ("{\"preset\": \"SP_Oracle\", \"position_effects\": [1.5]}", "invalid position_effects"),
+    (
+        "{\"preset\": \"SP_Oracle\", \"personas\": [{\"share\": 1e300}]}",
+        "invalid personas[0].share"
+    ),
+    ("{\"preset\": \"SP_Oracle\", \"reserve\": 1e300}", "invalid reserve"),
 ])
 func badLabConfigsAreOneLineAndExit64(json: String, message: String) throws {
     let path = TestSupport.temporaryDirectory() + "/bad.ledger"

@@ -74,6 +74,14 @@ func everyPipelineCanaryIsCaught(canary: String, mode: String, invariants: [Stri
         "{\"id\": \"x\", \"p_win\": 0.5, \"cpm\": [10, 12, 15], \"ctr\": [0.01, 0.02, 0.03], \"cvr\": [0.01, 0.02, 0.03]}",
         ", \"slots\": 9", "invalid slots"
     ),
+    (
+        "{\"id\": \"x\", \"p_win\": 0.5, \"cpm\": [10, 12, 1e300], \"ctr\": [0.01, 0.02, 0.03], \"cvr\": [0.01, 0.02, 0.03]}",
+        "", "row 1 field cpm: at most 1e6"
+    ),
+    (
+        "{\"id\": \"x\", \"p_win\": 0.5, \"cpm\": [10, 12, 15], \"ctr\": [0.01, 0.02, 0.03], \"cvr\": [0.01, 0.02, 0.03]}",
+        ", \"bid_mults\": [1e300]", "invalid bid_mults"
+    ),
 ])
 func badBaselinesAreOneLineAndExit64(creative: String, option: String, message: String) throws {
     let directory = TestSupport.temporaryDirectory()

@@ -174,6 +174,7 @@ public enum CanonicalError: Error, Equatable, CustomStringConvertible {
     case invalidUTF8(offset: Int)
     case invalidBool(offset: Int, value: UInt8)
     case invalidTag(offset: Int, tag: UInt64, type: String)
+    case wrongCount(offset: Int, count: Int, expected: Int, what: String)
 
     public var description: String {
         switch self {
@@ -193,6 +194,8 @@ public enum CanonicalError: Error, Equatable, CustomStringConvertible {
             return "invalid boolean \(value) at byte \(offset)"
         case .invalidTag(let offset, let tag, let type):
             return "unknown \(type) tag \(tag) at byte \(offset)"
+        case .wrongCount(let offset, let count, let expected, let what):
+            return "\(count) \(what) at byte \(offset), expected \(expected)"
         }
     }
 }

@@ -27,6 +27,9 @@ final class FrameComparator<Model: SimulationModel>: FrameSink, @unchecked Senda
     /// Bisection probes skip the full chain check, so they compare the stored payloads of the
     /// frames they replay with the replayed bytes.
     let checksPayloads: Bool
+    /// False for a ledger of another engine version: its checkpoint states have that engine's
+    /// layout, so only events and frames are compared.
+    let comparesStates: Bool
     let decompressor = ZstdDecompressor()
     /// Full replays hash on a background queue (as the recorder does), comparing with the
     /// stored hashes read up front; the engine learns of a mismatch at its next frame.
@@ -40,8 +43,10 @@ final class FrameComparator<Model: SimulationModel>: FrameSink, @unchecked Senda
 
     init(
         _ model: Model.Type, config: Model.Config, store: LedgerStore, startFrame: Int,
-        previousHash: Digest32, untilFrame: Int?, lastCheckpoint: Int?, checksPayloads: Bool
+        previousHash: Digest32, untilFrame: Int?, lastCheckpoint: Int?, checksPayloads: Bool,
+        comparesStates: Bool = true
     ) throws(LedgerError) {
+        self.comparesStates = comparesStates
         self.config = config
         self.store = store
         nextFrame = startFrame
@@ -126,7 +131,7 @@ final class FrameComparator<Model: SimulationModel>: FrameSink, @unchecked Senda
 
     func checkpoint(_ checkpoint: EngineCheckpoint) throws {
         try settle()
-        guard
+        guard comparesStates,
             let stored = try store.checkpointIndex().first(where: {
                 $0.frameCount == checkpoint.frameCount
             })

@@ -66,18 +66,26 @@ public final class Replayer {
     /// Frame counts of the stored checkpoints.
     public var checkpointFrames: [Int] { checkpoints.map(\.frameCount) }
 
+    /// Whether this binary's engine recorded the ledger. Another engine's checkpoints hold its
+    /// own state layout: a replay compares that ledger's events and frames, not its checkpoint
+    /// states, and neither restores from its checkpoints nor bisects over them.
+    public var sameEngine: Bool { store.header.engineVersion == BuildInfo.engineVersion }
+
     /// Set when the ledger was recorded by another engine or model version (known before
     /// replaying).
     public var engineWarning: String? {
-        if store.header.engineVersion != BuildInfo.engineVersion {
-            return
-                "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion)"
+        var warnings: [String] = []
+        if !sameEngine {
+            warnings.append(
+                "recorded by engine \(store.header.engineVersion), replaying with engine \(BuildInfo.engineVersion): events compared, checkpoint states (the other engine's layout) not"
+            )
         }
         if let named = store.header.model, named != ModelRegistry.identity(of: model) {
-            return
+            warnings.append(
                 "recorded by model \(named), replaying with model \(ModelRegistry.identity(of: model))"
+            )
         }
-        return nil
+        return warnings.isEmpty ? nil : warnings.joined(separator: "; ")
     }
 
     public func replay(_ options: ReplayOptions) throws -> ReplayReport {
@@ -109,7 +117,13 @@ public final class Replayer {
         if !Model.takesCheckpoints, let frames = options.fromCheckpoint {
             throw ReplayError.noCheckpoint(path: store.path, frameCount: frames, available: [])
         }
-        if options.bisect && Model.takesCheckpoints { return try bisect(subject) }
+        if let frames = options.fromCheckpoint, !sameEngine {
+            throw LedgerRunError.engineMismatch(
+                path: store.path, ledger: store.header.engineVersion,
+                binary: BuildInfo.engineVersion,
+                action: "restore its checkpoint after \(frames) frames")
+        }
+        if options.bisect && Model.takesCheckpoints && sameEngine { return try bisect(subject) }
         try verifyChain()
         return try run(subject, from: options.fromCheckpoint, untilFrame: nil)
     }
@@ -144,7 +158,8 @@ public final class Replayer {
         let comparator = try FrameComparator(
             Model.self, config: subject.config, store: store, startFrame: checkpointFrames ?? 0,
             previousHash: loaded?.frameHash ?? store.genesisHash, untilFrame: untilFrame,
-            lastCheckpoint: checkpointFrames, checksPayloads: untilFrame != nil)
+            lastCheckpoint: checkpointFrames, checksPayloads: untilFrame != nil,
+            comparesStates: sameEngine)
         // The recorded answers are read on a second thread while the replay runs.
         var decisions: DecisionChannel =
             Model.asksOutsideDecisions(subject.config)

@@ -3,6 +3,13 @@ import RTBEvents
 import RTBTrace
 
 /// The counters every scenario reports, each a count or sum over events that happened.
+///
+/// Welfare, both sides: `buyerValue` is what the served impressions were worth to their buyers
+/// (served x the campaign's max CPM, the most it would pay); `sellerValueDelivered` is the
+/// contract value of what sellers served (served x the deal's seller CPM, the clearing price in
+/// A); at settlement, `deliveredUnpaid` is the part of a deal's delivered value its buyer did not
+/// pay and `paidUndelivered` what a buyer paid beyond it. A deal's values are its cumulative
+/// served impressions priced once, so many deliveries round as one.
 public enum Counter: Int, CaseIterable, Sendable {
     case events, deals, impressions, buyerSpend, sellerRevenue, fees, ledgerCosts, ledgerEntries
     case auctions, auctionsSold, openAuctions, openAuctionsSold, directOffers, directOffersAccepted
@@ -11,6 +18,7 @@ public enum Counter: Int, CaseIterable, Sendable {
     case claims, hallucinatedClaims, hallucinationsCaught
     case reconciledAccepted, reconciledNegotiated, reconciledDisputed, reconciledUnresolvable
     case disputedSpend, unresolvedSpend, resolutionDays
+    case buyerValue, sellerValueDelivered, deliveredUnpaid, paidUndelivered
 
     /// The JSON and table name.
     public var name: String {
@@ -50,6 +58,10 @@ public enum Counter: Int, CaseIterable, Sendable {
         case .disputedSpend: return "disputed_spend_micros"
         case .unresolvedSpend: return "unresolved_spend_micros"
         case .resolutionDays: return "resolution_days_total"
+        case .buyerValue: return "buyer_value_micros"
+        case .sellerValueDelivered: return "seller_value_delivered_micros"
+        case .deliveredUnpaid: return "delivered_unpaid_micros"
+        case .paidUndelivered: return "paid_undelivered_micros"
         }
     }
 }
@@ -100,6 +112,7 @@ public struct ScenarioMetrics: Equatable, Sendable {
             let campaign = registration.campaign
             if campaign == campaignServed.count { campaignServed.append(0) }
             campaignGoals.setDense(campaign, registration.goalImpressions)
+            campaignMaxCPM.setDense(campaign, registration.maxCPM.raw)
         case .dayStarted(let started):
             // Days beyond the longest run a config allows are not counted per day.
             while days.count < min(started.day, MarketConfig.maxDays) { days.append(Counters()) }
@@ -114,11 +127,14 @@ public struct ScenarioMetrics: Equatable, Sendable {
         case .dealAgreed(let deal):
             add(.deals, 1)
             dealCampaigns.setDense(deal.deal, deal.campaign)
+            dealSellerCPM.setDense(deal.deal, deal.sellerCPM.raw)
+            dealServed.setDense(deal.deal, 0)
         case .delivery(let delivery):
             add(.deliveries, 1)
             add(.impressions, delivery.served)
-            if delivery.deal < dealCampaigns.count {
+            if delivery.deal >= 0 && delivery.deal < dealCampaigns.count {
                 serve(campaign: dealCampaigns[delivery.deal], delivery.served)
+                deliver(deal: delivery.deal, delivery.served)
             }
             if delivery.buyerCounted != delivery.sellerCounted { add(.discrepantDeliveries, 1) }
             if TradingRules.of(event.scenario)?.trading == .directNegotiation { add(.claims, 1) }
@@ -126,6 +142,13 @@ public struct ScenarioMetrics: Equatable, Sendable {
             add(.buyerSpend, settlement.buyerPaid.raw)
             add(.sellerRevenue, settlement.sellerReceived.raw)
             add(.fees, settlement.fee.raw)
+            if settlement.deal >= 0 && settlement.deal < dealServed.count {
+                let delivered = Self.value(
+                    dealServed[settlement.deal], settlement.deal, dealSellerCPM)
+                let paid = settlement.buyerPaid.raw
+                add(.deliveredUnpaid, max(0, delivered.saturatingMinus(paid)))
+                add(.paidUndelivered, max(0, paid.saturatingMinus(delivered)))
+            }
         case .reconciliation(let reconciliation):
             let counter: Counter = [
                 .reconciledAccepted, .reconciledNegotiated, .reconciledDisputed,
@@ -191,7 +214,9 @@ public struct ScenarioMetrics: Equatable, Sendable {
         add(.buyerSpend, cost)
         add(.sellerRevenue, cost.saturatingMinus(fee.raw))
         add(.fees, fee.raw)
+        add(.sellerValueDelivered, cost)
         serve(campaign: campaign, 1)
+        addBuyerValue(campaign: campaign, before: 0, after: 1)
     }
 
     /// Folds a direct offer (also the engine's fast path).
@@ -206,7 +231,9 @@ public struct ScenarioMetrics: Equatable, Sendable {
         let cost = Micros.saturatingImpression(cpmCents: cents).raw
         add(.buyerSpend, cost)
         add(.sellerRevenue, cost)
+        add(.sellerValueDelivered, cost)
         serve(campaign: campaign, 1)
+        addBuyerValue(campaign: campaign, before: 0, after: 1)
     }
 
     /// Counts impressions served to a registered campaign (a recorded event may name another).
@@ -217,6 +244,39 @@ public struct ScenarioMetrics: Equatable, Sendable {
 
     /// Campaign of each deal by deal number (attributes deliveries).
     public var dealCampaigns: [Int] = []
+    /// Each deal's seller CPM and impressions served so far, by deal number.
+    var dealSellerCPM: [Int64] = []
+    var dealServed: [Int64] = []
+    /// Each campaign's max CPM (its value of an impression), by campaign.
+    var campaignMaxCPM: [Int64] = []
+
+    /// `impressions` priced at `cpms[index]` (0 for an unknown index; saturating, as recorded
+    /// values may be forged).
+    static func value(_ impressions: Int64, _ index: Int, _ cpms: [Int64]) -> Int64 {
+        guard index >= 0 && index < cpms.count else { return 0 }
+        return RoundingRule.saturatingMulDiv(impressions, cpms[index], 1_000)
+    }
+
+    /// Books a delivery's value to the seller (contract) and to the buyer (max CPM): the deal's
+    /// cumulative served impressions are priced before and after, so the values telescope.
+    mutating func deliver(deal: Int, _ served: Int64) {
+        let before = dealServed[deal]
+        let after = before.saturatingPlus(served)
+        dealServed[deal] = after
+        add(
+            .sellerValueDelivered,
+            Self.value(after, deal, dealSellerCPM).saturatingMinus(
+                Self.value(before, deal, dealSellerCPM)))
+        addBuyerValue(campaign: dealCampaigns[deal], before: before, after: after)
+    }
+
+    /// Adds the value to a campaign of going from `before` to `after` impressions.
+    mutating func addBuyerValue(campaign: Int, before: Int64, after: Int64) {
+        add(
+            .buyerValue,
+            Self.value(after, campaign, campaignMaxCPM).saturatingMinus(
+                Self.value(before, campaign, campaignMaxCPM)))
+    }
 
     /// Canonical bytes for checkpoints.
     func encode(into writer: inout CanonicalWriter) {
@@ -233,6 +293,9 @@ public struct ScenarioMetrics: Equatable, Sendable {
         list(campaignServed)
         writer.varint(dealCampaigns.count)
         for campaign in dealCampaigns { writer.signedVarint(Int64(campaign)) }
+        list(dealSellerCPM)
+        list(dealServed)
+        list(campaignMaxCPM)
     }
 
     static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> ScenarioMetrics
@@ -249,16 +312,33 @@ public struct ScenarioMetrics: Equatable, Sendable {
             for _ in 0..<count { values.append(try reader.signedVarint()) }
             return values
         }
-        metrics.totals.counts = try list()
-        let dayCount = try reader.elementCount()
-        for _ in 0..<dayCount {
+        func counters() throws(CanonicalError) -> Counters {
+            let start = reader.offset
             var counters = Counters()
             counters.counts = try list()
-            metrics.days.append(counters)
+            guard counters.counts.count == Counter.allCases.count else {
+                throw .wrongCount(
+                    offset: start, count: counters.counts.count,
+                    expected: Counter.allCases.count, what: "counters")
+            }
+            return counters
         }
+        metrics.totals = try counters()
+        let dayCount = try reader.elementCount()
+        for _ in 0..<dayCount { metrics.days.append(try counters()) }
         metrics.campaignGoals = try list()
         metrics.campaignServed = try list()
         metrics.dealCampaigns = try list().map { Int($0) }
+        metrics.dealSellerCPM = try list()
+        metrics.dealServed = try list()
+        metrics.campaignMaxCPM = try list()
+        guard metrics.dealSellerCPM.count == metrics.dealCampaigns.count,
+            metrics.dealServed.count == metrics.dealCampaigns.count
+        else {
+            throw .wrongCount(
+                offset: reader.offset, count: metrics.dealServed.count,
+                expected: metrics.dealCampaigns.count, what: "deal values")
+        }
         return metrics
     }
 }

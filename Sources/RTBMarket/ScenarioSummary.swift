@@ -32,6 +32,18 @@ public struct ScenarioSummary: Sendable {
     public var discrepancyRatePpm: Int64? {
         Self.ppm(totals[.discrepantDeliveries], totals[.deliveries])
     }
+    /// Seller revenue as a share of the contract value sellers delivered.
+    public var sellerPaidSharePpm: Int64? {
+        Self.ppm(totals[.sellerRevenue], totals[.sellerValueDelivered])
+    }
+    /// Delivered value its buyers did not pay, as a share of the value delivered.
+    public var deliveredUnpaidSharePpm: Int64? {
+        Self.ppm(totals[.deliveredUnpaid], totals[.sellerValueDelivered])
+    }
+    /// What buyers' impressions were worth to them beyond what they paid.
+    public var buyerSurplus: Micros {
+        Micros(totals[.buyerValue].saturatingMinus(totals[.buyerSpend]))
+    }
     /// Buyer spend per thousand impressions.
     public var averageCPM: Micros? {
         totals[.impressions] <= 0
@@ -67,6 +79,8 @@ public struct ScenarioSummary: Sendable {
             ("discrepancy_rate", discrepancyRatePpm),
             ("goal_attainment", goalAttainmentPpm),
             ("mean_resolution_days", meanResolutionDaysPpm),
+            ("seller_paid_share", sellerPaidSharePpm),
+            ("delivered_unpaid_share", deliveredUnpaidSharePpm),
         ]
     }
 

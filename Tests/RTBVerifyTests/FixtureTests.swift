@@ -11,10 +11,12 @@ import RTBReports
 import RTBRunning
 import RTBTestSupport
 
-/// The committed format-1 ledgers under traces/ (made by tools/make-fixtures.sh): this
-/// binary must still verify, decode, check and replay them to the digests recorded when they
-/// were made. A deliberate format, schema or behaviour change regenerates them and updates the
-/// figures below, in the same commit.
+/// The committed format-1 ledgers under traces/ (made by tools/make-fixtures.sh with engine
+/// 0.1.0): this binary must still verify, decode and check them, and replay their events and
+/// frames to the digests recorded when they were made; a strict replay refuses them naming
+/// engine 0.1.0 (their checkpoints hold that engine's state layout, which engine 0.2.0 changed:
+/// its metrics carry both sides' welfare). A deliberate format or schema change regenerates
+/// them and updates the figures below, in the same commit.
 struct Fixture {
     var file: String
     var headHash: String
@@ -75,9 +77,29 @@ func committedFixtureLedgersStillVerifyDecodeCheckAndReplay(index: Int) throws {
         checked.tally.totalViolations == 0, "\(checked.tally.firstFinding.map(\.description) ?? "")"
     )
 
-    let replay = try Replayer(path: path).replay(ReplayOptions(strict: true))
+    let replayer = try Replayer(path: path)
+    #expect(!replayer.sameEngine)
+    #expect(throws: LedgerRunError.self) { try replayer.replay(ReplayOptions(strict: true)) }
+    let replay = try replayer.replay(ReplayOptions())
+    #expect(replay.engineWarning?.contains("recorded by engine 0.1.0") == true)
     #expect(replay.divergence == nil)
     #expect(replay.runDigest.hex == fixture.headHash && replay.eventsCompared == fixture.events)
+}
+
+/// On the command line: a strict replay of an engine 0.1.0 fixture exits 12 naming that
+/// engine, and so does restoring one of its checkpoints; a plain replay warns and matches.
+@Test func anEngine01FixtureIsRefusedWhenStrictAndReplayedByItsEvents() throws {
+    let path = TestSupport.temporaryDirectory() + "/fixture-v1.ledger"
+    try TestSupport.copy(TestSupport.root + "/traces/fixture-v1.ledger", to: path)
+    let strict = try TestSupport.run("rtb-verify", ["replay", "--trace", path, "--strict"])
+    #expect(strict.status == 12 && strict.error.contains("recorded by engine 0.1.0"))
+    #expect(strict.error.split(separator: "\n").count == 1)
+    let restore = try TestSupport.run(
+        "rtb-verify", ["replay", "--trace", path, "--from-checkpoint", "4"])
+    #expect(restore.status == 12 && restore.error.contains("refusing to restore its checkpoint"))
+    let plain = try TestSupport.run("rtb-verify", ["replay", "--trace", path])
+    #expect(plain.status == 0)
+    #expect(plain.error.contains("checkpoint states (the other engine's layout) not"))
 }
 
 /// Together the format-1 fixtures hold every event kind of the schema.

@@ -87,13 +87,10 @@ extension RTBMarketReport {
                     style: .lines, xLabel: "day", yLabel: "dollars",
                     categories: (0..<days).map { String($0 + 1) }, series: series))
         }
-        let welfare: [(String, Counter)] = [
-            ("buyer spend", .buyerSpend), ("seller revenue", .sellerRevenue),
-            ("intermediary fees", .fees), ("ledger costs", .ledgerCosts),
-        ]
+        let welfare = Self.welfare
         charts.append(
             ReportChart(
-                id: "welfare-mean", title: "Where the buyers' money goes, mean over the runs",
+                id: "welfare-mean", title: "Both sides' welfare, mean over the runs",
                 style: .bars, xLabel: "scenario", yLabel: "dollars",
                 categories: scenarios.map(\.title),
                 series: welfare.map { name, counter in

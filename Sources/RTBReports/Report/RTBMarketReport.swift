@@ -4,9 +4,18 @@ import RTBModels
 
 /// The RTB market's sections: every metric by scenario, and charts of daily spend, fees and
 /// deals, of the frictions of agentic trading (context rot, hallucinations, disputes) and of
-/// how the buyers' money divides between sellers, the exchange and the shared ledger.
+/// both sides' welfare: how the buyers' money divides between sellers, the exchange and the
+/// shared ledger, beside the value sellers delivered, the part left unpaid and the buyers' value.
 enum RTBMarketReport: ModelReport {
     static var modelName: String { RTBMarketModel.identity.name }
+
+    /// The welfare bars of the run and study reports.
+    static let welfare: [(String, Counter)] = [
+        ("buyer spend", .buyerSpend), ("seller revenue", .sellerRevenue),
+        ("intermediary fees", .fees), ("ledger costs", .ledgerCosts),
+        ("seller value delivered", .sellerValueDelivered),
+        ("delivered but unpaid", .deliveredUnpaid), ("buyer value received", .buyerValue),
+    ]
 
     static func sections(ledger path: String) throws -> (
         tables: [ReportTable], charts: [ReportChart]
@@ -38,10 +47,7 @@ enum RTBMarketReport: ModelReport {
             ("hallucinations caught", { $0[.hallucinationsCaught] }),
             ("disputed campaigns", { $0[.reconciledDisputed] + $0[.reconciledUnresolvable] }),
         ]
-        let welfare: [(String, Counter)] = [
-            ("buyer spend", .buyerSpend), ("seller revenue", .sellerRevenue),
-            ("intermediary fees", .fees), ("ledger costs", .ledgerCosts),
-        ]
+        let welfare = Self.welfare
         let charts = [
             daily("daily-spend", "Buyer spend per day", "dollars") { dollars($0[.buyerSpend]) },
             daily("daily-fees", "Intermediary fees per day", "dollars") { dollars($0[.fees]) },
@@ -54,7 +60,8 @@ enum RTBMarketReport: ModelReport {
                         metrics.scenario.title, frictions.map { Double($0.1(metrics.totals)) })
                 }),
             ReportChart(
-                id: "welfare", title: "Where the buyers' money goes", style: .bars,
+                id: "welfare", title: "Both sides' welfare: money paid and value delivered",
+                style: .bars,
                 xLabel: "scenario", yLabel: "dollars", categories: scenarios.map(\.scenario.title),
                 series: welfare.map { name, counter in
                     ReportSeries(name, scenarios.map { dollars($0.totals[counter]) })

@@ -1,0 +1,98 @@
+import Testing
+import RTBCore
+import RTBEvents
+@testable import RTBMarket
+import RTBTrace
+
+/// Runs `scenarios` for `days` days and returns the engine's metrics of each scenario, in
+/// order, and the run's events.
+func runMarket(
+    _ scenarios: [Scenario], days: Int = 14, seed: UInt64 = 1,
+    configure: (inout MarketConfig) -> Void = { _ in }
+) throws -> ([ScenarioMetrics], [MarketEvent]) {
+    var config = MarketConfig()
+    config.scenarios = scenarios
+    config.days = days
+    config.seed = seed
+    configure(&config)
+    let store = MemoryFrameStore()
+    let engine = MarketEngine(config: config, store: store)
+    try engine.run()
+    return (engine.metrics.filter { $0.scenario != .run }, try store.allEvents())
+}
+
+/// Both sides' welfare recomputed from a scenario's events deal by deal, independently of
+/// `ScenarioMetrics`: value delivered at the seller's CPM, value to the buyer at the campaign's
+/// max CPM, and at settlement the part unpaid or overpaid.
+struct DealBooks {
+    var maxCPM: [Int: Micros] = [:]
+    var deals: [Int: (campaign: Int, sellerCPM: Micros, served: Int64)] = [:]
+    var delivered = Micros.zero
+    var buyerValue = Micros.zero
+    var unpaid = Micros.zero
+    var overpaid = Micros.zero
+
+    init(_ events: [MarketEvent], scenario: Scenario) {
+        for event in events where event.scenario == scenario {
+            switch event.body {
+            case .campaignRegistered(let campaign): maxCPM[campaign.campaign] = campaign.maxCPM
+            case .dealAgreed(let deal):
+                deals[deal.deal] = (deal.campaign, deal.sellerCPM, 0)
+            case .delivery(let delivery):
+                deals[delivery.deal]!.served += delivery.served
+            case .settlement(let settlement):
+                let deal = deals[settlement.deal]!
+                let value = Micros.cost(impressions: deal.served, cpm: deal.sellerCPM)
+                unpaid += max(.zero, value - settlement.buyerPaid)
+                overpaid += max(.zero, settlement.buyerPaid - value)
+            default: break
+            }
+        }
+        for deal in deals.values {  // determinism-ok: sums are order-free
+            delivered += Micros.cost(impressions: deal.served, cpm: deal.sellerCPM)
+            buyerValue += Micros.cost(impressions: deal.served, cpm: maxCPM[deal.campaign]!)
+        }
+    }
+}
+
+@Test func welfareCountersPriceEveryDealsDeliveries() throws {
+    let (metrics, events) = try runMarket([.a, .b, .c])
+    for scenario in metrics {
+        let books = DealBooks(events, scenario: scenario.scenario)
+        let totals = scenario.totals
+        #expect(totals[.deals] > 0)
+        #expect(totals[.sellerValueDelivered] == books.delivered.raw, "\(scenario.scenario)")
+        #expect(totals[.buyerValue] == books.buyerValue.raw, "\(scenario.scenario)")
+        #expect(totals[.deliveredUnpaid] == books.unpaid.raw, "\(scenario.scenario)")
+        #expect(totals[.paidUndelivered] == books.overpaid.raw, "\(scenario.scenario)")
+    }
+}
+
+@Test func theExchangeAndTheSharedLedgerPayForEverythingDelivered() throws {
+    let (metrics, _) = try runMarket([.a, .c])
+    let a = metrics[0].totals
+    let c = metrics[1].totals
+    #expect(a[.sellerValueDelivered] == a[.buyerSpend])
+    #expect(a[.sellerRevenue] + a[.fees] == a[.buyerSpend])
+    #expect(a[.deliveredUnpaid] == 0 && a[.paidUndelivered] == 0)
+    #expect(c[.deliveredUnpaid] == 0 && c[.paidUndelivered] == 0)
+    #expect(c[.sellerValueDelivered] > 0)
+}
+
+@Test func privateMemoryLeavesDeliveredValueUnpaid() throws {
+    // With rot, restarts and hallucinations, B's sellers bill from notes that forget deals and
+    // disputes pay the lower figure: a large part of what they served goes unpaid. With perfect
+    // memory only the counting discrepancy between the two sides' delivery counts remains.
+    let (rotting, _) = try runMarket([.b], days: 30)
+    let (perfect, _) = try runMarket([.b], days: 30) {
+        $0.rotEpisodeRate = .zero
+        $0.memoryDecayRate = .zero
+        $0.hallucinationRate = .zero
+        $0.restartRate = .zero
+    }
+    let rottingShare = try #require(ScenarioSummary(rotting[0]).deliveredUnpaidSharePpm)
+    let perfectShare = try #require(ScenarioSummary(perfect[0]).deliveredUnpaidSharePpm)
+    #expect(rottingShare > 100_000)
+    #expect(perfectShare * 10 < rottingShare)
+    #expect(perfect[0].totals[.reconciledUnresolvable] == 0)
+}

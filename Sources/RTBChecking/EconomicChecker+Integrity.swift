@@ -12,6 +12,8 @@ struct IntegrityState {
     var campaigns: [Bool] = []
     var products: [Bool] = []
     var floors: [Micros] = []
+    /// Each product's seller (the reserve rule needs the seller's fee).
+    var productSellers: [Int] = []
     var registeredCampaigns = 0
     var registeredProducts = 0
     var auctions = 0
@@ -66,6 +68,15 @@ extension EconomicChecker {
                 .timeMonotone, started.day == integrity.day + 1, sequence,
                 "day \(started.day) starts after day \(integrity.day)")
             integrity.day = started.day
+        case .bidRequest(let request) where integrity.floors.indices.contains(request.product):
+            let expected = config.reserve(
+                floor: integrity.floors[request.product],
+                seller: integrity.productSellers[request.product])
+            check(
+                .reserveRule, request.floorCPM == expected, sequence,
+                "auction \(request.auction): reserve \(request.floorCPM), the rule makes it \(expected)"
+                    + (config.feeAwareReserve
+                        ? " (floor grossed up by the seller's fee)" : " (the floor)"))
         case .scenarioFinished(let finished):
             let counted = sequence - integrity.scenarioStart + 1 - integrity.killRecords
             check(
@@ -189,8 +200,10 @@ extension EconomicChecker {
             if registered.product >= 0 && registered.product < 1 << 24 {
                 while integrity.floors.count <= registered.product {
                     integrity.floors.append(.zero)
+                    integrity.productSellers.append(0)
                 }
                 integrity.floors[registered.product] = registered.floorCPM
+                integrity.productSellers[registered.product] = registered.seller.index
             }
         case .bidRequest(let request): product(request.product)
         case .bid(let bid): campaign(bid.campaign)

@@ -26,6 +26,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
     case snapshotsMatchHistory
     case ledgerEntriesComplete
     case auctionsSoldWhenBid
+    case reserveRule
 
     /// Short name used in reports and tests.
     public var name: String {
@@ -54,6 +55,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .snapshotsMatchHistory: return "snapshots-match-history"
         case .ledgerEntriesComplete: return "ledger-entries-complete"
         case .auctionsSoldWhenBid: return "auctions-sold-when-bid"
+        case .reserveRule: return "reserve-rule"
         }
     }
 
@@ -120,6 +122,9 @@ public enum Invariant: Int, CaseIterable, Sendable {
                 "in C every event its payer must write has its ledger entry next, and no other event has one"
         case .auctionsSoldWhenBid:
             return "an auction with a bid at or above its floor, of at least the minimum lot, sells"
+        case .reserveRule:
+            return
+                "an A auction's reserve is its product's floor, or (fee-aware) the floor grossed up by the seller's fee"
         }
     }
 }

@@ -51,6 +51,27 @@ public struct MarketOptions: ParsableArguments {
             "Scenario A payment rule: first-price, second-price, gsp, vcg. (default: second-price)")
     public var mechanism: String?
 
+    @Flag(
+        name: .long,
+        help:
+            "Scenario A: judge bids net of the exchange fee (the reserve is the floor grossed up by the seller's fee, so the fee changes outcomes)."
+    )
+    public var feeAware = false
+
+    @Flag(
+        name: .long,
+        help:
+            "Scenario A with --mechanism first-price: buyers shade bids by a rule learning from win rates (docs/scenarios.md)."
+    )
+    public var bidShading = false
+
+    @Option(
+        name: .long,
+        help:
+            "Scenario A pacing of each campaign's daily target over the day's auction rounds: reference (a third per auction, front-loaded), asap, even, profile (against the inventory profile). (default: reference)"
+    )
+    public var pacing: String?
+
     @Option(
         name: .long,
         help:
@@ -155,6 +176,9 @@ public struct MarketOptions: ParsableArguments {
         if seed != nil { given.append("--seed") }
         if fee != nil { given.append("--fee") }
         if mechanism != nil { given.append("--mechanism") }
+        if feeAware { given.append("--fee-aware") }
+        if bidShading { given.append("--bid-shading") }
+        if pacing != nil { given.append("--pacing") }
         if policy != nil { given.append("--policy") }
         if mockLlm { given.append("--mock-llm") }
         if realLlm { given.append("--real-llm") }
@@ -199,6 +223,7 @@ public struct MarketOptions: ParsableArguments {
         "fee", "mechanism", "policy", "platform_fee", "hallucination_rate", "rot_rate",
         "decay_rate",
         "grace_days", "restart_rate", "volume", "kill", "buyer_discount", "seller_discount",
+        "fee_aware", "bid_shading", "pacing",
     ]
 
     /// Options read from a JSON config file.
@@ -226,6 +251,12 @@ public struct MarketOptions: ParsableArguments {
                     throw ValidationError("\(path): key '\(key)': expected an integer")
                 }
                 return exact
+            }
+            func flag() throws -> Bool {
+                guard let flag = value as? Bool else {
+                    throw ValidationError("\(path): key '\(key)': expected true or false")
+                }
+                return flag
             }
             func list() throws -> [String] {
                 guard let items = value as? [String] else {
@@ -259,6 +290,9 @@ public struct MarketOptions: ParsableArguments {
             case "kill": options.kill = try list()
             case "buyer_discount": options.buyerDiscount = try list()
             case "seller_discount": options.sellerDiscount = try list()
+            case "fee_aware": options.feeAware = try flag()
+            case "bid_shading": options.bidShading = try flag()
+            case "pacing": options.pacing = try text()
             default:
                 throw ValidationError(
                     "\(path): unknown config key '\(key)' (known: \(fileKeys.joined(separator: ", ")))"
@@ -319,6 +353,15 @@ public struct MarketOptions: ParsableArguments {
             )
         }
         config.mechanism = mechanismValue
+        config.feeAwareReserve = feeAware
+        config.bidShading = bidShading
+        let pacing = self.pacing ?? Pacing.reference.description
+        guard let pacingValue = Pacing.allCases.first(where: { $0.description == pacing }) else {
+            throw ValidationError(
+                "invalid --pacing '\(pacing)': expected one of "
+                    + Pacing.allCases.map(\.description).joined(separator: ", "))
+        }
+        config.pacing = pacingValue
         guard let policyKind = PolicyKind.allCases.first(where: { $0.description == policy }) else {
             throw ValidationError(
                 "invalid --policy '\(policy)': expected "

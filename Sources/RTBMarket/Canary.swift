@@ -13,4 +13,6 @@ public enum Canary: String, CaseIterable, Sendable {
     case flipTieBreak
     /// Scenario C recovery forgets the first open order it rebuilt from the ledger.
     case brokenRecovery
+    /// With a fee-aware reserve, the exchange still uses the bare floor as every reserve.
+    case floorAsReserve
 }

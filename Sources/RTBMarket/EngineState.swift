@@ -89,6 +89,8 @@ struct EngineState: Equatable, Sendable {
     var lastSnapshot: [UInt64] = []
     /// Metrics of finished scenarios and the current one.
     var metrics: [ScenarioMetrics] = []
+    /// Scenario A under first price with `bid_shading`: what each campaign learned (else empty).
+    var shading = BidShading(campaigns: 0)
 }
 
 extension EngineState {
@@ -148,6 +150,7 @@ extension EngineState {
         for sequence in lastSnapshot { writer.u64(sequence) }
         writer.varint(metrics.count)
         for scenarioMetrics in metrics { scenarioMetrics.encode(into: &writer) }
+        shading.encode(into: &writer)
     }
 
     static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> EngineState {
@@ -216,12 +219,9 @@ extension EngineState {
         }
         for _ in 0..<(try reader.count()) { state.lastSnapshot.append(try reader.u64()) }
         for _ in 0..<(try reader.count()) {
-            let metrics = try ScenarioMetrics.decode(from: &reader)
-            guard metrics.totals.counts.count == Counter.allCases.count,
-                metrics.days.allSatisfy({ $0.counts.count == Counter.allCases.count })
-            else { throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0) }
-            state.metrics.append(metrics)
+            state.metrics.append(try ScenarioMetrics.decode(from: &reader))
         }
+        state.shading = try BidShading.decode(from: &reader)
         return state
     }
 }

@@ -7,22 +7,23 @@ import RTBTrace
 /// takes its fee and settles at once: its records are the arbiter of delivery and money.
 extension MarketEngine {
     static let purposeAuctionBid: UInt64 = 0xA0C7_10B1
+    static let purposeShading: UInt64 = 0x5ADE_B1D5
     /// A campaign asks for at most 1/n of its daily target per auction (spreads buying over the day).
     static let auctionsPerDayTarget: Int64 = 3
 
     func runExchangeHour(day: Int, hour: Int) {
-        let prefetched = asksOutside ? askRoundBids(day: day) : [:]
+        let prefetched = asksOutside ? askRoundBids(day: day, hour: hour) : [:]
         for product in market.products {
             runAuction(product: product, day: day, hour: hour, prefetched: prefetched)
         }
     }
 
-    /// Impressions a campaign asks for in one auction (0 when it does not bid).
-    func auctionWant(_ campaignIndex: Int) -> Int64 {
+    /// Impressions a campaign asks for in one auction of the round at `hour` (0 or less when
+    /// it does not bid), by the config's pacing.
+    func auctionWant(_ campaignIndex: Int, hour: Int) -> Int64 {
         let runtime = state.campaigns[campaignIndex]
-        return min(
-            runtime.dailyTarget - runtime.boughtToday,
-            (runtime.dailyTarget + Self.auctionsPerDayTarget - 1) / Self.auctionsPerDayTarget)
+        return config.pacing.want(
+            target: runtime.dailyTarget, bought: runtime.boughtToday, hour: hour)
     }
 
     /// A policy that asks outside answers a round's bids together, at the round's start: every
@@ -30,7 +31,7 @@ extension MarketEngine {
     /// (a source batches one agent's questions into one call). A campaign's want only falls
     /// during a round, so every bid an auction needs was asked; some asked are never used.
     /// Keyed by `product * campaignCount + campaign`.
-    func askRoundBids(day: Int) -> [Int: Micros?] {
+    func askRoundBids(day: Int, hour: Int) -> [Int: Micros?] {
         var questions: [(question: TradingQuestion, agent: AgentRef)] = []
         var keys: [Int] = []
         let campaignCount = market.campaigns.count
@@ -40,7 +41,7 @@ extension MarketEngine {
                 for campaignIndex in market.campaignsByChannel[Int(product.channel.rawValue)] {
                     let campaign = market.campaigns[campaignIndex]
                     guard campaign.buyer == buyer, day >= campaign.startDay, day <= campaign.endDay,
-                        auctionWant(campaignIndex) > 0
+                        auctionWant(campaignIndex, hour: hour) > 0
                     else { continue }
                     questions.append(
                         (
@@ -84,18 +85,22 @@ extension MarketEngine {
         let batch = Self.hourlyShare(
             of: product.dailyAvails, hour: hour, count: Self.exchangeRoundHours)
         let dealType: DealType = product.supports(.openAuction) ? .openAuction : .privateAuction
+        // The request states the reserve: the floor, or the floor grossed up by the seller's fee.
+        var reserve = config.reserve(floor: product.floorCPM, seller: product.seller)
+        if canary == .floorAsReserve && config.feeAwareReserve { reserve = product.floorCPM }
         emit(
             .bidRequest(
                 BidRequest(
                     auction: auction, product: product.index, impressions: batch,
-                    floorCPM: product.floorCPM, dealType: dealType)))
+                    floorCPM: reserve, dealType: dealType)))
         var bidders: [(campaign: Int, want: Int64)] = []
         var bids: [Int64] = []
+        var shadingLevels: [Int] = []
         for campaignIndex in market.campaignsByChannel[Int(product.channel.rawValue)] {
             let campaign = market.campaigns[campaignIndex]
             guard day >= campaign.startDay, day <= campaign.endDay else { continue }
             let runtime = state.campaigns[campaignIndex]
-            let want = auctionWant(campaignIndex)
+            let want = auctionWant(campaignIndex, hour: hour)
             guard want > 0 else { continue }
             let decided: Micros?
             if !prefetched.isEmpty,
@@ -108,17 +113,35 @@ extension MarketEngine {
                     randomBits: randomBits(
                         Self.purposeAuctionBid, UInt64(auction), UInt64(campaignIndex)))
             }
-            guard let bid = decided else { continue }
+            guard var bid = decided else { continue }
+            if state.shading.isActive {
+                let level = state.shading.level(
+                    campaign: campaignIndex,
+                    randomBits: randomBits(
+                        Self.purposeShading, UInt64(auction), UInt64(campaignIndex)))
+                bid = BidShading.shade(bid, level: level, reserve: reserve)
+                shadingLevels.append(level)
+            }
             let affordable = (campaign.budget - runtime.committed).raw * 1_000 / bid.raw
             guard affordable >= 1_000 else { continue }
             emit(.bid(Bid(auction: auction, campaign: campaignIndex, cpm: bid, impressions: want)))
             bidders.append((campaignIndex, want))
             bids.append(bid.raw)
         }
+        let entered = bidders.map(\.campaign)
+        defer {
+            if state.shading.isActive {
+                for (campaign, level) in zip(entered, shadingLevels) {
+                    state.shading.record(
+                        campaign: campaign, level: level,
+                        won: !bidders.contains { $0.campaign == campaign })
+                }
+            }
+        }
         if config.mechanism == .vcg {
             sellAtUniformPrice(
                 auction: auction, product: product, day: day, dealType: dealType, batch: batch,
-                bidders: bidders, bids: bids)
+                reserve: reserve, bidders: bidders, bids: bids)
             return
         }
         // The batch is sold in ranks: the best bid takes what it wants, the rest of the batch goes
@@ -129,7 +152,7 @@ extension MarketEngine {
         while remaining >= Self.minimumLot, !bids.isEmpty {
             let result = bids.withUnsafeBufferPointer {
                 SingleItemAuction.clear(
-                    bids: $0, reserve: product.floorCPM.raw, mechanism: config.mechanism,
+                    bids: $0, reserve: reserve.raw, mechanism: config.mechanism,
                     lastWinsTies: canary == .flipTieBreak)
             }
             guard let winnerIndex = result.winner else { break }
@@ -161,9 +184,9 @@ extension MarketEngine {
     /// highest losing bid, or the floor.
     func sellAtUniformPrice(
         auction: Int, product: ProductSpec, day: Int, dealType: DealType, batch: Int64,
-        bidders: [(campaign: Int, want: Int64)], bids: [Int64]
+        reserve: Micros, bidders: [(campaign: Int, want: Int64)], bids: [Int64]
     ) {
-        let order = bids.indices.filter { bids[$0] >= product.floorCPM.raw }
+        let order = bids.indices.filter { bids[$0] >= reserve.raw }
             .sorted { bids[$0] != bids[$1] ? bids[$0] > bids[$1] : $0 < $1 }
         var remaining = batch
         var lots: [(index: Int, impressions: Int64)] = []
@@ -190,7 +213,7 @@ extension MarketEngine {
             return
         }
         let losing = Micros(firstLoser.map { bids[$0] } ?? 0)
-        let price = max(losing, product.floorCPM)
+        let price = max(losing, reserve)
         for lot in lots {
             _ = sell(
                 auction: auction, product: product, day: day, dealType: dealType,

@@ -41,6 +41,17 @@ public struct MarketConfig: Equatable, Sendable {
     public var volume: VolumeProfile = .none
     /// Fault injection: agents killed at given ticks.
     public var kills: [AgentKill] = []
+    /// Scenario A: bids are judged net of the exchange fee. A bid takes part only if what the
+    /// seller keeps of it, bid x (1 - the seller's fee), reaches the floor: the exchange's
+    /// reserve is the floor grossed up by the fee (`reserve(floor:seller:)`), so the fee level
+    /// changes which bids trade and at what price. Off (engine 0.1.0 and the reference): the
+    /// floor is the reserve and the fee only splits the money.
+    public var feeAwareReserve = false
+    /// Scenario A under first price: buyers shade their bids by a rule that learns from win
+    /// rates (`BidShading`). Off: a first-price bidder bids its value.
+    public var bidShading = false
+    /// Scenario A: how campaigns spread their daily target over the day's auction rounds.
+    public var pacing = Pacing.reference
 
     public init() {}
 
@@ -102,6 +113,9 @@ public struct MarketConfig: Equatable, Sendable {
         if !(0...Self.maxDays).contains(graceDays) {
             return .invalid("--grace-days", "0...\(Self.maxDays)")
         }
+        if bidShading && mechanism != .firstPrice {
+            return .invalid("--bid-shading", "only with --mechanism first-price")
+        }
         for kill in kills {
             if kill.tick > lastTick {
                 return .invalid("--kill", "a tick in 0...\(lastTick) (d1...d\(days)); got \(kill)")
@@ -118,6 +132,26 @@ public struct MarketConfig: Equatable, Sendable {
             }
         }
         return nil
+    }
+
+    /// The fee a seller pays the exchange before any buyer discount: the base fee times the
+    /// seller's discount factor, clamped to 10%-20%.
+    public func sellerFeeRate(seller: Int) -> Rate {
+        var rate = exchangeFee
+        if let discount = sellerDiscounts[seller] {
+            rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm))
+        }
+        return min(max(rate, Self.feeRange.lowerBound), Self.feeRange.upperBound)
+    }
+
+    /// Scenario A's reserve for a product of `seller` with floor `floor`: the floor itself, or
+    /// with `feeAwareReserve` the smallest price whose share after the seller's fee reaches
+    /// the floor, ceil(floor / (1 - fee)) in micros (a buyer discount only lowers the fee, so
+    /// the seller still keeps at least its floor).
+    public func reserve(floor: Micros, seller: Int) -> Micros {
+        guard feeAwareReserve else { return floor }
+        let keeps = 1_000_000 - sellerFeeRate(seller: seller).ppm
+        return Micros((floor.raw * 1_000_000 + keeps - 1) / keeps)
     }
 
     /// Allowed range of the exchange fee, discounts included.

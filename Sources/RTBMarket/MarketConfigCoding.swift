@@ -3,9 +3,15 @@ import RTBEvents
 import RTBTrace
 
 extension MarketConfig {
-    /// Canonical bytes of the config (format version 1): fields in declaration order.
+    /// Whether the config uses an option of format version 2 (engine 0.2.0's economics).
+    var needsVersion2: Bool { feeAwareReserve || bidShading || pacing != .reference }
+
+    /// Canonical bytes of the config: fields in declaration order. Format version 1 holds the
+    /// fields up to `kills`; version 2 appends a byte of option flags (1: fee-aware reserve, 2:
+    /// bid shading) and the pacing's code. A config using none of them is written in version
+    /// 1, so every config of engine 0.1.0 keeps its bytes and digest.
     public func encode(into writer: inout CanonicalWriter) {
-        writer.u8(1)
+        writer.u8(needsVersion2 ? 2 : 1)
         writer.varint(seed)
         writer.varint(UInt64(scenarios.count))
         for scenario in scenarios { writer.u8(scenario.rawValue) }
@@ -33,6 +39,10 @@ extension MarketConfig {
             writer.varint(kill.agent.code)
             writer.varint(UInt64(kill.tick))
         }
+        if needsVersion2 {
+            writer.u8((feeAwareReserve ? 1 : 0) | (bidShading ? 2 : 0))
+            writer.u8(pacing.rawValue)
+        }
     }
 
     /// The canonical bytes.
@@ -50,8 +60,8 @@ extension MarketConfig {
         do {
             var reader = CanonicalReader(bytes)
             let version = try reader.u8()
-            guard version == 1 else {
-                throw ConfigError.malformed("config version \(version) (supported: 1)")
+            guard version == 1 || version == 2 else {
+                throw ConfigError.malformed("config version \(version) (supported: 1, 2)")
             }
             self.init()
             seed = try reader.varint()
@@ -91,6 +101,18 @@ extension MarketConfig {
             for _ in 0..<killCount {
                 kills.append(AgentKill(agent: try reader.agent(), tick: try reader.int64()))
             }
+            if version == 2 {
+                let flags = try reader.u8()
+                guard flags & ~3 == 0 else {
+                    throw ConfigError.malformed("config version 2 with option flags \(flags)")
+                }
+                feeAwareReserve = flags & 1 != 0
+                bidShading = flags & 2 != 0
+                pacing = try reader.enumeration(Pacing.self)
+                guard needsVersion2 else {
+                    throw ConfigError.malformed("config version 2 without a version 2 option")
+                }
+            }
             try reader.expectEnd()
         } catch let error as CanonicalError {
             throw ConfigError.malformed(error.description)
@@ -123,6 +145,9 @@ extension MarketConfig {
         if !kills.isEmpty {
             text += ", kills " + kills.sorted().map(\.description).joined(separator: " ")
         }
+        if feeAwareReserve { text += ", fee-aware reserve" }
+        if bidShading { text += ", bid shading" }
+        if pacing != .reference { text += ", \(pacing) pacing" }
         return text
     }
 }

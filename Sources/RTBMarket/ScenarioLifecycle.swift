@@ -41,6 +41,9 @@ extension MarketEngine {
         state.privateStore = rules.memorySource == .privateStore ? state.memories : []
         state.lastSnapshot = [UInt64](
             repeating: UInt64.max, count: rules.memorySource == .sharedLedger ? agents : 0)
+        state.shading = BidShading(
+            campaigns: rules.trading == .exchangeAuctions && config.bidShading
+                ? market.campaigns.count : 0)
         emit(
             .scenarioStarted(
                 ScenarioStarted(
@@ -50,7 +53,8 @@ extension MarketEngine {
         for campaign in market.campaigns { emit(.campaignRegistered(campaign.registration)) }
         for product in market.products { emit(.productRegistered(product.registration)) }
         state.scheduler.schedule(.startDay(day: 1), at: 0)
-        for kill in config.kills.sorted() where kill.agent.kind != .exchange || rules.hasExchangeAgent {
+        for kill in config.kills.sorted()
+        where kill.agent.kind != .exchange || rules.hasExchangeAgent {
             state.scheduler.schedule(.kill(agent: kill.agent), at: kill.tick)
         }
         if config.volume != .none {

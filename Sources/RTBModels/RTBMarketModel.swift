@@ -33,7 +33,10 @@ public enum RTBMarketModel: SimulationModel {
 
     public static func summary(of config: MarketConfig) -> String { config.summary }
 
-    public static func claimsLegacyConfig(_ bytes: [UInt8]) -> Bool { bytes.first == 1 }
+    /// Market configs start with their format version, 1 or 2 (`MarketConfig.encode`).
+    public static func claimsLegacyConfig(_ bytes: [UInt8]) -> Bool {
+        bytes.first == 1 || bytes.first == 2
+    }
 
     public static func readsSharedLedger(_ config: MarketConfig) -> Bool {
         config.scenarios.contains(.c)

@@ -51,6 +51,9 @@ public struct RunReport: Sendable {
         configObject["products_per_seller"] = .int(Int64(config.productsPerSeller))
         configObject["exchange_fee_ppm"] = .int(config.exchangeFee.ppm)
         configObject["mechanism"] = .string(config.mechanism.description)
+        configObject["fee_aware_reserve"] = .bool(config.feeAwareReserve)
+        configObject["bid_shading"] = .bool(config.bidShading)
+        configObject["pacing"] = .string(config.pacing.description)
         configObject["policy"] = .string(config.policy.description)
         configObject["hallucination_rate_ppm"] = .int(config.hallucinationRate.ppm)
         configObject["volume"] = .string(config.volume.description)
@@ -114,6 +117,14 @@ public struct RunReport: Sendable {
         row("ledger costs $") { Micros($0.totals[.ledgerCosts]).dollarsText }
         row("ledger entries") { String($0.totals[.ledgerEntries]) }
         row("average CPM $") { ScenarioSummary($0).averageCPM?.dollarsText ?? "-" }
+        row("buyer value received $") { Micros($0.totals[.buyerValue]).dollarsText }
+        row("buyer surplus $") { ScenarioSummary($0).buyerSurplus.dollarsText }
+        row("seller value delivered $") { Micros($0.totals[.sellerValueDelivered]).dollarsText }
+        row("seller paid share") {
+            ScenarioSummary.percent(ScenarioSummary($0).sellerPaidSharePpm)
+        }
+        row("delivered but unpaid $") { Micros($0.totals[.deliveredUnpaid]).dollarsText }
+        row("paid but undelivered $") { Micros($0.totals[.paidUndelivered]).dollarsText }
         row("goal attainment") { ScenarioSummary.percent(ScenarioSummary($0).goalAttainmentPpm) }
         row("auctions (sold)") { "\($0.totals[.auctions]) (\($0.totals[.auctionsSold]))" }
         if config.volume != .none {

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import RTBCore
+import RTBIntegrity
+import RTBLedger
+import RTBTestSupport
+
+/// Engine 0.2.0's exchange options on the command line: a fee-aware, first-price, shading run
+/// records, checks clean, and replays from a checkpoint in its middle (the shading counts are
+/// part of the checkpoint state); a config file sets the same options; a bad combination is one
+/// line and exit 64.
+@Test func aShadingFeeAwareRunChecksCleanAndReplaysFromItsCheckpoints() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let path = directory + "/shading.ledger"
+    let options = [
+        "--scenario", "a", "--days", "6", "--seed", "7", "--mechanism", "first-price",
+        "--bid-shading", "--fee-aware", "--fee", "18%",
+    ]
+    let recorded = try TestSupport.run(
+        "rtb-verify",
+        ["record", "--ledger", path, "--frame-bytes", "4096", "--checkpoint-every", "2"] + options)
+    #expect(recorded.status == 0, "\(recorded.error)")
+    let checked = try TestSupport.run("rtb-verify", ["check", "--trace", path])
+    #expect(checked.status == 0, "\(checked.output)")
+    #expect(checked.output.contains("reserve-rule"))
+    let frames = try LedgerStore.open(path: path).checkpointIndex().map(\.frameCount)
+    #expect(frames.count >= 4, "\(frames)")
+    let middle = frames[frames.count / 2]
+    let replayed = try TestSupport.run(
+        "rtb-verify", ["replay", "--trace", path, "--from-checkpoint", String(middle)])
+    #expect(replayed.status == 0, "\(replayed.output) \(replayed.error)")
+    let full = try Replayer(path: path).replay(ReplayOptions(strict: true))
+    #expect(full.divergence == nil && full.checkpointsCompared == frames.count)
+
+    let file = directory + "/options.json"
+    try Data(
+        #"{"scenario": "a", "days": 6, "seed": 7, "mechanism": "first-price", "bid_shading": true, "fee_aware": true, "fee": "18%"}"#
+            .utf8
+    ).write(to: URL(fileURLWithPath: file))
+    let fromFile = try TestSupport.run(
+        "rtb-verify",
+        [
+            "record", "--ledger", directory + "/file.ledger", "--frame-bytes", "4096",
+            "--checkpoint-every", "2", "--config", file,
+        ])
+    #expect(fromFile.status == 0, "\(fromFile.error)")
+    #expect(
+        try ChainVerifier.verify(path: directory + "/file.ledger").headHash
+            == ChainVerifier.verify(path: path).headHash)
+}
+
+@Test func shadingWithoutFirstPriceIsOneLineAndExit64() throws {
+    let ledger = TestSupport.temporaryDirectory() + "/never.ledger"
+    let result = try TestSupport.run(
+        "rtb-sim",
+        ["run", "--scenario", "a", "--days", "1", "--bid-shading", "--ledger", ledger])
+    #expect(result.status == 64)
+    #expect(result.error.contains("--bid-shading") && result.error.contains("first-price"))
+    #expect(!FileManager.default.fileExists(atPath: ledger))
+    let file = TestSupport.temporaryDirectory() + "/bad.json"
+    try Data(#"{"fee_aware": "yes"}"#.utf8).write(to: URL(fileURLWithPath: file))
+    let bad = try TestSupport.run("rtb-sim", ["run", "--config", file, "--ledger", ledger])
+    #expect(bad.status == 64 && bad.error.contains("key 'fee_aware': expected true or false"))
+    #expect(bad.error.split(separator: "\n").count == 1)
+}

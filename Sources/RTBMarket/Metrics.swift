@@ -20,6 +20,22 @@ public enum Counter: Int, CaseIterable, Sendable {
     case disputedSpend, unresolvedSpend, resolutionDays
     case buyerValue, sellerValueDelivered, deliveredUnpaid, paidUndelivered
 
+    /// The four welfare counters engine 0.2.0 added (absent from older results files).
+    public var isWelfare: Bool {
+        switch self {
+        case .buyerValue, .sellerValueDelivered, .deliveredUnpaid, .paidUndelivered: return true
+        case .events, .deals, .impressions, .buyerSpend, .sellerRevenue, .fees, .ledgerCosts,
+            .ledgerEntries, .auctions, .auctionsSold, .openAuctions, .openAuctionsSold,
+            .directOffers, .directOffersAccepted, .negotiations, .counterOffers, .deliveries,
+            .discrepantDeliveries, .contextRotEvents, .keysLost, .restarts, .recoveries,
+            .recoveriesMatching, .keysRecovered, .kills, .claims, .hallucinatedClaims,
+            .hallucinationsCaught, .reconciledAccepted, .reconciledNegotiated,
+            .reconciledDisputed, .reconciledUnresolvable, .disputedSpend, .unresolvedSpend,
+            .resolutionDays:
+            return false
+        }
+    }
+
     /// The JSON and table name.
     public var name: String {
         switch self {

@@ -2,6 +2,7 @@ import Foundation
 import RTBCore
 import RTBEvents
 import RTBMarket
+import RTBModels
 import RTBRunning
 import RTBTrace
 
@@ -40,7 +41,7 @@ public struct ResultsDocument {
                 throw ResultsError.malformed(
                     path: path, field: field, reason: "needs scenario, totals and derived")
             }
-            for counter in Counter.allCases {
+            for counter in Counter.allCases where !counter.isWelfare {
                 guard scenario["totals"]?[counter.name]?.int64 != nil else {
                     throw ResultsError.malformed(
                         path: path, field: "\(field).totals.\(counter.name)",
@@ -98,7 +99,10 @@ public struct ResultsDocument {
             rows.append(
                 [name]
                     + columns.map { column in
-                        let value = column.scenario["totals"]?[counter.name]?.int64 ?? 0
+                        // Results of engine 0.1.0 have no welfare counters.
+                        guard let value = column.scenario["totals"]?[counter.name]?.int64 else {
+                            return "-"
+                        }
                         return money ? Micros(value).dollarsText : String(value)
                     })
         }
@@ -120,6 +124,49 @@ public struct ResultsDocument {
                         if money { return Micros(Int64(value.rounded())).dollarsText }
                         if key.hasSuffix("_days") { return String(format: "%.2f", value) }
                         return ScenarioSummary.percent(Int64((value * 1_000_000).rounded()))
+                    })
+        }
+        return rows
+    }
+}
+
+extension ResultsDocument {
+    /// The value a metric name of the validity table ("a.deals", "a.take_rate_ppm") has in
+    /// this document: a scenario's total, or its derived ratio in ppm; nil when absent.
+    func value(of metric: String) -> Int64? {
+        let parts = metric.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2,
+            let scenario = scenarios.first(where: { $0["scenario"]?.stringValue == parts[0] })
+        else { return nil }
+        if parts[1].hasSuffix("_ppm") {
+            let key = String(parts[1].dropLast("_ppm".count))
+            return scenario["derived"]?[key]?.double.map { Int64(($0 * 1_000_000).rounded()) }
+        }
+        return scenario["totals"]?[parts[1]]?.int64
+    }
+
+    /// The seed's validity table beside the runs: one row per range of the default
+    /// configuration's table (`RTBMarketModel.validityRanges`), each run's value and whether
+    /// it lies inside ("-" when the run has no such scenario or value).
+    public static func validityRows(_ documents: [(label: String?, document: ResultsDocument)])
+        -> [[String]]
+    {
+        var rows = [["seed's validity range", "range"] + documents.map { $0.label ?? "value" }]
+        for range in RTBMarketModel.validityRanges {
+            let ppm = range.name.hasSuffix("_ppm")
+            func shown(_ value: Int64) -> String {
+                ppm ? ScenarioSummary.percent(value) : String(value)
+            }
+            let high = range.high == Int64.max ? "" : shown(range.high)
+            rows.append(
+                [
+                    range.name.replacingOccurrences(of: "_ppm", with: ""),
+                    shown(range.low) + "-" + high,
+                ]
+                    + documents.map { run in
+                        guard let value = run.document.value(of: range.name) else { return "-" }
+                        let inside = value >= range.low && value <= range.high
+                        return shown(value) + (inside ? " ok" : " OUT")
                     })
         }
         return rows

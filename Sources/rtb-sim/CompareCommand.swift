@@ -51,10 +51,12 @@ struct CompareCommand: ParsableCommand {
         default: markdown = false
         }
         let labels = Self.labels(inputs)
+        let labelled = zip(labels, documents).map { (label: $0, document: $1.document) }
+        print(ResultsDocument.comparisonTable(labelled, markdown: markdown), terminator: "")
         print(
-            ResultsDocument.comparisonTable(
-                zip(labels, documents).map { (label: $0, document: $1.document) },
-                markdown: markdown),
+            "\nThe seed's validity table (stated for the default configuration, any seed):\n")
+        print(
+            TextTable.render(ResultsDocument.validityRows(labelled), markdown: markdown),
             terminator: "")
     }
 

@@ -79,15 +79,7 @@ func campaign(target: Micros, strategy: BuyerStrategy = .targetCPM) -> CampaignS
 func runB(days: Int = 7, seed: UInt64 = 3, configure: (inout MarketConfig) -> Void = { _ in })
     throws -> (MarketEngine, [MarketEvent])
 {
-    var config = MarketConfig()
-    config.scenarios = [.b]
-    config.days = days
-    config.seed = seed
-    configure(&config)
-    let store = MemoryFrameStore()
-    let engine = MarketEngine(config: config, store: store)
-    try engine.run()
-    return (engine, try store.allEvents())
+    try runEngine([.b], days: days, seed: seed, configure: configure)
 }
 
 @Test func negotiationsFollowRequestOfferDecision() throws {

@@ -4,12 +4,11 @@ import RTBEvents
 @testable import RTBMarket
 import RTBTrace
 
-/// Runs `scenarios` for `days` days and returns the engine's metrics of each scenario, in
-/// order, and the run's events.
-func runMarket(
-    _ scenarios: [Scenario], days: Int = 14, seed: UInt64 = 1,
+/// Runs `scenarios` for `days` days in memory; returns the engine and the run's events.
+func runEngine(
+    _ scenarios: [Scenario], days: Int, seed: UInt64,
     configure: (inout MarketConfig) -> Void = { _ in }
-) throws -> ([ScenarioMetrics], [MarketEvent]) {
+) throws -> (MarketEngine, [MarketEvent]) {
     var config = MarketConfig()
     config.scenarios = scenarios
     config.days = days
@@ -18,7 +17,18 @@ func runMarket(
     let store = MemoryFrameStore()
     let engine = MarketEngine(config: config, store: store)
     try engine.run()
-    return (engine.metrics.filter { $0.scenario != .run }, try store.allEvents())
+    return (engine, try store.allEvents())
+}
+
+/// Runs `scenarios` for `days` days and returns the engine's metrics of each scenario, in
+/// order, and the run's events.
+func runMarket(
+    _ scenarios: [Scenario], days: Int = 14, seed: UInt64 = 1,
+    configure: (inout MarketConfig) -> Void = { _ in }
+) throws -> ([ScenarioMetrics], [MarketEvent]) {
+    let (engine, events) = try runEngine(
+        scenarios, days: days, seed: seed, configure: configure)
+    return (engine.metrics.filter { $0.scenario != .run }, events)
 }
 
 /// Both sides' welfare recomputed from a scenario's events deal by deal, independently of

@@ -79,3 +79,35 @@ import RTBTestSupport
         #expect(refused.output.isEmpty)
     }
 }
+
+/// `compare` puts the seed's validity table beside the runs, and still reads a results file
+/// of engine 0.1.0, which has no welfare counters (shown as "-").
+@Test func compareShowsTheValidityTableAndReadsResultsWithoutWelfare() throws {
+    let directory = TestSupport.temporaryDirectory()
+    let run = try TestSupport.run(
+        "rtb-sim",
+        ["run", "--days", "3", "--seed", "4", "--output", "new.json", "--ledger", "new.ledger"],
+        in: directory)
+    #expect(run.status == 0, "\(run.error)")
+    var text = try String(contentsOfFile: directory + "/new.json", encoding: .utf8)
+    for counter in Counter.allCases where counter.isWelfare {
+        let pattern = "\"\(counter.name)\":[0-9-]+,?"
+        text = text.replacingOccurrences(of: pattern, with: "", options: .regularExpression)
+    }
+    #expect(!text.contains("buyer_value_micros"))
+    try text.write(toFile: directory + "/old.json", atomically: true, encoding: .utf8)
+    let compared = try TestSupport.run(
+        "rtb-sim", ["compare", "old.json", "new.json"], in: directory)
+    #expect(compared.status == 0, "\(compared.error)")
+    let lines = compared.output.split(separator: "\n").map(String.init)
+    let value = try #require(lines.first { $0.hasPrefix("buyer_value $") })
+    #expect(
+        value.split(separator: " ", omittingEmptySubsequences: true).filter { $0 == "-" }.count == 3
+    )
+    #expect(lines.contains { $0.hasPrefix("The seed's validity table") })
+    // Three days are far from the default 30: A's deals fall outside the seed's range.
+    let deals = try #require(lines.first { $0.hasPrefix("a.deals") })
+    #expect(deals.contains("4000-6000") && deals.contains("OUT"))
+    let take = try #require(lines.first { $0.hasPrefix("a.take_rate") })
+    #expect(take.components(separatedBy: " ok").count == 3)
+}

@@ -117,17 +117,33 @@ import RTBTestSupport
     let tables = report["tables"] as! [[String: Any]]
     #expect(
         tables.map { $0["title"] as! String } == [
-            "Runs", "A exchange: metrics over 3 runs", "B direct: metrics over 3 runs",
+            "Runs", "Scenarios side by side over 3 runs: mean [95% bootstrap interval]",
+            "A exchange: metrics over 3 runs", "B direct: metrics over 3 runs",
             "C ledger: metrics over 3 runs",
         ])
-    let row = (tables[1]["rows"] as! [[String]]).first { $0[0] == "deals" }!
+    let row = (tables[2]["rows"] as! [[String]]).first { $0[0] == "deals" }!
     let mean = deals.reduce(0, +) / 3
     #expect(row[1] == "3" && row[2] == String(format: "%.1f", mean))
     let bounds = row[3].components(separatedBy: " to ").map { Double($0)! }
     #expect(bounds[0] <= mean && mean <= bounds[1] && bounds[0] < bounds[1])
+    // The bootstrap interval lies within the runs' range and around the mean.
+    let resampled = row[4].components(separatedBy: " to ").map { Double($0)! }
+    #expect(deals.min()! <= resampled[0] && resampled[0] <= mean)
+    #expect(mean <= resampled[1] && resampled[1] <= deals.max()!)
     #expect(
-        row[4] == String(format: "%.1f", deals.min()!)
-            && row[5] == String(format: "%.1f", deals.max()!))
+        row[5] == String(format: "%.1f", deals.min()!)
+            && row[6] == String(format: "%.1f", deals.max()!))
+    // Side by side: A's deals are the same mean and bootstrap interval, and A's take rate, the
+    // same in every run, has an interval of that one value.
+    let side = tables[1]["rows"] as! [[String]]
+    #expect(
+        side.first { $0[0] == "deals" }![1]
+            == "\(row[2]) [\(row[4].replacingOccurrences(of: " to ", with: ", "))]")
+    #expect(side.first { $0[0] == "take rate %" }![1] == "15.00 [15.00, 15.00]")
+    // The same ledgers give the same report, intervals included.
+    let again = try TestSupport.run(
+        "rtb-verify", ["report", "--format", "json"] + traces, in: directory)
+    #expect(again.output == json.output)
     let charts = report["charts"] as! [[String: Any]]
     #expect(
         charts.map { $0["id"] as! String } == [

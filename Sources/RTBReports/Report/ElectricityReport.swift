@@ -257,15 +257,6 @@ enum ElectricityReport: ModelReport {
 
     /// Percentile 95% interval of the mean over 1,000 resamples, drawn from a fixed stream.
     static func bootstrap(_ values: [Double]) -> (low: Double, high: Double) {
-        guard values.count > 1 else { return (values.first ?? 0, values.first ?? 0) }
-        var random = RandomStream(seed: 0, key: StreamKey("electricity-report-bootstrap"))
-        var means: [Double] = []
-        for _ in 0..<1_000 {
-            var sum = 0.0
-            for _ in values { sum += values[Int(random.next(below: UInt64(values.count)))] }
-            means.append(sum / Double(values.count))
-        }
-        means.sort()
-        return (means[25], means[974])
+        SampleSummary.bootstrap(values, key: StreamKey("electricity-report-bootstrap"))
     }
 }

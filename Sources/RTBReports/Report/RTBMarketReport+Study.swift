@@ -4,8 +4,10 @@ import RTBEvents
 import RTBMarket
 
 extension RTBMarketReport {
-    /// Several runs: per scenario, every metric's mean, 95% interval, minimum and maximum over
-    /// the runs; daily buyer spend of every run overlaid with the mean; the mean welfare split.
+    /// Several runs (seed 000's A/B/C study: one sweep over seeds): per scenario, every metric's
+    /// mean, Student's t 95% interval, seeded bootstrap 95% interval, minimum and maximum over
+    /// the runs; the scenarios side by side on the metrics that compare them (mean and bootstrap
+    /// interval); daily buyer spend of every run overlaid with the mean; the mean welfare.
     static func study(ledgers paths: [String]) throws
         -> (tables: [ReportTable], charts: [ReportChart])
     {
@@ -28,13 +30,16 @@ extension RTBMarketReport {
             var rows: [[String]] = []
             func add(_ name: String, _ values: [Double], _ format: (Double) -> String) {
                 guard let summary = SampleSummary(values) else {
-                    rows.append([name, "0", "-", "-", "-", "-"])
+                    rows.append([name, "0", "-", "-", "-", "-", "-"])
                     return
                 }
+                let resampled = SampleSummary.bootstrap(
+                    values, key: Self.bootstrapKey(scenario))
                 rows.append([
                     name, String(summary.count), format(summary.mean),
-                    format(summary.low) + " to " + format(summary.high), format(summary.minimum),
-                    format(summary.maximum),
+                    format(summary.low) + " to " + format(summary.high),
+                    format(resampled.low) + " to " + format(resampled.high),
+                    format(summary.minimum), format(summary.maximum),
                 ])
             }
             for counter in Counter.allCases {
@@ -61,7 +66,10 @@ extension RTBMarketReport {
             tables.append(
                 ReportTable(
                     title: "\(scenario.title): metrics over \(metrics.count) runs",
-                    header: ["metric", "runs", "mean", "95% interval of the mean", "min", "max"],
+                    header: [
+                        "metric", "runs", "mean", "95% interval of the mean (t)",
+                        "95% bootstrap interval", "min", "max",
+                    ],
                     rows: rows))
             let days = metrics.map(\.days.count).max() ?? 0
             var series = zip(labels, runs).compactMap { label, run -> ReportSeries? in
@@ -87,6 +95,10 @@ extension RTBMarketReport {
                     style: .lines, xLabel: "day", yLabel: "dollars",
                     categories: (0..<days).map { String($0 + 1) }, series: series))
         }
+        tables.insert(
+            sideBySide(
+                scenarios.map { scenario in (scenario, runs.compactMap { of($0, scenario) }) }),
+            at: 0)
         let welfare = Self.welfare
         charts.append(
             ReportChart(
@@ -104,5 +116,72 @@ extension RTBMarketReport {
                         })
                 }))
         return (tables, charts)
+    }
+
+    /// The stream of a scenario's bootstrap resamples: the same resampled runs for every metric
+    /// of the scenario (two metrics equal run by run get equal intervals), and the same every
+    /// time the report is made.
+    static func bootstrapKey(_ scenario: Scenario) -> StreamKey {
+        StreamKey("rtb-market-study-bootstrap", scenario.description)
+    }
+
+    /// The metrics that compare the scenarios (both sides' welfare, price, delivery and the
+    /// frictions), each scenario's mean over the runs with its seeded bootstrap 95% interval.
+    static func sideBySide(_ scenarios: [(Scenario, [ScenarioMetrics])]) -> ReportTable {
+        let dollars: [(String, Counter)] = [
+            ("buyer spend $", .buyerSpend), ("buyer value received $", .buyerValue),
+            ("seller revenue $", .sellerRevenue),
+            ("seller value delivered $", .sellerValueDelivered),
+            ("delivered but unpaid $", .deliveredUnpaid), ("intermediary fees $", .fees),
+            ("ledger costs $", .ledgerCosts),
+        ]
+        let counts: [(String, Counter)] = [
+            ("deals", .deals), ("impressions", .impressions),
+            ("context-rot events", .contextRotEvents), ("hallucinated claims", .hallucinatedClaims),
+        ]
+        let ratios: [(String, (ScenarioSummary) -> Int64?)] = [
+            ("goal attainment", \.goalAttainmentPpm), ("seller paid share", \.sellerPaidSharePpm),
+            ("take rate", \.takeRatePpm), ("recovery rate", \.recoveryRatePpm),
+        ]
+        func cell(_ scenario: Scenario, _ values: [Double], _ digits: Int) -> String {
+            guard let mean = SampleSummary(values)?.mean else { return "-" }
+            let interval = SampleSummary.bootstrap(values, key: bootstrapKey(scenario))
+            let format = "%.\(digits)f"
+            return String(format: format, mean) + " ["
+                + String(format: format, interval.low) + ", "
+                + String(format: format, interval.high) + "]"
+        }
+        var rows: [[String]] = []
+        for (name, counter) in dollars {
+            rows.append(
+                [name]
+                    + scenarios.map { scenario, metrics in
+                        cell(scenario, metrics.map { Double($0.totals[counter]) / 1e6 }, 0)
+                    })
+        }
+        for (name, counter) in counts {
+            rows.append(
+                [name]
+                    + scenarios.map { scenario, metrics in
+                        cell(
+                            scenario, metrics.map { Double($0.totals[counter]) },
+                            counter == .impressions ? 0 : 1)
+                    })
+        }
+        for (name, ratio) in ratios {
+            rows.append(
+                [name + " %"]
+                    + scenarios.map { scenario, metrics in
+                        cell(
+                            scenario,
+                            metrics.compactMap { ratio(ScenarioSummary($0)) }.map {
+                                Double($0) / 1e4
+                            }, 2)
+                    })
+        }
+        let runs = scenarios.map(\.1.count).max() ?? 0
+        return ReportTable(
+            title: "Scenarios side by side over \(runs) runs: mean [95% bootstrap interval]",
+            header: ["metric"] + scenarios.map(\.0.title), rows: rows)
     }
 }

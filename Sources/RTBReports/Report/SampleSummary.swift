@@ -1,3 +1,4 @@
+import RTBCore
 import Foundation
 
 /// Mean, spread and a 95% confidence interval of the mean of independent runs (Student's t with
@@ -26,6 +27,24 @@ public struct SampleSummary: Equatable, Sendable {
         high = mean + half
         minimum = values.min()!
         maximum = values.max()!
+    }
+
+    /// Percentile 95% interval of the mean over 1,000 resamples with replacement, drawn from a
+    /// stream keyed by `key` (so a report shows the same interval every time); a single value's
+    /// interval is that value.
+    public static func bootstrap(_ values: [Double], key: StreamKey) -> (low: Double, high: Double)
+    {
+        guard values.count > 1 else { return (values.first ?? 0, values.first ?? 0) }
+        var random = RandomStream(seed: 0, key: key)
+        var means: [Double] = []
+        means.reserveCapacity(1_000)
+        for _ in 0..<1_000 {
+            var sum = 0.0
+            for _ in values { sum += values[Int(random.next(below: UInt64(values.count)))] }
+            means.append(sum / Double(values.count))
+        }
+        means.sort()
+        return (means[25], means[974])
     }
 
     /// The 0.975 quantile of Student's t with `degrees` degrees of freedom (tabled to 30, then

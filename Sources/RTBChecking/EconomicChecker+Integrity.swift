@@ -14,6 +14,10 @@ struct IntegrityState {
     var floors: [Micros] = []
     /// Each product's seller (the reserve rule needs the seller's fee).
     var productSellers: [Int] = []
+    /// Scenario A with adaptive floors: the floors the recorded auctions make (the engine's
+    /// rule on the recorded counts), and the product of the auction being cleared.
+    var adaptive = AdaptiveFloors(products: 0)
+    var auctionProduct = -1
     var registeredCampaigns = 0
     var registeredProducts = 0
     var auctions = 0
@@ -64,19 +68,29 @@ extension EconomicChecker {
         observeClaims(event, sequence, trustsClaims: rules?.trustsClaims ?? true)
         switch event.body {
         case .dayStarted(let started):
+            if integrity.adaptive.isActive { integrity.adaptive.closeDay() }
             check(
                 .timeMonotone, started.day == integrity.day + 1, sequence,
                 "day \(started.day) starts after day \(integrity.day)")
             integrity.day = started.day
         case .bidRequest(let request) where integrity.floors.indices.contains(request.product):
+            if config.adaptiveFloors && !integrity.adaptive.isActive {
+                integrity.adaptive = AdaptiveFloors(products: integrity.floors.count)
+            }
+            let floor = integrity.adaptive.floor(
+                integrity.floors[request.product], product: request.product)
             let expected = config.reserve(
-                floor: integrity.floors[request.product],
-                seller: integrity.productSellers[request.product])
+                floor: floor, seller: integrity.productSellers[request.product])
             check(
                 .reserveRule, request.floorCPM == expected, sequence,
                 "auction \(request.auction): reserve \(request.floorCPM), the rule makes it \(expected)"
                     + (config.feeAwareReserve
-                        ? " (floor grossed up by the seller's fee)" : " (the floor)"))
+                        ? " (floor \(floor) grossed up by the seller's fee)"
+                        : " (the floor \(floor))"))
+            integrity.adaptive.offer(product: request.product, request.impressions)
+            integrity.auctionProduct = request.product
+        case .auctionCleared(let cleared) where cleared.winner > 0:
+            integrity.adaptive.sell(product: integrity.auctionProduct, cleared.impressions)
         case .scenarioFinished(let finished):
             let counted = sequence - integrity.scenarioStart + 1 - integrity.killRecords
             check(

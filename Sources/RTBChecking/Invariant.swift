@@ -124,7 +124,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
             return "an auction with a bid at or above its floor, of at least the minimum lot, sells"
         case .reserveRule:
             return
-                "an A auction's reserve is its product's floor, or (fee-aware) the floor grossed up by the seller's fee"
+                "A auctions' reserve = the product's floor (adapted to sell-through) or, fee-aware, grossed up by the fee"
         }
     }
 }

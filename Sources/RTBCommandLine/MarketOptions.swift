@@ -65,6 +65,13 @@ public struct MarketOptions: ParsableArguments {
     )
     public var bidShading = false
 
+    @Flag(
+        name: .long,
+        help:
+            "Scenario A: floors adapt to yesterday's sell-through (+5% at 90% sold or more, -5% under 50%, within 0.5-2x)."
+    )
+    public var adaptiveFloors = false
+
     @Option(
         name: .long,
         help:
@@ -178,6 +185,7 @@ public struct MarketOptions: ParsableArguments {
         if mechanism != nil { given.append("--mechanism") }
         if feeAware { given.append("--fee-aware") }
         if bidShading { given.append("--bid-shading") }
+        if adaptiveFloors { given.append("--adaptive-floors") }
         if pacing != nil { given.append("--pacing") }
         if policy != nil { given.append("--policy") }
         if mockLlm { given.append("--mock-llm") }
@@ -223,7 +231,7 @@ public struct MarketOptions: ParsableArguments {
         "fee", "mechanism", "policy", "platform_fee", "hallucination_rate", "rot_rate",
         "decay_rate",
         "grace_days", "restart_rate", "volume", "kill", "buyer_discount", "seller_discount",
-        "fee_aware", "bid_shading", "pacing",
+        "fee_aware", "bid_shading", "adaptive_floors", "pacing",
     ]
 
     /// Options read from a JSON config file.
@@ -292,6 +300,7 @@ public struct MarketOptions: ParsableArguments {
             case "seller_discount": options.sellerDiscount = try list()
             case "fee_aware": options.feeAware = try flag()
             case "bid_shading": options.bidShading = try flag()
+            case "adaptive_floors": options.adaptiveFloors = try flag()
             case "pacing": options.pacing = try text()
             default:
                 throw ValidationError(
@@ -355,6 +364,7 @@ public struct MarketOptions: ParsableArguments {
         config.mechanism = mechanismValue
         config.feeAwareReserve = feeAware
         config.bidShading = bidShading
+        config.adaptiveFloors = adaptiveFloors
         let pacing = self.pacing ?? Pacing.reference.description
         guard let pacingValue = Pacing.allCases.first(where: { $0.description == pacing }) else {
             throw ValidationError(

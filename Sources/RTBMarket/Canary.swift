@@ -15,4 +15,6 @@ public enum Canary: String, CaseIterable, Sendable {
     case brokenRecovery
     /// With a fee-aware reserve, the exchange still uses the bare floor as every reserve.
     case floorAsReserve
+    /// With adaptive floors, the floors never move.
+    case frozenFloors
 }

@@ -91,6 +91,8 @@ struct EngineState: Equatable, Sendable {
     var metrics: [ScenarioMetrics] = []
     /// Scenario A under first price with `bid_shading`: what each campaign learned (else empty).
     var shading = BidShading(campaigns: 0)
+    /// Scenario A with `adaptive_floors`: each product's floor factor and today's counts.
+    var floors = AdaptiveFloors(products: 0)
 }
 
 extension EngineState {
@@ -151,6 +153,7 @@ extension EngineState {
         writer.varint(metrics.count)
         for scenarioMetrics in metrics { scenarioMetrics.encode(into: &writer) }
         shading.encode(into: &writer)
+        floors.encode(into: &writer)
     }
 
     static func decode(from reader: inout CanonicalReader) throws(CanonicalError) -> EngineState {
@@ -222,6 +225,7 @@ extension EngineState {
             state.metrics.append(try ScenarioMetrics.decode(from: &reader))
         }
         state.shading = try BidShading.decode(from: &reader)
+        state.floors = try AdaptiveFloors.decode(from: &reader)
         return state
     }
 }

@@ -86,8 +86,10 @@ extension MarketEngine {
             of: product.dailyAvails, hour: hour, count: Self.exchangeRoundHours)
         let dealType: DealType = product.supports(.openAuction) ? .openAuction : .privateAuction
         // The request states the reserve: the floor, or the floor grossed up by the seller's fee.
-        var reserve = config.reserve(floor: product.floorCPM, seller: product.seller)
-        if canary == .floorAsReserve && config.feeAwareReserve { reserve = product.floorCPM }
+        let floor = state.floors.floor(product.floorCPM, product: product.index)
+        var reserve = config.reserve(floor: floor, seller: product.seller)
+        if canary == .floorAsReserve && config.feeAwareReserve { reserve = floor }
+        state.floors.offer(product: product.index, batch)
         emit(
             .bidRequest(
                 BidRequest(
@@ -253,6 +255,7 @@ extension MarketEngine {
         }
         recordServed(deal: deal, planned: impressions, served: served)
         state.campaigns[campaign].boughtToday += impressions
+        state.floors.sell(product: product.index, impressions)
         var paid = Micros.cost(impressions: served, cpm: price)
         if canary == .overspend && deal == 0 { paid += market.campaigns[campaign].budget }
         let rate = config.feeRate(buyer: market.campaigns[campaign].buyer, seller: product.seller)

@@ -50,6 +50,9 @@ public struct MarketConfig: Equatable, Sendable {
     /// Scenario A under first price: buyers shade their bids by a rule that learns from win
     /// rates (`BidShading`). Off: a first-price bidder bids its value.
     public var bidShading = false
+    /// Scenario A: floors adapt to sell-through day by day (`AdaptiveFloors`). Off: floors never
+    /// move (engine 0.1.0 and the reference).
+    public var adaptiveFloors = false
     /// Scenario A: how campaigns spread their daily target over the day's auction rounds.
     public var pacing = Pacing.reference
 

@@ -4,11 +4,13 @@ import RTBTrace
 
 extension MarketConfig {
     /// Whether the config uses an option of format version 2 (engine 0.2.0's economics).
-    var needsVersion2: Bool { feeAwareReserve || bidShading || pacing != .reference }
+    var needsVersion2: Bool {
+        feeAwareReserve || bidShading || adaptiveFloors || pacing != .reference
+    }
 
     /// Canonical bytes of the config: fields in declaration order. Format version 1 holds the
     /// fields up to `kills`; version 2 appends a byte of option flags (1: fee-aware reserve, 2:
-    /// bid shading) and the pacing's code. A config using none of them is written in version
+    /// bid shading, 4: adaptive floors) and the pacing's code. A config using none of them is written in version
     /// 1, so every config of engine 0.1.0 keeps its bytes and digest.
     public func encode(into writer: inout CanonicalWriter) {
         writer.u8(needsVersion2 ? 2 : 1)
@@ -40,7 +42,7 @@ extension MarketConfig {
             writer.varint(UInt64(kill.tick))
         }
         if needsVersion2 {
-            writer.u8((feeAwareReserve ? 1 : 0) | (bidShading ? 2 : 0))
+            writer.u8((feeAwareReserve ? 1 : 0) | (bidShading ? 2 : 0) | (adaptiveFloors ? 4 : 0))
             writer.u8(pacing.rawValue)
         }
     }
@@ -103,11 +105,12 @@ extension MarketConfig {
             }
             if version == 2 {
                 let flags = try reader.u8()
-                guard flags & ~3 == 0 else {
+                guard flags & ~7 == 0 else {
                     throw ConfigError.malformed("config version 2 with option flags \(flags)")
                 }
                 feeAwareReserve = flags & 1 != 0
                 bidShading = flags & 2 != 0
+                adaptiveFloors = flags & 4 != 0
                 pacing = try reader.enumeration(Pacing.self)
                 guard needsVersion2 else {
                     throw ConfigError.malformed("config version 2 without a version 2 option")
@@ -147,6 +150,7 @@ extension MarketConfig {
         }
         if feeAwareReserve { text += ", fee-aware reserve" }
         if bidShading { text += ", bid shading" }
+        if adaptiveFloors { text += ", adaptive floors" }
         if pacing != .reference { text += ", \(pacing) pacing" }
         return text
     }

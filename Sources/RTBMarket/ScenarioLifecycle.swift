@@ -41,6 +41,9 @@ extension MarketEngine {
         state.privateStore = rules.memorySource == .privateStore ? state.memories : []
         state.lastSnapshot = [UInt64](
             repeating: UInt64.max, count: rules.memorySource == .sharedLedger ? agents : 0)
+        state.floors = AdaptiveFloors(
+            products: rules.trading == .exchangeAuctions && config.adaptiveFloors
+                ? market.products.count : 0)
         state.shading = BidShading(
             campaigns: rules.trading == .exchangeAuctions && config.bidShading
                 ? market.campaigns.count : 0)
@@ -68,6 +71,7 @@ extension MarketEngine {
         updateMemories(day: day)
         switch rules.trading {
         case .exchangeAuctions:
+            if state.floors.isActive && canary != .frozenFloors { state.floors.closeDay() }
             for index in market.campaigns.indices {
                 let campaign = market.campaigns[index]
                 let remainingGoal = max(0, campaign.goalImpressions - state.campaigns[index].served)

@@ -53,6 +53,7 @@ public struct RunReport: Sendable {
         configObject["mechanism"] = .string(config.mechanism.description)
         configObject["fee_aware_reserve"] = .bool(config.feeAwareReserve)
         configObject["bid_shading"] = .bool(config.bidShading)
+        configObject["adaptive_floors"] = .bool(config.adaptiveFloors)
         configObject["pacing"] = .string(config.pacing.description)
         configObject["policy"] = .string(config.policy.description)
         configObject["hallucination_rate_ppm"] = .int(config.hallucinationRate.ppm)

@@ -129,8 +129,9 @@ func exchangeTotals(fee: Int64, aware: Bool, configure: (inout MarketConfig) -> 
     #expect(try MarketConfig(canonical: bytes) == config)
     let head = Array(bytes.dropLast(2))
     #expect(try MarketConfig(canonical: head + [0, 2]).pacing == .even)
+    #expect(try MarketConfig(canonical: head + [4, 0]).adaptiveFloors)
     // Unknown flags, an unknown pacing, or version 2 without a version 2 option are refused.
-    for tail: [UInt8] in [[4, 3], [3, 9], [0, 0]] {
+    for tail: [UInt8] in [[8, 3], [3, 9], [0, 0]] {
         #expect(throws: ConfigError.self) { _ = try MarketConfig(canonical: head + tail) }
     }
     config.mechanism = .secondPrice
@@ -195,4 +196,47 @@ func cumulativeShares(_ hourly: [Int64]) -> [Int64] {
     #expect(
         Pacing.profile.want(target: 1_000_000, bought: 0, hour: 10)
             == Pacing.ceilShare(1_000_000, beforeNoon, MarketEngine.hourWeightTotal))
+}
+
+@Test func adaptiveFloorsFollowYesterdaysSellThrough() throws {
+    let (metrics, events) = try runMarket([.a], days: 10) { $0.adaptiveFloors = true }
+    #expect(metrics[0].totals[.deals] > 0)
+    // The rule recomputed here from the events, independently of `AdaptiveFloors`: a product's
+    // factor moves +5% after a day with at least 90% of its offered impressions sold, -5% after
+    // one under 50%, within 0.5-2; the reserve is the floor x the factor, rounded half to even.
+    var floors: [Int: Int64] = [:]
+    var factor: [Int: Int64] = [:]
+    var offered: [Int: Int64] = [:]
+    var sold: [Int: Int64] = [:]
+    var current = -1
+    var raised = 0
+    var lowered = 0
+    for event in events where event.scenario == .a {
+        switch event.body {
+        case .productRegistered(let product):
+            floors[product.product] = product.floorCPM.raw
+            factor[product.product] = 1_000_000
+        case .dayStarted:
+            for product in offered.keys.sorted() where offered[product]! > 0 {  // determinism-ok: sorted
+                let share = Double(sold[product, default: 0]) / Double(offered[product]!)
+                let old = factor[product]!
+                let moved = share >= 0.9 ? old * 105 / 100 : share < 0.5 ? old * 95 / 100 : old
+                factor[product] = min(max(moved, 500_000), 2_000_000)
+            }
+            offered = [:]
+            sold = [:]
+        case .bidRequest(let request):
+            let expected = Micros(
+                RoundingRule.mulDiv(floors[request.product]!, factor[request.product]!, 1_000_000))
+            #expect(request.floorCPM == expected, "auction \(request.auction)")
+            if factor[request.product]! > 1_000_000 { raised += 1 }
+            if factor[request.product]! < 1_000_000 { lowered += 1 }
+            offered[request.product, default: 0] += request.impressions
+            current = request.product
+        case .auctionCleared(let cleared) where cleared.winner > 0:
+            sold[current, default: 0] += cleared.impressions
+        default: break
+        }
+    }
+    #expect(raised > 100 && lowered > 100, "\(raised) raised, \(lowered) lowered")
 }

@@ -24,7 +24,7 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
         case .dropEvent: .paidForDelivered
         case .flipTieBreak: .efficientAllocation
         case .brokenRecovery: .ledgerRecoveryExact
-        case .floorAsReserve: .reserveRule
+        case .floorAsReserve, .frozenFloors: .reserveRule
         }
     let directory = TestSupport.temporaryDirectory()
     for seed in UInt64(1)...10 {
@@ -35,6 +35,7 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
         config.volume = canary == .brokenRecovery ? .none : .small
         config.rotEpisodeRate = Rate.percent(10)
         config.feeAwareReserve = canary == .floorAsReserve
+        config.adaptiveFloors = canary == .frozenFloors
         let path = directory + "/\(canary)-\(seed).ledger"
         try recordMarket(config, path: path, canary: canary)
         let outcome = try LedgerChecker.check(path: path)

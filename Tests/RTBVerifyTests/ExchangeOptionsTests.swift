@@ -6,15 +6,15 @@ import RTBLedger
 import RTBTestSupport
 
 /// Engine 0.2.0's exchange options on the command line: a fee-aware, first-price, shading run
-/// records, checks clean, and replays from a checkpoint in its middle (the shading counts are
-/// part of the checkpoint state); a config file sets the same options; a bad combination is one
-/// line and exit 64.
+/// with adaptive floors and profile pacing records, checks clean, and replays from a checkpoint
+/// in its middle (the shading counts and the floors are part of the checkpoint state); a
+/// config file sets the same options; a bad combination is one line and exit 64.
 @Test func aShadingFeeAwareRunChecksCleanAndReplaysFromItsCheckpoints() throws {
     let directory = TestSupport.temporaryDirectory()
     let path = directory + "/shading.ledger"
     let options = [
         "--scenario", "a", "--days", "6", "--seed", "7", "--mechanism", "first-price",
-        "--bid-shading", "--fee-aware", "--fee", "18%",
+        "--bid-shading", "--fee-aware", "--fee", "18%", "--adaptive-floors", "--pacing", "profile",
     ]
     let recorded = try TestSupport.run(
         "rtb-verify",
@@ -34,7 +34,7 @@ import RTBTestSupport
 
     let file = directory + "/options.json"
     try Data(
-        #"{"scenario": "a", "days": 6, "seed": 7, "mechanism": "first-price", "bid_shading": true, "fee_aware": true, "fee": "18%"}"#
+        #"{"scenario": "a", "days": 6, "seed": 7, "mechanism": "first-price", "bid_shading": true, "fee_aware": true, "fee": "18%", "adaptive_floors": true, "pacing": "profile"}"#
             .utf8
     ).write(to: URL(fileURLWithPath: file))
     let fromFile = try TestSupport.run(

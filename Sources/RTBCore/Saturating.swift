@@ -75,6 +75,23 @@ extension Micros {
 }
 
 extension RoundingRule {
+    /// ceil(a x b / d) for a positive `d`, clamped to Int64's range (no trap for any recorded
+    /// value).
+    @inlinable
+    public static func saturatingCeilMulDiv(_ a: Int64, _ b: Int64, _ d: Int64) -> Int64 {
+        let product = Int128(a) * Int128(b)
+        let quotient = product / Int128(d)
+        let result = quotient * Int128(d) < product ? quotient + 1 : quotient
+        return result > Int128(Int64.max) ? .max : result < Int128(Int64.min) ? .min : Int64(result)
+    }
+
+    /// Whether a / b >= n / d exactly, for non-negative counts and positive denominators
+    /// (sell-through thresholds without rounding).
+    @inlinable
+    public static func ratio(_ a: Int64, _ b: Int64, atLeast n: Int64, over d: Int64) -> Bool {
+        Int128(a) * Int128(d) >= Int128(n) * Int128(b)
+    }
+
     /// `mulDiv(a, b, d)` clamped to Int64's range (ratios of recorded counts).
     @inlinable
     public static func saturatingMulDiv(_ a: Int64, _ b: Int64, _ d: Int64) -> Int64 {

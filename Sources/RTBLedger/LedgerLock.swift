@@ -22,7 +22,16 @@ final class LedgerLock {
         self.descriptor = descriptor
     }
 
-    deinit { close(descriptor) }
+    /// Unlocks before closing. Closing alone is not enough: a thread that spawns a child copies
+    /// every descriptor into it, and the copy keeps an open-file-description lock until the
+    /// child's exec closes it (`O_CLOEXEC` acts at exec, not at fork), so a lock released by
+    /// `close` could still look held for a moment. An explicit `F_UNLCK` through any descriptor
+    /// of the open file description releases it at once, copies or not.
+    deinit {
+        var unlock = Self.request(F_UNLCK)
+        _ = fcntl(descriptor, Self.setCommand, &unlock)
+        close(descriptor)
+    }
 
     static func request(_ type: Int32) -> flock {
         var request = flock()
@@ -33,57 +42,31 @@ final class LedgerLock {
         return request
     }
 
-    /// How long a busy lock is asked again before `.busy` is thrown: the pauses, in
-    /// microseconds, between the attempts (about 0.3 s in all).
-    static let retryPauses: [UInt32] = [
-        1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 100_000,
-    ]
-
-    /// Takes the lock of `path`; throws `.busy` when another process holds it.
-    ///
-    /// A lock this process has just dropped can still look held for a moment: a thread that
-    /// spawns a child copies every descriptor into it, and the copy of a closed lock's
-    /// descriptor keeps the lock until the child's exec closes it (`O_CLOEXEC` acts at exec,
-    /// not at fork). So a busy answer is asked again a few times, about 0.3 s in all, before it
-    /// is believed; a real recorder holds the lock for the whole run.
+    /// Takes the lock of `path` without waiting; throws `.busy` when another process holds it.
     static func acquire(_ path: String) throws(LedgerError) -> LedgerLock {
         let descriptor = open(path, O_RDWR | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
-        var pauses = retryPauses[...]
-        while true {
-            var lock = request(F_WRLCK)
-            if fcntl(descriptor, setCommand, &lock) == 0 {
-                return LedgerLock(descriptor: descriptor)
-            }
+        var lock = request(F_WRLCK)
+        guard fcntl(descriptor, setCommand, &lock) == 0 else {
             let busy = errno == EAGAIN || errno == EACCES
-            if busy, let pause = pauses.popFirst() {
-                usleep(pause)
-                continue
-            }
             let reason = String(cString: strerror(errno))
             close(descriptor)
             if busy { throw .busy(path: path) }
             throw .io(path: path, reason: "cannot lock: \(reason)")
         }
+        return LedgerLock(descriptor: descriptor)
     }
 
     /// Whether another process is recording into `path` now (asked without taking the lock).
-    /// A held answer is asked again on `acquire`'s schedule before it is believed, for the
-    /// same reason: a just-dropped lock can live on for a moment in a spawning child.
     public static func isHeld(_ path: String) -> Bool {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        var pauses = retryPauses[...]
-        while true {
-            var probe = request(F_WRLCK)
-            guard fcntl(descriptor, getCommand, &probe) == 0 else { return false }
-            if probe.l_type == Int16(F_UNLCK) { return false }
-            guard let pause = pauses.popFirst() else { return true }
-            usleep(pause)
-        }
+        var probe = request(F_WRLCK)
+        guard fcntl(descriptor, getCommand, &probe) == 0 else { return false }
+        return probe.l_type != Int16(F_UNLCK)
     }
 }
 

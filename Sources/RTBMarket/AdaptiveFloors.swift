@@ -30,6 +30,14 @@ public struct AdaptiveFloors: Equatable, Sendable {
 
     public var isActive: Bool { !factors.isEmpty }
 
+    /// Whether a restored state can be this run's: sized for `products` (or empty), factors
+    /// within `factorRange`, counts not negative.
+    func isConsistent(products: Int) -> Bool {
+        (factors.isEmpty || factors.count == products) && offered.count == factors.count
+            && sold.count == factors.count && factors.allSatisfy(Self.factorRange.contains)
+            && offered.allSatisfy { $0 >= 0 } && sold.allSatisfy { $0 >= 0 }
+    }
+
     /// A product's floor today.
     public func floor(_ registered: Micros, product: Int) -> Micros {
         guard factors.indices.contains(product) else { return registered }
@@ -51,9 +59,11 @@ public struct AdaptiveFloors: Equatable, Sendable {
     /// Moves every factor by yesterday's sell-through and starts a new day's counts.
     public mutating func closeDay() {
         for product in factors.indices where offered[product] > 0 {
-            let ratio = RoundingRule.saturatingMulDiv(sold[product], 1_000, offered[product])
             let step: Int64 =
-                ratio >= 900 ? Self.raisePermille : ratio < 500 ? Self.lowerPermille : 1_000
+                RoundingRule.ratio(sold[product], offered[product], atLeast: 9, over: 10)
+                ? Self.raisePermille
+                : RoundingRule.ratio(sold[product], offered[product], atLeast: 1, over: 2)
+                    ? 1_000 : Self.lowerPermille
             let moved = factors[product] * step / 1_000
             factors[product] = min(
                 max(moved, Self.factorRange.lowerBound), Self.factorRange.upperBound)

@@ -31,6 +31,19 @@ struct BidShading: Equatable, Sendable {
 
     var isActive: Bool { !tries.isEmpty }
 
+    /// The most auctions a count may hold in a restored state (far above any run's).
+    static let countLimit: Int64 = 1 << 40
+
+    /// Whether restored counts can be this run's: sized for `campaigns` (or empty), each count
+    /// within 0...`countLimit`, wins at most tries.
+    func isConsistent(campaigns: Int) -> Bool {
+        (tries.isEmpty || tries.count == campaigns * Self.levels.count)
+            && wins.count == tries.count
+            && zip(tries, wins).allSatisfy { tries, wins in
+                (0...Self.countLimit).contains(tries) && (0...tries).contains(wins)
+            }
+    }
+
     /// The level a campaign bids at in an auction, from its random bits.
     func level(campaign: Int, randomBits: UInt64) -> Int {
         let count = Self.levels.count
@@ -42,11 +55,13 @@ struct BidShading: Equatable, Sendable {
         return best
     }
 
-    /// Whether `level` has an expected surplus at least `other`'s (exact cross-multiplication).
+    /// Whether `level` has an expected surplus at least `other`'s (exact cross-multiplication,
+    /// in 128 bits).
     func beats(_ campaign: Int, _ level: Int, _ other: Int) -> Bool {
         let base = campaign * Self.levels.count
-        func score(_ mine: Int, _ theirs: Int) -> Int64 {
-            (1_000_000 - Self.levels[mine]) * (wins[base + mine] + 1) * (tries[base + theirs] + 2)
+        func score(_ mine: Int, _ theirs: Int) -> Int128 {
+            Int128(1_000_000 - Self.levels[mine]) * Int128(wins[base + mine] + 1)
+                * Int128(tries[base + theirs] + 2)
         }
         return score(level, other) >= score(other, level)
     }
@@ -81,7 +96,7 @@ struct BidShading: Equatable, Sendable {
         guard count % levels.count == 0 else {
             throw .wrongCount(
                 offset: start, count: count, expected: count / levels.count * levels.count,
-                what: "shading counts")
+                what: "shading counts (not a multiple of \(levels.count) levels)")
         }
         var shading = BidShading(campaigns: count / levels.count)
         for index in 0..<count {

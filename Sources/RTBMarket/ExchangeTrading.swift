@@ -8,7 +8,8 @@ import RTBTrace
 extension MarketEngine {
     static let purposeAuctionBid: UInt64 = 0xA0C7_10B1
     static let purposeShading: UInt64 = 0x5ADE_B1D5
-    /// A campaign asks for at most 1/n of its daily target per auction (spreads buying over the day).
+    /// With the reference pacing, a campaign asks for at most 1/n of its daily target per
+    /// auction (`Pacing.reference`).
     static let auctionsPerDayTarget: Int64 = 3
 
     func runExchangeHour(day: Int, hour: Int) {
@@ -116,19 +117,20 @@ extension MarketEngine {
                         Self.purposeAuctionBid, UInt64(auction), UInt64(campaignIndex)))
             }
             guard var bid = decided else { continue }
+            var level = 0
             if state.shading.isActive {
-                let level = state.shading.level(
+                level = state.shading.level(
                     campaign: campaignIndex,
                     randomBits: randomBits(
                         Self.purposeShading, UInt64(auction), UInt64(campaignIndex)))
                 bid = BidShading.shade(bid, level: level, reserve: reserve)
-                shadingLevels.append(level)
             }
             let affordable = (campaign.budget - runtime.committed).raw * 1_000 / bid.raw
             guard affordable >= 1_000 else { continue }
             emit(.bid(Bid(auction: auction, campaign: campaignIndex, cpm: bid, impressions: want)))
             bidders.append((campaignIndex, want))
             bids.append(bid.raw)
+            shadingLevels.append(level)
         }
         let entered = bidders.map(\.campaign)
         defer {

@@ -140,9 +140,15 @@ public struct MarketConfig: Equatable, Sendable {
     /// The fee a seller pays the exchange before any buyer discount: the base fee times the
     /// seller's discount factor, clamped to 10%-20%.
     public func sellerFeeRate(seller: Int) -> Rate {
-        var rate = exchangeFee
-        if let discount = sellerDiscounts[seller] {
-            rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm))
+        discounted(exchangeFee, buyer: nil, seller: seller)
+    }
+
+    /// `rate` times the buyer's then the seller's discount factor (each product rounded to the
+    /// ppm), clamped to 10%-20%.
+    func discounted(_ rate: Rate, buyer: Int?, seller: Int) -> Rate {
+        var rate = rate
+        for discount in [buyer.flatMap { buyerDiscounts[$0] }, sellerDiscounts[seller]] {
+            if let discount { rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm)) }
         }
         return min(max(rate, Self.feeRange.lowerBound), Self.feeRange.upperBound)
     }
@@ -154,7 +160,7 @@ public struct MarketConfig: Equatable, Sendable {
     public func reserve(floor: Micros, seller: Int) -> Micros {
         guard feeAwareReserve else { return floor }
         let keeps = 1_000_000 - sellerFeeRate(seller: seller).ppm
-        return Micros((floor.raw * 1_000_000 + keeps - 1) / keeps)
+        return Micros(RoundingRule.saturatingCeilMulDiv(floor.raw, 1_000_000, keeps))
     }
 
     /// Allowed range of the exchange fee, discounts included.
@@ -163,13 +169,6 @@ public struct MarketConfig: Equatable, Sendable {
     /// The fee rate for a (buyer, seller) pair: the base fee times each party's discount
     /// factor, clamped to 10%-20% (as the public implementation does).
     public func feeRate(buyer: Int, seller: Int) -> Rate {
-        var rate = exchangeFee
-        if let discount = buyerDiscounts[buyer] {
-            rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm))
-        }
-        if let discount = sellerDiscounts[seller] {
-            rate = rate.times(Rate(ppm: 1_000_000 - discount.ppm))
-        }
-        return min(max(rate, Self.feeRange.lowerBound), Self.feeRange.upperBound)
+        discounted(exchangeFee, buyer: buyer, seller: seller)
     }
 }

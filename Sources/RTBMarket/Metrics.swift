@@ -270,7 +270,7 @@ public struct ScenarioMetrics: Equatable, Sendable {
     /// values may be forged).
     static func value(_ impressions: Int64, _ index: Int, _ cpms: [Int64]) -> Int64 {
         guard index >= 0 && index < cpms.count else { return 0 }
-        return RoundingRule.saturatingMulDiv(impressions, cpms[index], 1_000)
+        return Micros.saturatingCost(impressions: impressions, cpm: Micros(cpms[index])).raw
     }
 
     /// Books a delivery's value to the seller (contract) and to the buyer (max CPM): the deal's
@@ -348,12 +348,17 @@ public struct ScenarioMetrics: Equatable, Sendable {
         metrics.dealSellerCPM = try list()
         metrics.dealServed = try list()
         metrics.campaignMaxCPM = try list()
-        guard metrics.dealSellerCPM.count == metrics.dealCampaigns.count,
-            metrics.dealServed.count == metrics.dealCampaigns.count
-        else {
+        for (list, name) in [
+            (metrics.dealSellerCPM, "deal seller CPMs"), (metrics.dealServed, "deal served counts"),
+        ] where list.count != metrics.dealCampaigns.count {
             throw .wrongCount(
-                offset: reader.offset, count: metrics.dealServed.count,
-                expected: metrics.dealCampaigns.count, what: "deal values")
+                offset: reader.offset, count: list.count,
+                expected: metrics.dealCampaigns.count, what: name)
+        }
+        guard (0...metrics.days.count).contains(metrics.currentDay) else {
+            throw .wrongCount(
+                offset: reader.offset, count: metrics.days.count, expected: metrics.currentDay,
+                what: "daily counter sets for the current day")
         }
         return metrics
     }

@@ -148,7 +148,9 @@ extension EngineState {
             products.isEmpty || products.count == market.products.count,
             memories.isEmpty || memories.count == agents,
             privateStore.isEmpty || privateStore.count == agents,
-            lastSnapshot.isEmpty || lastSnapshot.count == agents
+            lastSnapshot.isEmpty || lastSnapshot.count == agents,
+            shading.isConsistent(campaigns: market.campaigns.count),
+            floors.isConsistent(products: market.products.count)
         else { return false }
         let campaignRange = 0..<market.campaigns.count
         let productRange = 0..<market.products.count

@@ -52,11 +52,14 @@ public struct ResultsDocument {
             for key in derived.keys.sorted() {
                 switch derived[key]! {
                 case .null: continue
-                case .number(let text) where Double(text)?.isFinite == true: continue
+                // Ratios are shown in ppm (x 10^6 as a 64-bit integer): at most 9e12 in size.
+                case .number(let text)
+                where Double(text).map { $0.isFinite && abs($0) <= 9e12 } == true:
+                    continue
                 case .number, .string, .bool, .array, .object:
                     throw ResultsError.malformed(
                         path: path, field: "\(field).derived.\(key)",
-                        reason: "not a finite number or null")
+                        reason: "not a finite number within +-9e12, or null")
                 }
             }
         }

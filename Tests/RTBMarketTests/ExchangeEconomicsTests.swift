@@ -240,3 +240,47 @@ func cumulativeShares(_ hourly: [Int64]) -> [Int64] {
     }
     #expect(raised > 100 && lowered > 100, "\(raised) raised, \(lowered) lowered")
 }
+
+@Test func shadingCountsEveryAuctionACampaignEnteredAndWon() throws {
+    // Thirty days: budgets run out, so shaded campaigns drop out of auctions for want of money;
+    // the counts must still be, level by level, those of the auctions each campaign entered.
+    // Rebuilt here from the recorded bids and lots: each bidder's level is the one the rule
+    // picks from the counts so far and the campaign's random bits.
+    let (engine, events) = try runEngine([.a], days: 30, seed: 2) {
+        $0.mechanism = .firstPrice
+        $0.bidShading = true
+    }
+    var rebuilt = BidShading(campaigns: engine.market.campaigns.count)
+    var auction = -1
+    var entered: [(campaign: Int, level: Int)] = []
+    var winners: [Int] = []
+    func finish() {
+        for bidder in entered {
+            rebuilt.record(
+                campaign: bidder.campaign, level: bidder.level,
+                won: winners.contains(bidder.campaign))
+        }
+        entered = []
+        winners = []
+    }
+    for event in events where event.scenario == .a {
+        switch event.body {
+        case .bidRequest(let request):
+            finish()
+            auction = request.auction
+        case .bid(let bid):
+            let bits = engine.randomBits(
+                MarketEngine.purposeShading, UInt64(auction), UInt64(bid.campaign))
+            entered.append((bid.campaign, rebuilt.level(campaign: bid.campaign, randomBits: bits)))
+        case .auctionCleared(let cleared) where cleared.winner > 0:
+            winners.append(Int(cleared.winner) - 1)
+        default: break
+        }
+    }
+    finish()
+    #expect(rebuilt == engine.state.shading)
+    let exhausted = engine.market.campaigns.indices.filter {
+        engine.state.campaigns[$0].committed.raw * 100 > engine.market.campaigns[$0].budget.raw * 99
+    }
+    #expect(!exhausted.isEmpty, "no campaign ran out of budget: the test proves less")
+}

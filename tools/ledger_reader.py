@@ -276,7 +276,8 @@ def check_header(db):
         if row[0] == 1:
             # Format 1 names no model: the scale config starts with its tag byte 'S', the market
             # config with its version byte 1.
-            require(config[:1] in (b"S", b"\x01"), "format 1 config belongs to no known model")
+            require(config[:1] in (b"S", b"\x01", b"\x02", b"\x03"),
+                    "format 1 config belongs to no known model")
             model = "rtb-scale" if config[:1] == b"S" else "rtb-market"
         target, every = r.varint(), r.varint()
         require(1 <= target <= 1 << 26 and 1 <= every <= NO_CHECKPOINTS and r.pos == r.end,

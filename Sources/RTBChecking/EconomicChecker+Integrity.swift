@@ -22,6 +22,8 @@ struct IntegrityState {
     var registeredProducts = 0
     var auctions = 0
     var negotiations = 0
+    /// Each RFP's product and the max CPM it stated, by negotiation number.
+    var rfps: [(product: Int, maxCPM: Micros)] = []
     var deals = 0
     var ledgerEntries = 0
     /// The engine's clock (every event but open-traffic requests) and the traffic's (each
@@ -65,6 +67,7 @@ extension EconomicChecker {
         }
         observeReferences(event, sequence)
         observeNumbering(event, sequence)
+        observeQuote(event, sequence)
         observeClaims(event, sequence, trustsClaims: rules?.trustsClaims ?? true)
         switch event.body {
         case .dayStarted(let started):
@@ -290,6 +293,33 @@ extension EconomicChecker {
         case .dealAgreed(let deal): next(&integrity.deals, deal.deal, "deal")
         case .ledgerEntry(let entry): next(&integrity.ledgerEntries, entry.entry, "ledger entry")
         default: break
+        }
+    }
+
+    /// A rule-based seller's true ask (the offer's price, or the truth of its pending price
+    /// hallucination) is its pricing rule's for the RFP's floor and max CPM. A language model's
+    /// quotes follow no rule, so `llm` runs are not checked.
+    func observeQuote(_ event: MarketEvent, _ sequence: UInt64) {
+        switch event.body {
+        case .rfp(let rfp): integrity.rfps.append((rfp.product, rfp.maxCPM))
+        case .offer(let offer) where integrity.rfps.indices.contains(offer.negotiation):
+            switch config.policy {
+            case .ruleBased, .ruleBasedService, .mockLLM: break
+            case .llm: return
+            }
+            let rfp = integrity.rfps[offer.negotiation]
+            let hallucinated = integrity.claims.last {
+                $0.subject == offer.negotiation && $0.claim == .price
+            }
+            let truth = hallucinated.map { Micros($0.truth) } ?? offer.cpm
+            let floor = floorOf(rfp.product)
+            let expected = config.sellerPricing.ask(floor: floor, maxCPM: rfp.maxCPM)
+            check(
+                .sellerPricing, truth == expected, sequence,
+                "offer \(offer.negotiation) asks \(truth), the \(config.sellerPricing) rule makes it \(expected) (floor \(floor), max CPM \(rfp.maxCPM))"
+            )
+        default:
+            break
         }
     }
 

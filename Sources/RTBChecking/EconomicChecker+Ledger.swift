@@ -53,20 +53,21 @@ extension EconomicChecker {
             ledgerMarket = Market(campaigns: registeredCampaigns, products: registeredProducts)
         }
         let market = ledgerMarket!
+        let claims = config.claimHandling(trustsClaims: false)
         switch EventParties.of(event.body).memory {
         case .none:
             break
         case .everyone:
             for slot in ledgerMemories.indices {
                 let agent: AgentRef = slot < buyerCount ? .buyer(slot) : .seller(slot - buyerCount)
-                ledgerMemories[slot].apply(event, agent: agent, market: market, trustsClaims: false)
+                ledgerMemories[slot].apply(event, agent: agent, market: market, claims: claims)
             }
         case .parties(let buyer, let seller):
             for party in [buyer, seller] {
                 guard let party, let agent = resolve(party), let slot = slot(agent) else {
                     continue
                 }
-                ledgerMemories[slot].apply(event, agent: agent, market: market, trustsClaims: false)
+                ledgerMemories[slot].apply(event, agent: agent, market: market, claims: claims)
             }
         }
     }

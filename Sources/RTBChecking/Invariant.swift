@@ -27,6 +27,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
     case ledgerEntriesComplete
     case auctionsSoldWhenBid
     case reserveRule
+    case sellerPricing
 
     /// Short name used in reports and tests.
     public var name: String {
@@ -56,6 +57,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .ledgerEntriesComplete: return "ledger-entries-complete"
         case .auctionsSoldWhenBid: return "auctions-sold-when-bid"
         case .reserveRule: return "reserve-rule"
+        case .sellerPricing: return "seller-pricing"
         }
     }
 
@@ -122,6 +124,9 @@ public enum Invariant: Int, CaseIterable, Sendable {
                 "in C every event its payer must write has its ledger entry next, and no other event has one"
         case .auctionsSoldWhenBid:
             return "an auction with a bid at or above its floor, of at least the minimum lot, sells"
+        case .sellerPricing:
+            return
+                "B/C rule-based asks follow the pricing (split: floor/max CPM midpoint; markup: 1.1 x floor)"
         case .reserveRule:
             return
                 "A auctions' reserve = the product's floor (adapted to sell-through) or, fee-aware, grossed up by the fee"

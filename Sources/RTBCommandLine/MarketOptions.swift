@@ -82,6 +82,34 @@ public struct MarketOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
+            "B and C: how sellers price an RFP: split (the midpoint of the floor and the buyer's max CPM) or markup (the reference's 1.1 x floor). (default: split)"
+    )
+    public var sellerPricing: String?
+
+    @Option(
+        name: .long,
+        help:
+            "How campaigns are drawn: reference (no native campaigns; a target CPM of $10-25 in every channel, some campaigns unable to pay any floor) or tradable (all four channels, each campaign able to pay its channel's cheapest floor). (default: reference)"
+    )
+    public var marketGeneration: String?
+
+    @Flag(
+        name: .long,
+        help:
+            "B: both sides count every delivery as served (no timing, invalid-traffic, viewability, latency or data-loss drift between their books)."
+    )
+    public var noBookDrift = false
+
+    @Flag(
+        name: .long,
+        help:
+            "C: buyers ignore offers' history claims instead of taking them once checked against the ledger (engines 0.1.0 and 0.2.0)."
+    )
+    public var ignoreHistoryClaims = false
+
+    @Option(
+        name: .long,
+        help:
             "Agent decision policy: rule-based (in the engine), rule-based-service (the same rules asked outside the engine, every decision recorded), mock-llm (seed 000's mock LLM rules, in the engine), llm (a language model behind an API answers every decision, recorded; docs/llm.md). (default: rule-based)"
     )
     public var policy: String?
@@ -187,6 +215,10 @@ public struct MarketOptions: ParsableArguments {
         if bidShading { given.append("--bid-shading") }
         if adaptiveFloors { given.append("--adaptive-floors") }
         if pacing != nil { given.append("--pacing") }
+        if sellerPricing != nil { given.append("--seller-pricing") }
+        if marketGeneration != nil { given.append("--market-generation") }
+        if noBookDrift { given.append("--no-book-drift") }
+        if ignoreHistoryClaims { given.append("--ignore-history-claims") }
         if policy != nil { given.append("--policy") }
         if mockLlm { given.append("--mock-llm") }
         if realLlm { given.append("--real-llm") }
@@ -231,7 +263,8 @@ public struct MarketOptions: ParsableArguments {
         "fee", "mechanism", "policy", "platform_fee", "hallucination_rate", "rot_rate",
         "decay_rate",
         "grace_days", "restart_rate", "volume", "kill", "buyer_discount", "seller_discount",
-        "fee_aware", "bid_shading", "adaptive_floors", "pacing",
+        "fee_aware", "bid_shading", "adaptive_floors", "pacing", "seller_pricing",
+        "market_generation", "no_book_drift", "ignore_history_claims",
     ]
 
     /// Options read from a JSON config file.
@@ -302,6 +335,10 @@ public struct MarketOptions: ParsableArguments {
             case "bid_shading": options.bidShading = try flag()
             case "adaptive_floors": options.adaptiveFloors = try flag()
             case "pacing": options.pacing = try text()
+            case "seller_pricing": options.sellerPricing = try text()
+            case "market_generation": options.marketGeneration = try text()
+            case "no_book_drift": options.noBookDrift = try flag()
+            case "ignore_history_claims": options.ignoreHistoryClaims = try flag()
             default:
                 throw ValidationError(
                     "\(path): unknown config key '\(key)' (known: \(fileKeys.joined(separator: ", ")))"
@@ -309,6 +346,20 @@ public struct MarketOptions: ParsableArguments {
             }
         }
         return options
+    }
+
+    /// The case of `T` named `name`, or `fallback` when the option was not given; a one-line
+    /// usage error naming the option and the choices otherwise.
+    static func choice<T: CaseIterable & CustomStringConvertible>(
+        _ name: String?, option: String, default fallback: T
+    ) throws -> T {
+        guard let name else { return fallback }
+        guard let value = T.allCases.first(where: { $0.description == name }) else {
+            throw ValidationError(
+                "invalid \(option) '\(name)': expected one of "
+                    + T.allCases.map(\.description).joined(separator: ", "))
+        }
+        return value
     }
 
     func marketConfig() throws -> MarketConfig {
@@ -365,13 +416,13 @@ public struct MarketOptions: ParsableArguments {
         config.feeAwareReserve = feeAware
         config.bidShading = bidShading
         config.adaptiveFloors = adaptiveFloors
-        let pacing = self.pacing ?? Pacing.reference.description
-        guard let pacingValue = Pacing.allCases.first(where: { $0.description == pacing }) else {
-            throw ValidationError(
-                "invalid --pacing '\(pacing)': expected one of "
-                    + Pacing.allCases.map(\.description).joined(separator: ", "))
-        }
-        config.pacing = pacingValue
+        config.pacing = try Self.choice(pacing, option: "--pacing", default: config.pacing)
+        config.sellerPricing = try Self.choice(
+            sellerPricing, option: "--seller-pricing", default: config.sellerPricing)
+        config.marketGeneration = try Self.choice(
+            marketGeneration, option: "--market-generation", default: config.marketGeneration)
+        config.bookDrift = !noBookDrift
+        config.checkedHistoryClaims = !ignoreHistoryClaims
         guard let policyKind = PolicyKind.allCases.first(where: { $0.description == policy }) else {
             throw ValidationError(
                 "invalid --policy '\(policy)': expected "

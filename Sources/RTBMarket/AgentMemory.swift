@@ -29,6 +29,18 @@ public struct ReputationNote: Equatable, Sendable {
     public var permille: Int64
 }
 
+/// How a buyer treats the claims of the offers it receives.
+public enum ClaimHandling: Sendable {
+    /// B: every claim as stated.
+    case trusted
+    /// C (engine 0.3.0): claims checked against the shared ledger; a history claim is taken as
+    /// stated when true, as the ledger's figure when caught false.
+    case checked
+    /// C in engines 0.1.0 and 0.2.0 (`MarketConfig.checkedHistoryClaims` off): claims checked,
+    /// history claims never taken into reputation.
+    case checkedIgnoringHistory
+}
+
 /// An agent's volatile memory: the keys context rot destroys and recovery rebuilds.
 ///
 /// It changes only through `apply(_:)` of factual market events, so a ledger snapshot plus the
@@ -45,8 +57,21 @@ public struct AgentMemory: Equatable, Sendable {
     public var reputation: [ReputationNote] = []
     /// Buyers only: negotiations awaiting a decision, ascending.
     public var pending: [PendingNote] = []
+    /// Buyers in C only: the true delivery history of the negotiation whose offer is about to
+    /// arrive with a history claim the buyer caught as false (set by the `Hallucination` event,
+    /// consumed by the `Offer` that follows it in the same engine step, so never held between
+    /// steps and never encoded).
+    var caughtHistory: (negotiation: Int, truth: Int64)?
 
     public init() {}
+
+    /// Equal when every encoded part is (the transient `caughtHistory` is not part of the
+    /// memory).
+    public static func == (lhs: AgentMemory, rhs: AgentMemory) -> Bool {
+        lhs.deals == rhs.deals && lhs.archive == rhs.archive
+            && lhs.priceReferences == rhs.priceReferences && lhs.reputation == rhs.reputation
+            && lhs.pending == rhs.pending
+    }
 
     /// Volatile keys held: open orders, known prices, reputation entries and pending negotiations.
     public var keyCount: Int {
@@ -104,12 +129,11 @@ public struct AgentMemory: Equatable, Sendable {
         pending.contains { $0.negotiation == negotiation }
     }
 
-    /// Applies a factual event to the memory of `agent`. `trustsClaims` is false when claims
-    /// are verified against the shared ledger (scenario C): then offers' history claims are
-    /// not absorbed. The checker applies recorded events, so a campaign or product the market
+    /// Applies a factual event to the memory of `agent`, whose buyer treats offers' claims as
+    /// `claims` says. The checker applies recorded events, so a campaign or product the market
     /// does not have is ignored and sums clamp instead of trapping (a run never has either).
     public mutating func apply(
-        _ event: MarketEvent, agent: AgentRef, market: Market, trustsClaims: Bool
+        _ event: MarketEvent, agent: AgentRef, market: Market, claims: ClaimHandling
     ) {
         switch event.body {
         case .rfp(let rfp):
@@ -119,14 +143,31 @@ public struct AgentMemory: Equatable, Sendable {
             pending.append(
                 PendingNote(
                     negotiation: rfp.negotiation, campaign: rfp.campaign, product: rfp.product))
+        case .hallucination(let claim):
+            // C's buyer checked the history claim against the ledger's delivery records.
+            guard claims == .checked, claim.claim == .history, claim.caught, agent.kind == .buyer,
+                pending.contains(where: { $0.negotiation == claim.subject })
+            else { return }
+            caughtHistory = (claim.subject, claim.trueValue)
         case .offer(let offer):
-            guard trustsClaims, agent.kind == .buyer,
+            // B's buyer takes the seller's history claim as stated; C's takes it once checked
+            // against the ledger: as stated when true, the ledger's figure when caught false.
+            let caught = caughtHistory.flatMap {
+                $0.negotiation == offer.negotiation ? $0.truth : nil
+            }
+            caughtHistory = nil
+            guard agent.kind == .buyer,
                 let note = pending.first(where: { $0.negotiation == offer.negotiation })
             else { return }
+            let history: Int64
+            switch claims {
+            case .trusted: history = offer.historyPermille
+            case .checked: history = caught ?? offer.historyPermille
+            case .checkedIgnoringHistory: return
+            }
             let known = reputation(of: note.product)
             setReputation(
-                note.product,
-                known.map { $0.saturatingPlus(offer.historyPermille) / 2 } ?? offer.historyPermille)
+                note.product, known.map { $0.saturatingPlus(history) / 2 } ?? history)
         case .negotiationClosed(let closed):
             if closed.outcome == .rejected,
                 let note = pending.first(where: { $0.negotiation == closed.negotiation })

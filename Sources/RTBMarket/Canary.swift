@@ -17,4 +17,6 @@ public enum Canary: String, CaseIterable, Sendable {
     case floorAsReserve
     /// With adaptive floors, the floors never move.
     case frozenFloors
+    /// With split seller pricing, B and C sellers still ask the reference's 1.1 x floor.
+    case markupQuotes
 }

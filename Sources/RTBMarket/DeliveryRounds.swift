@@ -29,7 +29,7 @@ extension MarketEngine {
             let served = min(capacity, planned * product.reliabilityPermille / 1_000)
             var buyerCounted = served
             var sellerCounted = served
-            if rules.separateDeliveryCounts {
+            if rules.separateDeliveryCounts && config.bookDrift {
                 (buyerCounted, sellerCounted) = divergentCounts(
                     deal: dealIndex, day: day, round: round, served: served)
             }

@@ -110,12 +110,16 @@ extension MarketEngine {
         let available = availableImpressions(
             product: product, campaign: market.campaigns[negotiation.campaign])
         guard
-            let quote = decideQuote(
+            var quote = decideQuote(
                 product: product, requested: negotiation.requested,
                 maxCPM: negotiation.maxCPM, available: available)
         else {
             closeNegotiation(id, .rejected)
             return
+        }
+        if canary == .markupQuotes {
+            quote.cpm = SellerPricing.markup.ask(
+                floor: product.floorCPM, maxCPM: negotiation.maxCPM)
         }
         let claims = injectOfferClaims(
             negotiation: id, seller: product.seller, quote: quote,

@@ -17,6 +17,8 @@ extension MarketEngine {
             return "state does not fit the market and config (ids, sizes or schedule out of range)"
         }
         for (index, item) in state.scheduler.heap.enumerated() where item.tick < state.now {
+            // The next scenario starts at tick 0: its clock rewinds when the action runs.
+            if case .startScenario = item.action { continue }
             return "scheduled action \(index) is due at tick \(item.tick), before now (\(state.now))"
         }
         for (index, deal) in state.deals.enumerated() {

@@ -103,7 +103,16 @@ public struct EventParties: Equatable, Sendable {
             return EventParties(subject: buyer, ledgerPayer: buyer)
         case .contextRot(let payload): return EventParties(subject: .agent(payload.agent))
         case .recovery(let payload): return EventParties(subject: .agent(payload.agent))
-        case .hallucination(let payload): return EventParties(subject: .agent(payload.agent))
+        case .hallucination(let payload):
+            // A claim in an offer reaches the buyer's memory (C's buyer learns the truth of a
+            // history claim it caught); a delivery claim reaches only the books.
+            switch payload.claim {
+            case .inventory, .price, .history:
+                return EventParties(
+                    subject: .agent(payload.agent),
+                    memory: .parties(buyer: .buyerOfNegotiation(payload.subject), seller: nil))
+            case .delivery: return EventParties(subject: .agent(payload.agent))
+            }
         case .agentKilled(let payload): return EventParties(subject: .agent(payload.agent))
         case .agentSnapshot(let payload):
             return EventParties(subject: .agent(payload.agent), ledgerPayer: .agent(payload.agent))

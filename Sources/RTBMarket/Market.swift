@@ -112,28 +112,19 @@ public struct Market: Equatable, Sendable {
     public var campaignsByChannel: [[Int]]
 
     /// Generates the market from the config's seed with the public implementation's
-    /// distributions (docs/scenarios.md), its bugs fixed.
+    /// distributions (docs/scenarios.md), its bugs fixed, and the campaigns drawn as the
+    /// config's `marketGeneration` says.
     public init(config: MarketConfig) {
         // Channels and tiers are dealt from balanced decks: every value is equally likely for
         // each campaign or product (the public distributions), but a market never ends up with,
         // say, no display inventory, so results vary less from seed to seed.
         var decks = RandomStream(seed: config.seed, key: StreamKey("market", "decks"))
-        let campaignChannels = Self.balancedDeck(config.campaignCount, categories: 3, &decks)
+        let generation = config.marketGeneration
+        let campaignChannels = Self.balancedDeck(
+            config.campaignCount, categories: generation.campaignChannels, &decks)
         let productChannels = Self.balancedDeck(config.productCount, categories: 4, &decks)
         let productTiers = Self.balancedDeck(config.productCount, categories: 3, &decks)
-        campaigns = []
-        for buyer in 0..<config.buyers {
-            var stream = RandomStream(
-                seed: config.seed, key: StreamKey("market", "buyer").appending(buyer))
-            for number in 0..<config.campaignsPerBuyer {
-                let index = buyer * config.campaignsPerBuyer + number
-                campaigns.append(
-                    Self.campaign(
-                        index: index, buyer: buyer, days: config.days,
-                        channel: Channel(rawValue: UInt8(campaignChannels[index]))!, &stream))
-            }
-        }
-        products = []
+        var products: [ProductSpec] = []
         for seller in 0..<config.sellers {
             var stream = RandomStream(
                 seed: config.seed, key: StreamKey("market", "seller").appending(seller))
@@ -144,6 +135,31 @@ public struct Market: Equatable, Sendable {
                         index: index, seller: seller,
                         channel: Channel(rawValue: UInt8(productChannels[index]))!,
                         tier: Tier(rawValue: UInt8(productTiers[index]))!, &stream))
+            }
+        }
+        // The lowest target (cents) each channel's campaigns are drawn from.
+        let lowestTargetCents = Channel.allCases.map { channel -> Int64 in
+            switch generation {
+            case .reference: return Self.targetCentsRange.lowerBound
+            case .tradable:
+                let floors = products.filter { $0.channel == channel }.map(\.floorCPM.raw)
+                guard let cheapest = floors.min() else { return Self.targetCentsRange.lowerBound }
+                // max CPM = 12/10 x target: target >= floor x 10 / 12, in cents (10^4 micros).
+                return max(Self.targetCentsRange.lowerBound, (cheapest + 11_999) / 12_000)
+            }
+        }
+        self.products = products
+        campaigns = []
+        for buyer in 0..<config.buyers {
+            var stream = RandomStream(
+                seed: config.seed, key: StreamKey("market", "buyer").appending(buyer))
+            for number in 0..<config.campaignsPerBuyer {
+                let index = buyer * config.campaignsPerBuyer + number
+                let channel = Channel(rawValue: UInt8(campaignChannels[index]))!
+                campaigns.append(
+                    Self.campaign(
+                        index: index, buyer: buyer, days: config.days, channel: channel,
+                        lowestTargetCents: lowestTargetCents[Int(channel.rawValue)], &stream))
             }
         }
         let allCampaigns = campaigns
@@ -177,11 +193,20 @@ public struct Market: Equatable, Sendable {
         return deck
     }
 
+    /// Target CPMs in cents: $10-25 (the reference's range for every channel).
+    static let targetCentsRange: ClosedRange<Int64> = 1_000...2_500
+
+    /// A campaign whose target CPM is drawn uniformly from `lowestTargetCents` (at least the
+    /// reference's $10) to $25 (`MarketGeneration`); with the reference's bound the draws are
+    /// the reference's.
     static func campaign(
-        index: Int, buyer: Int, days: Int, channel: Channel, _ stream: inout RandomStream
+        index: Int, buyer: Int, days: Int, channel: Channel, lowestTargetCents: Int64,
+        _ stream: inout RandomStream
     ) -> CampaignSpec {
         let budget = Micros.dollars(stream.pick(budgetsDollars))
-        let targetCPM = Micros.cents(stream.int(in: 1_000...2_500 as ClosedRange<Int64>))
+        let high = targetCentsRange.upperBound
+        let drawn = stream.int(in: min(lowestTargetCents, high)...high)
+        let targetCPM = Micros.cents(max(drawn, lowestTargetCents))
         let maxCPM = targetCPM.scaled(by: 12, over: 10)
         let segmentCount = stream.int(in: 1...3)
         var segments: UInt16 = 0

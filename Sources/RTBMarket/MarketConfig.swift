@@ -55,6 +55,22 @@ public struct MarketConfig: Equatable, Sendable {
     public var adaptiveFloors = false
     /// Scenario A: how campaigns spread their daily target over the day's auction rounds.
     public var pacing = Pacing.reference
+    /// B and C: how sellers price their answers to RFPs (engine 0.3.0: against the buyer's max
+    /// CPM; the reference's constant markup is an option).
+    public var sellerPricing = SellerPricing.split
+    /// How campaigns are drawn against the products. The reference's by default: the tradable
+    /// draws lift A's deals above the seed's expected 4,000-6,000 on 7 of seeds 1-10
+    /// (docs/scenarios.md, section 10).
+    public var marketGeneration = MarketGeneration.reference
+    /// B: each side counts every delivery with the reference's drift (timing, invalid traffic,
+    /// viewability, latency, data loss; `divergentCounts`). Off: both count what was served, as
+    /// in C, so private books differ from the shared ledger only by memory faults.
+    public var bookDrift = true
+    /// C: buyers take offers' history claims into reputation once checked against the ledger
+    /// (as stated when true, the ledger's figure when caught false), as B's buyers take them as
+    /// stated. Off (engines 0.1.0 and 0.2.0): C's buyers ignore history claims, so even without
+    /// faults B and C target different products.
+    public var checkedHistoryClaims = true
 
     public init() {}
 
@@ -161,6 +177,11 @@ public struct MarketConfig: Equatable, Sendable {
         guard feeAwareReserve else { return floor }
         let keeps = 1_000_000 - sellerFeeRate(seller: seller).ppm
         return Micros(RoundingRule.saturatingCeilMulDiv(floor.raw, 1_000_000, keeps))
+    }
+
+    /// How buyers of a scenario that does (B) or does not (C) trust claims treat offers' claims.
+    public func claimHandling(trustsClaims: Bool) -> ClaimHandling {
+        trustsClaims ? .trusted : checkedHistoryClaims ? .checked : .checkedIgnoringHistory
     }
 
     /// Allowed range of the exchange fee, discounts included.

@@ -8,12 +8,25 @@ extension MarketConfig {
         feeAwareReserve || bidShading || adaptiveFloors || pacing != .reference
     }
 
+    /// Whether the config uses an option of format version 3 (engine 0.3.0's seller pricing and
+    /// market generation) other than the reference's.
+    var needsVersion3: Bool {
+        sellerPricing != .markup || marketGeneration != .reference || !bookDrift
+            || checkedHistoryClaims
+    }
+
+    /// The format version the config is written in: the oldest that holds its options.
+    var formatVersion: UInt8 { needsVersion3 ? 3 : needsVersion2 ? 2 : 1 }
+
     /// Canonical bytes of the config: fields in declaration order. Format version 1 holds the
     /// fields up to `kills`; version 2 appends a byte of option flags (1: fee-aware reserve, 2:
-    /// bid shading, 4: adaptive floors) and the pacing's code. A config using none of them is written in version
-    /// 1, so every config of engine 0.1.0 keeps its bytes and digest.
+    /// bid shading, 4: adaptive floors) and the pacing's code; version 3 then appends the seller
+    /// pricing's and the market generation's codes and a byte of flags (1: no book drift, 2: C's buyers take checked history claims). A config is written in the oldest version
+    /// that holds its options (a version 1 or 2 config reads as the reference's markup and
+    /// generation), so every config of engine 0.1.0 keeps its bytes and digest.
     public func encode(into writer: inout CanonicalWriter) {
-        writer.u8(needsVersion2 ? 2 : 1)
+        let version = formatVersion
+        writer.u8(version)
         writer.varint(seed)
         writer.varint(UInt64(scenarios.count))
         for scenario in scenarios { writer.u8(scenario.rawValue) }
@@ -41,9 +54,14 @@ extension MarketConfig {
             writer.varint(kill.agent.code)
             writer.varint(UInt64(kill.tick))
         }
-        if needsVersion2 {
+        if version >= 2 {
             writer.u8((feeAwareReserve ? 1 : 0) | (bidShading ? 2 : 0) | (adaptiveFloors ? 4 : 0))
             writer.u8(pacing.rawValue)
+        }
+        if version >= 3 {
+            writer.u8(sellerPricing.rawValue)
+            writer.u8(marketGeneration.rawValue)
+            writer.u8((bookDrift ? 0 : 1) | (checkedHistoryClaims ? 2 : 0))
         }
     }
 
@@ -62,10 +80,13 @@ extension MarketConfig {
         do {
             var reader = CanonicalReader(bytes)
             let version = try reader.u8()
-            guard version == 1 || version == 2 else {
-                throw ConfigError.malformed("config version \(version) (supported: 1, 2)")
+            guard (1...3).contains(version) else {
+                throw ConfigError.malformed("config version \(version) (supported: 1, 2, 3)")
             }
             self.init()
+            sellerPricing = .markup
+            marketGeneration = .reference
+            checkedHistoryClaims = false
             seed = try reader.varint()
             let scenarioCount = try reader.count(limit: 3)
             scenarios = []
@@ -103,7 +124,7 @@ extension MarketConfig {
             for _ in 0..<killCount {
                 kills.append(AgentKill(agent: try reader.agent(), tick: try reader.int64()))
             }
-            if version == 2 {
+            if version >= 2 {
                 let flags = try reader.u8()
                 guard flags & ~7 == 0 else {
                     throw ConfigError.malformed("config version 2 with option flags \(flags)")
@@ -112,9 +133,20 @@ extension MarketConfig {
                 bidShading = flags & 2 != 0
                 adaptiveFloors = flags & 4 != 0
                 pacing = try reader.enumeration(Pacing.self)
-                guard needsVersion2 else {
-                    throw ConfigError.malformed("config version 2 without a version 2 option")
+            }
+            if version == 3 {
+                sellerPricing = try reader.enumeration(SellerPricing.self)
+                marketGeneration = try reader.enumeration(MarketGeneration.self)
+                let flags = try reader.u8()
+                guard flags & ~3 == 0 else {
+                    throw ConfigError.malformed("config version 3 with option flags \(flags)")
                 }
+                bookDrift = flags & 1 == 0
+                checkedHistoryClaims = flags & 2 != 0
+            }
+            guard formatVersion == version else {
+                throw ConfigError.malformed(
+                    "config version \(version) for options of version \(formatVersion)")
             }
             try reader.expectEnd()
         } catch let error as CanonicalError {
@@ -152,6 +184,10 @@ extension MarketConfig {
         if bidShading { text += ", bid shading" }
         if adaptiveFloors { text += ", adaptive floors" }
         if pacing != .reference { text += ", \(pacing) pacing" }
+        if sellerPricing != .split { text += ", \(sellerPricing) seller pricing" }
+        if marketGeneration != .reference { text += ", \(marketGeneration) market generation" }
+        if !bookDrift { text += ", no book drift" }
+        if !checkedHistoryClaims { text += ", C ignores history claims" }
         return text
     }
 }

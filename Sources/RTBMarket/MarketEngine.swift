@@ -42,7 +42,7 @@ public final class MarketEngine: ModelRun {
         self.market = Market(config: config)
         self.layout = environment.layout
         self.canary = environment.canary.flatMap(Canary.init(rawValue:))
-        self.policy = config.policy.make()
+        self.policy = config.policy.make(config)
         self.asksOutside = config.policy.asksOutside
         self.decisions = environment.decisions
         self.rulesByScenario = Self.rules(of: config)
@@ -62,7 +62,7 @@ public final class MarketEngine: ModelRun {
         self.market = Market(config: config)
         self.layout = environment.layout
         self.canary = environment.canary.flatMap(Canary.init(rawValue:))
-        self.policy = config.policy.make()
+        self.policy = config.policy.make(config)
         self.asksOutside = config.policy.asksOutside
         self.decisions = environment.decisions
         self.rulesByScenario = Self.rules(of: config)
@@ -206,7 +206,8 @@ public final class MarketEngine: ModelRun {
         case .everyone:
             for index in state.memories.indices {
                 state.memories[index].apply(
-                    event, agent: agent(atMemoryIndex: index), market: market, trustsClaims: true)
+                    event, agent: agent(atMemoryIndex: index), market: market,
+                    claims: claimHandling)
             }
         case .parties(let buyer, let seller):
             if let buyer { applyToMemory(of: buyer, event) }
@@ -217,7 +218,12 @@ public final class MarketEngine: ModelRun {
     func applyToMemory(of party: Party, _ event: MarketEvent) {
         guard let agent = resolve(party) else { return }
         state.memories[memoryIndex(agent)].apply(
-            event, agent: agent, market: market, trustsClaims: rules.trustsClaims)
+            event, agent: agent, market: market, claims: claimHandling)
+    }
+
+    /// How this scenario's buyers treat offers' claims.
+    var claimHandling: ClaimHandling {
+        config.claimHandling(trustsClaims: rules.trustsClaims)
     }
 }
 

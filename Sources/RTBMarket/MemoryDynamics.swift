@@ -206,7 +206,9 @@ extension MarketEngine {
                     continue
                 }
                 let before = memory
-                memory.apply(event, agent: agent, market: market, trustsClaims: false)
+                memory.apply(
+                    event, agent: agent, market: market,
+                    claims: config.claimHandling(trustsClaims: false))
                 if memory != before { replayed += 1 }
             }
         }

@@ -17,10 +17,14 @@ import RTBTrace
 /// Every other decision (the bid amounts, quotes, offer ranking, open-traffic prices) is the
 /// rule-based policy's.
 public struct MockLLMPolicy: TradingPolicy {
-    let rules = RuleBasedPolicy()
+    let rules: RuleBasedPolicy
     public static let rfpTargetCount = 3
 
-    public init() {}
+    /// The mock rules over `rules` (their quotes follow its seller pricing; the counter rule's
+    /// ask stays the seed's 1.1 x floor).
+    public init(rules: RuleBasedPolicy = RuleBasedPolicy()) {
+        self.rules = rules
+    }
 
     /// The seller's bid rule: f <= b <= 1.5 f.
     public static func sellerAcceptsBid(_ bid: Micros, floor: Micros) -> Bool {

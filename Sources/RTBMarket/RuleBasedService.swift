@@ -10,10 +10,11 @@ import RTBTrace
 public final class RuleBasedService: DecisionSource {
     public let name = "rule-based-service"
     let market: Market
-    let rules = RuleBasedPolicy()
+    let rules: RuleBasedPolicy
 
     public init(config: MarketConfig) {
         market = Market(config: config)
+        rules = RuleBasedPolicy(sellerPricing: config.sellerPricing)
     }
 
     public func answer(_ question: [UInt8]) throws -> [UInt8] {

@@ -85,21 +85,27 @@ public enum PolicyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The policy that answers inside the engine.
-    public func make() -> any TradingPolicy {
+    /// The policy that answers inside the engine, with the config's seller pricing.
+    public func make(_ config: MarketConfig) -> any TradingPolicy {
+        let rules = RuleBasedPolicy(sellerPricing: config.sellerPricing)
         switch self {
-        case .ruleBased, .ruleBasedService, .llm: return RuleBasedPolicy()
-        case .mockLLM: return MockLLMPolicy()
+        case .ruleBased, .ruleBasedService, .llm: return rules
+        case .mockLLM: return MockLLMPolicy(rules: rules)
         }
     }
 }
 
 /// The deterministic rule-based policy (the seed's "mock LLM"), with the public
-/// implementation's rules: seller quotes min(1.1 x floor, buyer max); buyers filter offers at
-/// their max CPM and rank them by strategy (target CPM: closest to target; maximize reach: most
-/// impressions; floor plus: cheapest).
+/// implementation's rules: seller quotes by `sellerPricing` (the reference's: min(1.1 x floor,
+/// buyer max)); buyers filter offers at their max CPM and rank them by strategy (target CPM:
+/// closest to target; maximize reach: most impressions; floor plus: cheapest).
 public struct RuleBasedPolicy: TradingPolicy {
-    public init() {}
+    public let sellerPricing: SellerPricing
+
+    /// The rules with a seller pricing (the reference's markup unless told).
+    public init(sellerPricing: SellerPricing = .markup) {
+        self.sellerPricing = sellerPricing
+    }
 
     public func auctionBid(campaign: CampaignSpec, product: ProductSpec, randomBits: UInt64)
         -> Micros?
@@ -148,12 +154,12 @@ public struct RuleBasedPolicy: TradingPolicy {
         -> Quote?
     {
         guard maxCPM >= product.floorCPM, available > 0 else { return nil }
-        let ask = Micros.cents(RoundingRule.mulDiv(product.floorCPM.raw, 11, 100_000))
         let dealType: DealType =
             product.supports(.programmaticGuaranteed) && requested >= 1_000_000
             ? .programmaticGuaranteed : .preferredDeal
         return Quote(
-            cpm: min(ask, maxCPM), impressions: min(requested, available), dealType: dealType)
+            cpm: sellerPricing.ask(floor: product.floorCPM, maxCPM: maxCPM),
+            impressions: min(requested, available), dealType: dealType)
     }
 
     public func rankOffers(campaign: CampaignSpec, offers: [OfferView]) -> [OfferView] {

@@ -33,9 +33,9 @@ public enum RTBMarketModel: SimulationModel {
 
     public static func summary(of config: MarketConfig) -> String { config.summary }
 
-    /// Market configs start with their format version, 1 or 2 (`MarketConfig.encode`).
+    /// Market configs start with their format version, 1 to 3 (`MarketConfig.encode`).
     public static func claimsLegacyConfig(_ bytes: [UInt8]) -> Bool {
-        bytes.first == 1 || bytes.first == 2
+        bytes.first.map { (1...3).contains($0) } ?? false
     }
 
     public static func readsSharedLedger(_ config: MarketConfig) -> Bool {

@@ -119,6 +119,8 @@ func exchangeTotals(fee: Int64, aware: Bool, configure: (inout MarketConfig) -> 
 
 @Test func configFormatTwoHoldsTheNewOptionsAndOldConfigsKeepTheirBytes() throws {
     var config = MarketConfig()
+    config.sellerPricing = .markup
+    config.checkedHistoryClaims = false
     #expect(config.canonicalBytes.first == 1)
     config.feeAwareReserve = true
     config.mechanism = .firstPrice
@@ -131,6 +133,9 @@ func exchangeTotals(fee: Int64, aware: Bool, configure: (inout MarketConfig) -> 
     #expect(try MarketConfig(canonical: head + [0, 2]).pacing == .even)
     #expect(try MarketConfig(canonical: head + [4, 0]).adaptiveFloors)
     // Unknown flags, an unknown pacing, or version 2 without a version 2 option are refused.
+    #expect(throws: ConfigError.self) {
+        _ = try MarketConfig(canonical: [2] + head.dropFirst() + [0, 0])
+    }
     for tail: [UInt8] in [[8, 3], [3, 9], [0, 0]] {
         #expect(throws: ConfigError.self) { _ = try MarketConfig(canonical: head + tail) }
     }

@@ -25,11 +25,13 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
         case .flipTieBreak: .efficientAllocation
         case .brokenRecovery: .ledgerRecoveryExact
         case .floorAsReserve, .frozenFloors: .reserveRule
+        case .markupQuotes: .sellerPricing
         }
     let directory = TestSupport.temporaryDirectory()
     for seed in UInt64(1)...10 {
         var config = MarketConfig()
-        config.scenarios = canary == .brokenRecovery ? [.c] : [.a]
+        config.scenarios =
+            canary == .brokenRecovery ? [.c] : canary == .markupQuotes ? [.b, .c] : [.a]
         config.days = canary == .brokenRecovery ? 12 : 2
         config.seed = seed
         config.volume = canary == .brokenRecovery ? .none : .small

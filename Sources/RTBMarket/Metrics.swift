@@ -9,7 +9,9 @@ import RTBTrace
 /// contract value of what sellers served (served x the deal's seller CPM, the clearing price in
 /// A); at settlement, `deliveredUnpaid` is the part of a deal's delivered value its buyer did not
 /// pay and `paidUndelivered` what a buyer paid beyond it. A deal's values are its cumulative
-/// served impressions priced once, so many deliveries round as one.
+/// served impressions priced once, so many deliveries round as one. `buyerValueWithinGoal`
+/// prices only the impressions up to each campaign's goal (those beyond it are worth nothing to
+/// the campaign), on the campaign's cumulative served count.
 public enum Counter: Int, CaseIterable, Sendable {
     case events, deals, impressions, buyerSpend, sellerRevenue, fees, ledgerCosts, ledgerEntries
     case auctions, auctionsSold, openAuctions, openAuctionsSold, directOffers, directOffersAccepted
@@ -19,11 +21,15 @@ public enum Counter: Int, CaseIterable, Sendable {
     case reconciledAccepted, reconciledNegotiated, reconciledDisputed, reconciledUnresolvable
     case disputedSpend, unresolvedSpend, resolutionDays
     case buyerValue, sellerValueDelivered, deliveredUnpaid, paidUndelivered
+    case buyerValueWithinGoal
 
-    /// The four welfare counters engine 0.2.0 added (absent from older results files).
+    /// The welfare counters: four added by engine 0.2.0, one by 0.3.0 (absent from older
+    /// results files).
     public var isWelfare: Bool {
         switch self {
-        case .buyerValue, .sellerValueDelivered, .deliveredUnpaid, .paidUndelivered: return true
+        case .buyerValue, .sellerValueDelivered, .deliveredUnpaid, .paidUndelivered,
+            .buyerValueWithinGoal:
+            return true
         case .events, .deals, .impressions, .buyerSpend, .sellerRevenue, .fees, .ledgerCosts,
             .ledgerEntries, .auctions, .auctionsSold, .openAuctions, .openAuctionsSold,
             .directOffers, .directOffersAccepted, .negotiations, .counterOffers, .deliveries,
@@ -78,6 +84,7 @@ public enum Counter: Int, CaseIterable, Sendable {
         case .sellerValueDelivered: return "seller_value_delivered_micros"
         case .deliveredUnpaid: return "delivered_unpaid_micros"
         case .paidUndelivered: return "paid_undelivered_micros"
+        case .buyerValueWithinGoal: return "buyer_value_within_goal_micros"
         }
     }
 }
@@ -252,10 +259,18 @@ public struct ScenarioMetrics: Equatable, Sendable {
         addBuyerValue(campaign: campaign, before: 0, after: 1)
     }
 
-    /// Counts impressions served to a registered campaign (a recorded event may name another).
+    /// Counts impressions served to a registered campaign (a recorded event may name another)
+    /// and books their value within the campaign's goal.
     mutating func serve(campaign: Int, _ impressions: Int64) {
         guard campaignServed.indices.contains(campaign) else { return }
-        campaignServed[campaign] = campaignServed[campaign].saturatingPlus(impressions)
+        let before = campaignServed[campaign]
+        let after = before.saturatingPlus(impressions)
+        campaignServed[campaign] = after
+        let goal = campaignGoals.indices.contains(campaign) ? max(0, campaignGoals[campaign]) : 0
+        add(
+            .buyerValueWithinGoal,
+            Self.value(min(after, goal), campaign, campaignMaxCPM).saturatingMinus(
+                Self.value(min(before, goal), campaign, campaignMaxCPM)))
     }
 
     /// Campaign of each deal by deal number (attributes deliveries).

@@ -44,6 +44,14 @@ public struct ScenarioSummary: Sendable {
     public var buyerSurplus: Micros {
         Micros(totals[.buyerValue].saturatingMinus(totals[.buyerSpend]))
     }
+    /// Buyers' surplus counting only impressions up to each campaign's goal, and delivered value
+    /// left unpaid as a debt: value within goal - spend - delivered but unpaid. Withholding
+    /// payment for what was delivered cannot raise it.
+    public var buyerNetSurplus: Micros {
+        Micros(
+            totals[.buyerValueWithinGoal].saturatingMinus(totals[.buyerSpend]).saturatingMinus(
+                totals[.deliveredUnpaid]))
+    }
     /// Buyer spend per thousand impressions.
     public var averageCPM: Micros? {
         totals[.impressions] <= 0

@@ -124,6 +124,7 @@ public struct RunReport: Sendable {
         row("average CPM $") { ScenarioSummary($0).averageCPM?.dollarsText ?? "-" }
         row("buyer value received $") { Micros($0.totals[.buyerValue]).dollarsText }
         row("buyer surplus $") { ScenarioSummary($0).buyerSurplus.dollarsText }
+        row("buyer net surplus $") { ScenarioSummary($0).buyerNetSurplus.dollarsText }
         row("seller value delivered $") { Micros($0.totals[.sellerValueDelivered]).dollarsText }
         row("seller paid share") {
             ScenarioSummary.percent(ScenarioSummary($0).sellerPaidSharePpm)

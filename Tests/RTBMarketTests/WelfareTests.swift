@@ -36,6 +36,9 @@ func runMarket(
 /// max CPM, and at settlement the part unpaid or overpaid.
 struct DealBooks {
     var maxCPM: [Int: Micros] = [:]
+    var goal: [Int: Int64] = [:]
+    var campaignServed: [Int: Int64] = [:]
+    var valueWithinGoal = Micros.zero
     var deals: [Int: (campaign: Int, sellerCPM: Micros, served: Int64)] = [:]
     var delivered = Micros.zero
     var buyerValue = Micros.zero
@@ -45,11 +48,14 @@ struct DealBooks {
     init(_ events: [MarketEvent], scenario: Scenario) {
         for event in events where event.scenario == scenario {
             switch event.body {
-            case .campaignRegistered(let campaign): maxCPM[campaign.campaign] = campaign.maxCPM
+            case .campaignRegistered(let campaign):
+                maxCPM[campaign.campaign] = campaign.maxCPM
+                goal[campaign.campaign] = campaign.goalImpressions
             case .dealAgreed(let deal):
                 deals[deal.deal] = (deal.campaign, deal.sellerCPM, 0)
             case .delivery(let delivery):
                 deals[delivery.deal]!.served += delivery.served
+                campaignServed[deals[delivery.deal]!.campaign, default: 0] += delivery.served
             case .settlement(let settlement):
                 let deal = deals[settlement.deal]!
                 let value = Micros.cost(impressions: deal.served, cpm: deal.sellerCPM)
@@ -61,6 +67,10 @@ struct DealBooks {
         for deal in deals.values {  // determinism-ok: sums are order-free
             delivered += Micros.cost(impressions: deal.served, cpm: deal.sellerCPM)
             buyerValue += Micros.cost(impressions: deal.served, cpm: maxCPM[deal.campaign]!)
+        }
+        for (campaign, served) in campaignServed {  // determinism-ok: sums are order-free
+            valueWithinGoal += Micros.cost(
+                impressions: min(served, goal[campaign]!), cpm: maxCPM[campaign]!)
         }
     }
 }
@@ -75,6 +85,9 @@ struct DealBooks {
         #expect(totals[.buyerValue] == books.buyerValue.raw, "\(scenario.scenario)")
         #expect(totals[.deliveredUnpaid] == books.unpaid.raw, "\(scenario.scenario)")
         #expect(totals[.paidUndelivered] == books.overpaid.raw, "\(scenario.scenario)")
+        #expect(
+            totals[.buyerValueWithinGoal] == books.valueWithinGoal.raw, "\(scenario.scenario)")
+        #expect(totals[.buyerValueWithinGoal] <= totals[.buyerValue])
     }
 }
 
@@ -105,4 +118,24 @@ struct DealBooks {
     #expect(rottingShare > 100_000)
     #expect(perfectShare * 10 < rottingShare)
     #expect(perfect[0].totals[.reconciledUnresolvable] == 0)
+}
+
+@Test func moreRotCannotMakeBuyersBetterOffByLeavingDeliveriesUnpaid() throws {
+    // With rot, B's buyers forget deals and pay less than they received, so value minus spend
+    // rises with rot. Counting unpaid delivered value as a debt and impressions beyond a goal as
+    // worth nothing, buyers with rot are worse off than without, on every seed.
+    for seed in UInt64(1)...5 {
+        var net: [Int64] = []
+        for rate in [Rate.zero, Rate.percent(2)] {
+            let (metrics, _) = try runMarket([.b], days: 30, seed: seed) {
+                $0.rotEpisodeRate = rate
+            }
+            net.append(ScenarioSummary(metrics[0]).buyerNetSurplus.raw)
+            if rate != .zero {
+                // What the old measure shows: the rotting buyers look better off.
+                #expect(ScenarioSummary(metrics[0]).buyerSurplus.raw > 0)
+            }
+        }
+        #expect(net[1] < net[0], "seed \(seed): net surplus \(net) with rot 0% and 2%")
+    }
 }

@@ -135,6 +135,9 @@ extension RTBMarketReport {
             ("delivered but unpaid $", .deliveredUnpaid), ("intermediary fees $", .fees),
             ("ledger costs $", .ledgerCosts),
         ]
+        let surpluses: [(String, (ScenarioSummary) -> Micros)] = [
+            ("buyer surplus $", \.buyerSurplus), ("buyer net surplus $", \.buyerNetSurplus),
+        ]
         let counts: [(String, Counter)] = [
             ("deals", .deals), ("impressions", .impressions),
             ("context-rot events", .contextRotEvents), ("hallucinated claims", .hallucinatedClaims),
@@ -157,6 +160,15 @@ extension RTBMarketReport {
                 [name]
                     + scenarios.map { scenario, metrics in
                         cell(scenario, metrics.map { Double($0.totals[counter]) / 1e6 }, 0)
+                    })
+        }
+        for (name, surplus) in surpluses {
+            rows.append(
+                [name]
+                    + scenarios.map { scenario, metrics in
+                        cell(
+                            scenario,
+                            metrics.map { Double(surplus(ScenarioSummary($0)).raw) / 1e6 }, 0)
                     })
         }
         for (name, counter) in counts {

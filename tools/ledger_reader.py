@@ -275,8 +275,8 @@ def check_header(db):
         config = r.bytes()
         if row[0] == 1:
             # Format 1 names no model: the scale config starts with its tag byte 'S', the market
-            # config with its version byte 1.
-            require(config[:1] in (b"S", b"\x01", b"\x02", b"\x03"),
+            # config with its version byte (1 to 4).
+            require(config[:1] in (b"S", b"\x01", b"\x02", b"\x03", b"\x04"),
                     "format 1 config belongs to no known model")
             model = "rtb-scale" if config[:1] == b"S" else "rtb-market"
         target, every = r.varint(), r.varint()

@@ -32,8 +32,11 @@ struct IntegrityState {
     var lastTrafficTick: Int64 = 0
     var day = 0
     /// False claims awaiting the offer or delivery report that states them.
-    var claims: [(subject: Int, claim: ClaimType, truth: Int64, claimed: Int64, sequence: UInt64)] =
-        []
+    var claims:
+        [(
+            subject: Int, claim: ClaimType, byBuyer: Bool, truth: Int64, claimed: Int64,
+            sequence: UInt64
+        )] = []
     /// C: the event whose shared-ledger entry must come next, and who must pay it.
     var expectedEntry: (sequence: UInt64, payer: AgentRef)?
 }
@@ -324,8 +327,8 @@ extension EconomicChecker {
     }
 
     /// A false claim differs from the truth; it is caught exactly where claims are verified
-    /// (C); and the offer or delivery report that follows states it (the seller's words) or,
-    /// for a caught delivery claim, the truth.
+    /// (C); and the offer or delivery report that follows states it (the seller's words, or the
+    /// buyer's count of a buyer's claim) or, for a caught delivery claim, the truth.
     func observeClaims(_ event: MarketEvent, _ sequence: UInt64, trustsClaims: Bool) {
         switch event.body {
         case .hallucination(let claim):
@@ -335,7 +338,10 @@ extension EconomicChecker {
                 "\(claim.claim) claim \(claim.claimedValue) vs truth \(claim.trueValue), caught \(claim.caught)"
             )
             integrity.claims.append(
-                (claim.subject, claim.claim, claim.trueValue, claim.claimedValue, sequence))
+                (
+                    claim.subject, claim.claim, claim.agent.kind == .buyer, claim.trueValue,
+                    claim.claimedValue, sequence
+                ))
         case .offer(let offer):
             for pending in integrity.claims where pending.subject == offer.negotiation {
                 let stated: Int64
@@ -355,9 +361,10 @@ extension EconomicChecker {
             for pending in integrity.claims
             where pending.subject == delivery.deal && pending.claim == .delivery {
                 let expected = trustsClaims ? pending.claimed : pending.truth
+                let counted = pending.byBuyer ? delivery.buyerCounted : delivery.sellerCounted
                 check(
-                    .hallucinationsConsistent, delivery.sellerCounted == expected, sequence,
-                    "deal \(delivery.deal) report counts \(delivery.sellerCounted), the claim at event \(pending.sequence) makes it \(expected)"
+                    .hallucinationsConsistent, counted == expected, sequence,
+                    "deal \(delivery.deal) report's \(pending.byBuyer ? "buyer" : "seller") count is \(counted), the claim at event \(pending.sequence) makes it \(expected)"
                 )
             }
             integrity.claims.removeAll { $0.subject == delivery.deal && $0.claim == .delivery }

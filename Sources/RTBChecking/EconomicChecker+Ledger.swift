@@ -37,8 +37,9 @@ extension EconomicChecker {
             guard let slot = slot(recovery.agent) else { return }
             check(
                 .ledgerRecoveryExact,
-                recovery.stateDigest == ledgerMemories[slot].digest && recovery.matches, sequence,
-                "\(recovery.agent) recovered memory \(recovery.stateDigest.short), the ledger defines \(ledgerMemories[slot].digest.short)"
+                recovery.stateDigest == ledgerMemories[slot].digest && recovery.matches
+                    && recovery.keysRecovered == recovery.keysLost, sequence,
+                "\(recovery.agent) recovered memory \(recovery.stateDigest.short) restoring \(recovery.keysRecovered) of \(recovery.keysLost) keys lost, the ledger defines \(ledgerMemories[slot].digest.short)"
             )
             return
         case .rfp(let rfp):

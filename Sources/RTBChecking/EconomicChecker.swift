@@ -124,7 +124,7 @@ public final class EconomicChecker: ModelChecker {
         if case .scenarioStarted = event.body { startScenario(event.scenario) }
         observeIntegrity(event, sequence)
         if metrics.isEmpty || metrics[metrics.count - 1].scenario != event.scenario {
-            metrics.append(ScenarioMetrics(scenario: event.scenario))
+            metrics.append(ScenarioMetrics(scenario: event.scenario, config: config))
         }
         metrics[metrics.count - 1].observe(event)
         switch event.body {

@@ -110,6 +110,20 @@ public struct MarketOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
+            "B and C: how agents forget and misstate: flat (the reference's rates: --rot-rate, --decay-rate, --grace-days, --hallucination-rate) or context (chances set by how full each agent's context is, buyers' claims included; docs/scenarios.md). (default: flat)"
+    )
+    public var memoryModel: String?
+
+    @Option(
+        name: .long,
+        help:
+            "With --memory-model context: each agent's context window in tokens, 4000 of them reserved. (default: 200000, Claude Haiku's)"
+    )
+    public var contextWindow: Int?
+
+    @Option(
+        name: .long,
+        help:
             "Agent decision policy: rule-based (in the engine), rule-based-service (the same rules asked outside the engine, every decision recorded), mock-llm (seed 000's mock LLM rules, in the engine), llm (a language model behind an API answers every decision, recorded; docs/llm.md). (default: rule-based)"
     )
     public var policy: String?
@@ -219,6 +233,8 @@ public struct MarketOptions: ParsableArguments {
         if marketGeneration != nil { given.append("--market-generation") }
         if noBookDrift { given.append("--no-book-drift") }
         if ignoreHistoryClaims { given.append("--ignore-history-claims") }
+        if memoryModel != nil { given.append("--memory-model") }
+        if contextWindow != nil { given.append("--context-window") }
         if policy != nil { given.append("--policy") }
         if mockLlm { given.append("--mock-llm") }
         if realLlm { given.append("--real-llm") }
@@ -264,7 +280,8 @@ public struct MarketOptions: ParsableArguments {
         "decay_rate",
         "grace_days", "restart_rate", "volume", "kill", "buyer_discount", "seller_discount",
         "fee_aware", "bid_shading", "adaptive_floors", "pacing", "seller_pricing",
-        "market_generation", "no_book_drift", "ignore_history_claims",
+        "market_generation", "no_book_drift", "ignore_history_claims", "memory_model",
+        "context_window",
     ]
 
     /// Options read from a JSON config file.
@@ -339,6 +356,8 @@ public struct MarketOptions: ParsableArguments {
             case "market_generation": options.marketGeneration = try text()
             case "no_book_drift": options.noBookDrift = try flag()
             case "ignore_history_claims": options.ignoreHistoryClaims = try flag()
+            case "memory_model": options.memoryModel = try text()
+            case "context_window": options.contextWindow = try integer()
             default:
                 throw ValidationError(
                     "\(path): unknown config key '\(key)' (known: \(fileKeys.joined(separator: ", ")))"
@@ -423,6 +442,25 @@ public struct MarketOptions: ParsableArguments {
             marketGeneration, option: "--market-generation", default: config.marketGeneration)
         config.bookDrift = !noBookDrift
         config.checkedHistoryClaims = !ignoreHistoryClaims
+        config.memoryModel = try Self.choice(
+            memoryModel, option: "--memory-model", default: config.memoryModel)
+        if let contextWindow { config.contextWindow = contextWindow }
+        if config.memoryModel == .context {
+            // The context sets these chances; a flat rate given beside it would be ignored.
+            for (given, option) in [
+                (self.hallucinationRate, "--hallucination-rate"), (self.rotRate, "--rot-rate"),
+                (self.decayRate, "--decay-rate"),
+            ] where given != nil {
+                throw ValidationError(
+                    "\(option) is a rate of --memory-model flat; --memory-model context sets it from each agent's context"
+                )
+            }
+            if self.graceDays != nil {
+                throw ValidationError(
+                    "--grace-days is a rule of --memory-model flat; --memory-model context has no grace period"
+                )
+            }
+        }
         guard let policyKind = PolicyKind.allCases.first(where: { $0.description == policy }) else {
             throw ValidationError(
                 "invalid --policy '\(policy)': expected "

@@ -1,7 +1,7 @@
 /// Versions that identify what produced a ledger.
 public enum BuildInfo {
     /// The simulation engine version. Any change to simulated behaviour bumps it.
-    public static let engineVersion = "0.3.0"
+    public static let engineVersion = "0.4.0"
     /// The newest ledger file format (tables, frame and hash layout) this build writes; it
     /// reads and writes formats 1 (the RTB markets) and 2 (every other model).
     public static let ledgerFormatVersion: UInt32 = 2

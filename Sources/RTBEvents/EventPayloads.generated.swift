@@ -1068,9 +1068,9 @@ public struct Recovery: Equatable, Sendable {
     public var trigger: RecoveryTrigger
     /// where the memory came back from
     public var source: RecoverySource
-    /// keys missing before recovery
+    /// keys the fault destroyed or changed
     public var keysLost: Int64
-    /// keys restored
+    /// of those, keys restored with their value
     public var keysRecovered: Int64
     /// ledger events applied after the snapshot
     public var eventsReplayed: Int64

@@ -3,7 +3,7 @@ import RTBEvents
 import RTBTrace
 
 /// A deal as one agent's book records it.
-public struct DealNote: Equatable, Sendable {
+public struct DealNote: Hashable, Sendable {
     public var deal: Int
     public var campaign: Int
     public var product: Int
@@ -17,14 +17,14 @@ public struct DealNote: Equatable, Sendable {
 }
 
 /// A negotiation the buyer is waiting on.
-public struct PendingNote: Equatable, Sendable {
+public struct PendingNote: Hashable, Sendable {
     public var negotiation: Int
     public var campaign: Int
     public var product: Int
 }
 
 /// What a buyer knows of a product's delivery reliability, per mille.
-public struct ReputationNote: Equatable, Sendable {
+public struct ReputationNote: Hashable, Sendable {
     public var product: Int
     public var permille: Int64
 }

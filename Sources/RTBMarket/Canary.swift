@@ -19,4 +19,7 @@ public enum Canary: String, CaseIterable, Sendable {
     case frozenFloors
     /// With split seller pricing, B and C sellers still ask the reference's 1.1 x floor.
     case markupQuotes
+    /// With the context memory model, C's books take a buyer's false delivery count although
+    /// the ledger caught it.
+    case buyerCountsTrusted
 }

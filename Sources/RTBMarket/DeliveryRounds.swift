@@ -36,6 +36,9 @@ extension MarketEngine {
             sellerCounted = injectDeliveryClaim(
                 deal: dealIndex, seller: product.seller, day: day, round: round,
                 counted: sellerCounted)
+            buyerCounted = injectBuyerDeliveryClaim(
+                deal: dealIndex, buyer: market.campaigns[deal.campaign].buyer, day: day,
+                round: round, counted: buyerCounted)
             recordServed(deal: dealIndex, planned: planned, served: served)
             emit(
                 .delivery(

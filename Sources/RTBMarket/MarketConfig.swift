@@ -71,6 +71,16 @@ public struct MarketConfig: Equatable, Sendable {
     /// stated. Off (engines 0.1.0 and 0.2.0): C's buyers ignore history claims, so even without
     /// faults B and C target different products.
     public var checkedHistoryClaims = true
+    /// B and C: how agents forget and misstate (`MemoryModel`; the reference's flat rates by
+    /// default).
+    public var memoryModel = MemoryModel.flat
+    /// The context model's window in tokens (`ContextModel`).
+    public var contextWindow = ContextModel.defaultWindow
+    /// `Recovery` events state the keys the fault destroyed and those of them restored with
+    /// their value (engine 0.4.0). Off for a config of format 1 to 3 (engines up to 0.3.0,
+    /// which stated the keys held before the fault and after recovery), so their ledgers still
+    /// replay; not an option of new runs.
+    public var recoveryCountsRestoredKeys = true
 
     public init() {}
 
@@ -131,6 +141,15 @@ public struct MarketConfig: Equatable, Sendable {
         }
         if !(0...Self.maxDays).contains(graceDays) {
             return .invalid("--grace-days", "0...\(Self.maxDays)")
+        }
+        if !(ContextModel.minimumWindow...100_000_000).contains(contextWindow) {
+            return .invalid("--context-window", "\(ContextModel.minimumWindow)...100000000 tokens")
+        }
+        if memoryModel == .context && !recoveryCountsRestoredKeys {
+            return .invalid("--memory-model", "context only with engine 0.4.0's recovery counts")
+        }
+        if memoryModel != .context && contextWindow != ContextModel.defaultWindow {
+            return .invalid("--context-window", "only with --memory-model context")
         }
         if bidShading && mechanism != .firstPrice {
             return .invalid("--bid-shading", "only with --mechanism first-price")

@@ -15,15 +15,25 @@ extension MarketConfig {
             || checkedHistoryClaims
     }
 
+    /// Whether the config needs format version 4 (engine 0.4.0's recovery counts, which every
+    /// new config has, and memory model).
+    var needsVersion4: Bool { recoveryCountsRestoredKeys || memoryModel != .flat }
+
     /// The format version the config is written in: the oldest that holds its options.
-    var formatVersion: UInt8 { needsVersion3 ? 3 : needsVersion2 ? 2 : 1 }
+    var formatVersion: UInt8 {
+        needsVersion4 ? 4 : needsVersion3 ? 3 : needsVersion2 ? 2 : 1
+    }
 
     /// Canonical bytes of the config: fields in declaration order. Format version 1 holds the
     /// fields up to `kills`; version 2 appends a byte of option flags (1: fee-aware reserve, 2:
     /// bid shading, 4: adaptive floors) and the pacing's code; version 3 then appends the seller
-    /// pricing's and the market generation's codes and a byte of flags (1: no book drift, 2: C's buyers take checked history claims). A config is written in the oldest version
-    /// that holds its options (a version 1 or 2 config reads as the reference's markup and
-    /// generation), so every config of engine 0.1.0 keeps its bytes and digest.
+    /// pricing's and the market generation's codes and a byte of flags (1: no book drift, 2: C's
+    /// buyers take checked history claims); version 4 (every config of engine 0.4.0: its
+    /// recovery counts) then appends the memory model's code and the context window in tokens.
+    /// A config is written in the oldest version that holds its options (a version 1 or 2
+    /// config reads as the reference's markup and generation, a version 1 to 3 config as the
+    /// flat memory model with engine 0.3.0's recovery counts), so every config of an older
+    /// engine keeps its bytes and digest.
     public func encode(into writer: inout CanonicalWriter) {
         let version = formatVersion
         writer.u8(version)
@@ -63,6 +73,10 @@ extension MarketConfig {
             writer.u8(marketGeneration.rawValue)
             writer.u8((bookDrift ? 0 : 1) | (checkedHistoryClaims ? 2 : 0))
         }
+        if version >= 4 {
+            writer.u8(memoryModel.rawValue)
+            writer.varint(contextWindow)
+        }
     }
 
     /// The canonical bytes.
@@ -80,13 +94,14 @@ extension MarketConfig {
         do {
             var reader = CanonicalReader(bytes)
             let version = try reader.u8()
-            guard (1...3).contains(version) else {
-                throw ConfigError.malformed("config version \(version) (supported: 1, 2, 3)")
+            guard (1...4).contains(version) else {
+                throw ConfigError.malformed("config version \(version) (supported: 1 to 4)")
             }
             self.init()
             sellerPricing = .markup
             marketGeneration = .reference
             checkedHistoryClaims = false
+            recoveryCountsRestoredKeys = version >= 4
             seed = try reader.varint()
             let scenarioCount = try reader.count(limit: 3)
             scenarios = []
@@ -134,7 +149,7 @@ extension MarketConfig {
                 adaptiveFloors = flags & 4 != 0
                 pacing = try reader.enumeration(Pacing.self)
             }
-            if version == 3 {
+            if version >= 3 {
                 sellerPricing = try reader.enumeration(SellerPricing.self)
                 marketGeneration = try reader.enumeration(MarketGeneration.self)
                 let flags = try reader.u8()
@@ -143,6 +158,10 @@ extension MarketConfig {
                 }
                 bookDrift = flags & 1 == 0
                 checkedHistoryClaims = flags & 2 != 0
+            }
+            if version >= 4 {
+                memoryModel = try reader.enumeration(MemoryModel.self)
+                contextWindow = try reader.int()
             }
             guard formatVersion == version else {
                 throw ConfigError.malformed(
@@ -188,6 +207,9 @@ extension MarketConfig {
         if marketGeneration != .reference { text += ", \(marketGeneration) market generation" }
         if !bookDrift { text += ", no book drift" }
         if !checkedHistoryClaims { text += ", C ignores history claims" }
+        if memoryModel != .flat {
+            text += ", \(memoryModel) memory model (window \(contextWindow) tokens)"
+        }
         return text
     }
 }

@@ -4,12 +4,15 @@ import RTBTrace
 
 /// Context rot, restarts, kills and recovery.
 ///
-/// Every day after the grace period each agent risks a rot episode, p = 1 - (1 - r)^(day - g);
-/// in an episode each key survives with s = (1 - d)^(day - g) (deal notes), 0.9 s (prices,
-/// reputation) or 0.8 s (pending negotiations). Each agent may also restart, p = base x
-/// (1 + 0.01 day), losing everything. Recovery depends on the trading model: A gets its deals
-/// back from the exchange's records, B only from its private store (yesterday's memory, or
-/// nothing after rot), C rebuilds from its last ledger snapshot plus the ledger events since.
+/// Flat memory model (the reference's): every day after the grace period each agent risks a
+/// rot episode, p = 1 - (1 - r)^(day - g); in an episode each key survives with
+/// s = (1 - d)^(day - g) (deal notes), 0.9 s (prices, reputation) or 0.8 s (pending
+/// negotiations). Each agent may also restart, p = base x (1 + 0.01 day), losing everything.
+/// Context model: each day every volatile key survives with the recall its agent's context
+/// fill sets (`ContextModel`); restarts as in the flat model. Recovery depends on the trading
+/// model: A gets its deals back from the exchange's records, B only from its private store
+/// (yesterday's memory, or nothing after rot), C rebuilds from its last ledger snapshot plus
+/// the ledger events since.
 extension MarketEngine {
     func updateMemories(day: Int) {
         let agents = config.buyers + config.sellers
@@ -29,7 +32,19 @@ extension MarketEngine {
                             pendingLost: Int64(before.pending.count))))
                 state.memories[index] = before.persistentPart
                 recover(agent: agent, trigger: .restart, before: before)
-            } else if day > config.graceDays {
+                continue
+            }
+            switch config.memoryModel {
+            case .context:
+                // Every key is recalled with the chance the context's fill sets.
+                let recall = ContextModel.recall(
+                    of: state.memories[index], window: config.contextWindow)
+                rotEpisode(
+                    index: index, agent: agent,
+                    survival: KeySurvival(deals: recall, prices: recall, pending: recall),
+                    random: &random)
+            case .flat:
+                guard day > config.graceDays else { continue }
                 let elapsed = Double(day - config.graceDays)
                 let episodeChance =
                     1
@@ -38,7 +53,11 @@ extension MarketEngine {
                 if random.chance(episodeChance) {
                     let survival = DeterministicMath.pow(
                         1 - Double(config.memoryDecayRate.ppm) / 1_000_000, elapsed)
-                    rotEpisode(index: index, agent: agent, survival: survival, random: &random)
+                    rotEpisode(
+                        index: index, agent: agent,
+                        survival: KeySurvival(
+                            deals: survival, prices: 0.9 * survival, pending: 0.8 * survival),
+                        random: &random)
                 }
             }
         }
@@ -47,20 +66,30 @@ extension MarketEngine {
         }
     }
 
-    func rotEpisode(index: Int, agent: AgentRef, survival: Double, random: inout RandomStream) {
+    /// The chance that each kind of key survives a rot episode (prices and reputation share
+    /// one).
+    struct KeySurvival {
+        var deals: Double
+        var prices: Double
+        var pending: Double
+    }
+
+    func rotEpisode(
+        index: Int, agent: AgentRef, survival: KeySurvival, random: inout RandomStream
+    ) {
         let before = state.memories[index]
         var memory = before
-        memory.deals.removeAll { _ in random.nextUnit() >= survival }
+        memory.deals.removeAll { _ in random.nextUnit() >= survival.deals }
         var pricesLost: Int64 = 0
         for channel in memory.priceReferences.indices where memory.priceReferences[channel] != .zero
         {
-            if random.nextUnit() >= 0.9 * survival {
+            if random.nextUnit() >= survival.prices {
                 memory.priceReferences[channel] = .zero
                 pricesLost += 1
             }
         }
-        memory.reputation.removeAll { _ in random.nextUnit() >= 0.9 * survival }
-        memory.pending.removeAll { _ in random.nextUnit() >= 0.8 * survival }
+        memory.reputation.removeAll { _ in random.nextUnit() >= survival.prices }
+        memory.pending.removeAll { _ in random.nextUnit() >= survival.pending }
         let lost = ContextRot(
             agent: agent, cause: .decay, dealsLost: Int64(before.deals.count - memory.deals.count),
             pricesLost: pricesLost,
@@ -105,8 +134,11 @@ extension MarketEngine {
     }
 
     /// Rebuilds an agent's memory from its scenario's source and reports how close it came.
+    /// The event states how many keys the fault destroyed and how many of them came back with
+    /// the value they had (`AgentMemory.restoration`), and whether the whole memory did.
     func recover(agent: AgentRef, trigger: RecoveryTrigger, before: AgentMemory) {
         let index = memoryIndex(agent)
+        let damaged = state.memories[index]
         var replayed: Int64 = 0
         let source: RecoverySource
         switch rules.memorySource {
@@ -132,12 +164,16 @@ extension MarketEngine {
             replayed = rebuilt.replayed
         }
         let after = state.memories[index]
+        let restoration =
+            config.recoveryCountsRestoredKeys
+            ? AgentMemory.restoration(before: before, damaged: damaged, after: after)
+            : Restoration(lost: before.keyCount, restored: after.keyCount)
         emit(
             .recovery(
                 Recovery(
                     agent: agent, trigger: trigger, source: source,
-                    keysLost: Int64(before.keyCount),
-                    keysRecovered: Int64(after.keyCount), eventsReplayed: replayed,
+                    keysLost: Int64(restoration.lost),
+                    keysRecovered: Int64(restoration.restored), eventsReplayed: replayed,
                     matches: after == before,
                     stateDigest: after.digest)))
     }

@@ -113,9 +113,13 @@ public struct ScenarioMetrics: Equatable, Sendable {
     public var campaignGoals: [Int64] = []
     public var campaignServed: [Int64] = []
     var currentDay = 0
+    /// Whether buyers state their delivery counts as claims (the context memory model): then a
+    /// direct delivery carries two claims. Set from the config, never encoded.
+    public var buyersStateCounts = false
 
-    public init(scenario: Scenario) {
+    public init(scenario: Scenario, config: MarketConfig? = nil) {
         self.scenario = scenario
+        buyersStateCounts = config?.memoryModel == .context
     }
 
     /// Counters clamp instead of trapping: the checker folds recorded values with this code,
@@ -160,7 +164,9 @@ public struct ScenarioMetrics: Equatable, Sendable {
                 deliver(deal: delivery.deal, delivery.served)
             }
             if delivery.buyerCounted != delivery.sellerCounted { add(.discrepantDeliveries, 1) }
-            if TradingRules.of(event.scenario)?.trading == .directNegotiation { add(.claims, 1) }
+            if TradingRules.of(event.scenario)?.trading == .directNegotiation {
+                add(.claims, buyersStateCounts ? 2 : 1)
+            }
         case .settlement(let settlement):
             add(.buyerSpend, settlement.buyerPaid.raw)
             add(.sellerRevenue, settlement.sellerReceived.raw)

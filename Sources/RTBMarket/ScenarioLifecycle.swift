@@ -12,7 +12,7 @@ extension MarketEngine {
 
     func startScenario() {
         if state.scenarioIndex == 0 && log.nextSequence == 0 {
-            state.metrics.append(ScenarioMetrics(scenario: .run))
+            state.metrics.append(ScenarioMetrics(scenario: .run, config: config))
             // The market's config digest leaves out fault injection, so a run with kills and its
             // uninterrupted baseline share their market digest.
             var market = config
@@ -28,7 +28,7 @@ extension MarketEngine {
         state.scenarioFirstSequence = log.nextSequence
         state.killRecords = 0
         state.now = 0
-        state.metrics.append(ScenarioMetrics(scenario: scenario))
+        state.metrics.append(ScenarioMetrics(scenario: scenario, config: config))
         state.campaigns = [CampaignRuntime](
             repeating: CampaignRuntime(), count: market.campaigns.count)
         state.products = [ProductRuntime](repeating: ProductRuntime(), count: market.products.count)

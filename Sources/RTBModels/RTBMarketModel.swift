@@ -35,7 +35,7 @@ public enum RTBMarketModel: SimulationModel {
 
     /// Market configs start with their format version, 1 to 3 (`MarketConfig.encode`).
     public static func claimsLegacyConfig(_ bytes: [UInt8]) -> Bool {
-        bytes.first.map { (1...3).contains($0) } ?? false
+        bytes.first.map { (1...4).contains($0) } ?? false
     }
 
     public static func readsSharedLedger(_ config: MarketConfig) -> Bool {

@@ -32,7 +32,7 @@ extension RunReport {
                 reason: "the recording is not finished: no results yet (record --resume it)")
         }
         let config = try ModelRegistry.config(RTBMarketModel.self, of: store)
-        var metrics = config.scenarios.map { ScenarioMetrics(scenario: $0) }
+        var metrics = config.scenarios.map { ScenarioMetrics(scenario: $0, config: config) }
         try LedgerEvents.forEach(RTBMarketModel.self, store: store) { _, event, _ in
             if let index = metrics.firstIndex(where: { $0.scenario == event.scenario }) {
                 metrics[index].observe(event)

@@ -59,6 +59,8 @@ public struct RunReport: Sendable {
         configObject["market_generation"] = .string(config.marketGeneration.description)
         configObject["book_drift"] = .bool(config.bookDrift)
         configObject["checked_history_claims"] = .bool(config.checkedHistoryClaims)
+        configObject["memory_model"] = .string(config.memoryModel.description)
+        configObject["context_window"] = .int(Int64(config.contextWindow))
         configObject["policy"] = .string(config.policy.description)
         configObject["hallucination_rate_ppm"] = .int(config.hallucinationRate.ppm)
         configObject["volume"] = .string(config.volume.description)
@@ -149,6 +151,7 @@ public struct RunReport: Sendable {
             "\($0.totals[.recoveries]) (\($0.totals[.recoveriesMatching]))"
         }
         row("recovery rate") { ScenarioSummary.percent(ScenarioSummary($0).recoveryRatePpm) }
+        row("keys restored by recoveries") { String($0.totals[.keysRecovered]) }
         row("kills") { String($0.totals[.kills]) }
         row("claims") { String($0.totals[.claims]) }
         row("hallucinated claims (caught)") {

@@ -119,6 +119,7 @@ func exchangeTotals(fee: Int64, aware: Bool, configure: (inout MarketConfig) -> 
 
 @Test func configFormatTwoHoldsTheNewOptionsAndOldConfigsKeepTheirBytes() throws {
     var config = MarketConfig()
+    config.recoveryCountsRestoredKeys = false
     config.sellerPricing = .markup
     config.checkedHistoryClaims = false
     #expect(config.canonicalBytes.first == 1)

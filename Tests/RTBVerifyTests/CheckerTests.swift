@@ -26,16 +26,28 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
         case .brokenRecovery: .ledgerRecoveryExact
         case .floorAsReserve, .frozenFloors: .reserveRule
         case .markupQuotes: .sellerPricing
+        case .buyerCountsTrusted: .hallucinationsConsistent
         }
     let directory = TestSupport.temporaryDirectory()
     for seed in UInt64(1)...10 {
         var config = MarketConfig()
         config.scenarios =
-            canary == .brokenRecovery ? [.c] : canary == .markupQuotes ? [.b, .c] : [.a]
+            switch canary {
+            case .brokenRecovery, .buyerCountsTrusted: [.c]
+            case .markupQuotes: [.b, .c]
+            case .overspend, .chargeAboveBid, .feeRounding, .dropEvent, .flipTieBreak,
+                .floorAsReserve, .frozenFloors:
+                [.a]
+            }
         config.days = canary == .brokenRecovery ? 12 : 2
         config.seed = seed
         config.volume = canary == .brokenRecovery ? .none : .small
         config.rotEpisodeRate = Rate.percent(10)
+        if canary == .buyerCountsTrusted {
+            // A window of 6,000 tokens fills quickly: buyers misstate counts within two days.
+            config.memoryModel = .context
+            config.contextWindow = 6_000
+        }
         config.feeAwareReserve = canary == .floorAsReserve
         config.adaptiveFloors = canary == .frozenFloors
         let path = directory + "/\(canary)-\(seed).ledger"
@@ -55,14 +67,32 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
     config.scenarios = [.a]
     config.days = 2
     config.volume = .small
-    let directory = TestSupport.temporaryDirectory()
-    try recordMarket(config, path: directory + "/clean.ledger")
-    let outcome = try LedgerChecker.check(path: directory + "/clean.ledger")
+    let outcome = try checkedClean(config)
+    #expect(outcome.tally.checked[Invariant.truthfulness.rawValue] > 1_000)
+    #expect(counterfactuals(outcome.notes) > 1_000)
+}
+
+/// A context-memory run (a small window: buyers' and sellers' claims false often, rot every
+/// day) checks clean in B and C, buyers' false counts included.
+@Test func aContextMemoryRunChecksClean() throws {
+    var config = MarketConfig()
+    config.scenarios = [.b, .c]
+    config.days = 6
+    config.memoryModel = .context
+    config.contextWindow = 8_000
+    let outcome = try checkedClean(config)
+    #expect(outcome.tally.checked[Invariant.hallucinationsConsistent.rawValue] > 100)
+}
+
+/// Records `config` without a canary and checks it, expecting no violation.
+func checkedClean(_ config: MarketConfig) throws -> CheckOutcome {
+    let path = TestSupport.temporaryDirectory() + "/clean.ledger"
+    try recordMarket(config, path: path)
+    let outcome = try LedgerChecker.check(path: path)
     #expect(
         outcome.tally.totalViolations == 0, "\(outcome.tally.firstFinding.map(\.description) ?? "")"
     )
-    #expect(outcome.tally.checked[Invariant.truthfulness.rawValue] > 1_000)
-    #expect(counterfactuals(outcome.notes) > 1_000)
+    return outcome
 }
 
 /// The default 30-day run: no violation and every validity range of the seed satisfied.

@@ -32,17 +32,20 @@ import RTBTestSupport
     let full = try Replayer(path: path).replay(ReplayOptions(strict: true))
     #expect(full.divergence == nil && full.checkpointsCompared == frames.count)
 
+    try expectConfigFileRecordsTheSame(
+        #"{"scenario": "a", "days": 6, "seed": 7, "mechanism": "first-price", "bid_shading": true, "fee_aware": true, "fee": "18%", "adaptive_floors": true, "pacing": "profile"}"#,
+        as: path, recording: ["--frame-bytes", "4096", "--checkpoint-every", "2"])
+}
+
+/// Records the config file `json` with the `recording` options and expects the ledger the
+/// command-line options recorded at `path`, to the head hash.
+func expectConfigFileRecordsTheSame(_ json: String, as path: String, recording: [String]) throws {
+    let directory = TestSupport.temporaryDirectory()
     let file = directory + "/options.json"
-    try Data(
-        #"{"scenario": "a", "days": 6, "seed": 7, "mechanism": "first-price", "bid_shading": true, "fee_aware": true, "fee": "18%", "adaptive_floors": true, "pacing": "profile"}"#
-            .utf8
-    ).write(to: URL(fileURLWithPath: file))
+    try Data(json.utf8).write(to: URL(fileURLWithPath: file))
     let fromFile = try TestSupport.run(
         "rtb-verify",
-        [
-            "record", "--ledger", directory + "/file.ledger", "--frame-bytes", "4096",
-            "--checkpoint-every", "2", "--config", file,
-        ])
+        ["record", "--ledger", directory + "/file.ledger", "--config", file] + recording)
     #expect(fromFile.status == 0, "\(fromFile.error)")
     #expect(
         try ChainVerifier.verify(path: directory + "/file.ledger").headHash

@@ -48,7 +48,7 @@ public struct MarketOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "Scenario A payment rule: first-price, second-price, gsp, vcg. (default: second-price)")
+"Scenario A payment rule: first-price, second-price (the reference's), gsp, vcg. (default: first-price)")
     public var mechanism: String?
 
     @Flag(
@@ -59,11 +59,11 @@ public struct MarketOptions: ParsableArguments {
     public var feeAware = false
 
     @Flag(
-        name: .long,
+        inversion: .prefixedNo,
         help:
-            "Scenario A with --mechanism first-price: buyers shade bids by a rule learning from win rates (docs/scenarios.md)."
+            "Scenario A under first price: buyers shade bids by a rule learning from win rates (docs/scenarios.md); --no-bid-shading: they bid their value. (default: on with first price)"
     )
-    public var bidShading = false
+    public var bidShading: Bool?
 
     @Flag(
         name: .long,
@@ -203,7 +203,7 @@ public struct MarketOptions: ParsableArguments {
     static let defaultProductsPerSeller: Int = 5
     static let defaultSeed: UInt64 = 42
     static let defaultFee: String = "15%"
-    static let defaultMechanism: String = "second-price"
+    static let defaultMechanism: String = "first-price"
     static let defaultPolicy: String = "rule-based"
     static let defaultPlatformFee: String = "0%"
     static let defaultHallucinationRate: String = "10%"
@@ -226,7 +226,7 @@ public struct MarketOptions: ParsableArguments {
         if fee != nil { given.append("--fee") }
         if mechanism != nil { given.append("--mechanism") }
         if feeAware { given.append("--fee-aware") }
-        if bidShading { given.append("--bid-shading") }
+        if bidShading != nil { given.append("--bid-shading") }
         if adaptiveFloors { given.append("--adaptive-floors") }
         if pacing != nil { given.append("--pacing") }
         if sellerPricing != nil { given.append("--seller-pricing") }
@@ -433,7 +433,7 @@ public struct MarketOptions: ParsableArguments {
         }
         config.mechanism = mechanismValue
         config.feeAwareReserve = feeAware
-        config.bidShading = bidShading
+        config.bidShading = bidShading ?? (mechanismValue == .firstPrice)
         config.adaptiveFloors = adaptiveFloors
         config.pacing = try Self.choice(pacing, option: "--pacing", default: config.pacing)
         config.sellerPricing = try Self.choice(

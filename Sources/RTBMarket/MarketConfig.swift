@@ -21,8 +21,9 @@ public struct MarketConfig: Equatable, Sendable {
     public var buyerDiscounts: [Int: Rate] = [:]  // determinism-ok: encoded in sorted key order
     /// Per-seller fee discounts.
     public var sellerDiscounts: [Int: Rate] = [:]  // determinism-ok: encoded in sorted key order
-    /// Scenario A payment rule.
-    public var mechanism: Mechanism = .secondPrice
+    /// Scenario A payment rule: first price by default since engine 0.4.0 (as real exchanges
+    /// moved to in 2017-2019), with shading buyers; second price before (the reference's).
+    public var mechanism: Mechanism = .firstPrice
     /// The policy every agent decides with.
     public var policy: PolicyKind = .ruleBased
     /// Scenario C platform fee (0 by default: C's cost is the ledger's per-entry cost).
@@ -48,8 +49,9 @@ public struct MarketConfig: Equatable, Sendable {
     /// floor is the reserve and the fee only splits the money.
     public var feeAwareReserve = false
     /// Scenario A under first price: buyers shade their bids by a rule that learns from win
-    /// rates (`BidShading`). Off: a first-price bidder bids its value.
-    public var bidShading = false
+    /// rates (`BidShading`), the default since engine 0.4.0. Off: a first-price bidder bids its
+    /// value. Only with first price.
+    public var bidShading = true
     /// Scenario A: floors adapt to sell-through day by day (`AdaptiveFloors`). Off: floors never
     /// move (engine 0.1.0 and the reference).
     public var adaptiveFloors = false

@@ -101,6 +101,7 @@ extension MarketConfig {
             sellerPricing = .markup
             marketGeneration = .reference
             checkedHistoryClaims = false
+            bidShading = false
             recoveryCountsRestoredKeys = version >= 4
             seed = try reader.varint()
             let scenarioCount = try reader.count(limit: 3)

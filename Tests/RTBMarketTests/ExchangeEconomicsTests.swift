@@ -84,7 +84,10 @@ func exchangeTotals(fee: Int64, aware: Bool, configure: (inout MarketConfig) -> 
 }
 
 @Test func shadingBuyersKeepMoreOfTheirValueUnderFirstPrice() throws {
-    let plain = try exchangeTotals(fee: 15, aware: false) { $0.mechanism = .firstPrice }.0
+    let plain = try exchangeTotals(fee: 15, aware: false) {
+        $0.mechanism = .firstPrice
+        $0.bidShading = false
+    }.0
     let shaded = try exchangeTotals(fee: 15, aware: false) {
         $0.mechanism = .firstPrice
         $0.bidShading = true
@@ -120,6 +123,8 @@ func exchangeTotals(fee: Int64, aware: Bool, configure: (inout MarketConfig) -> 
 @Test func configFormatTwoHoldsTheNewOptionsAndOldConfigsKeepTheirBytes() throws {
     var config = MarketConfig()
     config.recoveryCountsRestoredKeys = false
+    config.mechanism = .secondPrice
+    config.bidShading = false
     config.sellerPricing = .markup
     config.checkedHistoryClaims = false
     #expect(config.canonicalBytes.first == 1)

@@ -70,8 +70,10 @@ import RTBTrace
 
 @Test func configFormatThreeHoldsSellerPricingAndGeneration() throws {
     var config = MarketConfig()
-    // Engine 0.3.0's recovery counts: the config an engine 0.3.0 default run wrote.
+    // The config an engine 0.3.0 default run wrote: its recovery counts and second price.
     config.recoveryCountsRestoredKeys = false
+    config.mechanism = .secondPrice
+    config.bidShading = false
     #expect(config.sellerPricing == .split && config.marketGeneration == .reference)
     let bytes = config.canonicalBytes
     #expect(bytes.first == 3 && Array(bytes.suffix(5)) == [0, 0, 1, 0, 2])

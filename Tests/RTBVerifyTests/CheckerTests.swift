@@ -67,6 +67,11 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
     config.scenarios = [.a]
     config.days = 2
     config.volume = .small
+    _ = try checkedClean(config)
+    // Under second price the open auctions are sampled for truthfulness too (first price, the
+    // default, is not truthful: nothing to sample).
+    config.mechanism = .secondPrice
+    config.bidShading = false
     let outcome = try checkedClean(config)
     #expect(outcome.tally.checked[Invariant.truthfulness.rawValue] > 1_000)
     #expect(counterfactuals(outcome.notes) > 1_000)

@@ -3,6 +3,7 @@ import Testing
 import RTBCore
 import RTBIntegrity
 import RTBLedger
+import RTBMarket
 import RTBTestSupport
 
 /// Engine 0.2.0's exchange options on the command line: a fee-aware, first-price, shading run
@@ -56,7 +57,10 @@ func expectConfigFileRecordsTheSame(_ json: String, as path: String, recording: 
     let ledger = TestSupport.temporaryDirectory() + "/never.ledger"
     let result = try TestSupport.run(
         "rtb-sim",
-        ["run", "--scenario", "a", "--days", "1", "--bid-shading", "--ledger", ledger])
+        [
+            "run", "--scenario", "a", "--days", "1", "--mechanism", "second-price", "--bid-shading",
+            "--ledger", ledger,
+        ])
     #expect(result.status == 64)
     #expect(result.error.contains("--bid-shading") && result.error.contains("first-price"))
     #expect(!FileManager.default.fileExists(atPath: ledger))
@@ -65,4 +69,24 @@ func expectConfigFileRecordsTheSame(_ json: String, as path: String, recording: 
     let bad = try TestSupport.run("rtb-sim", ["run", "--config", file, "--ledger", ledger])
     #expect(bad.status == 64 && bad.error.contains("key 'fee_aware': expected true or false"))
     #expect(bad.error.split(separator: "\n").count == 1)
+}
+
+/// Engine 0.4.0's default exchange: first price with shading buyers; --no-bid-shading bids
+/// values; another mechanism alone drops shading.
+@Test func firstPriceWithShadingIsTheDefault() throws {
+    for (arguments, shaded) in [
+        ([String](), true), (["--no-bid-shading"], false),
+        (["--mechanism", "second-price"], false),
+    ] {
+        let ledger = TestSupport.temporaryDirectory() + "/a.ledger"
+        let run = try TestSupport.run(
+            "rtb-verify",
+            ["record", "--scenario", "a", "--days", "1", "--ledger", ledger] + arguments)
+        #expect(run.status == 0, "\(run.error)")
+        let header = try LedgerStore.open(path: ledger).header
+        let config = try MarketConfig(canonical: header.config)
+        #expect(
+            config.mechanism == (arguments.contains("second-price") ? .secondPrice : .firstPrice))
+        #expect(config.bidShading == shaded, "\(arguments)")
+    }
 }

@@ -102,6 +102,7 @@ func everyMechanismChecksCleanInScenarioA(mechanism: Mechanism) throws {
     config.scenarios = [.a]
     config.days = 3
     config.mechanism = mechanism
+    config.bidShading = mechanism == .firstPrice
     config.volume = .small
     let directory = TestSupport.temporaryDirectory()
     try recordMarket(config, path: directory + "/a.ledger")

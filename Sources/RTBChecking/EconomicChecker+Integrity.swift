@@ -337,6 +337,19 @@ extension EconomicChecker {
                 claim.trueValue != claim.claimedValue && claim.caught == !trustsClaims, sequence,
                 "\(claim.claim) claim \(claim.claimedValue) vs truth \(claim.trueValue), caught \(claim.caught)"
             )
+            if claim.agent.kind == .buyer {
+                // Only the context memory model has buyers state claims: their delivery counts,
+                // each about a deal of their own.
+                let campaign =
+                    deals.indices.contains(claim.subject) ? deals[claim.subject].campaign : -1
+                let owner = campaigns.indices.contains(campaign) ? campaigns[campaign].buyer : nil
+                check(
+                    .hallucinationsConsistent,
+                    config.memoryModel == .context && claim.claim == .delivery
+                        && owner == claim.agent, sequence,
+                    "\(claim.agent) states a \(claim.claim) claim about deal \(claim.subject) (owned by \(owner.map(String.init(describing:)) ?? "nobody")) under the \(config.memoryModel) memory model"
+                )
+            }
             integrity.claims.append(
                 (
                     claim.subject, claim.claim, claim.agent.kind == .buyer, claim.trueValue,

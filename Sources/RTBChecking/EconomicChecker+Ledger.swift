@@ -33,14 +33,36 @@ extension EconomicChecker {
             )
             ledgerMemories[slot] = memory
             return
+        case .contextRot(let rot):
+            lastLoss = (
+                rot.agent,
+                [rot.dealsLost, rot.pricesLost, rot.reputationLost, rot.pendingLost].reduce(0) {
+                    $0.saturatingPlus($1)
+                }
+            )
+            return
+        case .agentKilled(let killed):
+            lastLoss = (killed.agent, killed.keysLost)
+            return
         case .recovery(let recovery):
             guard let slot = slot(recovery.agent) else { return }
             check(
                 .ledgerRecoveryExact,
-                recovery.stateDigest == ledgerMemories[slot].digest && recovery.matches
-                    && recovery.keysRecovered == recovery.keysLost, sequence,
-                "\(recovery.agent) recovered memory \(recovery.stateDigest.short) restoring \(recovery.keysRecovered) of \(recovery.keysLost) keys lost, the ledger defines \(ledgerMemories[slot].digest.short)"
+                recovery.stateDigest == ledgerMemories[slot].digest && recovery.matches, sequence,
+                "\(recovery.agent) recovered memory \(recovery.stateDigest.short), the ledger defines \(ledgerMemories[slot].digest.short)"
             )
+            // Engine 0.4.0: the recovery states the keys the rot, restart or kill before it
+            // destroyed (as that event counted them) and restores every one.
+            if config.recoveryCountsRestoredKeys {
+                let lost = lastLoss.flatMap { $0.agent == recovery.agent ? $0.keys : nil }
+                check(
+                    .ledgerRecoveryExact,
+                    recovery.keysLost == lost && recovery.keysRecovered == recovery.keysLost,
+                    sequence,
+                    "\(recovery.agent) recovered \(recovery.keysRecovered) of \(recovery.keysLost) keys lost; the loss before it destroyed \(lost.map(String.init) ?? "nothing")"
+                )
+            }
+            lastLoss = nil
             return
         case .rfp(let rfp):
             negotiationCampaigns.setDense(rfp.negotiation, rfp.campaign)

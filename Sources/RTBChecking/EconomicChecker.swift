@@ -29,6 +29,9 @@ public final class EconomicChecker: ModelChecker {
     var openAuctionsSeen = 0
     /// Scenario C: agent memories as the ledger defines them, and what the fold needs.
     var ledgerMemories: [AgentMemory] = []
+    /// C: the keys the last `ContextRot` or `AgentKilled` destroyed, and whose (the recovery
+    /// that follows must state them as lost).
+    var lastLoss: (agent: AgentRef, keys: Int64)?
     var buyerCount = 0
     var negotiationCampaigns: [Int] = []
     var negotiationProducts: [Int] = []

@@ -48,7 +48,8 @@ public struct MarketOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-"Scenario A payment rule: first-price, second-price (the reference's), gsp, vcg. (default: first-price)")
+            "Scenario A payment rule: first-price, second-price (the reference's), gsp, vcg. (default: first-price)"
+    )
     public var mechanism: String?
 
     @Flag(
@@ -110,12 +111,12 @@ public struct MarketOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "B and C: how agents forget and misstate: flat (the reference's rates: --rot-rate, --decay-rate, --grace-days, --hallucination-rate) or context (chances set by how full each agent's context is, buyers' claims included; docs/scenarios.md). (default: flat)"
+            "How agents forget (every scenario) and misstate (B and C): flat (the reference's rates: --rot-rate, --decay-rate, --grace-days, --hallucination-rate) or context (chances set by how full each agent's context is, buyers' claims included; docs/scenarios.md). (default: flat)"
     )
     public var memoryModel: String?
 
     @Option(
-        name: .long,
+        name: .long, parsing: .unconditional,
         help:
             "With --memory-model context: each agent's context window in tokens, 4000 of them reserved. (default: 200000, Claude Haiku's)"
     )
@@ -444,7 +445,12 @@ public struct MarketOptions: ParsableArguments {
         config.checkedHistoryClaims = !ignoreHistoryClaims
         config.memoryModel = try Self.choice(
             memoryModel, option: "--memory-model", default: config.memoryModel)
-        if let contextWindow { config.contextWindow = contextWindow }
+        if let contextWindow {
+            guard config.memoryModel == .context else {
+                throw ValidationError("--context-window is a setting of --memory-model context")
+            }
+            config.contextWindow = contextWindow
+        }
         if config.memoryModel == .context {
             // The context sets these chances; a flat rate given beside it would be ignored.
             for (given, option) in [

@@ -74,10 +74,7 @@ public struct AgentMemory: Equatable, Sendable {
     }
 
     /// Volatile keys held: open orders, known prices, reputation entries and pending negotiations.
-    public var keyCount: Int {
-        deals.count + priceReferences.filter { $0 != .zero }.count + reputation.count
-            + pending.count
-    }
+    public var keyCount: Int { volatileKeys.count }
 
     /// The note of `deal`, open or archived, if known.
     public func note(of deal: Int) -> DealNote? {

@@ -47,14 +47,7 @@ public enum ContextModel {
 
     /// Tokens the agent's context holds (its volatile keys; the reserve is not counted).
     public static func tokens(of memory: AgentMemory) -> Int {
-        var total = 0
-        for note in memory.deals { total += tokens(of: .deal(note)) }
-        for (channel, cpm) in memory.priceReferences.enumerated() where cpm != .zero {
-            total += tokens(of: .price(channel: channel, cpm: cpm))
-        }
-        for note in memory.reputation { total += tokens(of: .reputation(note)) }
-        for note in memory.pending { total += tokens(of: .pending(note)) }
-        return total
+        memory.volatileKeys.reduce(0) { $0 + tokens(of: $1) }
     }
 
     /// The chance that an agent holding `memory` recalls a key, or states a claim truly, with a

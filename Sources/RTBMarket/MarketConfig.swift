@@ -147,6 +147,18 @@ public struct MarketConfig: Equatable, Sendable {
         if !(ContextModel.minimumWindow...100_000_000).contains(contextWindow) {
             return .invalid("--context-window", "\(ContextModel.minimumWindow)...100000000 tokens")
         }
+        if memoryModel == .context {
+            // The flat model's settings would change the config's digest and nothing else.
+            let flat = MarketConfig()
+            if hallucinationRate != flat.hallucinationRate || rotEpisodeRate != flat.rotEpisodeRate
+                || memoryDecayRate != flat.memoryDecayRate || graceDays != flat.graceDays
+            {
+                return .invalid(
+                    "--memory-model",
+                    "context with the flat model's rot, decay, grace and hallucination settings at their defaults"
+                )
+            }
+        }
         if memoryModel == .context && !recoveryCountsRestoredKeys {
             return .invalid("--memory-model", "context only with engine 0.4.0's recovery counts")
         }

@@ -201,7 +201,12 @@ extension MarketConfig {
             text += ", kills " + kills.sorted().map(\.description).joined(separator: " ")
         }
         if feeAwareReserve { text += ", fee-aware reserve" }
-        if bidShading { text += ", bid shading" }
+        if scenarios.contains(.a) {
+            text += ", \(mechanism)"
+            if mechanism == .firstPrice {
+                text += bidShading ? " with shading" : " without shading"
+            }
+        }
         if adaptiveFloors { text += ", adaptive floors" }
         if pacing != .reference { text += ", \(pacing) pacing" }
         if sellerPricing != .split { text += ", \(sellerPricing) seller pricing" }

@@ -74,9 +74,7 @@ public final class MarketEngine: ModelRun {
         try log.restorePosition(from: &reader, checkpoint: checkpoint)
         state = try EngineState.decode(from: &reader)
         try reader.expectEnd()
-        for index in state.metrics.indices {
-            state.metrics[index].buyersStateCounts = config.memoryModel == .context
-        }
+        for index in state.metrics.indices { state.metrics[index].adopt(config) }
         guard state.isConsistent(with: self.market, config: config) else {
             throw .valueOutOfRange(offset: reader.offset, value: 0, limit: 0)
         }

@@ -116,10 +116,20 @@ public struct ScenarioMetrics: Equatable, Sendable {
     /// Whether buyers state their delivery counts as claims (the context memory model): then a
     /// direct delivery carries two claims. Set from the config, never encoded.
     public var buyersStateCounts = false
+    /// Whether a kill's keys count as lost (engine 0.4.0 configs, whose recoveries count the
+    /// keys restored; so keys recovered never exceed keys lost). Set from the config.
+    public var countsKilledKeys = false
 
-    public init(scenario: Scenario, config: MarketConfig? = nil) {
+    /// The metrics of `scenario` for runs of `config` (nil: set later with `adopt`).
+    public init(scenario: Scenario, config: MarketConfig?) {
         self.scenario = scenario
-        buyersStateCounts = config?.memoryModel == .context
+        if let config { adopt(config) }
+    }
+
+    /// Takes the counting rules of `config` (they are not encoded).
+    public mutating func adopt(_ config: MarketConfig) {
+        buyersStateCounts = config.memoryModel == .context
+        countsKilledKeys = config.recoveryCountsRestoredKeys
     }
 
     /// Counters clamp instead of trapping: the checker folds recorded values with this code,
@@ -205,7 +215,9 @@ public struct ScenarioMetrics: Equatable, Sendable {
         case .hallucination(let hallucination):
             add(.hallucinatedClaims, 1)
             if hallucination.caught { add(.hallucinationsCaught, 1) }
-        case .agentKilled: add(.kills, 1)
+        case .agentKilled(let killed):
+            add(.kills, 1)
+            if countsKilledKeys { add(.keysLost, killed.keysLost) }
         case .ledgerEntry(let entry):
             add(.ledgerEntries, 1)
             add(.ledgerCosts, entry.cost.raw)
@@ -340,7 +352,8 @@ public struct ScenarioMetrics: Equatable, Sendable {
         guard let scenario = Scenario(rawValue: try reader.u8()) else {
             throw .invalidTag(offset: reader.offset - 1, tag: 0, type: "scenario")
         }
-        var metrics = ScenarioMetrics(scenario: scenario)
+        // The counting rules come from the config: the engine adopts it after decoding.
+        var metrics = ScenarioMetrics(scenario: scenario, config: nil)
         metrics.currentDay = try reader.int()
         func list() throws(CanonicalError) -> [Int64] {
             let count = try reader.elementCount()

@@ -33,7 +33,7 @@ public enum RTBMarketModel: SimulationModel {
 
     public static func summary(of config: MarketConfig) -> String { config.summary }
 
-    /// Market configs start with their format version, 1 to 3 (`MarketConfig.encode`).
+    /// Market configs start with their format version, 1 to 4 (`MarketConfig.encode`).
     public static func claimsLegacyConfig(_ bytes: [UInt8]) -> Bool {
         bytes.first.map { (1...4).contains($0) } ?? false
     }

@@ -38,6 +38,9 @@ struct ContextMemoryTests {
                 == #"{"deal":12,"campaign":3,"product":7,"impressions":250000,"cpm":"12.34","counted":1200,"end_day":14}"#
         )
         #expect(ContextModel.line(of: Self.keys[3]) == #"{"channel":"display","last_cpm":"9.05"}"#)
+        // 99 and 39 bytes: 50 + 24 and 50 + 9 tokens.
+        #expect(ContextModel.tokens(of: Self.keys[0]) == 74)
+        #expect(ContextModel.tokens(of: Self.keys[3]) == 59)
         var memory = AgentMemory()
         memory.deals = [Self.keys[0], Self.keys[2]].compactMap {
             if case .deal(let note) = $0 { return note } else { return nil }
@@ -108,12 +111,19 @@ struct ContextMemoryTests {
                     }
                 })
             var total: (lost: Int64, restored: Int64, events: Int) = (0, 0, 0)
+            var killed: Int64?
             for event in events {
-                guard case .recovery(let recovery) = event.body else { continue }
-                #expect(recovery.keysRecovered <= recovery.keysLost)
-                total.lost += recovery.keysLost
-                total.restored += recovery.keysRecovered
-                total.events += 1
+                switch event.body {
+                case .agentKilled(let kill): killed = kill.keysLost
+                case .recovery(let recovery):
+                    // A kill's recovery states the keys the kill destroyed as lost.
+                    if recovery.trigger == .kill { #expect(recovery.keysLost == killed) }
+                    total.lost += recovery.keysLost
+                    total.restored += recovery.keysRecovered
+                    total.events += 1
+                default:
+                    break
+                }
             }
             restored[scenario] = total
         }
@@ -194,5 +204,9 @@ struct ContextMemoryTests {
         #expect(window.validate()?.description.contains("--context-window") == true)
         context.contextWindow = 100
         #expect(context.validate()?.description.contains("--context-window") == true)
+        // The flat model's settings beside the context model are refused.
+        context.contextWindow = 32_000
+        context.rotEpisodeRate = .percent(5)
+        #expect(context.validate()?.description.contains("--memory-model") == true)
     }
 }

@@ -42,11 +42,12 @@ func everyCanaryIsCaughtOnEverySeed(canary: Canary) throws {
         config.days = canary == .brokenRecovery ? 12 : 2
         config.seed = seed
         config.volume = canary == .brokenRecovery ? .none : .small
-        config.rotEpisodeRate = Rate.percent(10)
         if canary == .buyerCountsTrusted {
             // A window of 6,000 tokens fills quickly: buyers misstate counts within two days.
             config.memoryModel = .context
             config.contextWindow = 6_000
+        } else {
+            config.rotEpisodeRate = Rate.percent(10)
         }
         config.feeAwareReserve = canary == .floorAsReserve
         config.adaptiveFloors = canary == .frozenFloors

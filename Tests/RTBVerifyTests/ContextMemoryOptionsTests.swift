@@ -42,6 +42,8 @@ import RTBTestSupport
         (["--memory-model", "context", "--grace-days", "1"], "--grace-days"),
         (["--context-window", "9000"], "--context-window"),
         (["--memory-model", "context", "--context-window", "100"], "--context-window"),
+        (["--memory-model", "context", "--context-window", "-5"], "--context-window"),
+        (["--context-window", "200000"], "--context-window"),
         (["--memory-model", "recall"], "--memory-model"),
     ] {
         let result = try TestSupport.run(

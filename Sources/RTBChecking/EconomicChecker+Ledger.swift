@@ -54,7 +54,7 @@ extension EconomicChecker {
             // Engine 0.4.0: the recovery states the keys the rot, restart or kill before it
             // destroyed (as that event counted them) and restores every one.
             if config.recoveryCountsRestoredKeys {
-                let lost = lastLoss.flatMap { $0.agent == recovery.agent ? $0.keys : nil }
+                let lost = lastLoss.flatMap { $0.agent == recovery.agent ? $0.count : nil }
                 check(
                     .ledgerRecoveryExact,
                     recovery.keysLost == lost && recovery.keysRecovered == recovery.keysLost,

@@ -31,7 +31,7 @@ public final class EconomicChecker: ModelChecker {
     var ledgerMemories: [AgentMemory] = []
     /// C: the keys the last `ContextRot` or `AgentKilled` destroyed, and whose (the recovery
     /// that follows must state them as lost).
-    var lastLoss: (agent: AgentRef, keys: Int64)?
+    var lastLoss: (agent: AgentRef, count: Int64)?
     var buyerCount = 0
     var negotiationCampaigns: [Int] = []
     var negotiationProducts: [Int] = []

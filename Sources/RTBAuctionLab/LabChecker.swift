@@ -72,8 +72,8 @@ public final class LabChecker: ModelChecker {
         accounts = Array(repeating: AgentAccounts(), count: config.agents.count)
         charged = Array(repeating: 0, count: config.agents.count)
         won = config.agents.map { Array(repeating: (0, 0), count: $0.items) }
-        slotOf = Array(repeating: 0, count: config.participants)
-        sortedBids = Array(repeating: 0, count: config.participants)
+        slotOf = Array(repeating: 0, count: max(1, config.participants))
+        sortedBids = Array(repeating: 0, count: max(1, config.participants))
     }
 
     public func observe(_ event: LabEvent, sequence: UInt64, size: Int) {
@@ -171,10 +171,14 @@ public final class LabChecker: ModelChecker {
         }
         round.bids.withUnsafeBufferPointer { bids in
             round.outcome.withUnsafeBufferPointer { outcome in
-                accounting.fold(
-                    bids: bids, outcome: outcome, slots: round.slots, cvrPpm: cvrPpm,
-                    into: &accounts,
-                    slotOf: &slotOf, sorted: &sortedBids)
+                slotOf.withUnsafeMutableBufferPointer { slotOf in
+                    sortedBids.withUnsafeMutableBufferPointer { sorted in
+                        accounting.fold(
+                            bids: bids, outcome: outcome, slots: round.slots, cvrPpm: cvrPpm,
+                            into: &accounts, slotOf: slotOf.baseAddress!,
+                            sorted: sorted.baseAddress!)
+                    }
+                }
             }
         }
     }

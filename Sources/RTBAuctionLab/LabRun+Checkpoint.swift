@@ -145,7 +145,7 @@ extension LabRun {
             throw .valueOutOfRange(offset: reader.offset, value: UInt64(pairs.count), limit: 0)
         }
         var index = 0
-        for pair in stride(from: 0, to: pairs.count, by: 2) {
+        for pair in Swift.stride(from: 0, to: pairs.count, by: 2) {
             index += Int(pairs[pair])
             guard index >= 0, index < exposures.count, pairs[pair + 1] > 0,
                 pairs[pair + 1] <= Int64(UInt16.max)

@@ -23,27 +23,40 @@ extension LabRun {
         context.draw(&environment)
         let agentCount = config.agents.count
         let count = config.participants
+        let scratch = self.scratch
+        let pool = scratch.pool
+        let slotOf = scratch.slotOf
         // Participants: a partial Fisher-Yates shuffle of the pool, undone after the round.
         for index in 0..<count {
             let other = index + Int(environment.next(below: UInt64(agentCount - index)))
-            pool.swapAt(index, other)
+            let agent = pool[other]
+            pool[other] = pool[index]
+            pool[index] = agent
             slotOf[index] = other
+            scratch.chosen[index].agent = agent
         }
-        for index in 0..<count { chosen[index].agent = pool[index] }
-        for index in stride(from: count - 1, through: 0, by: -1) {
-            pool.swapAt(index, slotOf[index])
+        for index in Swift.stride(from: count - 1, through: 0, by: -1) {
+            let other = slotOf[index]
+            let agent = pool[other]
+            pool[other] = pool[index]
+            pool[index] = agent
         }
         let slots =
             config.maxSlots == 1 ? 1 : 1 + Int(environment.next(below: UInt64(config.maxSlots)))
-        if config.hasUsers { drawUser() }
+        if hasUsers { drawUser() }
 
-        bids.removeAll(keepingCapacity: true)
         for p in 0..<count { choose(p) }
         let eligible = rank()
-        if planted && canary == "skip-best" && eligible >= 2 { ranking.swapAt(0, 1) }
-        outcome.removeAll(keepingCapacity: true)
+        let bids = scratch.bids
+        let ranking = scratch.ranking
+        if planted && canary == "skip-best" && eligible >= 2 {
+            let first = ranking[0]
+            ranking[0] = ranking[1]
+            ranking[1] = first
+        }
+        scratch.outcomeCount = 0
         let winners = min(slots, eligible)
-        let stride = config.bidStride
+        let stride = self.stride
         for slot in 0..<winners {
             let p = ranking[slot]
             let bid = bids[p * stride + 2]
@@ -53,7 +66,7 @@ extension LabRun {
                 price = bid
             case .secondPrice:
                 let next = slot + 1 < eligible ? score(ranking[slot + 1]) : 0
-                if config.billing == .click {
+                if clickBilling {
                     let quality = bids[p * stride + 6]
                     price = max(config.reserve, (next + quality - 1) / quality)
                 } else {
@@ -63,47 +76,43 @@ extension LabRun {
             }
             if planted && canary == "overcharge" { price = bid + 1 }
             let effect = Double(config.positionEffects[slot]) * 1e-6
-            let click = environment.nextUnit() < effect * chosen[p].trueCTR
-            outcome.append(Int64(p))
-            outcome.append(price)
-            outcome.append(click ? 1 : 0)
-            if config.billing == .impression || click { spent[chosen[p].agent] += price }
+            let choice = scratch.chosen[p]
+            let click = environment.nextUnit() < effect * choice.trueCTR
+            scratch.fill(position: p, price: price, click: click)
+            if !clickBilling || click { spent[choice.agent] += price }
             if !exposures.isEmpty {
-                let index = user * firstItem.last! + firstItem[chosen[p].agent] + chosen[p].item
+                let index = user * firstItem.last! + firstItem[choice.agent] + choice.item
                 if exposures[index] < UInt16.max { exposures[index] += 1 }
             }
         }
+        let bidBuffer = scratch.bidBuffer
+        let outcomeBuffer = scratch.outcomeBuffer
         if !(planted && canary == "drop-round") {
-            let bids = self.bids
-            let outcome = self.outcome
             log.append { writer, perturbed in
                 writer.varint(UInt64(LabEventKind.roundPlayed.rawValue))
                 writer.varint(UInt64(perturbed ? tick + 1 : tick))
                 writer.varint(UInt64(slots))
                 writer.varint(UInt64(user))
-                writer.signedVarints(bids)
-                writer.signedVarints(outcome)
+                writer.signedVarints(bidBuffer)
+                writer.signedVarints(outcomeBuffer)
             }
         }
-        bids.withUnsafeBufferPointer { bidBuffer in
-            outcome.withUnsafeBufferPointer { outcomeBuffer in
-                accounting.fold(
-                    bids: bidBuffer, outcome: outcomeBuffer, slots: slots, cvrPpm: cvrPpm,
-                    into: &accounts,
-                    slotOf: &slotOf, sorted: &sortedBids)
-            }
-        }
+        accounting.fold(
+            bids: bidBuffer, outcome: outcomeBuffer, slots: slots, cvrPpm: cvrPpm,
+            into: &accounts, slotOf: slotOf, sorted: scratch.sorted)
         if collectsData { remember(count: count) }
         if (round + 1) % 50 == 0 { pace() }
     }
 
-    /// Participant `p` picks an item, estimates its CTR and bids; its integers are appended.
+    /// Participant `p` picks an item, estimates its CTR and bids; its integers are written to
+    /// the round's bids.
     @inline(__always)
     func choose(_ p: Int) {
-        let agent = chosen[p].agent
+        let scratch = self.scratch
+        let agent = scratch.chosen[p].agent
         let first = firstItem[agent]
         let count = firstItem[agent + 1] - first
-        let width = config.embeddingSize + 1
+        let width = self.width
         let thompson = self.thompson[agent]
         var bestValue = -1.0
         var best = 0
@@ -111,26 +120,30 @@ extension LabRun {
         var pick = 0
         var pickScore = -1.0
         var pickCTR = 0.0
-        for item in 0..<count {
-            var logit = 0.0
-            let base = (first + item) * width
-            for index in 0..<width { logit += flatWeights[base + index] * context.values[index] }
-            var ctr = DeterministicMath.logistic(logit)
-            if config.hasUsers { ctr = userCTR(ctr, index: first + item) }
-            let value = ctr * flatValues[first + item] * cvrFactor
-            if value > bestValue {
-                bestValue = value
-                best = item
-                bestCTR = ctr
-            }
-            if thompson {
-                let sampled =
-                    posteriors[agent]!.sample(item, context.observed, &agentStreams[agent])
-                    * flatValues[first + item]
-                if sampled > pickScore {
-                    pickScore = sampled
-                    pick = item
-                    pickCTR = ctr
+        flatWeights.withUnsafeBufferPointer { weights in
+            context.values.withUnsafeBufferPointer { values in
+                for item in 0..<count {
+                    var logit = 0.0
+                    let base = (first + item) * width
+                    for index in 0..<width { logit += weights[base + index] * values[index] }
+                    var ctr = DeterministicMath.logistic(logit)
+                    if hasUsers { ctr = userCTR(ctr, index: first + item) }
+                    let value = ctr * flatValues[first + item] * cvrFactor
+                    if value > bestValue {
+                        bestValue = value
+                        best = item
+                        bestCTR = ctr
+                    }
+                    if thompson {
+                        let sampled =
+                            posteriors[agent]!.sample(item, context.observed, &agentStreams[agent])
+                            * flatValues[first + item]
+                        if sampled > pickScore {
+                            pickScore = sampled
+                            pick = item
+                            pickCTR = ctr
+                        }
+                    }
                 }
             }
         }
@@ -151,25 +164,26 @@ extension LabRun {
             bidderKinds[agent] == .truthful
             ? (1, 1) : bidders[agent].shade(estimate, &agentStreams[agent])
         var bid =
-            config.billing == .click
+            clickBilling
             ? Int64(gamma * clickValue) : Int64(gamma * estimatedCTR * clickValue)
         let budget = budgets[agent]
         if budget > 0 && !(canary == "overspend" && tick >= canaryTick) {
             bid = min(bid, budget - spent[agent])
         }
         let value = Int64(pickCTR * trueClickValue)
-        chosen[p].item = pick
-        chosen[p].trueCTR = pickCTR
-        chosen[p].estimate = estimate
-        chosen[p].gamma = gamma
-        chosen[p].sample = sample
-        bids.append(Int64(agent))
-        bids.append(Int64(pick))
-        bids.append(bid)
-        bids.append(value)
-        bids.append(Int64(bestCTR * Double(flatMicros[first + best]) * cvrFactor) - value)
-        bids.append(Int64(estimatedCTR * clickValue) - value)
-        if config.billing == .click { bids.append(max(1, Int64((estimatedCTR * 1e6).rounded()))) }
+        scratch.chosen[p].item = pick
+        scratch.chosen[p].trueCTR = pickCTR
+        scratch.chosen[p].estimate = estimate
+        scratch.chosen[p].gamma = gamma
+        scratch.chosen[p].sample = sample
+        let row = scratch.bids + p * stride
+        row[0] = Int64(agent)
+        row[1] = Int64(pick)
+        row[2] = bid
+        row[3] = value
+        row[4] = Int64(bestCTR * Double(flatMicros[first + best]) * cvrFactor) - value
+        row[5] = Int64(estimatedCTR * clickValue) - value
+        if clickBilling { row[6] = max(1, Int64((estimatedCTR * 1e6).rounded())) }
     }
 
     /// The round's user: drawn from the pool, with its persona's factors.
@@ -200,20 +214,21 @@ extension LabRun {
     /// The score ranking participant `p`'s bid.
     @inline(__always)
     func score(_ p: Int) -> Int64 {
-        let stride = config.bidStride
-        let bid = bids[p * stride + 2]
-        return config.billing == .click ? bid &* bids[p * stride + 6] : bid
+        let row = scratch.bids + p * stride
+        return clickBilling ? row[2] &* row[6] : row[2]
     }
 
     /// Sorts the eligible participants (bid > 0 and at least the reserve) by score, ties by
-    /// position, into `ranking`; returns how many.
+    /// position, into the round's ranking; returns how many.
     @inline(__always)
     func rank() -> Int {
-        let stride = config.bidStride
+        let ranking = scratch.ranking
+        let bids = scratch.bids
+        let reserve = config.reserve
         var eligible = 0
         for p in 0..<config.participants {
             let bid = bids[p * stride + 2]
-            guard bid > 0 && bid >= config.reserve else { continue }
+            guard bid > 0 && bid >= reserve else { continue }
             let own = score(p)
             var index = eligible
             while index > 0 && score(ranking[index - 1]) < own {
@@ -228,9 +243,11 @@ extension LabRun {
 
     /// Adds the round to the learners' data: bid samples and won impressions.
     func remember(count: Int) {
+        let chosen = scratch.chosen
+        let outcome = scratch.outcome
         for p in 0..<count {
             let agent = chosen[p].agent
-            let slot = slotOf[p]
+            let slot = scratch.slotOf[p]
             let won = slot >= 0
             if learnsFromData[agent] {
                 var utility = 0.0

@@ -68,13 +68,12 @@ public final class LabRun: ModelRun {
 
     // Scratch of one round.
     var context: ContextDraw
-    var pool: [Int]
-    var bids: [Int64] = []
-    var outcome: [Int64] = []
-    var chosen: [Choice]
-    var ranking: [Int]
-    var slotOf: [Int]
-    var sortedBids: [Int64]
+    let scratch: RoundScratch
+    /// The config's per-round constants, read once.
+    let stride: Int
+    let width: Int
+    let hasUsers: Bool
+    let clickBilling: Bool
 
     public init(config: LabConfig, environment: RunEnvironment) {
         self.config = config
@@ -96,13 +95,13 @@ public final class LabRun: ModelRun {
         samples = Array(repeating: [], count: agents)
         impressions = Array(repeating: [], count: agents)
         context = ContextDraw(config: config)
-        pool = Array(0..<agents)
-        chosen = Array(repeating: Choice(), count: config.participants)
-        ranking = Array(repeating: 0, count: config.participants)
-        slotOf = ranking
-        sortedBids = Array(repeating: 0, count: config.participants)
-        bids.reserveCapacity(config.participants * config.bidStride)
-        outcome.reserveCapacity(config.maxSlots * 3)
+        scratch = RoundScratch(
+            participants: config.participants, stride: config.bidStride, agents: agents,
+            slots: config.maxSlots)
+        stride = config.bidStride
+        width = config.embeddingSize + 1
+        hasUsers = config.hasUsers
+        clickBilling = config.billing == .click
         startRun()
     }
 

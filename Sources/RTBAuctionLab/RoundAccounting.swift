@@ -61,11 +61,13 @@ struct RoundAccounting {
 
     /// Folds one round into `accounts` (indexed by agent); `cvrPpm` is the round's user's
     /// persona factor on the value of a click. `slotOf` is scratch of at least the
-    /// participants' count, `sorted` too.
+    /// participants' count, `sorted` too; on return `slotOf` holds each participant's filled
+    /// slot (-1: none).
     func fold(
         bids: UnsafeBufferPointer<Int64>, outcome: UnsafeBufferPointer<Int64>, slots: Int,
         cvrPpm: Int64,
-        into accounts: inout [AgentAccounts], slotOf: inout [Int], sorted: inout [Int64]
+        into accounts: inout [AgentAccounts], slotOf: UnsafeMutablePointer<Int>,
+        sorted: UnsafeMutablePointer<Int64>
     ) {
         let count = bids.count / stride
         for p in 0..<count { slotOf[p] = -1 }
@@ -84,7 +86,7 @@ struct RoundAccounting {
                 eligible += 1
             }
         }
-        let competing = sorted[0..<eligible]
+        let competing = UnsafeBufferPointer(start: sorted, count: eligible)
         var filled = 0
         while filled * 3 < outcome.count {
             slotOf[Int(outcome[filled * 3])] = filled
@@ -159,7 +161,9 @@ struct RoundAccounting {
     /// highest eligible competing bid, or 0). `sorted` holds the round's eligible bids in
     /// descending order and `own` the participant's bid (it is among them when eligible).
     @inline(__always)
-    func optimum(_ value: Int64, own: Int64, sorted: ArraySlice<Int64>, slots: Int) -> Int64 {
+    func optimum(
+        _ value: Int64, own: Int64, sorted: UnsafeBufferPointer<Int64>, slots: Int
+    ) -> Int64 {
         let eligible = own > 0 && own >= reserve
         // Position of the participant's own bid among the sorted ones (its first copy).
         var position = sorted.count
@@ -172,7 +176,7 @@ struct RoundAccounting {
         var best: Int64 = 0
         for slot in 0..<slots {
             let index = slot < position ? slot : slot + 1
-            let competing = index < sorted.count ? sorted[sorted.startIndex + index] : 0
+            let competing = index < sorted.count ? sorted[index] : 0
             let gain = value * positionEffects[slot] / 1_000_000 - max(reserve, competing)
             if gain > best { best = gain }
         }

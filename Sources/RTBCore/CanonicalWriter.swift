@@ -55,27 +55,29 @@ public struct CanonicalWriter: Sendable {
     /// A varint count, then each value as a zigzag varint.
     @inlinable
     public mutating func signedVarints(_ values: [Int64]) {
+        values.withUnsafeBufferPointer { signedVarints($0) }
+    }
+
+    /// A varint count, then each value as a zigzag varint (the same bytes as the array form).
+    @inlinable
+    public mutating func signedVarints(_ values: UnsafeBufferPointer<Int64>) {
         varint(UInt64(values.count))
-        // The encoded size first, then the bytes written in place (one growth, no per-byte
-        // append): the same bytes as `signedVarint` on each value.
-        var size = 0
-        for value in values {
-            let zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-            size += zigzag == 0 ? 1 : (70 - zigzag.leadingZeroBitCount) / 7
-        }
-        var offset = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: size))
-        bytes.withUnsafeMutableBufferPointer { buffer in
+        // Encoded into a scratch buffer (on the stack for short lists), then appended in one
+        // copy: no per-byte append and no second pass to size the growth.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, values.count * 10)) {
+            scratch in
+            var offset = 0
             for value in values {
                 var rest = UInt64(bitPattern: (value << 1) ^ (value >> 63))
                 while rest >= 0x80 {
-                    buffer[offset] = UInt8(truncatingIfNeeded: rest) | 0x80
+                    scratch[offset] = UInt8(truncatingIfNeeded: rest) | 0x80
                     rest >>= 7
                     offset += 1
                 }
-                buffer[offset] = UInt8(truncatingIfNeeded: rest)
+                scratch[offset] = UInt8(truncatingIfNeeded: rest)
                 offset += 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<offset]))
         }
     }
 

@@ -1,0 +1,75 @@
+/// One auction round's working storage, allocated once per run: the participants' integers
+/// (`stride` per participant, the RoundPlayed event's `bids`), the filled slots (three integers
+/// each, its `outcome`), the participants' choices, the ranking and the pool the participants
+/// are drawn from. A round writes about fifty integers here; in arrays each write paid a
+/// uniqueness and a bounds check that cost more than the round's arithmetic.
+///
+/// Indices are the caller's to keep in range: `participants` x `stride` bids, `slots` x 3
+/// outcome integers, `participants` choices, ranks, slots and sorted bids, `agents` pool entries.
+final class RoundScratch {
+    let participants: Int
+    let stride: Int
+    let agents: Int
+    let slots: Int
+    let bids: UnsafeMutablePointer<Int64>
+    let outcome: UnsafeMutablePointer<Int64>
+    /// Integers written to `outcome` this round (three per filled slot).
+    var outcomeCount = 0
+    let chosen: UnsafeMutablePointer<Choice>
+    let ranking: UnsafeMutablePointer<Int>
+    /// Per participant its filled slot (-1: none); the draw's swap targets before that.
+    let slotOf: UnsafeMutablePointer<Int>
+    let sorted: UnsafeMutablePointer<Int64>
+    /// The agents in a permutation the participants are drawn from (the identity between rounds).
+    let pool: UnsafeMutablePointer<Int>
+
+    init(participants: Int, stride: Int, agents: Int, slots: Int) {
+        self.participants = participants
+        self.stride = stride
+        self.agents = agents
+        self.slots = slots
+        bids = .allocate(capacity: max(1, participants * stride))
+        bids.initialize(repeating: 0, count: max(1, participants * stride))
+        outcome = .allocate(capacity: max(1, slots * 3))
+        outcome.initialize(repeating: 0, count: max(1, slots * 3))
+        chosen = .allocate(capacity: max(1, participants))
+        chosen.initialize(repeating: Choice(), count: max(1, participants))
+        ranking = .allocate(capacity: max(1, participants))
+        ranking.initialize(repeating: 0, count: max(1, participants))
+        slotOf = .allocate(capacity: max(1, participants))
+        slotOf.initialize(repeating: 0, count: max(1, participants))
+        sorted = .allocate(capacity: max(1, participants))
+        sorted.initialize(repeating: 0, count: max(1, participants))
+        pool = .allocate(capacity: max(1, agents))
+        for agent in 0..<agents { (pool + agent).initialize(to: agent) }
+    }
+
+    deinit {
+        bids.deallocate()
+        outcome.deallocate()
+        chosen.deallocate()
+        ranking.deallocate()
+        slotOf.deallocate()
+        sorted.deallocate()
+        pool.deallocate()
+    }
+
+    /// The round's bids, every participant's `stride` integers.
+    var bidBuffer: UnsafeBufferPointer<Int64> {
+        UnsafeBufferPointer(start: bids, count: participants * stride)
+    }
+
+    /// The round's filled slots, three integers each.
+    var outcomeBuffer: UnsafeBufferPointer<Int64> {
+        UnsafeBufferPointer(start: outcome, count: outcomeCount)
+    }
+
+    /// Appends a filled slot: the participant's position, the price and the click.
+    @inline(__always)
+    func fill(position: Int, price: Int64, click: Bool) {
+        outcome[outcomeCount] = Int64(position)
+        outcome[outcomeCount + 1] = price
+        outcome[outcomeCount + 2] = click ? 1 : 0
+        outcomeCount += 3
+    }
+}

@@ -45,7 +45,12 @@ extension LabRun {
             config.maxSlots == 1 ? 1 : 1 + Int(environment.next(below: UInt64(config.maxSlots)))
         if hasUsers { drawUser() }
 
-        for p in 0..<count { choose(p) }
+        // The weights and the context are borrowed once for every participant.
+        flatWeights.withUnsafeBufferPointer { weights in
+            context.values.withUnsafeBufferPointer { values in
+                for p in 0..<count { choose(p, weights: weights, context: values) }
+            }
+        }
         let eligible = rank()
         let bids = scratch.bids
         let ranking = scratch.ranking
@@ -105,9 +110,11 @@ extension LabRun {
     }
 
     /// Participant `p` picks an item, estimates its CTR and bids; its integers are written to
-    /// the round's bids.
+    /// the round's bids. `weights` are the run's `flatWeights`, `context` the round's values.
     @inline(__always)
-    func choose(_ p: Int) {
+    func choose(
+        _ p: Int, weights: UnsafeBufferPointer<Double>, context values: UnsafeBufferPointer<Double>
+    ) {
         let scratch = self.scratch
         let agent = scratch.chosen[p].agent
         let first = firstItem[agent]
@@ -120,30 +127,26 @@ extension LabRun {
         var pick = 0
         var pickScore = -1.0
         var pickCTR = 0.0
-        flatWeights.withUnsafeBufferPointer { weights in
-            context.values.withUnsafeBufferPointer { values in
-                for item in 0..<count {
-                    var logit = 0.0
-                    let base = (first + item) * width
-                    for index in 0..<width { logit += weights[base + index] * values[index] }
-                    var ctr = DeterministicMath.logistic(logit)
-                    if hasUsers { ctr = userCTR(ctr, index: first + item) }
-                    let value = ctr * flatValues[first + item] * cvrFactor
-                    if value > bestValue {
-                        bestValue = value
-                        best = item
-                        bestCTR = ctr
-                    }
-                    if thompson {
-                        let sampled =
-                            posteriors[agent]!.sample(item, context.observed, &agentStreams[agent])
-                            * flatValues[first + item]
-                        if sampled > pickScore {
-                            pickScore = sampled
-                            pick = item
-                            pickCTR = ctr
-                        }
-                    }
+        for item in 0..<count {
+            var logit = 0.0
+            let base = (first + item) * width
+            for index in 0..<width { logit += weights[base + index] * values[index] }
+            var ctr = DeterministicMath.logistic(logit)
+            if hasUsers { ctr = userCTR(ctr, index: first + item) }
+            let value = ctr * flatValues[first + item] * cvrFactor
+            if value > bestValue {
+                bestValue = value
+                best = item
+                bestCTR = ctr
+            }
+            if thompson {
+                let sampled =
+                    posteriors[agent]!.sample(item, context.observed, &agentStreams[agent])
+                    * flatValues[first + item]
+                if sampled > pickScore {
+                    pickScore = sampled
+                    pick = item
+                    pickCTR = ctr
                 }
             }
         }

@@ -21,12 +21,20 @@ extension DeterministicMath {
         if x.isNaN { return x }
         if x > 709.782712893383973096 { return .infinity }
         if x < -745.1332191019412076235 { return 0 }
-        let k = (x * (32 * inverseLn2)).rounded(.toNearestOrEven)
+        let k = roundedToEven(x * (32 * inverseLn2))
         let r = (x - k * (ln2High / 32)) - k * (ln2Low / 32)
         let polynomial =
             1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r / 720)))))
         let whole = Int(k)
         return scaleByPowerOfTwo(powersOfTwo32[whole & 31] * polynomial, whole >> 5)
+    }
+
+    /// `y` rounded to the nearest integer, ties to even, for |y| < 2^51: 1.5 x 2^52 added and
+    /// removed, the value of `y.rounded(.toNearestOrEven)` without its call into the C library
+    /// (a zero may come back with the other sign).
+    @inlinable
+    public static func roundedToEven(_ y: Double) -> Double {
+        (y + 0x1.8p52) - 0x1.8p52
     }
 
     /// 1 / (1 + e^-x).

@@ -170,6 +170,18 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
     #expect(DeterministicMath.fastExp(-1_000) == 0 && DeterministicMath.fastExp(1_000) == .infinity)
 }
 
+/// fastExp rounds its reduction index with `roundedToEven`: the same integers as
+/// `rounded(.toNearestOrEven)` over fastExp's whole range, exact halves (ties to even) included.
+@Test func fastExpRoundingIsTiesToEven() {
+    var stream = RandomStream(seed: 2, key: StreamKey("exp-rounding"))
+    var values: [Double] = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 32_000.5]
+    for _ in 0..<100_000 { values.append(stream.uniform(-34_400, 34_400)) }
+    for _ in 0..<10_000 { values.append(Double(stream.int(in: -34_400...34_400)) + 0.5) }
+    for y in values {
+        #expect(DeterministicMath.roundedToEven(y) == y.rounded(.toNearestOrEven), "\(y)")
+    }
+}
+
 /// Empirical shading moves to the gamma bucket with the best lower confidence bound.
 @Test func empiricalShadingPicksTheBestLowerBound() {
     var spec = LabAgentSpec()

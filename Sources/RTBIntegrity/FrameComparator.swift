@@ -35,7 +35,7 @@ final class FrameComparator<Model: SimulationModel>: FrameSink, @unchecked Senda
     /// stored hashes read up front; the engine learns of a mismatch at its next frame.
     let hashesInBackground: Bool
     let hashQueue = DispatchQueue(label: "rtb-verify.replay-hash")
-    let slots = DispatchSemaphore(value: 8)
+    let backlog = FrameBacklog()
     let lock = NSLock()
     var storedHashes: [Digest32] = []
     /// Guarded by `lock`: the first frame whose hash differs.
@@ -88,9 +88,10 @@ final class FrameComparator<Model: SimulationModel>: FrameSink, @unchecked Senda
     func seal(_ frame: SealedFrame) throws {
         if hashesInBackground {
             try throwIfMismatched()
-            slots.wait()
+            let size = frame.bytes.count
+            backlog.enter(size: size)
             hashQueue.async { [self] in
-                defer { slots.signal() }
+                defer { backlog.leave(size: size) }
                 guard lock.withLock({ mismatch == nil }) else { return }
                 let hash = FrameChain.hash(
                     previous: previousHash, frameIndex: UInt64(frame.index),

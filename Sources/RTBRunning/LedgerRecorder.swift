@@ -1,19 +1,20 @@
 import Dispatch
 import Foundation
 import RTBCore
+import RTBIntegrity
 import RTBLedger
 import RTBTrace
 
 /// Records the engine's frames into a ledger. Compression, chain hashing and the SQLite
 /// commit (frame, chain link and head in one transaction) run on a serial background queue, so
-/// the engine keeps simulating on its own core; at most `queueDepth` frames wait. It is also
+/// the engine keeps simulating on its own core; `backlog` bounds what waits. It is also
 /// the shared ledger scenario C agents read back from: committed frames through a read-only
 /// connection, plus the frames still in the queue.
 public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sendable {
     public let store: LedgerStore
     let compressor: ZstdCompressor
     let worker = DispatchQueue(label: "rtb-verify.recorder")
-    let slots: DispatchSemaphore
+    let backlog: FrameBacklog
     let lock = NSLock()
     /// Guarded by `lock`: frames sealed but not yet committed, and the first worker error.
     var inFlight: [SealedFrame] = []
@@ -33,12 +34,13 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
 
     /// Recording into a new ledger.
     public convenience init(
-        store: LedgerStore, zstdLevel: Int32 = ZstdCompressor.defaultLevel, queueDepth: Int = 8
+        store: LedgerStore, zstdLevel: Int32 = ZstdCompressor.defaultLevel,
+        backlog: FrameBacklog = FrameBacklog()
     ) {
         self.init(
             store: store, fromFrame: 0, previousHash: store.genesisHash, eventsBefore: 0,
             verifyUntil: 0,
-            zstdLevel: zstdLevel, queueDepth: queueDepth)
+            zstdLevel: zstdLevel, backlog: backlog)
     }
 
     /// Continuing a ledger whose head is `head`; frames the engine re-seals up to the head are
@@ -50,17 +52,17 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         self.init(
             store: store, fromFrame: fromFrame, previousHash: previousHash,
             eventsBefore: eventsBefore,
-            verifyUntil: head.frameCount, zstdLevel: zstdLevel, queueDepth: 8)
+            verifyUntil: head.frameCount, zstdLevel: zstdLevel, backlog: FrameBacklog())
     }
 
     init(
         store: LedgerStore, fromFrame: Int, previousHash: Digest32, eventsBefore: UInt64,
         verifyUntil: Int,
-        zstdLevel: Int32, queueDepth: Int
+        zstdLevel: Int32, backlog: FrameBacklog
     ) {
         self.store = store
         compressor = ZstdCompressor(level: zstdLevel)
-        slots = DispatchSemaphore(value: queueDepth)
+        self.backlog = backlog
         framesWritten = fromFrame
         eventsWritten = eventsBefore
         chainHead = previousHash
@@ -76,14 +78,15 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     public func seal(_ frame: SealedFrame) throws {
         precondition(frame.index == framesWritten, "frames out of order")
         try rethrowFailure()
-        slots.wait()
+        let size = frame.bytes.count
+        backlog.enter(size: size)
         lock.withLock { inFlight.append(frame) }
         framesWritten = frame.index + 1
         eventsWritten = frame.endSequence
         rawBytesWritten += Int64(frame.bytes.count)
         let measured = measurements.take(before: frame.endSequence)
         worker.async { [self] in
-            defer { slots.signal() }
+            defer { backlog.leave(size: size) }
             guard lock.withLock({ failure == nil }) else { return }
             do {
                 try commit(frame, measurements: measured)
@@ -122,9 +125,10 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     public func checkpoint(_ checkpoint: EngineCheckpoint) throws {
         precondition(checkpoint.frameCount == framesWritten, "checkpoint not at the last frame")
         try rethrowFailure()
-        slots.wait()
+        let size = checkpoint.state.count
+        backlog.enter(size: size)
         worker.async { [self] in
-            defer { slots.signal() }
+            defer { backlog.leave(size: size) }
             guard lock.withLock({ failure == nil }) else { return }
             do {
                 if checkpoint.frameCount <= verifyUntilFrame,

@@ -34,12 +34,7 @@ extension EconomicChecker {
             ledgerMemories[slot] = memory
             return
         case .contextRot(let rot):
-            lastLoss = (
-                rot.agent,
-                [rot.dealsLost, rot.pricesLost, rot.reputationLost, rot.pendingLost].reduce(0) {
-                    $0.saturatingPlus($1)
-                }
-            )
+            lastLoss = (rot.agent, rot.keysLost)
             return
         case .agentKilled(let killed):
             lastLoss = (killed.agent, killed.keysLost)

@@ -95,7 +95,7 @@ extension MarketEngine {
             pricesLost: pricesLost,
             reputationLost: Int64(before.reputation.count - memory.reputation.count),
             pendingLost: Int64(before.pending.count - memory.pending.count))
-        guard lost.dealsLost + lost.pricesLost + lost.reputationLost + lost.pendingLost > 0 else {
+        guard lost.keysLost > 0 else {
             return
         }
         emit(.contextRot(lost))

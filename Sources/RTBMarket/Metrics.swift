@@ -204,9 +204,7 @@ public struct ScenarioMetrics: Equatable, Sendable {
             add(.unresolvedSpend, reconciliation.disputed.raw)
         case .contextRot(let rot):
             add(.contextRotEvents, 1)
-            for lost in [rot.dealsLost, rot.pricesLost, rot.reputationLost, rot.pendingLost] {
-                add(.keysLost, lost)
-            }
+            add(.keysLost, rot.keysLost)
             if rot.cause == .restart { add(.restarts, 1) }
         case .recovery(let recovery):
             add(.recoveries, 1)

@@ -9,8 +9,6 @@
 final class RoundScratch {
     let participants: Int
     let stride: Int
-    let agents: Int
-    let slots: Int
     let bids: UnsafeMutablePointer<Int64>
     let outcome: UnsafeMutablePointer<Int64>
     /// Integers written to `outcome` this round (three per filled slot).
@@ -26,8 +24,6 @@ final class RoundScratch {
     init(participants: Int, stride: Int, agents: Int, slots: Int) {
         self.participants = participants
         self.stride = stride
-        self.agents = agents
-        self.slots = slots
         bids = .allocate(capacity: max(1, participants * stride))
         bids.initialize(repeating: 0, count: max(1, participants * stride))
         outcome = .allocate(capacity: max(1, slots * 3))

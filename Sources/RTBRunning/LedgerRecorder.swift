@@ -83,7 +83,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         lock.withLock { inFlight.append(frame) }
         framesWritten = frame.index + 1
         eventsWritten = frame.endSequence
-        rawBytesWritten += Int64(frame.bytes.count)
+        rawBytesWritten += Int64(size)
         let measured = measurements.take(before: frame.endSequence)
         worker.async { [self] in
             defer { backlog.leave(size: size) }

@@ -98,6 +98,7 @@ public enum CommandJSON {
         object["ledger"] = .string(path)
         object["model"] = .string(outcome.model.name)
         object["summary"] = .string(outcome.summary)
+        object["config_digest"] = .string(outcome.configDigest.hex)
         object["run_digest"] = outcome.runDigest.map { .string($0.hex) } ?? .null
         object["market_digest"] = .string(outcome.marketDigest.hex)
         object["events"] = .unsigned(outcome.events)

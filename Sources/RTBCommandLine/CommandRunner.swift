@@ -129,6 +129,25 @@ public enum CommandRunner {
         }
     }
 
+    /// Writes text to a file without syncing it to the disk (Foundation's write syncs): for a
+    /// file that is made again when it is lost, such as a sweep cell's config and result (a
+    /// cell whose result is missing or torn runs again).
+    public static func writeUnsynced(_ text: String, to path: String) throws {
+        guard let file = fopen(path, "w") else {
+            throw CommandFailure(
+                ExitStatus.operatingError,
+                "\(path): cannot write: \(String(cString: strerror(errno)))")
+        }
+        let bytes = Array(text.utf8)
+        let written = fwrite(bytes, 1, bytes.count, file)
+        let closed = fclose(file)
+        guard written == bytes.count, closed == 0 else {
+            throw CommandFailure(
+                ExitStatus.operatingError,
+                "\(path): cannot write: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Reads a text file, mapping failures to exit 1 with the path.
     public static func read(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {

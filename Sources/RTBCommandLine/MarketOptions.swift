@@ -285,6 +285,11 @@ public struct MarketOptions: ParsableArguments {
         "context_window",
     ]
 
+    /// No option given, parsed once per process: ArgumentParser reflects on every option when it
+    /// parses (about a millisecond), and a sweep's worker reads a config file per cell.
+    /// (A value never changed after it is made: copies are read from any thread.)
+    nonisolated(unsafe) static let unset = Result { try MarketOptions.parse([]) }
+
     /// Options read from a JSON config file.
     static func fromFile(_ path: String) throws -> MarketOptions {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -296,7 +301,7 @@ public struct MarketOptions: ParsableArguments {
         else {
             throw ValidationError("\(path): not a JSON object")
         }
-        var options = try MarketOptions.parse([])
+        var options = try unset.get()
         for key in table.keys.sorted() {
             let value = table[key]!
             func text() throws -> String {

@@ -36,12 +36,6 @@ public struct RecordTarget {
         return RecordTarget(model: found, config: try config(found, path: path))
     }
 
-    /// SHA-256 of the canonical config bytes of model `name`'s config file at `path`.
-    public static func configDigest(model name: String, path: String) throws -> Digest32 {
-        let market = try MarketOptions.parse(["--config", path])
-        return Sha256.hash(try resolve(model: name, market: market).config)
-    }
-
     /// Refuses recording options this model cannot honour (a canary it does not plant), before
     /// anything is written or an old ledger replaced.
     public func validate(_ recording: RecordingOptions) throws {

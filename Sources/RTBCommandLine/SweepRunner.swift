@@ -93,9 +93,7 @@ public final class SweepRunner: @unchecked Sendable {
             return done
         }
         let configPath = base + ".config.json"
-        try CommandRunner.write(cell.config + "\n", to: directory + "/" + configPath)
-        let digest = try RecordTarget.configDigest(
-            model: spec.model, path: directory + "/" + configPath)
+        try CommandRunner.writeUnsynced(cell.config + "\n", to: directory + "/" + configPath)
         let begun = DispatchTime.now().uptimeNanoseconds  // determinism-ok: measurement
         let text = try workers.record(
             (spec.model == "rtb-market" ? [] : ["--model", spec.model])
@@ -105,18 +103,19 @@ public final class SweepRunner: @unchecked Sendable {
                 ])
         guard case .success(let json) = JSONValue.parse(text),
             let head = json["run_digest"]?.stringValue, let events = json["events"]?.int64,
-            let metrics = json["metrics"]
+            let digest = json["config_digest"]?.stringValue, let metrics = json["metrics"]
         else {
             let reason = (try? JSONValue.parse(text).get())?["error"]?.stringValue ?? text
             throw CommandFailure(ExitStatus.operatingError, "\(cell.name): \(reason)")
         }
         let result = StudyCellResult(
-            index: cell.index, name: cell.name, config: cell.config, configDigest: digest.hex,
+            index: cell.index, name: cell.name, config: cell.config, configDigest: digest,
             ledger: base + ".ledger", headHash: head, events: UInt64(events),
             metrics: metrics.canonicalText)
         var stored = result.json
         stored["spec_digest"] = .string(Sha256.hash(Array(spec.canonicalText.utf8)).hex)
-        try CommandRunner.write(stored.text + "\n", to: directory + "/" + base + ".result.json")
+        try CommandRunner.writeUnsynced(
+            stored.text + "\n", to: directory + "/" + base + ".result.json")
         lock.lock()
         ran += 1
         seconds[cell.index] = Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9  // determinism-ok: measurement

@@ -31,12 +31,15 @@ public final class LedgerStore {
 
     /// Held while this store may write (the recording lock).
     let lock: LedgerLock?
+    /// Every commit synced (`synchronous=FULL`).
+    let durable: Bool
 
     private init(
         database: SQLiteDatabase, header: RunHeader, headerBytes: [UInt8], genesisHash: Digest32,
-        lock: LedgerLock?
+        lock: LedgerLock?, durable: Bool
     ) {
         self.lock = lock
+        self.durable = durable
         self.database = database
         self.path = database.path
         self.header = header
@@ -58,11 +61,12 @@ public final class LedgerStore {
         unlink(temporary + "-shm")
         do {
             let database = try SQLiteDatabase(path: temporary, mode: .create)
-            // SQLite does not sync the setup's steps (it synced ten times, up to a millisecond
-            // each on this machine's disk); the file is synced once, whole, before it is renamed
-            // into place.
+            // SQLite neither journals nor syncs the setup's steps (it synced ten times, up to a
+            // millisecond each on this machine's disk, and wrote every page twice, to the WAL
+            // and back): a failed creation leaves only the temporary file. The file is synced
+            // once, whole, before it is renamed into place, and is in WAL mode from then on.
             try database.execute("PRAGMA synchronous=OFF")
-            try database.execute("PRAGMA journal_mode=WAL")
+            try database.execute("PRAGMA journal_mode=OFF")
             try database.execute("PRAGMA application_id=\(applicationID)")
             try database.execute("PRAGMA user_version=\(header.formatVersion)")
             try database.transaction { () throws(LedgerError) in
@@ -75,7 +79,7 @@ public final class LedgerStore {
                 insert.bind(3, header.genesisHash.bytes)
                 try insert.run()
             }
-            try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try database.execute("PRAGMA journal_mode=WAL")
         }
         try syncFile(temporary)
         // The lock moves with the file: whoever renames it into place is already recording.
@@ -102,7 +106,8 @@ public final class LedgerStore {
     static func syncFile(_ path: String) throws(LedgerError) {
         let descriptor = Glibc.open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw .io(path: path, reason: "cannot open to sync: \(String(cString: strerror(errno)))")
+            throw .io(
+                path: path, reason: "cannot open to sync: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else {
@@ -194,7 +199,7 @@ public final class LedgerStore {
         }
         return LedgerStore(
             database: database, header: header, headerBytes: bytes, genesisHash: stored,
-            lock: held)
+            lock: held, durable: durable)
     }
 
     /// Whether another process is recording into `path` now.
@@ -336,15 +341,27 @@ public final class LedgerStore {
     /// readers open without creating -wal and -shm files next to it. Best effort: while another
     /// connection has the file open SQLite refuses the switch (busy), and the WAL is folded in
     /// as far as that reader allows; the ledger then stays in WAL mode, which is just as valid.
+    ///
+    /// The WAL is folded in first, with the syncs of the store's mode (the WAL's, then the
+    /// database's). Leaving WAL mode then only rewrites the mode bytes of page 1; outside
+    /// `durable` mode that switch is not synced (its journal took two syncs): a crash leaves
+    /// page 1 as it was (WAL mode, an empty WAL) or as it is meant to be, a whole ledger either
+    /// way.
     public func checkpointWAL() {
         database.withoutBusyWait {
-            // Leaving WAL mode checkpoints the whole WAL and deletes it.
-            if let mode = try? database.prepare("PRAGMA journal_mode=DELETE"),
-                (try? mode.step()) == true, mode.text(0)?.lowercased() == "delete"
-            {
-                return
-            }
-            try? database.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            // Busy (a reader holds frames): as much is folded in as that reader allows.
+            guard foldWAL() else { return }
+            if !durable { try? database.execute("PRAGMA synchronous=OFF") }
+            _ = try? database.execute("PRAGMA journal_mode=DELETE")
         }
+    }
+
+    /// Folds the whole WAL into the database and truncates it; false when a reader kept part
+    /// of it.
+    private func foldWAL() -> Bool {
+        guard let checkpoint = try? database.prepare("PRAGMA wal_checkpoint(TRUNCATE)"),
+            (try? checkpoint.step()) == true
+        else { return false }
+        return checkpoint.int(0) == 0
     }
 }

@@ -9,6 +9,8 @@ public struct RunOutcome: Sendable {
     public var model: ModelIdentity
     /// The config's one-line summary.
     public var summary: String
+    /// SHA-256 of the config's canonical bytes (those of the ledger header).
+    public var configDigest: Digest32
     public var metrics: [NamedMetric]
     public var events: UInt64
     public var frames: Int
@@ -179,7 +181,8 @@ public enum Recording {
         _ model: Model.Type, config: Model.Config, run: Model.Run, recorder: LedgerRecorder
     ) -> RunOutcome {
         RunOutcome(
-            model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
+            model: Model.identity, summary: Model.summary(of: config),
+            configDigest: Sha256.hash(recorder.store.header.config), metrics: run.summaryMetrics,
             events: run.nextSequence, frames: recorder.framesWritten,
             rawBytes: recorder.rawBytesWritten, runDigest: recorder.headHash,
             marketDigest: run.marketDigest, bytesOnDisk: recorder.store.bytesOnDisk,
@@ -235,7 +238,8 @@ public enum Recording {
         let run = try wiring.start(Model.self, config: config, layout: settings.layout)
         while try run.step() { observer?(run) }
         let outcome = RunOutcome(
-            model: Model.identity, summary: Model.summary(of: config), metrics: run.summaryMetrics,
+            model: Model.identity, summary: Model.summary(of: config),
+            configDigest: Sha256.hash(Model.encodeConfig(config)), metrics: run.summaryMetrics,
             events: run.nextSequence, frames: run.framesSealed, rawBytes: 0, runDigest: nil,
             marketDigest: run.marketDigest, bytesOnDisk: nil)
         return (outcome, run)

@@ -13,6 +13,7 @@ struct RecordCellsCommand: ParsableCommand {
         shouldDisplay: false)
 
     func run() throws {
+        var parsed = RecordCommandCache()
         while let line = readLine() {
             var answered = false
             do {
@@ -25,7 +26,7 @@ struct RecordCellsCommand: ParsableCommand {
                     }
                     return text
                 }
-                var command = try RecordCommand.parse(arguments)
+                var command = try parsed.command(arguments)
                 try command.run()
                 answered = true
             } catch {
@@ -38,5 +39,39 @@ struct RecordCellsCommand: ParsableCommand {
             }
             fflush(nil)  // every output stream: the answer reaches the sweep now
         }
+    }
+}
+
+/// The `record` commands a worker has parsed, by the shape of their arguments: a sweep's cells
+/// differ only in the paths after `--config` and `--ledger`, and ArgumentParser reflects on
+/// every option of `record` each time it parses (about 2 ms, a tenth of a small cell). A command
+/// of a known shape is a copy of the parsed one with its two paths set and validated again.
+struct RecordCommandCache {
+    var commands: [[String]: RecordCommand] = [:]
+
+    mutating func command(_ arguments: [String]) throws -> RecordCommand {
+        var shape = arguments
+        var config: String?
+        var ledger: String?
+        for index in shape.indices.dropLast() {
+            switch shape[index] {
+            case "--config":
+                config = shape[index + 1]
+                shape[index + 1] = ""
+            case "--ledger":
+                ledger = shape[index + 1]
+                shape[index + 1] = ""
+            default: continue
+            }
+        }
+        if var command = commands[shape] {
+            if let config { command.market.configFile = config }
+            if let ledger { command.ledger = ledger }
+            try command.validate()
+            return command
+        }
+        let command = try RecordCommand.parse(arguments)
+        commands[shape] = command
+        return command
     }
 }

@@ -19,7 +19,8 @@ private func keys(_ value: Any?) -> Set<String> { Set((value as? [String: Any])?
         try TestSupport.run(tool, arguments, in: directory)
     }
     let recordKeys: Set<String> = [
-        "ledger", "model", "summary", "run_digest", "market_digest", "events", "frames",
+        "ledger", "model", "summary", "config_digest", "run_digest", "market_digest", "events",
+        "frames",
         "raw_bytes", "bytes_on_disk", "frames_verified_on_resume", "frames_rederived_on_resume",
         "head_file_problem", "metrics",
     ]
@@ -27,6 +28,17 @@ private func keys(_ value: Any?) -> Set<String> { Set((value as? [String: Any])?
     let recorded = try object(record.output)
     #expect(keys(recorded) == recordKeys.union(["command", "resumed"]))
     #expect(recorded["command"] as? String == "record" && recorded["resumed"] as? Bool == false)
+    // The config's digest: the same config given as options or as a file, another for 3 days.
+    try "{\"days\": 2}".write(
+        toFile: directory + "/two.json", atomically: true, encoding: .utf8)
+    let fromFile = try object(
+        try run("rtb-verify", ["record", "--config", "two.json", "--ledger", "f.ledger", "--json"])
+            .output)
+    let threeDays = try object(
+        try run("rtb-verify", ["record", "--days", "3", "--ledger", "t.ledger", "--json"]).output)
+    let digest = recorded["config_digest"] as? String
+    #expect(digest?.count == 64 && fromFile["config_digest"] as? String == digest)
+    #expect(threeDays["config_digest"] as? String != digest)
 
     let verify = try object(
         try run("rtb-verify", ["verify", "--trace", "r.ledger", "--json"]).output)

@@ -59,7 +59,10 @@ extension BenchmarkSuite {
             .row(
                 "sweep: 2-job throughput / 1-job throughput", issue: "#20", value: speedup,
                 unit: "x", atLeast: 0.9 * 2 / c,
-                bound: String(format: "c = %.2f cores per job (CPU time / wall, 1 job)", c),
+                bound: String(
+                    format:
+                        "c = %.2f cores per job (CPU time / wall, 1 job); two threads of arithmetic at once do %.2fx one thread's work on this VM",
+                    c, bounds.twoThreadScaling),
                 format: "%.2f"))
 
         note("sweep: Ray against local --jobs 2 (\(scale.sweepCells.ray) 30-day cells)")

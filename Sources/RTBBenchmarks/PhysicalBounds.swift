@@ -1,6 +1,7 @@
 import Foundation
 import RTBCore
 import RTBMarket
+import RTBRunning
 import RTBTrace
 
 /// SHA-256 and zstd throughput on this machine: the limits recording and verifying run into.
@@ -10,6 +11,9 @@ public struct PhysicalBounds: Sendable {
     public var zstdDecompressGBps = 0.0
     /// Sequential reads of a 256 MB array of doubles, summed on one core.
     public var memoryBytesPerSecond = 0.0
+    /// Work done by two threads of scalar arithmetic (a random stream's draws) at once, over one
+    /// thread's alone: what two jobs can gain on this VM at best (2.0 on two idle cores).
+    public var twoThreadScaling = 0.0
 
     public static func measure(directory: String) throws -> PhysicalBounds {
         // 64 MiB of event-like bytes: a recorded run's canonical events, repeated.
@@ -52,6 +56,15 @@ public struct PhysicalBounds: Sendable {
             }
         }
         bounds.memoryBytesPerSecond = total > 0 ? Double(values.count * 8) / read.median : 0
+        let draws = { @Sendable (_ index: Int) -> UInt64 in
+            var stream = RandomStream(seed: UInt64(index), key: StreamKey("bench-scaling"))
+            var sum: UInt64 = 0
+            for _ in 0..<100_000_000 { sum &+= stream.next() }
+            return sum
+        }
+        let one = Stopwatch.samples(runs: 3) { _ = draws(0) }
+        let two = Stopwatch.samples(runs: 3) { _ = ThreadedWork(workers: 2).map(2, draws) }
+        bounds.twoThreadScaling = 2 * one.median / two.median
         return bounds
     }
 
@@ -69,6 +82,10 @@ public struct PhysicalBounds: Sendable {
             .row(
                 "bound: memory, sequential reads of doubles, one core", issue: "-",
                 value: memoryBytesPerSecond / 1e9, unit: "GB/s", format: "%.2f"),
+            .row(
+                "bound: two threads of arithmetic at once / one thread alone", issue: "-",
+                value: twoThreadScaling, unit: "x", bound: "2.00 on two idle cores",
+                format: "%.2f"),
         ]
     }
 }

@@ -48,12 +48,18 @@ extension LabRun {
         // The weights and the context are borrowed once for every participant.
         flatWeights.withUnsafeBufferPointer { weights in
             context.values.withUnsafeBufferPointer { values in
-                for p in 0..<count { choose(p, weights: weights, context: values) }
+                predictCTRs(count, weights: weights, context: values)
             }
         }
+        for p in 0..<count { choose(p) }
         let eligible = rank()
         let bids = scratch.bids
         let ranking = scratch.ranking
+        // The accounts' sorted eligible bids are the ranking's (by impression, score is bid).
+        let sorted = scratch.sorted
+        if !clickBilling {
+            for index in 0..<eligible { sorted[index] = bids[ranking[index] * self.stride + 2] }
+        }
         if planted && canary == "skip-best" && eligible >= 2 {
             let first = ranking[0]
             ranking[0] = ranking[1]
@@ -93,33 +99,63 @@ extension LabRun {
         let bidBuffer = scratch.bidBuffer
         let outcomeBuffer = scratch.outcomeBuffer
         if !(planted && canary == "drop-round") {
+            let user = self.user
             log.append { writer, perturbed in
-                writer.varint(UInt64(LabEventKind.roundPlayed.rawValue))
-                writer.varint(UInt64(perturbed ? tick + 1 : tick))
-                writer.varint(UInt64(slots))
-                writer.varint(UInt64(user))
-                writer.signedVarints(bidBuffer)
-                writer.signedVarints(outcomeBuffer)
+                writer.appendPacked(capacity: (6 + bidBuffer.count + outcomeBuffer.count) * 10) {
+                    $0.varint(UInt64(LabEventKind.roundPlayed.rawValue))
+                    $0.varint(UInt64(perturbed ? tick + 1 : tick))
+                    $0.varint(UInt64(slots))
+                    $0.varint(UInt64(user))
+                    $0.signedVarints(bidBuffer)
+                    $0.signedVarints(outcomeBuffer)
+                }
             }
         }
         accounting.fold(
             bids: bidBuffer, outcome: outcomeBuffer, slots: slots, cvrPpm: cvrPpm,
-            into: &accounts, slotOf: slotOf, sorted: scratch.sorted)
+            into: &accounts, slotOf: slotOf, sorted: sorted,
+            sortedCount: clickBilling ? 0 : eligible)
         if collectsData { remember(count: count) }
         if (round + 1) % 50 == 0 { pace() }
     }
 
-    /// Participant `p` picks an item, estimates its CTR and bids; its integers are written to
-    /// the round's bids. `weights` are the run's `flatWeights`, `context` the round's values.
+    /// The true CTR of every participant's items (logistic of the item's weights against the
+    /// context), into the scratch's `ctrs`. One loop for all of them: each CTR is a chain of
+    /// dependent operations, and chains that do not wait on one another overlap in the
+    /// processor. `weights` are the run's `flatWeights`, `context` the round's values.
     @inline(__always)
-    func choose(
-        _ p: Int, weights: UnsafeBufferPointer<Double>, context values: UnsafeBufferPointer<Double>
+    func predictCTRs(
+        _ count: Int, weights: UnsafeBufferPointer<Double>,
+        context values: UnsafeBufferPointer<Double>
     ) {
+        let scratch = self.scratch
+        let ctrs = scratch.ctrs
+        let width = self.width
+        var next = 0
+        for p in 0..<count {
+            let agent = scratch.chosen[p].agent
+            let first = firstItem[agent]
+            let items = firstItem[agent + 1] - first
+            scratch.firstCTR[p] = next
+            for item in 0..<items {
+                var logit = 0.0
+                let base = (first + item) * width
+                for index in 0..<width { logit += weights[base + index] * values[index] }
+                ctrs[next + item] = DeterministicMath.logistic(logit)
+            }
+            next += items
+        }
+    }
+
+    /// Participant `p` picks an item, estimates its CTR and bids; its integers are written to
+    /// the round's bids. The items' CTRs are in the scratch's `ctrs` (`predictCTRs`).
+    @inline(__always)
+    func choose(_ p: Int) {
         let scratch = self.scratch
         let agent = scratch.chosen[p].agent
         let first = firstItem[agent]
         let count = firstItem[agent + 1] - first
-        let width = self.width
+        let ctrs = scratch.ctrs + scratch.firstCTR[p]
         let thompson = self.thompson[agent]
         var bestValue = -1.0
         var best = 0
@@ -128,10 +164,7 @@ extension LabRun {
         var pickScore = -1.0
         var pickCTR = 0.0
         for item in 0..<count {
-            var logit = 0.0
-            let base = (first + item) * width
-            for index in 0..<width { logit += weights[base + index] * values[index] }
-            var ctr = DeterministicMath.logistic(logit)
+            var ctr = ctrs[item]
             if hasUsers { ctr = userCTR(ctr, index: first + item) }
             let value = ctr * flatValues[first + item] * cvrFactor
             if value > bestValue {

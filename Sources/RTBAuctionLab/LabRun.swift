@@ -97,7 +97,7 @@ public final class LabRun: ModelRun {
         context = ContextDraw(config: config)
         scratch = RoundScratch(
             participants: config.participants, stride: config.bidStride, agents: agents,
-            slots: config.maxSlots)
+            slots: config.maxSlots, items: config.agents.map(\.items).max() ?? 1)
         stride = config.bidStride
         width = config.embeddingSize + 1
         hasUsers = config.hasUsers

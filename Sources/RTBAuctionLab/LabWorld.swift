@@ -36,29 +36,48 @@ struct ItemSet: Equatable {
 }
 
 /// A round's context: N(0, variance) in every embedding dimension, then a constant 1; agents
-/// observe the first `observedSize` dimensions and the 1.
+/// observe the first `observedSize` dimensions and the 1. The normal draws come in pairs by the
+/// polar method (`RandomStream.normalPair`'s values, in its order).
 struct ContextDraw {
     var values: [Double]
     var observed: [Double]
+    /// Scratch: the round's accepted polar points, three values (u, v, s) per pair.
+    var points: [Double]
     let deviation: Double
     let observedSize: Int
 
     init(config: LabConfig) {
         values = Array(repeating: 1, count: config.embeddingSize + 1)
         observed = Array(repeating: 1, count: config.observedSize + 1)
+        points = Array(repeating: 0, count: 3 * ((config.embeddingSize + 1) / 2))
         deviation = config.embeddingVariance.squareRoot()
         observedSize = config.observedSize
     }
 
+    /// Draws every pair's point first and then the pairs' factors: the logarithms do not wait
+    /// on one another or on a rejection test, so the processor overlaps them (the values are
+    /// those of drawing pair after pair with `normalPair`).
     @inline(__always)
     mutating func draw(_ stream: inout RandomStream) {
         let dimensions = values.count - 1
-        var index = 0
-        while index < dimensions {
-            let (first, second) = stream.normalPair()
-            values[index] = deviation * first
-            if index + 1 < dimensions { values[index + 1] = deviation * second }
-            index += 2
+        let deviation = self.deviation
+        points.withUnsafeMutableBufferPointer { points in
+            let pairs = points.count / 3
+            for pair in 0..<pairs {
+                let (u, v, s) = stream.polarPoint()
+                points[3 * pair] = u
+                points[3 * pair + 1] = v
+                points[3 * pair + 2] = s
+            }
+            values.withUnsafeMutableBufferPointer { values in
+                for pair in 0..<pairs {
+                    let factor = RandomStream.polarFactor(points[3 * pair + 2])
+                    values[2 * pair] = deviation * (points[3 * pair] * factor)
+                    if 2 * pair + 1 < dimensions {
+                        values[2 * pair + 1] = deviation * (points[3 * pair + 1] * factor)
+                    }
+                }
+            }
         }
         for index in 0..<observedSize { observed[index] = values[index] }
     }

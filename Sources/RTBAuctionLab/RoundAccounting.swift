@@ -62,18 +62,20 @@ struct RoundAccounting {
     /// Folds one round into `accounts` (indexed by agent); `cvrPpm` is the round's user's
     /// persona factor on the value of a click. `slotOf` is scratch of at least the
     /// participants' count, `sorted` too; on return `slotOf` holds each participant's filled
-    /// slot (-1: none).
+    /// slot (-1: none). A caller that has already ranked the round's eligible bids passes them
+    /// in `sorted`, descending, and their count as `sortedCount` (the same list this would
+    /// sort: a run ranks its bids before it records them).
     func fold(
         bids: UnsafeBufferPointer<Int64>, outcome: UnsafeBufferPointer<Int64>, slots: Int,
         cvrPpm: Int64,
         into accounts: inout [AgentAccounts], slotOf: UnsafeMutablePointer<Int>,
-        sorted: UnsafeMutablePointer<Int64>
+        sorted: UnsafeMutablePointer<Int64>, sortedCount: Int? = nil
     ) {
         let count = bids.count / stride
         for p in 0..<count { slotOf[p] = -1 }
         // The eligible bids, descending (insertion sort: a round has few participants).
-        var eligible = 0
-        if billing == .impression {
+        var eligible = sortedCount ?? 0
+        if billing == .impression && sortedCount == nil {
             for p in 0..<count {
                 let bid = bids[p * stride + 2]
                 guard bid > 0 && bid >= reserve else { continue }

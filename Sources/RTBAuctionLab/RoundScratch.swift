@@ -5,7 +5,8 @@
 /// uniqueness and a bounds check that cost more than the round's arithmetic.
 ///
 /// Indices are the caller's to keep in range: `participants` x `stride` bids, `slots` x 3
-/// outcome integers, `participants` choices, ranks, slots and sorted bids, `agents` pool entries.
+/// outcome integers, `participants` choices, ranks, slots and sorted bids, `agents` pool entries,
+/// `participants` x `items` CTRs (`items` the most any agent has).
 final class RoundScratch {
     let participants: Int
     let stride: Int
@@ -20,8 +21,12 @@ final class RoundScratch {
     let sorted: UnsafeMutablePointer<Int64>
     /// The agents in a permutation the participants are drawn from (the identity between rounds).
     let pool: UnsafeMutablePointer<Int>
+    /// The round's true CTR of every participant's items, participant after participant (its
+    /// items from `firstCTR[p]`), before the user's factors.
+    let ctrs: UnsafeMutablePointer<Double>
+    let firstCTR: UnsafeMutablePointer<Int>
 
-    init(participants: Int, stride: Int, agents: Int, slots: Int) {
+    init(participants: Int, stride: Int, agents: Int, slots: Int, items: Int) {
         self.participants = participants
         self.stride = stride
         bids = .allocate(capacity: max(1, participants * stride))
@@ -38,6 +43,10 @@ final class RoundScratch {
         sorted.initialize(repeating: 0, count: max(1, participants))
         pool = .allocate(capacity: max(1, agents))
         for agent in 0..<agents { (pool + agent).initialize(to: agent) }
+        ctrs = .allocate(capacity: max(1, participants * items))
+        ctrs.initialize(repeating: 0, count: max(1, participants * items))
+        firstCTR = .allocate(capacity: max(1, participants))
+        firstCTR.initialize(repeating: 0, count: max(1, participants))
     }
 
     deinit {
@@ -48,6 +57,8 @@ final class RoundScratch {
         slotOf.deallocate()
         sorted.deallocate()
         pool.deallocate()
+        ctrs.deallocate()
+        firstCTR.deallocate()
     }
 
     /// The round's bids, every participant's `stride` integers.

@@ -58,27 +58,11 @@ public struct CanonicalWriter: Sendable {
         values.withUnsafeBufferPointer { signedVarints($0) }
     }
 
-    /// A varint count, then each value as a zigzag varint (the same bytes as the array form).
+    /// A varint count, then each value as a zigzag varint (the same bytes as the array form),
+    /// encoded into a scratch buffer and appended in one copy.
     @inlinable
     public mutating func signedVarints(_ values: UnsafeBufferPointer<Int64>) {
-        varint(UInt64(values.count))
-        // Encoded into a scratch buffer (on the stack for short lists), then appended in one
-        // copy: no per-byte append and no second pass to size the growth.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, values.count * 10)) {
-            scratch in
-            var offset = 0
-            for value in values {
-                var rest = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-                while rest >= 0x80 {
-                    scratch[offset] = UInt8(truncatingIfNeeded: rest) | 0x80
-                    rest >>= 7
-                    offset += 1
-                }
-                scratch[offset] = UInt8(truncatingIfNeeded: rest)
-                offset += 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<offset]))
-        }
+        appendPacked(capacity: (values.count + 1) * 10) { $0.signedVarints(values) }
     }
 
     /// Unsigned LEB128, minimal form.

@@ -102,7 +102,7 @@ public enum DeterministicMath {
     }
 
     /// `value` x 2^`power`, exact unless the result under- or overflows.
-    @usableFromInline static func scaleByPowerOfTwo(_ value: Double, _ power: Int) -> Double {
+    @inlinable static func scaleByPowerOfTwo(_ value: Double, _ power: Int) -> Double {
         var result = value
         var rest = power
         while rest > 1000 {

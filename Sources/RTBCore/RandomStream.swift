@@ -40,7 +40,7 @@ public struct RandomStream: Sendable, Equatable {
         return result
     }
 
-    @usableFromInline @inline(__always)
+    @inlinable @inline(__always)
     func rotateLeft(_ value: UInt64, _ count: UInt64) -> UInt64 {
         (value << count) | (value >> (64 - count))
     }
@@ -102,15 +102,28 @@ public struct RandomStream: Sendable, Equatable {
     /// Two independent standard normal draws by the same polar method as `normal` (both of the
     /// accepted pair: one logarithm for two draws).
     public mutating func normalPair() -> (Double, Double) {
+        let (u, v, s) = polarPoint()
+        let factor = Self.polarFactor(s)
+        return (u * factor, v * factor)
+    }
+
+    /// The polar method's accepted point: uniforms u, v in (-1, 1) drawn in pairs until
+    /// s = u^2 + v^2 falls in (0, 1). `polarFactor(s)` then turns u and v into two normal
+    /// draws (`normalPair`); a caller needing several pairs may draw every point first and
+    /// take the factors after, so the logarithms do not wait on the rejection tests.
+    @inlinable
+    public mutating func polarPoint() -> (u: Double, v: Double, s: Double) {
         while true {
             let u = 2 * nextUnit() - 1
             let v = 2 * nextUnit() - 1
             let s = u * u + v * v
-            if s > 0 && s < 1 {
-                let factor = (-2 * DeterministicMath.log(s) / s).squareRoot()
-                return (u * factor, v * factor)
-            }
+            if s > 0 && s < 1 { return (u, v, s) }
         }
+    }
+
+    /// The polar method's factor for an accepted point's s: sqrt(-2 ln(s) / s).
+    public static func polarFactor(_ s: Double) -> Double {
+        (-2 * DeterministicMath.log(s) / s).squareRoot()
     }
 
     /// True with probability `probability` (one draw, compared as a double in [0, 1)).

@@ -50,3 +50,31 @@ import RTBCore
     var badText = CanonicalReader([0x01, 0xFF])
     #expect(throws: CanonicalError.invalidUTF8(offset: 0)) { try badText.string() }
 }
+
+@Test func packedVarintsAreTheWritersBytes() {
+    // Every byte length (each power of two and its neighbours), zigzag of signed values, and
+    // random values: the packed encoder's bytes must be the writer's.
+    var values: [UInt64] = [0, 1, 127, 128, UInt64.max, UInt64.max - 1]
+    for shift in 0..<64 {
+        let power = UInt64(1) << UInt64(shift)
+        values += [power - 1, power, power + 1]
+    }
+    var stream = RandomStream(seed: 7, key: StreamKey("packed"))
+    for _ in 0..<10_000 { values.append(stream.next() >> (stream.next() % 64)) }
+    let signed = values.map { Int64(bitPattern: $0) }
+    var expected = CanonicalWriter()
+    for value in values { expected.varint(value) }
+    for value in signed { expected.signedVarint(value) }
+    // The list form by hand: its count, then each value.
+    expected.varint(signed.count)
+    for value in signed { expected.signedVarint(value) }
+    var packed = CanonicalWriter()
+    packed.appendPacked(capacity: (values.count * 2 + signed.count + 1) * 10) { encoder in
+        for value in values { encoder.varint(value) }
+        for value in signed { encoder.signedVarint(value) }
+    }
+    signed.withUnsafeBufferPointer { buffer in
+        packed.appendPacked(capacity: (buffer.count + 1) * 10) { $0.signedVarints(buffer) }
+    }
+    #expect(packed.bytes == expected.bytes)
+}

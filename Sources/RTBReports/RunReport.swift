@@ -92,6 +92,8 @@ public struct RunReport: Sendable {
             derived[name] = ppm.map { .raw(ScenarioSummary.decimal($0)) } ?? .null
         }
         derived["average_cpm_micros"] = summary.averageCPM.map { .int($0.raw) } ?? .null
+        derived["buyer_surplus_micros"] = .int(summary.buyerSurplus.raw)
+        derived["buyer_net_surplus_micros"] = .int(summary.buyerNetSurplus.raw)
         object["derived"] = .object(derived)
         object["days"] = .raw(
             "["

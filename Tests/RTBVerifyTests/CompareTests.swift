@@ -43,7 +43,10 @@ import RTBTestSupport
             ? String(counter.name.dropLast("_micros".count)) + " $" : counter.name
         #expect(labels.contains(label), "\(label)")
     }
-    for derived in ["take_rate", "goal_attainment", "recovery_rate", "mean_resolution_days"] {
+    for derived in [
+        "take_rate", "goal_attainment", "recovery_rate", "mean_resolution_days",
+        "seller_paid_share", "buyer_surplus $", "buyer_net_surplus $",
+    ] {
         #expect(labels.contains(derived), "\(derived)")
     }
 

@@ -114,7 +114,7 @@ extension LabRun {
         accounting.fold(
             bids: bidBuffer, outcome: outcomeBuffer, slots: slots, cvrPpm: cvrPpm,
             into: &accounts, slotOf: slotOf, sorted: sorted,
-            sortedCount: clickBilling ? 0 : eligible)
+            sortedCount: clickBilling ? nil : eligible)
         if collectsData { remember(count: count) }
         if (round + 1) % 50 == 0 { pace() }
     }

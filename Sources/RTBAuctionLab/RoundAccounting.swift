@@ -1,5 +1,6 @@
 /// One agent's accounts over an iteration, folded from its rounds' recorded integers (so the
-/// run and the checker compute them the same way, from the same bytes).
+/// run and the checker compute them the same way, from the same bytes; the run hands over the
+/// eligible bids already sorted by its ranking, the checker sorts the recorded ones).
 struct AgentAccounts: Equatable {
     var participations: Int64 = 0
     var wins: Int64 = 0

@@ -18,7 +18,7 @@ public struct PackedEncoder {
     /// Unsigned LEB128, minimal form.
     @inlinable @inline(__always)
     public mutating func varint(_ value: UInt64) {
-        assert(written + 10 <= capacity, "packed encoder overflow")
+        precondition(written + 10 <= capacity, "packed encoder overflow")
         var rest = value
         var offset = written
         while rest >= 0x80 {

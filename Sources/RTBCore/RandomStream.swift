@@ -89,14 +89,8 @@ public struct RandomStream: Sendable, Equatable {
     /// one falls inside the unit disc; the first of the pair is returned, the second dropped),
     /// built from basic operations and `DeterministicMath.log`, so the same bits everywhere.
     public mutating func normal() -> Double {
-        while true {
-            let u = 2 * nextUnit() - 1
-            let v = 2 * nextUnit() - 1
-            let s = u * u + v * v
-            if s > 0 && s < 1 {
-                return u * (-2 * DeterministicMath.log(s) / s).squareRoot()
-            }
-        }
+        let (u, _, s) = polarPoint()
+        return u * Self.polarFactor(s)
     }
 
     /// Two independent standard normal draws by the same polar method as `normal` (both of the

@@ -50,6 +50,15 @@ public struct ResultsDocument {
             }
             guard case .object(let derived)? = scenario["derived"] else { continue }
             for key in derived.keys.sorted() {
+                // Amounts of money (micros) are 64-bit integers, like the totals.
+                if key.hasSuffix("_micros") {
+                    guard derived[key]! == .null || derived[key]!.int64 != nil else {
+                        throw ResultsError.malformed(
+                            path: path, field: "\(field).derived.\(key)",
+                            reason: "not an integer within 64 bits, or null")
+                    }
+                    continue
+                }
                 switch derived[key]! {
                 case .null: continue
                 // Ratios are shown in ppm (x 10^6 as a 64-bit integer): at most 9e12 in size.
@@ -121,10 +130,14 @@ public struct ResultsDocument {
             rows.append(
                 [name]
                     + columns.map { column in
+                        if money {
+                            return column.scenario["derived"]?[key]?.int64.map {
+                                Micros($0).dollarsText
+                            } ?? "-"
+                        }
                         guard let value = column.scenario["derived"]?[key]?.double else {
                             return "-"
                         }
-                        if money { return Micros(Int64(value.rounded())).dollarsText }
                         if key.hasSuffix("_days") { return String(format: "%.2f", value) }
                         return ScenarioSummary.percent(Int64((value * 1_000_000).rounded()))
                     })

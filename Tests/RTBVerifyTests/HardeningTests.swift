@@ -165,12 +165,25 @@ func expectOneLine(_ result: TestSupport.ProcessResult, _ code: Int32, _ mention
         ("\"deals\":", "\"deals\":\"many\",\"x\":", "totals.deals"),
         ("\"deals\":", "\"deals\":99999999999999999999999,\"x\":", "totals.deals"),
         ("\"take_rate\":", "\"take_rate\":1e300,\"x\":", "derived.take_rate"),
+        (
+            "\"buyer_surplus_micros\":", "\"buyer_surplus_micros\":1.5,\"y\":",
+            "derived.buyer_surplus_micros"
+        ),
     ] {
         let broken = directory + "/broken.json"
         try text.replacingOccurrences(of: needle, with: replacement).write(
             toFile: broken, atomically: true, encoding: .utf8)
         expectOneLine(try TestSupport.run("rtb-sim", ["compare", broken]), 64, field)
     }
+    // Money in derived is micros, an integer of 64 bits: a surplus of $12.9M (beyond the
+    // ratios' 9e12) is shown to the cent.
+    let large = directory + "/large.json"
+    try text.replacingOccurrences(
+        of: "\"buyer_surplus_micros\":", with: "\"buyer_surplus_micros\":12894737615412,\"y\":"
+    ).write(toFile: large, atomically: true, encoding: .utf8)
+    let shown = try TestSupport.run("rtb-sim", ["compare", large])
+    #expect(shown.status == 0, "\(shown.error)")
+    #expect(shown.output.contains("12894737.62"), "\(shown.output)")
 }
 
 /// SIGINT or SIGTERM while recording: the process says what it kept and how to resume, exits

@@ -143,3 +143,26 @@ private func manifest(_ path: String) throws -> (text: String, digest: String?) 
         try TestSupport.run("rtb-sim", ["sweep", "bad.json", "--directory", "b"], in: root), 64,
         "seeds[1]")
 }
+
+/// Every shipped seed-000 study runs as written, shortened to one day and one seed per cell: each
+/// key of its base and axes is one the market accepts, with a valid value, so a researcher's
+/// first `rtb-sim sweep examples/...` does not stop at a typo.
+@Test(arguments: ["seed000-abc-study.json", "seed000-economics-study.json"])
+func theShippedMarketStudiesRun(file: String) throws {
+    let root = TestSupport.temporaryDirectory()
+    let text = try String(
+        contentsOfFile: TestSupport.root + "/examples/" + file, encoding: .utf8)
+    var study = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    var base = study["base"] as! [String: Any]
+    base["days"] = 1
+    study["base"] = base
+    study["seeds"] = [1]
+    let axes = study["axes"] as! [String: [Any]]
+    let cells = axes.values.reduce(1) { $0 * $1.count }
+    try JSONSerialization.data(withJSONObject: study).write(
+        to: URL(fileURLWithPath: root + "/s.json"))
+    let run = try TestSupport.run(
+        "rtb-sim", ["sweep", "s.json", "--directory", "s", "--jobs", "2"], in: root)
+    #expect(run.status == 0, "\(run.error)")
+    #expect(run.output.contains("cells:        \(cells) of \(cells) (\(cells) run, 0 reused)"))
+}

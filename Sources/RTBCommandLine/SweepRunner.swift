@@ -105,8 +105,17 @@ public final class SweepRunner: @unchecked Sendable {
             let head = json["run_digest"]?.stringValue, let events = json["events"]?.int64,
             let digest = json["config_digest"]?.stringValue, let metrics = json["metrics"]
         else {
-            let reason = (try? JSONValue.parse(text).get())?["error"]?.stringValue ?? text
-            throw CommandFailure(ExitStatus.operatingError, "\(cell.name): \(reason)")
+            let answer = try? JSONValue.parse(text).get()
+            let reason = answer?["error"]?.stringValue ?? text
+            // The worker's status when it is a documented one (a refused config: 64).
+            let status = answer?["status"]?.int64.flatMap { Int32(exactly: $0) }
+            let documented = [
+                ExitStatus.operatingError, ExitStatus.usage, ExitStatus.replayDivergence,
+                ExitStatus.violation, ExitStatus.invalidLedger,
+            ]
+            throw CommandFailure(
+                status.flatMap { documented.contains($0) ? $0 : nil } ?? ExitStatus.operatingError,
+                "\(cell.name): \(reason)")
         }
         let result = StudyCellResult(
             index: cell.index, name: cell.name, config: cell.config, configDigest: digest,

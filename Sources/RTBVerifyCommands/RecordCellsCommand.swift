@@ -5,7 +5,8 @@ import RTBTrace
 
 /// `rtb-verify record-cells` (hidden): a sweep's worker. Reads one JSON array of `record`
 /// arguments per line on stdin, records each as `rtb-verify record ... --json` would, and
-/// answers one line per cell on stdout: the recording object, or `{"error": MESSAGE}`. A sweep
+/// answers one line per cell on stdout: the recording object, or `{"error": MESSAGE, "status":
+/// EXIT}` with the exit status `record` would have ended with. A sweep
 /// keeps one worker per job, so a cell costs no process start.
 struct RecordCellsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,16 +27,21 @@ struct RecordCellsCommand: ParsableCommand {
                     }
                     return text
                 }
-                var command = try parsed.command(arguments)
+                let command = try parsed.command(arguments)
                 try command.run()
                 answered = true
             } catch {
+                let described = CommandRunner.describe(error)
                 let message =
-                    CommandRunner.describe(error)?.1
+                    described?.1
                     ?? RecordCommand.message(for: error).split(separator: "\n").first.map(
                         String.init)
                     ?? "failed"
-                if !answered { print("{\"error\":\(JSONText.quote(message))}") }
+                // The exit status `record` would have ended with: a refused config is 64.
+                let status = described?.0 ?? RecordCommand.exitCode(for: error).rawValue
+                if !answered {
+                    print("{\"error\":\(JSONText.quote(message)),\"status\":\(status)}")
+                }
             }
             fflush(nil)  // every output stream: the answer reaches the sweep now
         }

@@ -142,6 +142,12 @@ private func manifest(_ path: String) throws -> (text: String, digest: String?) 
     expectOneLine(
         try TestSupport.run("rtb-sim", ["sweep", "bad.json", "--directory", "b"], in: root), 64,
         "seeds[1]")
+    // A key the market does not know stops the sweep at its first cell, as `record` would: 64.
+    try #"{"base": {"days": 1, "scenario": "a", "pacng": "profile"}, "seeds": [1]}"#.write(
+        toFile: root + "/typo.json", atomically: true, encoding: .utf8)
+    expectOneLine(
+        try TestSupport.run("rtb-sim", ["sweep", "typo.json", "--directory", "t"], in: root), 64,
+        "cell-0000: t/cells/cell-0000.config.json: unknown config key 'pacng'")
 }
 
 /// Every shipped seed-000 study runs as written, shortened to one day and one seed per cell: each

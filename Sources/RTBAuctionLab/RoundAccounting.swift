@@ -66,7 +66,7 @@ struct RoundAccounting {
     /// slot (-1: none). A caller that has already ranked the round's eligible bids passes them
     /// in `sorted`, descending, and their count as `sortedCount` (the same list this would
     /// sort: a run ranks its bids before it records them).
-    func fold(
+    mutating func fold(
         bids: UnsafeBufferPointer<Int64>, outcome: UnsafeBufferPointer<Int64>, slots: Int,
         cvrPpm: Int64,
         into accounts: inout [AgentAccounts], slotOf: UnsafeMutablePointer<Int>,

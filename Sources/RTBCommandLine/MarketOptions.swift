@@ -42,7 +42,8 @@ public struct MarketOptions: ParsableArguments {
     public var seed: UInt64?
 
     @Option(
-        name: .long, help: "Scenario A exchange fee, 10%...20% (e.g. 15% or 0.15). (default: 15%)")
+        name: .long, parsing: .unconditional,
+        help: "Scenario A exchange fee, 10%...20% (e.g. 15% or 0.15). (default: 15%)")
     public var fee: String?
 
     @Option(
@@ -135,21 +136,25 @@ public struct MarketOptions: ParsableArguments {
     @Flag(name: .long, help: "The seed's spelling of --policy llm (docs/llm.md).")
     public var realLlm = false
 
-    @Option(name: .long, help: "Scenario C platform fee, 0%...20%. (default: 0%)")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Scenario C platform fee, 0%...20%. (default: 0%)")
     public var platformFee: String?
 
-    @Option(name: .long, help: "Chance that a B or C claim is hallucinated. (default: 10%)")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Chance that a B or C claim is hallucinated. (default: 10%)")
     public var hallucinationRate: String?
 
     @Option(
-        name: .long,
+        name: .long, parsing: .unconditional,
         help:
             "Context rot: daily growth of an agent's rot-episode chance after the grace days. (default: 1%)"
     )
     public var rotRate: String?
 
     @Option(
-        name: .long,
+        name: .long, parsing: .unconditional,
         help:
             "Context rot: per-day decay of a memory key's survival inside an episode. (default: 2%)"
     )
@@ -161,7 +166,8 @@ public struct MarketOptions: ParsableArguments {
     public var graceDays: Int?
 
     @Option(
-        name: .long, help: "Daily restart chance of an agent (grows 1% per day). (default: 0.5%)")
+        name: .long, parsing: .unconditional,
+        help: "Daily restart chance of an agent (grows 1% per day). (default: 0.5%)")
     public var restartRate: String?
 
     @Option(

@@ -44,6 +44,13 @@ import RTBTestSupport
     (["run", "--sellers", "0"], "--sellers"),
     (["run", "--fee", "25%"], "--fee"),
     (["run", "--fee", "9%"], "--fee"),
+    // A negative decimal is the option's value, refused as one (not "missing value").
+    (["run", "--fee", "-5%"], "invalid --fee '-5%'"),
+    (["run", "--rot-rate", "-0.1"], "invalid --rot-rate '-0.1'"),
+    (["run", "--decay-rate", "-0.5"], "invalid --decay-rate '-0.5'"),
+    (["run", "--restart-rate", "-1"], "invalid --restart-rate '-1'"),
+    (["run", "--hallucination-rate", "-0.1"], "invalid --hallucination-rate '-0.1'"),
+    (["run", "--platform-fee", "-0.05"], "invalid --platform-fee '-0.05'"),
     (["run", "--seed", "99999999999999999999999"], "--seed"),
     (["run", "--volume", "huge"], "--volume"),
     (["run", "--mechanism", "dutch"], "--mechanism"),

@@ -17,6 +17,11 @@ public enum ExitStatus {
     public static let violation: Int32 = 11
     public static let invalidLedger: Int32 = 12
     public static let usage: Int32 = 64
+
+    /// The failure codes of the README's table that a command's error maps to.
+    public static let failures: [Int32] = [
+        operatingError, replayDivergence, violation, invalidLedger, usage,
+    ]
 }
 
 /// A failure that already carries its exit code and one-line message.

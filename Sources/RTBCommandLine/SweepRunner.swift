@@ -107,15 +107,11 @@ public final class SweepRunner: @unchecked Sendable {
         else {
             let answer = try? JSONValue.parse(text).get()
             let reason = answer?["error"]?.stringValue ?? text
-            // The worker's status when it is a documented one (a refused config: 64).
+            // The worker's status when it is a documented failure (a refused config: 64).
             let status = answer?["status"]?.int64.flatMap { Int32(exactly: $0) }
-            let documented = [
-                ExitStatus.operatingError, ExitStatus.usage, ExitStatus.replayDivergence,
-                ExitStatus.violation, ExitStatus.invalidLedger,
-            ]
             throw CommandFailure(
-                status.flatMap { documented.contains($0) ? $0 : nil } ?? ExitStatus.operatingError,
-                "\(cell.name): \(reason)")
+                status.flatMap { ExitStatus.failures.contains($0) ? $0 : nil }
+                    ?? ExitStatus.operatingError, "\(cell.name): \(reason)")
         }
         let result = StudyCellResult(
             index: cell.index, name: cell.name, config: cell.config, configDigest: digest,

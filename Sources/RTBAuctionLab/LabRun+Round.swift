@@ -132,6 +132,8 @@ extension LabRun {
         let ctrs = scratch.ctrs
         let width = self.width
         var next = 0
+        // The logits first, then their logistics in a loop without calls or stores to the
+        // run's state, whose iterations the processor overlaps.
         for p in 0..<count {
             let agent = scratch.chosen[p].agent
             let first = firstItem[agent]
@@ -141,9 +143,15 @@ extension LabRun {
                 var logit = 0.0
                 let base = (first + item) * width
                 for index in 0..<width { logit += weights[base + index] * values[index] }
-                ctrs[next + item] = DeterministicMath.logistic(logit)
+                ctrs[next + item] = logit
             }
             next += items
+        }
+        DeterministicMath.powersOfTwo32.withUnsafeBufferPointer { table in
+            let powers = table.baseAddress!
+            for index in 0..<next {
+                ctrs[index] = DeterministicMath.logistic(ctrs[index], powers: powers)
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 /// millions of them per second. Not bit-equal to `exp`: a model picks one and keeps it.
 extension DeterministicMath {
     /// 2^(j/32) for j in 0..<32.
-    @usableFromInline static let powersOfTwo32: [Double] = [
+    public static let powersOfTwo32: [Double] = [
         0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
         0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
         0x1.306fe0a31b715p+0, 0x1.371a7373aa9cbp+0, 0x1.3dea64c123422p+0, 0x1.44e086061892dp+0,
@@ -18,6 +18,13 @@ extension DeterministicMath {
     /// then 2^n x 2^(j/32) x e^r, e^r by its Taylor polynomial to r^6 (error below 2^-58).
     @inlinable
     public static func fastExp(_ x: Double) -> Double {
+        powersOfTwo32.withUnsafeBufferPointer { fastExp(x, powers: $0.baseAddress!) }
+    }
+
+    /// `fastExp` with `powersOfTwo32`'s elements at `powers`: a loop of many calls takes the
+    /// table's address once (the global's accessor is a call that spills the loop's registers).
+    @inlinable @inline(__always)
+    public static func fastExp(_ x: Double, powers: UnsafePointer<Double>) -> Double {
         if x.isNaN { return x }
         if x > 709.782712893383973096 { return .infinity }
         if x < -745.1332191019412076235 { return 0 }
@@ -26,7 +33,7 @@ extension DeterministicMath {
         let polynomial =
             1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r / 720)))))
         let whole = Int(k)
-        return scaleByPowerOfTwo(powersOfTwo32[whole & 31] * polynomial, whole >> 5)
+        return scaleByPowerOfTwo(powers[whole & 31] * polynomial, whole >> 5)
     }
 
     /// `y` rounded to the nearest integer, ties to even, for |y| < 2^51: 1.5 x 2^52 added and
@@ -41,5 +48,11 @@ extension DeterministicMath {
     @inlinable
     public static func logistic(_ x: Double) -> Double {
         1 / (1 + fastExp(-x))
+    }
+
+    /// `logistic` with `powersOfTwo32`'s elements at `powers` (see `fastExp(_:powers:)`).
+    @inlinable @inline(__always)
+    public static func logistic(_ x: Double, powers: UnsafePointer<Double>) -> Double {
+        1 / (1 + fastExp(-x, powers: powers))
     }
 }

@@ -156,61 +156,46 @@ extension LabRun {
     }
 
     /// Participant `p` picks an item, estimates its CTR and bids; its integers are written to
-    /// the round's bids. The items' CTRs are in the scratch's `ctrs` (`predictCTRs`).
+    /// the round's bids. The items' CTRs are in the scratch's `ctrs` (`predictCTRs`). The
+    /// learners' steps (Thompson draws, shading) are calls of their own, so the oracle's path
+    /// keeps its values in registers.
     @inline(__always)
     func choose(_ p: Int) {
         let scratch = self.scratch
         let agent = scratch.chosen[p].agent
-        let first = firstItem[agent]
-        let count = firstItem[agent + 1] - first
+        let row = scratch.agentRows[agent]
+        let first = row.first
+        let values = scratch.values + first
+        let micros = scratch.micros + first
         let ctrs = scratch.ctrs + scratch.firstCTR[p]
-        let thompson = self.thompson[agent]
+        let cvrFactor = self.cvrFactor
         var bestValue = -1.0
         var best = 0
         var bestCTR = 0.0
-        var pick = 0
-        var pickScore = -1.0
-        var pickCTR = 0.0
-        for item in 0..<count {
+        for item in 0..<row.count {
             var ctr = ctrs[item]
             if hasUsers { ctr = userCTR(ctr, index: first + item) }
-            let value = ctr * flatValues[first + item] * cvrFactor
+            let value = ctr * values[item] * cvrFactor
             if value > bestValue {
                 bestValue = value
                 best = item
                 bestCTR = ctr
             }
-            if thompson {
-                let sampled =
-                    posteriors[agent]!.sample(item, context.observed, &agentStreams[agent])
-                    * flatValues[first + item]
-                if sampled > pickScore {
-                    pickScore = sampled
-                    pick = item
-                    pickCTR = ctr
-                }
-            }
         }
-        let estimatedCTR: Double
-        if thompson {
-            estimatedCTR = posteriors[agent]!.estimate(pick, context.observed)
-        } else {
-            pick = best
-            pickCTR = bestCTR
-            estimatedCTR = bestCTR
-        }
+        var pick = best
+        var pickCTR = bestCTR
+        var estimatedCTR = bestCTR
+        if row.thompson { (pick, pickCTR, estimatedCTR) = thompsonPick(p, row) }
         // The oracle knows the user's value of a click; a learner values a click at the item's.
-        let knownFactor = thompson ? 1 : cvrFactor
-        let clickValue = Double(flatMicros[first + pick]) * knownFactor
-        let trueClickValue = Double(flatMicros[first + pick]) * cvrFactor
-        let estimate = estimatedCTR * flatValues[first + pick] * knownFactor
-        let (gamma, sample) =
-            bidderKinds[agent] == .truthful
-            ? (1, 1) : bidders[agent].shade(estimate, &agentStreams[agent])
+        let knownFactor = row.thompson ? 1 : cvrFactor
+        let clickValue = Double(micros[pick]) * knownFactor
+        let trueClickValue = Double(micros[pick]) * cvrFactor
+        let estimate = estimatedCTR * values[pick] * knownFactor
+        let (gamma, sample) = row.truthful ? (1, 1) : shade(agent, estimate)
         var bid =
             clickBilling
             ? Int64(gamma * clickValue) : Int64(gamma * estimatedCTR * clickValue)
-        let budget = budgets[agent]
+        let budget = row.budget
         if budget > 0 && !(canary == "overspend" && tick >= canaryTick) {
             bid = min(bid, budget - spent[agent])
         }
@@ -220,14 +205,44 @@ extension LabRun {
         scratch.chosen[p].estimate = estimate
         scratch.chosen[p].gamma = gamma
         scratch.chosen[p].sample = sample
-        let row = scratch.bids + p * stride
-        row[0] = Int64(agent)
-        row[1] = Int64(pick)
-        row[2] = bid
-        row[3] = value
-        row[4] = Int64(bestCTR * Double(flatMicros[first + best]) * cvrFactor) - value
-        row[5] = Int64(estimatedCTR * clickValue) - value
-        if clickBilling { row[6] = max(1, Int64((estimatedCTR * 1e6).rounded())) }
+        let bids = scratch.bids + p * stride
+        bids[0] = Int64(agent)
+        bids[1] = Int64(pick)
+        bids[2] = bid
+        bids[3] = value
+        bids[4] = Int64(bestCTR * Double(micros[best]) * cvrFactor) - value
+        bids[5] = Int64(estimatedCTR * clickValue) - value
+        if clickBilling { bids[6] = max(1, Int64((estimatedCTR * 1e6).rounded())) }
+    }
+
+    /// A Thompson-sampling participant's pick: the item whose sampled CTR times its value is
+    /// highest (one posterior draw per item, in item order), its true CTR for the round's user
+    /// and the posterior's estimate of its CTR.
+    @inline(never)
+    func thompsonPick(_ p: Int, _ row: AgentRow) -> (item: Int, trueCTR: Double, estimate: Double) {
+        let agent = scratch.chosen[p].agent
+        let values = scratch.values + row.first
+        let ctrs = scratch.ctrs + scratch.firstCTR[p]
+        var pick = 0
+        var pickScore = -1.0
+        for item in 0..<row.count {
+            let sampled =
+                posteriors[agent]!.sample(item, context.observed, &agentStreams[agent])
+                * values[item]
+            if sampled > pickScore {
+                pickScore = sampled
+                pick = item
+            }
+        }
+        var ctr = ctrs[pick]
+        if hasUsers { ctr = userCTR(ctr, index: row.first + pick) }
+        return (pick, ctr, posteriors[agent]!.estimate(pick, context.observed))
+    }
+
+    /// A shading bidder's gamma and the value it remembers for `estimate`.
+    @inline(never)
+    func shade(_ agent: Int, _ estimate: Double) -> (gamma: Double, sample: Double) {
+        bidders[agent].shade(estimate, &agentStreams[agent])
     }
 
     /// The round's user: drawn from the pool, with its persona's factors.

@@ -150,6 +150,9 @@ public final class LabRun: ModelRun {
         flatMicros = items.flatMap(\.valueMicros)
         firstItem = items.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         bidderKinds = config.agents.map(\.bidder)
+        scratch.load(
+            values: flatValues, micros: flatMicros, firstItem: firstItem, thompson: thompson,
+            kinds: bidderKinds, budgets: budgets)
         drawUsers()
         accounting.values = items.map(\.valueMicros)
         posteriors = config.agents.map {

@@ -25,6 +25,13 @@ final class RoundScratch {
     /// items from `firstCTR[p]`), before the user's factors.
     let ctrs: UnsafeMutablePointer<Double>
     let firstCTR: UnsafeMutablePointer<Int>
+    /// What a round reads of each agent, and every agent's items' click values (units and
+    /// micro-units, flattened as the run's `flatValues` and `flatMicros`), set at each run's
+    /// start (`load`).
+    let agentRows: UnsafeMutablePointer<AgentRow>
+    private(set) var values: UnsafeMutablePointer<Double>
+    private(set) var micros: UnsafeMutablePointer<Int64>
+    private var itemCapacity = 0
 
     init(participants: Int, stride: Int, agents: Int, slots: Int, items: Int) {
         self.participants = participants
@@ -47,6 +54,35 @@ final class RoundScratch {
         ctrs.initialize(repeating: 0, count: max(1, participants * items))
         firstCTR = .allocate(capacity: max(1, participants))
         firstCTR.initialize(repeating: 0, count: max(1, participants))
+        agentRows = .allocate(capacity: max(1, agents))
+        agentRows.initialize(repeating: AgentRow(), count: max(1, agents))
+        values = .allocate(capacity: 1)
+        micros = .allocate(capacity: 1)
+    }
+
+    /// A run's tables: per agent its first item and item count in the flattened lists (from
+    /// `firstItem`, one entry more than agents), its allocator and bidder, its budget.
+    func load(
+        values flatValues: [Double], micros flatMicros: [Int64], firstItem: [Int],
+        thompson: [Bool], kinds: [BidderKind], budgets: [Int64]
+    ) {
+        if flatValues.count > itemCapacity {
+            values.deallocate()
+            micros.deallocate()
+            itemCapacity = flatValues.count
+            values = .allocate(capacity: itemCapacity)
+            micros = .allocate(capacity: itemCapacity)
+        }
+        for index in flatValues.indices {
+            values[index] = flatValues[index]
+            micros[index] = flatMicros[index]
+        }
+        for agent in budgets.indices {
+            agentRows[agent] = AgentRow(
+                first: firstItem[agent], count: firstItem[agent + 1] - firstItem[agent],
+                thompson: thompson[agent], truthful: kinds[agent] == .truthful,
+                budget: budgets[agent])
+        }
     }
 
     deinit {
@@ -59,6 +95,9 @@ final class RoundScratch {
         pool.deallocate()
         ctrs.deallocate()
         firstCTR.deallocate()
+        agentRows.deallocate()
+        values.deallocate()
+        micros.deallocate()
     }
 
     /// The round's bids, every participant's `stride` integers.
@@ -79,4 +118,14 @@ final class RoundScratch {
         outcome[outcomeCount + 2] = click ? 1 : 0
         outcomeCount += 3
     }
+}
+
+/// What a round reads of one agent: where its items start in the flattened lists and how many
+/// there are, whether it allocates by Thompson sampling and bids truthfully, its budget.
+struct AgentRow {
+    var first = 0
+    var count = 0
+    var thompson = false
+    var truthful = true
+    var budget: Int64 = 0
 }

@@ -37,10 +37,25 @@ public struct PackedEncoder {
     }
 
     /// A varint count, then each value as a zigzag varint.
+    /// Checks the room once and keeps the position in a register: most values take one or
+    /// two bytes, so a per-value check and store of `written` would cost as much as the bytes.
     @inlinable
     public mutating func signedVarints(_ values: UnsafeBufferPointer<Int64>) {
         varint(UInt64(values.count))
-        for value in values { signedVarint(value) }
+        precondition(values.count <= (capacity - written) / 10, "packed encoder overflow")
+        let base = self.base
+        var offset = written
+        for value in values {
+            var rest = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+            while rest >= 0x80 {
+                base[offset] = UInt8(truncatingIfNeeded: rest) | 0x80
+                rest >>= 7
+                offset &+= 1
+            }
+            base[offset] = UInt8(truncatingIfNeeded: rest)
+            offset &+= 1
+        }
+        written = offset
     }
 }
 

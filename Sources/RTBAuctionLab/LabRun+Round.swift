@@ -57,8 +57,12 @@ extension LabRun {
         let ranking = scratch.ranking
         // The accounts' sorted eligible bids are the ranking's (by impression, score is bid).
         let sorted = scratch.sorted
+        let rankOf = scratch.rankOf
         if !clickBilling {
-            for index in 0..<eligible { sorted[index] = bids[ranking[index] * self.stride + 2] }
+            for index in 0..<eligible {
+                sorted[index] = bids[ranking[index] * self.stride + 2]
+                rankOf[ranking[index]] = index
+            }
         }
         if planted && canary == "skip-best" && eligible >= 2 {
             let first = ranking[0]
@@ -114,7 +118,7 @@ extension LabRun {
         accounting.fold(
             bids: bidBuffer, outcome: outcomeBuffer, slots: slots, cvrPpm: cvrPpm,
             into: &accounts, slotOf: slotOf, sorted: sorted,
-            sortedCount: clickBilling ? nil : eligible)
+            sortedCount: clickBilling ? nil : eligible, positions: clickBilling ? nil : rankOf)
         if collectsData { remember(count: count) }
         if (round + 1) % 50 == 0 { pace() }
     }
@@ -134,18 +138,18 @@ extension LabRun {
         var next = 0
         // The logits first, then their logistics in a loop without calls or stores to the
         // run's state, whose iterations the processor overlaps.
+        let context = values.baseAddress!
         for p in 0..<count {
-            let agent = scratch.chosen[p].agent
-            let first = firstItem[agent]
-            let items = firstItem[agent + 1] - first
+            let row = scratch.agentRows[scratch.chosen[p].agent]
             scratch.firstCTR[p] = next
-            for item in 0..<items {
+            var item = weights.baseAddress! + row.first * width
+            for index in 0..<row.count {
                 var logit = 0.0
-                let base = (first + item) * width
-                for index in 0..<width { logit += weights[base + index] * values[index] }
-                ctrs[next + item] = logit
+                for dimension in 0..<width { logit += item[dimension] * context[dimension] }
+                ctrs[next + index] = logit
+                item += width
             }
-            next += items
+            next += row.count
         }
         DeterministicMath.powersOfTwo32.withUnsafeBufferPointer { table in
             let powers = table.baseAddress!

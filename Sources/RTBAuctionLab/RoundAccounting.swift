@@ -65,12 +65,14 @@ struct RoundAccounting {
     /// participants' count, `sorted` too; on return `slotOf` holds each participant's filled
     /// slot (-1: none). A caller that has already ranked the round's eligible bids passes them
     /// in `sorted`, descending, and their count as `sortedCount` (the same list this would
-    /// sort: a run ranks its bids before it records them).
+    /// sort: a run ranks its bids before it records them), and may pass in `positions` each
+    /// eligible participant's index in that list.
     mutating func fold(
         bids: UnsafeBufferPointer<Int64>, outcome: UnsafeBufferPointer<Int64>, slots: Int,
         cvrPpm: Int64,
         into accounts: inout [AgentAccounts], slotOf: UnsafeMutablePointer<Int>,
-        sorted: UnsafeMutablePointer<Int64>, sortedCount: Int? = nil
+        sorted: UnsafeMutablePointer<Int64>, sortedCount: Int? = nil,
+        positions: UnsafePointer<Int>? = nil
     ) {
         let count = bids.count / stride
         for p in 0..<count { slotOf[p] = -1 }
@@ -141,11 +143,16 @@ struct RoundAccounting {
                     realized = value * positionEffects[slot] / 1_000_000 - price
                 }
                 if billing == .impression {
-                    let chosen = optimum(value, own: bid, sorted: competing, slots: slots)
+                    let position =
+                        !(bid > 0 && bid >= reserve)
+                        ? competing.count
+                        : positions?[p] ?? competing.firstIndex(of: bid) ?? competing.count
+                    let chosen = optimum(value, position: position, sorted: competing, slots: slots)
                     let hindsight =
                         bestGap == 0
                         ? chosen
-                        : optimum(value + bestGap, own: bid, sorted: competing, slots: slots)
+                        : optimum(
+                            value + bestGap, position: position, sorted: competing, slots: slots)
                     accounts[agent].optimum += hindsight
                     accounts[agent].expected += realized
                     accounts[agent].allocationRegret += hindsight - chosen
@@ -162,20 +169,12 @@ struct RoundAccounting {
     /// The best expected utility of a bid on `value` against the others' bids: max(0, max over
     /// slots s of value x effect(s) - threshold(s)), threshold(s) = max(reserve, the s-th
     /// highest eligible competing bid, or 0). `sorted` holds the round's eligible bids in
-    /// descending order and `own` the participant's bid (it is among them when eligible).
+    /// descending order; the participant's own is at `position` (`sorted.count` when it is not
+    /// eligible). Among equal bids any copy's index gives the same competitors.
     @inline(__always)
     func optimum(
-        _ value: Int64, own: Int64, sorted: UnsafeBufferPointer<Int64>, slots: Int
+        _ value: Int64, position: Int, sorted: UnsafeBufferPointer<Int64>, slots: Int
     ) -> Int64 {
-        let eligible = own > 0 && own >= reserve
-        // Position of the participant's own bid among the sorted ones (its first copy).
-        var position = sorted.count
-        if eligible {
-            for (index, bid) in sorted.enumerated() where bid == own {
-                position = index
-                break
-            }
-        }
         var best: Int64 = 0
         for slot in 0..<slots {
             let index = slot < position ? slot : slot + 1

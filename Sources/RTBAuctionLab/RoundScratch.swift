@@ -19,6 +19,8 @@ final class RoundScratch {
     /// Per participant its filled slot (-1: none); the draw's swap targets before that.
     let slotOf: UnsafeMutablePointer<Int>
     let sorted: UnsafeMutablePointer<Int64>
+    /// Per eligible participant its index in `sorted`.
+    let rankOf: UnsafeMutablePointer<Int>
     /// The agents in a permutation the participants are drawn from (the identity between rounds).
     let pool: UnsafeMutablePointer<Int>
     /// The round's true CTR of every participant's items, participant after participant (its
@@ -48,6 +50,8 @@ final class RoundScratch {
         slotOf.initialize(repeating: 0, count: max(1, participants))
         sorted = .allocate(capacity: max(1, participants))
         sorted.initialize(repeating: 0, count: max(1, participants))
+        rankOf = .allocate(capacity: max(1, participants))
+        rankOf.initialize(repeating: 0, count: max(1, participants))
         pool = .allocate(capacity: max(1, agents))
         for agent in 0..<agents { (pool + agent).initialize(to: agent) }
         ctrs = .allocate(capacity: max(1, participants * items))
@@ -92,6 +96,7 @@ final class RoundScratch {
         ranking.deallocate()
         slotOf.deallocate()
         sorted.deallocate()
+        rankOf.deallocate()
         pool.deallocate()
         ctrs.deallocate()
         firstCTR.deallocate()

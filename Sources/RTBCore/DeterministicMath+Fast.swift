@@ -28,11 +28,10 @@ extension DeterministicMath {
         if x.isNaN { return x }
         if x > 709.782712893383973096 { return .infinity }
         if x < -745.1332191019412076235 { return 0 }
-        let k = roundedToEven(x * (32 * inverseLn2))
+        let (k, whole) = roundedToEvenWithInteger(x * (32 * inverseLn2))
         let r = (x - k * (ln2High / 32)) - k * (ln2Low / 32)
         let polynomial =
             1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r / 720)))))
-        let whole = Int(k)
         return scaleByPowerOfTwo(powers[whole & 31] * polynomial, whole >> 5)
     }
 
@@ -41,7 +40,17 @@ extension DeterministicMath {
     /// (a zero may come back with the other sign).
     @inlinable
     public static func roundedToEven(_ y: Double) -> Double {
-        (y + 0x1.8p52) - 0x1.8p52
+        roundedToEvenWithInteger(y).value
+    }
+
+    /// `roundedToEven(y)` and the same value as an integer, read from the low bits of the
+    /// shifted sum (its significand holds 2^51 + the integer when |y| < 2^51): the integer
+    /// without a conversion's range checks.
+    @inlinable @inline(__always)
+    public static func roundedToEvenWithInteger(_ y: Double) -> (value: Double, integer: Int) {
+        let shifted = y + 0x1.8p52
+        let integer = Int64(bitPattern: shifted.bitPattern) &- 0x4338_0000_0000_0000
+        return (shifted - 0x1.8p52, Int(truncatingIfNeeded: integer))
     }
 
     /// 1 / (1 + e^-x).

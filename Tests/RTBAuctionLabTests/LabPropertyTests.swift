@@ -171,7 +171,8 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
 }
 
 /// fastExp rounds its reduction index with `roundedToEven`: the same integers as
-/// `rounded(.toNearestOrEven)` over fastExp's whole range, exact halves (ties to even) included.
+/// `rounded(.toNearestOrEven)` over fastExp's whole range, exact halves (ties to even) included,
+/// and the integers it reads from the bits are those values.
 @Test func fastExpRoundingIsTiesToEven() {
     var stream = RandomStream(seed: 2, key: StreamKey("exp-rounding"))
     var values: [Double] = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 32_000.5]
@@ -179,6 +180,8 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
     for _ in 0..<10_000 { values.append(Double(stream.int(in: -34_400...34_400)) + 0.5) }
     for y in values {
         #expect(DeterministicMath.roundedToEven(y) == y.rounded(.toNearestOrEven), "\(y)")
+        let (value, integer) = DeterministicMath.roundedToEvenWithInteger(y)
+        #expect(Double(integer) == value && Int(value) == integer, "\(y)")
     }
 }
 

@@ -317,7 +317,7 @@ extension LabRun {
                 if won {
                     let price = Double(outcome[slot * 3 + 1]) * 1e-6
                     let click = outcome[slot * 3 + 2] == 1
-                    let value = flatValues[firstItem[agent] + chosen[p].item] * cvrFactor
+                    let value = scratch.values[firstItem[agent] + chosen[p].item] * cvrFactor
                     let effect = Double(config.positionEffects[slot]) * 1e-6
                     switch (bidderKinds[agent], config.billing) {
                     case (.empiricalShaded, .impression): utility = (click ? value : 0) - price

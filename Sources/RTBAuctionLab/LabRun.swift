@@ -30,11 +30,9 @@ public final class LabRun: ModelRun {
     var drawn = false
 
     var items: [ItemSet] = []
-    /// Every agent's items flattened for the rounds: weights, values in units and micro-units,
-    /// and where each agent's items start.
+    /// Every agent's items flattened for the rounds: weights, and where each agent's items
+    /// start (their values are in the round scratch, `RoundScratch.load`).
     var flatWeights: [Double] = []
-    var flatValues: [Double] = []
-    var flatMicros: [Int64] = []
     var firstItem: [Int] = []
     var bidderKinds: [BidderKind] = []
     /// Per agent, read every round: its budget, whether its bidder learns from data, whether
@@ -146,13 +144,11 @@ public final class LabRun: ModelRun {
     func startRun() {
         items = config.agents.indices.map { ItemSet(config: config, run: run, agent: $0) }
         flatWeights = items.flatMap(\.weights)
-        flatValues = items.flatMap(\.values)
-        flatMicros = items.flatMap(\.valueMicros)
         firstItem = items.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         bidderKinds = config.agents.map(\.bidder)
         scratch.load(
-            values: flatValues, micros: flatMicros, firstItem: firstItem, thompson: thompson,
-            kinds: bidderKinds, budgets: budgets)
+            items: items, firstItem: firstItem, thompson: thompson, kinds: bidderKinds,
+            budgets: budgets)
         drawUsers()
         accounting.values = items.map(\.valueMicros)
         posteriors = config.agents.map {

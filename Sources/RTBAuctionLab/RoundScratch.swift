@@ -28,8 +28,7 @@ final class RoundScratch {
     let ctrs: UnsafeMutablePointer<Double>
     let firstCTR: UnsafeMutablePointer<Int>
     /// What a round reads of each agent, and every agent's items' click values (units and
-    /// micro-units, flattened as the run's `flatValues` and `flatMicros`), set at each run's
-    /// start (`load`).
+    /// micro-units, flattened agent after agent), set at each run's start (`load`).
     let agentRows: UnsafeMutablePointer<AgentRow>
     private(set) var values: UnsafeMutablePointer<Double>
     private(set) var micros: UnsafeMutablePointer<Int64>
@@ -64,26 +63,28 @@ final class RoundScratch {
         micros = .allocate(capacity: 1)
     }
 
-    /// A run's tables: per agent its first item and item count in the flattened lists (from
-    /// `firstItem`, one entry more than agents), its allocator and bidder, its budget.
+    /// A run's tables from its agents' items: their click values, flattened agent after
+    /// agent, and per agent its first item and item count there (`firstItem` has one entry
+    /// more than agents), its allocator and bidder, its budget.
     func load(
-        values flatValues: [Double], micros flatMicros: [Int64], firstItem: [Int],
-        thompson: [Bool], kinds: [BidderKind], budgets: [Int64]
+        items: [ItemSet], firstItem: [Int], thompson: [Bool], kinds: [BidderKind],
+        budgets: [Int64]
     ) {
-        if flatValues.count > itemCapacity {
+        let total = firstItem.last ?? 0
+        if total > itemCapacity {
             values.deallocate()
             micros.deallocate()
-            itemCapacity = flatValues.count
+            itemCapacity = total
             values = .allocate(capacity: itemCapacity)
             micros = .allocate(capacity: itemCapacity)
         }
-        for index in flatValues.indices {
-            values[index] = flatValues[index]
-            micros[index] = flatMicros[index]
-        }
-        for agent in budgets.indices {
+        for agent in items.indices {
+            for item in 0..<items[agent].count {
+                values[firstItem[agent] + item] = items[agent].values[item]
+                micros[firstItem[agent] + item] = items[agent].valueMicros[item]
+            }
             agentRows[agent] = AgentRow(
-                first: firstItem[agent], count: firstItem[agent + 1] - firstItem[agent],
+                first: firstItem[agent], count: items[agent].count,
                 thompson: thompson[agent], truthful: kinds[agent] == .truthful,
                 budget: budgets[agent])
         }

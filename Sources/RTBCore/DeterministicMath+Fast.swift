@@ -37,15 +37,9 @@ extension DeterministicMath {
 
     /// `y` rounded to the nearest integer, ties to even, for |y| < 2^51: 1.5 x 2^52 added and
     /// removed, the value of `y.rounded(.toNearestOrEven)` without its call into the C library
-    /// (a zero may come back with the other sign).
-    @inlinable
-    public static func roundedToEven(_ y: Double) -> Double {
-        roundedToEvenWithInteger(y).value
-    }
-
-    /// `roundedToEven(y)` and the same value as an integer, read from the low bits of the
-    /// shifted sum (its significand holds 2^51 + the integer when |y| < 2^51): the integer
-    /// without a conversion's range checks.
+    /// (a zero may come back with the other sign); and the same value as an integer, read from
+    /// the low bits of the shifted sum (its significand holds 2^51 + the integer), without a
+    /// conversion's range checks.
     @inlinable @inline(__always)
     public static func roundedToEvenWithInteger(_ y: Double) -> (value: Double, integer: Int) {
         let shifted = y + 0x1.8p52

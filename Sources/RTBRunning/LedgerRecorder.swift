@@ -5,14 +5,17 @@ import RTBIntegrity
 import RTBLedger
 import RTBTrace
 
-/// Records the engine's frames into a ledger. Compression, chain hashing and the SQLite
-/// commit (frame, chain link and head in one transaction) run on a serial background queue, so
-/// the engine keeps simulating on its own core; `backlog` bounds what waits. It is also
-/// the shared ledger scenario C agents read back from: committed frames through a read-only
-/// connection, plus the frames still in the queue.
+/// Records the engine's frames into a ledger, in two serial background stages so the engine
+/// keeps simulating on its own core: the sealer chain-hashes and compresses each frame, the
+/// worker commits it (frame, chain link and head in one transaction). While the worker waits
+/// for the disk (a WAL checkpoint's syncs), the sealer goes on compressing the next frames.
+/// Both stages take frames in the order sealed; `backlog` bounds what waits in either. It is
+/// also the shared ledger scenario C agents read back from: committed frames through a
+/// read-only connection, plus the frames still in the stages.
 public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sendable {
     public let store: LedgerStore
     let compressor: ZstdCompressor
+    let sealer = DispatchQueue(label: "rtb-verify.recorder.seal")
     let worker = DispatchQueue(label: "rtb-verify.recorder")
     let backlog: FrameBacklog
     let lock = NSLock()
@@ -23,8 +26,10 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     public private(set) var framesWritten: Int
     public private(set) var eventsWritten: UInt64
     public private(set) var rawBytesWritten: Int64 = 0
-    /// Worker-side chain head (read after `finish`).
+    /// Worker-side chain head: the last committed frame's hash (read after `finish`).
     var chainHead: Digest32
+    /// Sealer-side chain head: the last hashed frame's hash.
+    var sealedHead: Digest32
     /// Frames sealed before resuming are compared with the stored ones instead of written.
     let verifyUntilFrame: Int
     var reader: LedgerStore?
@@ -66,13 +71,27 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         framesWritten = fromFrame
         eventsWritten = eventsBefore
         chainHead = previousHash
+        sealedHead = previousHash
         verifyUntilFrame = verifyUntil
     }
 
     /// The run digest: the chain head after every queued frame is committed.
     public var headHash: Digest32 {
-        worker.sync {}
+        waitForStages()
         return chainHead
+    }
+
+    /// Returns once both stages have handled everything handed to them so far (the sealer
+    /// hands each item to the worker before it finishes with it).
+    func waitForStages() {
+        sealer.sync {}
+        worker.sync {}
+    }
+
+    var failed: Bool { lock.withLock { failure != nil } }
+
+    func keepFirstFailure(_ error: any Error) {
+        lock.withLock { if failure == nil { failure = error } }
     }
 
     public func seal(_ frame: SealedFrame) throws {
@@ -85,41 +104,61 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         eventsWritten = frame.endSequence
         rawBytesWritten += Int64(size)
         let measured = measurements.take(before: frame.endSequence)
-        worker.async { [self] in
-            defer { backlog.leave(size: size) }
-            guard lock.withLock({ failure == nil }) else { return }
-            do {
-                try commit(frame, measurements: measured)
-            } catch {
-                lock.withLock { if failure == nil { failure = error } }
+        sealer.async { [self] in
+            let link = failed ? nil : link(frame)
+            worker.async { [self] in
+                defer { backlog.leave(size: size) }
+                guard let link, !failed else { return }
+                do {
+                    try commit(frame, link: link, measurements: measured)
+                } catch {
+                    keepFirstFailure(error)
+                }
+                lock.withLock { inFlight.removeAll { $0.index == frame.index } }
             }
-            lock.withLock { inFlight.removeAll { $0.index == frame.index } }
         }
     }
 
-    /// Worker side: hash, compress and commit one frame (or check it when resuming).
-    func commit(_ frame: SealedFrame, measurements: [MeasurementRecord]) throws {
+    /// A frame's chain link and stored payload, made by the sealer.
+    struct FrameLink {
+        let previous: Digest32
+        let hash: Digest32
+        /// Nil for a frame that is only checked against the stored one (resuming).
+        let payload: [UInt8]?
+    }
+
+    /// Sealer side: hash one frame onto the chain and compress it (unless it is only checked).
+    func link(_ frame: SealedFrame) -> FrameLink {
         let hash = FrameChain.hash(
-            previous: chainHead, frameIndex: UInt64(frame.index),
+            previous: sealedHead, frameIndex: UInt64(frame.index),
             firstSequence: frame.firstSequence,
             eventCount: UInt64(frame.eventCount), bytes: frame.bytes)
-        if frame.index < verifyUntilFrame {
-            guard let stored = try store.frame(at: frame.index), stored.hash == hash else {
-                throw RecorderError.resumeDiverged(path: store.path, frame: frame.index)
-            }
-        } else {
+        let link = FrameLink(
+            previous: sealedHead, hash: hash,
+            payload: frame.index < verifyUntilFrame ? nil : compressor.compress(frame.bytes))
+        sealedHead = hash
+        return link
+    }
+
+    /// Worker side: commit one frame (or check it when resuming).
+    func commit(_ frame: SealedFrame, link: FrameLink, measurements: [MeasurementRecord]) throws {
+        if let payload = link.payload {
             let record = FrameRecord(
                 index: frame.index, firstSequence: frame.firstSequence,
                 eventCount: frame.eventCount,
-                rawSize: frame.bytes.count, previousHash: chainHead, hash: hash,
-                payload: compressor.compress(frame.bytes))
+                rawSize: frame.bytes.count, previousHash: link.previous, hash: link.hash,
+                payload: payload)
             let head = HeadRecord(
-                frameCount: frame.index + 1, eventCount: frame.endSequence, headHash: hash,
+                frameCount: frame.index + 1, eventCount: frame.endSequence, headHash: link.hash,
                 finished: false, marketDigest: nil)
             try store.append(
                 frame: record, checkpoint: nil, head: head, measurements: measurements)
+        } else {
+            guard let stored = try store.frame(at: frame.index), stored.hash == link.hash else {
+                throw RecorderError.resumeDiverged(path: store.path, frame: frame.index)
+            }
         }
-        chainHead = hash
+        chainHead = link.hash
     }
 
     public func checkpoint(_ checkpoint: EngineCheckpoint) throws {
@@ -127,23 +166,27 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         try rethrowFailure()
         let size = checkpoint.state.count
         backlog.enter(size: size)
-        worker.async { [self] in
-            defer { backlog.leave(size: size) }
-            guard lock.withLock({ failure == nil }) else { return }
-            do {
-                if checkpoint.frameCount <= verifyUntilFrame,
-                    try store.checkpoint(frameCount: checkpoint.frameCount) != nil
-                {
-                    return
+        // Through both stages, so it is stored after the frames sealed before it.
+        sealer.async { [self] in
+            let payload = failed ? nil : compressor.compress(checkpoint.state)
+            worker.async { [self] in
+                defer { backlog.leave(size: size) }
+                guard let payload, !failed else { return }
+                do {
+                    if checkpoint.frameCount <= verifyUntilFrame,
+                        try store.checkpoint(frameCount: checkpoint.frameCount) != nil
+                    {
+                        return
+                    }
+                    try store.appendCheckpoint(
+                        CheckpointRecord(
+                            frameCount: checkpoint.frameCount,
+                            nextSequence: checkpoint.nextSequence, frameHash: chainHead,
+                            stateSize: checkpoint.state.count,
+                            stateDigest: checkpoint.stateDigest, payload: payload))
+                } catch {
+                    keepFirstFailure(error)
                 }
-                try store.appendCheckpoint(
-                    CheckpointRecord(
-                        frameCount: checkpoint.frameCount, nextSequence: checkpoint.nextSequence,
-                        frameHash: chainHead,
-                        stateSize: checkpoint.state.count, stateDigest: checkpoint.stateDigest,
-                        payload: compressor.compress(checkpoint.state)))
-            } catch {
-                lock.withLock { if failure == nil { failure = error } }
             }
         }
     }
@@ -154,7 +197,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
 
     /// Waits for every queued frame, then marks the recording complete with its market digest.
     public func finish(marketDigest: Digest32) throws {
-        worker.sync {}
+        waitForStages()
         try rethrowFailure()
         try store.finish(
             head: HeadRecord(
@@ -189,7 +232,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     /// Waits for the queue without finishing (an interrupted recording stays resumable),
     /// publishes the unfinished head and returns it (nil before the first frame).
     public func drain() throws -> HeadRecord? {
-        worker.sync {}
+        waitForStages()
         try rethrowFailure()
         let head = try store.head()
         publishHead(head)

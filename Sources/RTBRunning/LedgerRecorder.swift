@@ -105,7 +105,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         rawBytesWritten += Int64(size)
         let measured = measurements.take(before: frame.endSequence)
         sealer.async { [self] in
-            let link = failed ? nil : link(frame)
+            let link = failed ? nil : chainLink(for: frame)
             worker.async { [self] in
                 defer { backlog.leave(size: size) }
                 guard let link, !failed else { return }
@@ -128,7 +128,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     }
 
     /// Sealer side: hash one frame onto the chain and compress it (unless it is only checked).
-    func link(_ frame: SealedFrame) -> FrameLink {
+    func chainLink(for frame: SealedFrame) -> FrameLink {
         let hash = FrameChain.hash(
             previous: sealedHead, frameIndex: UInt64(frame.index),
             firstSequence: frame.firstSequence,

@@ -9,8 +9,8 @@ import RTBTrace
 /// keeps simulating on its own core: the sealer chain-hashes and compresses each frame, the
 /// worker commits it (frame, chain link and head in one transaction). While the worker waits
 /// for the disk (a WAL checkpoint's syncs), the sealer goes on compressing the next frames.
-/// Both stages take frames in the order sealed; `backlog` bounds what waits in either. It is
-/// also the shared ledger scenario C agents read back from: committed frames through a
+/// Both stages take frames in the order sealed; `backlog` bounds what waits in both together.
+/// It is also the shared ledger scenario C agents read back from: committed frames through a
 /// read-only connection, plus the frames still in the stages.
 public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sendable {
     public let store: LedgerStore
@@ -26,7 +26,8 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     public private(set) var framesWritten: Int
     public private(set) var eventsWritten: UInt64
     public private(set) var rawBytesWritten: Int64 = 0
-    /// Worker-side chain head: the last committed frame's hash (read after `finish`).
+    /// Worker-side chain head: the hash of the last frame committed (or, resuming, checked
+    /// against the stored one); read after `finish`.
     var chainHead: Digest32
     /// Sealer-side chain head: the last hashed frame's hash.
     var sealedHead: Digest32
@@ -229,7 +230,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
         }
     }
 
-    /// Waits for the queue without finishing (an interrupted recording stays resumable),
+    /// Waits for both stages without finishing (an interrupted recording stays resumable),
     /// publishes the unfinished head and returns it (nil before the first frame).
     public func drain() throws -> HeadRecord? {
         waitForStages()
@@ -242,7 +243,7 @@ public final class LedgerRecorder: FrameSink, SharedLedgerReader, @unchecked Sen
     public func sealedFrames(from sequence: UInt64) throws -> [SealedFrame] {
         // A failed commit (a full disk) is the answer: the frames it lost are not readable.
         try rethrowFailure()
-        // In-flight frames first: a frame leaving the queue is already committed, so reading
+        // In-flight frames first: a frame leaving the stages is already committed, so reading
         // the database second never misses one.
         let queued = lock.withLock { inFlight }
         let firstQueued = queued.first?.index ?? framesWritten

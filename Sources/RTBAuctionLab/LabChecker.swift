@@ -142,7 +142,7 @@ public final class LabChecker: ModelChecker {
                 let item = round.bids[p * stride + 1]
                 return agent >= 0 && agent < config.agents.count && item >= 0
                     && item < accounting.values[agent].count
-                    && round.bids[p * stride + 3] >= 0
+                    && RoundAccounting.value(in: round.bids, at: p, stride: stride) != nil
                     && (stride == 6 || round.bids[p * stride + 6] > 0)
             }),
             (0..<(round.outcome.count / 3)).allSatisfy({

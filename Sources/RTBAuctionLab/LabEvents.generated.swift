@@ -250,13 +250,13 @@ public struct UsersDrawn: Equatable, Sendable {
     }
 }
 
-/// One auction round (tick = round) shown to one user. bids holds, per participant in sampled order, a fixed stride of integers: agent, item, bid (micro-units; per impression, or per click under click billing), the chosen item's true expected value per impression for this user (CTR x persona x fatigue x value x persona CVR factor, micro-units), the best item's minus the chosen one's, the agent's estimate minus the true value, and under click billing the quality (estimated CTR in ppm) that ranks bids. outcome holds per filled slot, in slot order: the winner's position in bids, the price (micro-units, per impression or per click) and the click (0 or 1). (kind 3, scenarios -)
+/// One auction round (tick = round) shown to one user. bids holds, per participant in sampled order, a fixed stride of integers: agent, item, bid (micro-units; per impression, or per click under click billing), the chosen item's true expected value per impression for this user (CTR x persona x fatigue x value x persona CVR factor, micro-units) recorded minus the bid (0 for a truthful bidder), the best item's value minus the chosen one's, the agent's estimate minus the true value, and under click billing the quality (estimated CTR in ppm) that ranks bids. outcome holds per filled slot, in slot order: the winner's position in bids, the price (micro-units, per impression or per click) and the click (0 or 1). (kind 3, scenarios -)
 public struct RoundPlayed: Equatable, Sendable {
     /// slots offered this round
     public var slots: Int
     /// the round's user (0 without a user model): its persona scales every CTR and the value of a click, its exposures fatigue each item's CTR
     public var user: Int
-    /// per participant: agent, item, bid, value, best minus value, estimate minus value [, quality]
+    /// per participant: agent, item, bid, value minus bid, best minus value, estimate minus value [, quality]
     public var bids: [Int64]
     /// per filled slot: winner position, price, click
     public var outcome: [Int64]

@@ -213,7 +213,8 @@ extension LabRun {
         bids[0] = Int64(agent)
         bids[1] = Int64(pick)
         bids[2] = bid
-        bids[3] = value
+        // Recorded as the value minus the bid: 0 for a truthful bidder (docs/auction-lab.md).
+        bids[3] = value - bid
         bids[4] = Int64(bestCTR * Double(micros[best]) * cvrFactor) - value
         bids[5] = Int64(estimatedCTR * clickValue) - value
         if clickBilling { bids[6] = max(1, Int64((estimatedCTR * 1e6).rounded())) }

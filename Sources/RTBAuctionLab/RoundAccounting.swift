@@ -60,6 +60,14 @@ struct RoundAccounting {
         values = Array(repeating: [], count: config.agents.count)
     }
 
+    /// Participant `p`'s true expected value in a recorded round's `bids`, which hold it as
+    /// its difference from the bid (0 for a truthful bidder, so one byte); nil when the sum
+    /// overflows or is negative (a malformed round).
+    static func value(in bids: [Int64], at p: Int, stride: Int) -> Int64? {
+        let (value, overflow) = bids[p * stride + 3].addingReportingOverflow(bids[p * stride + 2])
+        return overflow || value < 0 ? nil : value
+    }
+
     /// Folds one round into `accounts` (indexed by agent); `cvrPpm` is the round's user's
     /// persona factor on the value of a click. `slotOf` is scratch of at least the
     /// participants' count, `sorted` too; on return `slotOf` holds each participant's filled
@@ -103,7 +111,7 @@ struct RoundAccounting {
                 let agent = Int(bids[base])
                 let item = Int(bids[base + 1])
                 let bid = bids[base + 2]
-                let value = bids[base + 3]
+                let value = bids[base + 3] + bid
                 let bestGap = bids[base + 4]
                 let estimateGap = bids[base + 5]
                 let estimate = value + estimateGap

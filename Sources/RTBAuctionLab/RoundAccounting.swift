@@ -42,7 +42,7 @@ struct AgentAccounts: Equatable {
 }
 
 /// The rules that turn a RoundPlayed event's integers into accounts (docs/auction-lab.md):
-/// bids holds `stride` integers per participant (agent, item, bid, value, best - value,
+/// bids holds `stride` integers per participant (agent, item, bid, value - bid, best - value,
 /// estimate - value [, quality]); outcome three per filled slot (position, price, click).
 struct RoundAccounting {
     let stride: Int

@@ -68,6 +68,8 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
         }
         // Deviations: any bid in a grid around the truthful one, against the others' bids.
         for p in 0..<count {
+            // A truthful oracle bids its value: the recorded value minus the bid is 0.
+            #expect(round.bids[p * stride + 3] == 0)
             let value = round.bids[p * stride + 3] + round.bids[p * stride + 2]
             let others = (0..<count).filter { $0 != p }.map { round.bids[$0 * stride + 2] }
             let highest = others.max() ?? 0
@@ -85,6 +87,20 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
         #expect(summary.overbidRegret == 0 && summary.underbidRegret == 0)
         #expect(summary.allocationRegret == 0 && summary.optimum == summary.expected)
     }
+}
+
+/// A recorded round holds each value as its difference from the bid; reading it back refuses a
+/// sum that overflows or is negative (the checker counts such a round as malformed).
+@Test func recordedValuesAreTheBidPlusTheDifference() {
+    let stride = 6
+    #expect(RoundAccounting.value(in: [0, 0, 40_000, 0, 0, 0], at: 0, stride: stride) == 40_000)
+    #expect(
+        RoundAccounting.value(
+            in: [0, 0, 0, 0, 0, 0, 1, 0, 30_000, -5_000, 0, 0], at: 1, stride: stride)
+            == 25_000)
+    #expect(RoundAccounting.value(in: [0, 0, 10, -11, 0, 0], at: 0, stride: stride) == nil)
+    #expect(RoundAccounting.value(in: [0, 0, .max, 1, 0, 0], at: 0, stride: stride) == nil)
+    #expect(RoundAccounting.value(in: [0, 0, .min, -1, 0, 0], at: 0, stride: stride) == nil)
 }
 
 /// In first price the revenue of every iteration is the sum of the winning bids.

@@ -61,16 +61,15 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
         for slot in 0..<(round.outcome.count / 3) {
             let p = Int(round.outcome[slot * 3])
             // Expected utility of the win: true expected value - price >= 0.
-            #expect(
-                round.bids[p * stride + 3] + round.bids[p * stride + 2]
-                    - round.outcome[slot * 3 + 1] >= 0)
+            let value = try #require(RoundAccounting.value(in: round.bids, at: p, stride: stride))
+            #expect(value - round.outcome[slot * 3 + 1] >= 0)
             wins += 1
         }
         // Deviations: any bid in a grid around the truthful one, against the others' bids.
         for p in 0..<count {
             // A truthful oracle bids its value: the recorded value minus the bid is 0.
             #expect(round.bids[p * stride + 3] == 0)
-            let value = round.bids[p * stride + 3] + round.bids[p * stride + 2]
+            let value = try #require(RoundAccounting.value(in: round.bids, at: p, stride: stride))
             let others = (0..<count).filter { $0 != p }.map { round.bids[$0 * stride + 2] }
             let highest = others.max() ?? 0
             let truthful = value > highest ? value - highest : 0

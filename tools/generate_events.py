@@ -287,6 +287,10 @@ def add_envelope(add, schema, event_type, kind_type, body_type):
     decisions = [event for event in schema["events"] if event.get("decision")]
     add(f"/// An event of {', '.join(schema['models'])}: kind (varint), tick (varint), payload.")
     add(f"public struct {event_type}: ModelEvent, TickedEvent {{")
+    add("    /// The event schema version this file was generated for: the model's `eventSchemaVersion`")
+    add("    /// and its ledgers' headers carry it.")
+    add(f"    public static let schemaVersion: UInt32 = {schema['event_schema_version']}")
+    add("")
     add("    public var tick: Int64")
     add(f"    public var body: {body_type}")
     add("")

@@ -13,7 +13,7 @@ public enum CreativePipelineModel: SimulationModel {
     public typealias Checker = PipelineChecker
 
     public static let identity = ModelIdentity(name: "creative-pipeline", version: 1)
-    public static var eventSchemaVersion: UInt32 { 1 }
+    public static var eventSchemaVersion: UInt32 { PipeEvent.schemaVersion }
     public static var invariants: [InvariantInfo] { PipelineChecker.invariants }
     public static var canaries: [String] {
         [

@@ -654,6 +654,10 @@ public enum PipeEventBody: Equatable, Sendable {
 
 /// An event of creative-pipeline: kind (varint), tick (varint), payload.
 public struct PipeEvent: ModelEvent, TickedEvent {
+    /// The event schema version this file was generated for: the model's `eventSchemaVersion`
+    /// and its ledgers' headers carry it.
+    public static let schemaVersion: UInt32 = 1
+
     public var tick: Int64
     public var body: PipeEventBody
 

@@ -1119,6 +1119,10 @@ public enum AtomEventBody: Equatable, Sendable {
 
 /// An event of campaign-atomization: kind (varint), tick (varint), payload.
 public struct AtomEvent: ModelEvent, TickedEvent {
+    /// The event schema version this file was generated for: the model's `eventSchemaVersion`
+    /// and its ledgers' headers carry it.
+    public static let schemaVersion: UInt32 = 1
+
     public var tick: Int64
     public var body: AtomEventBody
 

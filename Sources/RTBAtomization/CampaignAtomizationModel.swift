@@ -11,7 +11,7 @@ public enum CampaignAtomizationModel: SimulationModel {
     public typealias Checker = AtomizationChecker
 
     public static let identity = ModelIdentity(name: "campaign-atomization", version: 2)
-    public static var eventSchemaVersion: UInt32 { 1 }
+    public static var eventSchemaVersion: UInt32 { AtomEvent.schemaVersion }
     public static var invariants: [InvariantInfo] { AtomizationChecker.invariants }
     public static var canaries: [String] {
         [

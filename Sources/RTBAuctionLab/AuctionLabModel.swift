@@ -12,7 +12,7 @@ public enum AuctionLabModel: SimulationModel {
     public typealias Checker = LabChecker
 
     public static let identity = ModelIdentity(name: "auction-lab", version: 1)
-    public static var eventSchemaVersion: UInt32 { 2 }
+    public static var eventSchemaVersion: UInt32 { LabEvent.schemaVersion }
     public static var invariants: [InvariantInfo] { LabChecker.invariants }
     public static var canaries: [String] {
         [

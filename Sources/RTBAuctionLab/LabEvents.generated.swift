@@ -660,6 +660,10 @@ public enum LabEventBody: Equatable, Sendable {
 
 /// An event of auction-lab: kind (varint), tick (varint), payload.
 public struct LabEvent: ModelEvent, TickedEvent {
+    /// The event schema version this file was generated for: the model's `eventSchemaVersion`
+    /// and its ledgers' headers carry it.
+    public static let schemaVersion: UInt32 = 2
+
     public var tick: Int64
     public var body: LabEventBody
 

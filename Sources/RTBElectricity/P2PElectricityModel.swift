@@ -11,7 +11,7 @@ public enum P2PElectricityModel: SimulationModel {
     public typealias Checker = ElectricityChecker
 
     public static let identity = ModelIdentity(name: "p2p-electricity", version: 1)
-    public static var eventSchemaVersion: UInt32 { 1 }
+    public static var eventSchemaVersion: UInt32 { PowerEvent.schemaVersion }
     public static var invariants: [InvariantInfo] { ElectricityChecker.invariants }
     public static var canaries: [String] {
         [

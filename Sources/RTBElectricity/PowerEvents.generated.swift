@@ -577,6 +577,10 @@ public enum PowerEventBody: Equatable, Sendable {
 
 /// An event of p2p-electricity: kind (varint), tick (varint), payload.
 public struct PowerEvent: ModelEvent, TickedEvent {
+    /// The event schema version this file was generated for: the model's `eventSchemaVersion`
+    /// and its ledgers' headers carry it.
+    public static let schemaVersion: UInt32 = 1
+
     public var tick: Int64
     public var body: PowerEventBody
 

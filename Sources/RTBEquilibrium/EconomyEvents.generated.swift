@@ -310,6 +310,10 @@ public enum EconomyEventBody: Equatable, Sendable {
 
 /// An event of exchange-economy: kind (varint), tick (varint), payload.
 public struct EconomyEvent: ModelEvent, TickedEvent {
+    /// The event schema version this file was generated for: the model's `eventSchemaVersion`
+    /// and its ledgers' headers carry it.
+    public static let schemaVersion: UInt32 = 1
+
     public var tick: Int64
     public var body: EconomyEventBody
 

@@ -10,7 +10,7 @@ public enum ExchangeEconomyModel: SimulationModel {
     public typealias Checker = EquilibriumChecker
 
     public static let identity = ModelIdentity(name: "exchange-economy", version: 1)
-    public static var eventSchemaVersion: UInt32 { 1 }
+    public static var eventSchemaVersion: UInt32 { EconomyEvent.schemaVersion }
     public static var invariants: [InvariantInfo] { EquilibriumChecker.invariants }
     public static var canaries: [String] {
         ["walras-skew", "negative-price", "wrong-step", "early-stop", "overspend", "suboptimal"]

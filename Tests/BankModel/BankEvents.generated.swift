@@ -205,6 +205,10 @@ public enum BankEventBody: Equatable, Sendable {
 
 /// An event of test-bank: kind (varint), tick (varint), payload.
 public struct BankEvent: ModelEvent, TickedEvent {
+    /// The event schema version this file was generated for: the model's `eventSchemaVersion`
+    /// and its ledgers' headers carry it.
+    public static let schemaVersion: UInt32 = 1
+
     public var tick: Int64
     public var body: BankEventBody
 

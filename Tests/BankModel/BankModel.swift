@@ -11,7 +11,7 @@ public enum BankModel: SimulationModel {
     public typealias Checker = BankChecker
 
     public static let identity = ModelIdentity(name: "test-bank", version: 1)
-    public static var eventSchemaVersion: UInt32 { 1 }
+    public static var eventSchemaVersion: UInt32 { BankEvent.schemaVersion }
     public static var invariants: [InvariantInfo] { BankChecker.invariants }
     public static var canaries: [String] { ["overdraw", "leak"] }
 

@@ -1,7 +1,9 @@
 import Foundation
+import RTBAuctionLab
 import RTBCore
 import RTBIntegrity
 import RTBLedger
+import RTBModels
 import RTBTestSupport
 import Testing
 
@@ -106,4 +108,30 @@ func badLabConfigsAreOneLineAndExit64(json: String, message: String) throws {
     #expect(recorded.error.contains(message), "\(recorded.error)")
     #expect(recorded.error.split(separator: "\n").count == 1, "\(recorded.error)")
     #expect(!FileManager.default.fileExists(atPath: path))
+}
+
+/// tools/ledger_reader.py, written from the generated layouts alone, reads lab ledgers (per
+/// impression and per click, with users): the same head hash, frames, events and kinds as
+/// `verify --deep` and the lab's own decoder.
+@Test(arguments: [LabCLI.slotsAndBudgets, LabCLI.personas])
+func theIndependentReaderReadsLabLedgers(json: String) throws {
+    let path = TestSupport.temporaryDirectory() + "/lab.ledger"
+    let recorded = try LabCLI.record(json, path: path)
+    #expect(recorded.status == 0, "\(recorded.error)")
+    let result = try TestSupport.run(
+        "/usr/bin/env", ["python3", TestSupport.root + "/tools/ledger_reader.py", path, "--json"])
+    #expect(result.status == 0, "\(result.output) \(result.error)")
+    let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+    let verified = try ChainVerifier.verify(path: path, deep: true)
+    #expect(report["status"] as? String == "intact")
+    #expect(report["head_hash"] as? String == verified.headHash.hex)
+    #expect(report["frames"] as? Int == verified.frames)
+    #expect((report["events"] as? NSNumber)?.uint64Value == verified.events)
+    var kinds: [String: Int] = [:]
+    try LedgerEvents.forEach(AuctionLabModel.self, store: try LedgerStore.open(path: path)) {
+        _, event in
+        kinds[event.kind.description, default: 0] += 1
+        return true
+    }
+    #expect(report["kinds"] as? [String: Int] == kinds)
 }

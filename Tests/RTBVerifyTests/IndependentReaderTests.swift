@@ -44,3 +44,30 @@ import RTBTestSupport
     #expect(broken.status == 12)
     #expect(broken.output.contains("frame 2"))
 }
+
+/// Every model's event schema version is the one its reader table (the file
+/// tools/ledger_reader.py picks by the model's name) declares: a layout change that bumps one
+/// and not the other makes the independent reader refuse every new ledger.
+@Test func everyModelsReaderTableHasItsEventSchemaVersion() throws {
+    var tables = [TestSupport.root + "/tools/event_schema.json"]
+    let sources = TestSupport.root + "/Sources"
+    for folder in try FileManager.default.contentsOfDirectory(atPath: sources).sorted() {
+        let candidate = sources + "/" + folder + "/events.reader.json"
+        if FileManager.default.fileExists(atPath: candidate) { tables.append(candidate) }
+    }
+    var declared: [String: Int] = [:]
+    for table in tables {
+        let data = try #require(FileManager.default.contents(atPath: table))
+        let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let models = object["models"] as? [String] ?? ["rtb-market", "rtb-scale"]
+        for model in models { declared[model] = object["event_schema_version"] as? Int ?? 1 }
+    }
+    func version<Model: SimulationModel>(_ model: Model.Type) -> Int {
+        Int(Model.eventSchemaVersion)
+    }
+    #expect(ModelRegistry.all.count >= 7)
+    for model in ModelRegistry.all {
+        let name = ModelRegistry.identity(of: model).name
+        #expect(declared[name] == version(model), "\(name)")
+    }
+}

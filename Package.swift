@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(name: "RTBEventsTests", dependencies: ["RTBCore", "RTBTrace", "RTBEvents"]),
         .testTarget(
             name: "RTBMarketTests", dependencies: ["RTBCore", "RTBEvents", "RTBMarket", "RTBTrace"]),
-        .target(name: "RTBTestSupport", path: "Tests/RTBTestSupport"),
+        .target(name: "RTBTestSupport", dependencies: ["RTBIntegrity"], path: "Tests/RTBTestSupport"),
         .testTarget(
             name: "RTBHarnessTests",
             dependencies: [

@@ -50,6 +50,9 @@ TYPES = {
     "reals": ("[Double]", "varint count, then each value as `real`"),
     "ints": ("[Int64]", "varint count, then each value as a zigzag (signed) varint"),
     "signed": ("Int64", "zigzag (signed) varint"),
+    "int-rows": ("IntRows", "varint columns (1 to 64), varint rows, varint zero-column mask (bit j set exactly when "
+                 "there is a row and column j holds only zeros), then row by row the value of each column outside "
+                 "the mask as a zigzag (signed) varint; at most 2^24 values"),
 }
 
 
@@ -81,6 +84,7 @@ def encode_line(name, field_type):
         "reals": f"writer.reals({name})",
         "ints": f"writer.signedVarints({name})",
         "signed": f"writer.signedVarint({name})",
+        "int-rows": f"writer.intRows({name})",
     }[field_type]
 
 
@@ -107,6 +111,7 @@ def decode_expr(field_type):
         "reals": "try reader.reals()",
         "ints": "try reader.signedVarints()",
         "signed": "try reader.signedVarint()",
+        "int-rows": "try reader.intRows()",
     }[field_type]
 
 
@@ -132,6 +137,7 @@ def field_value(name, field_type):
         "reals": f".reals({name})",
         "ints": f".ints({name})",
         "signed": f".int({name})",
+        "int-rows": f".ints({name}.cells)",
     }[field_type]
 
 

@@ -125,6 +125,31 @@ class Canonical:
             raise Broken(f"invalid boolean {value} at byte {self.pos - 1}")
         return value
 
+    def int_rows(self):
+        """An int-rows table, flattened row by row: columns, rows, the zero-column mask, then the
+        values of the columns outside it. Only the writer's form is accepted."""
+        columns = self.varint()
+        if not 1 <= columns <= 64:
+            raise Broken(f"int rows with {columns} columns before byte {self.pos}")
+        rows = self.bounded((1 << 24) // columns)
+        mask = self.varint()
+        full = (1 << columns) - 1
+        if mask & ~full or (rows == 0 and mask):
+            raise Broken(f"invalid zero-column mask {mask} before byte {self.pos}")
+        used = [column for column in range(columns) if not mask >> column & 1]
+        if rows * len(used) > self.end - self.pos:
+            raise Broken(f"truncated int rows before byte {self.pos}: {rows} rows of {len(used)} values")
+        values, nonzero = [0] * (rows * columns), set()
+        for row in range(rows):
+            for column in used:
+                value = zigzag(self.varint())
+                values[row * columns + column] = value
+                if value:
+                    nonzero.add(column)
+        if rows and len(nonzero) != len(used):
+            raise Broken(f"int rows: a column outside the mask holds only zeros, before byte {self.pos}")
+        return values
+
     def agent(self):
         code = self.varint()
         if code & 3 == 3 or code >> 2 > MAX_I31:
@@ -141,6 +166,7 @@ WIRE = {"id": Canonical.int63, "count": Canonical.int63, "micros": Canonical.int
         "reals": lambda r: [struct.unpack("<d", r.raw(8))[0] for _ in range(r.bounded(1 << 24))],
         "ints": lambda r: [zigzag(r.varint()) for _ in range(r.bounded(1 << 24))],
         "signed": lambda r: zigzag(r.varint()),
+        "int-rows": Canonical.int_rows,
         "bids": lambda r: [(r.int63(), r.int63()) for _ in range(r.bounded(1 << 16))]}
 
 

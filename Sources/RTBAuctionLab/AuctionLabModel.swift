@@ -75,10 +75,9 @@ public enum AuctionLabModel: SimulationModel {
     }
 
     public static func agentTracker(for config: LabConfig) -> (LabEvent) -> [String] {
-        let stride = config.bidStride
-        return { event in
+        { event in
             if case .roundPlayed(let round) = event.body {
-                return (0..<(round.bids.count / stride)).map { "agent \(round.bids[$0 * stride])" }
+                return (0..<round.bids.rows).map { "agent \(round.bids[$0, 0])" }
             }
             return agent(of: event, config: config).map { [$0] } ?? []
         }

@@ -134,16 +134,16 @@ public final class LabChecker: ModelChecker {
         expectedTick = tick + 1
         roundsSeen += 1
         let stride = config.bidStride
-        let count = round.bids.count / stride
-        guard round.bids.count % stride == 0, count == config.participants,
+        let count = round.bids.rows
+        guard round.bids.columns == stride, count == config.participants,
             round.outcome.count % 3 == 0, round.slots >= 1, round.slots <= config.maxSlots,
             (0..<count).allSatisfy({ p in
-                let agent = Int(round.bids[p * stride])
-                let item = round.bids[p * stride + 1]
+                let agent = Int(round.bids.cells[p * stride])
+                let item = round.bids.cells[p * stride + 1]
                 return agent >= 0 && agent < config.agents.count && item >= 0
                     && item < accounting.values[agent].count
-                    && RoundAccounting.value(in: round.bids, at: p, stride: stride) != nil
-                    && (stride == 6 || round.bids[p * stride + 6] > 0)
+                    && RoundAccounting.value(in: round.bids.cells, at: p, stride: stride) != nil
+                    && (stride == 6 || round.bids.cells[p * stride + 6] > 0)
             }),
             (0..<(round.outcome.count / 3)).allSatisfy({
                 let position = round.outcome[$0 * 3]
@@ -169,7 +169,7 @@ public final class LabChecker: ModelChecker {
                 cvrPpm = config.personas[userPersonas[round.user]].cvrPpm
             }
         }
-        round.bids.withUnsafeBufferPointer { bids in
+        round.bids.cells.withUnsafeBufferPointer { bids in
             round.outcome.withUnsafeBufferPointer { outcome in
                 slotOf.withUnsafeMutableBufferPointer { slotOf in
                     sortedBids.withUnsafeMutableBufferPointer { sorted in
@@ -187,8 +187,10 @@ public final class LabChecker: ModelChecker {
     func checkAllocation(_ round: RoundPlayed, count: Int, tick: Int64, at sequence: UInt64) {
         let stride = config.bidStride
         let click = config.billing == .click
-        func bid(_ p: Int) -> Int64 { round.bids[p * stride + 2] }
-        func score(_ p: Int) -> Int64 { click ? bid(p) &* round.bids[p * stride + 6] : bid(p) }
+        func bid(_ p: Int) -> Int64 { round.bids.cells[p * stride + 2] }
+        func score(_ p: Int) -> Int64 {
+            click ? bid(p) &* round.bids.cells[p * stride + 6] : bid(p)
+        }
         let eligible = (0..<count).filter { bid($0) > 0 && bid($0) >= config.reserve }
         let winners = (0..<(round.outcome.count / 3)).map { Int(round.outcome[$0 * 3]) }
         let scores = eligible.map(score).sorted(by: >)
@@ -211,7 +213,7 @@ public final class LabChecker: ModelChecker {
                 expected = bid(winner)
             case .secondPrice:
                 let next = slot + 1 < scores.count ? scores[slot + 1] : 0
-                let quality = click ? round.bids[winner * stride + 6] : 1
+                let quality = click ? round.bids.cells[winner * stride + 6] : 1
                 expected = max(config.reserve, (next + quality - 1) / quality)
             }
             tally.count(
@@ -223,8 +225,8 @@ public final class LabChecker: ModelChecker {
                 2, holds: price <= bid(winner), at: sequence,
                 witness:
                     "round \(tick) slot \(slot + 1): price \(price) above the bid \(bid(winner))")
-            let agent = Int(round.bids[winner * stride])
-            let item = Int(round.bids[winner * stride + 1])
+            let agent = Int(round.bids.cells[winner * stride])
+            let item = Int(round.bids.cells[winner * stride + 1])
             let clicked = round.outcome[slot * 3 + 2] == 1
             won[agent][item].impressions += 1
             if clicked { won[agent][item].clicks += 1 }

@@ -256,12 +256,12 @@ public struct RoundPlayed: Equatable, Sendable {
     public var slots: Int
     /// the round's user (0 without a user model): its persona scales every CTR and the value of a click, its exposures fatigue each item's CTR
     public var user: Int
-    /// per participant: agent, item, bid, value minus bid, best minus value, estimate minus value [, quality]
-    public var bids: [Int64]
+    /// one row per participant: agent, item, bid, value minus bid, best minus value, estimate minus value, and under per-click billing quality (6 columns, 7 per click); in JSON the rows one after another
+    public var bids: IntRows
     /// per filled slot: winner position, price, click
     public var outcome: [Int64]
 
-    public init(slots: Int, user: Int, bids: [Int64], outcome: [Int64]) {
+    public init(slots: Int, user: Int, bids: IntRows, outcome: [Int64]) {
         self.slots = slots
         self.user = user
         self.bids = bids
@@ -272,14 +272,14 @@ public struct RoundPlayed: Equatable, Sendable {
     public func encode(into writer: inout CanonicalWriter) {
         writer.varint(UInt64(slots))
         writer.varint(UInt64(user))
-        writer.signedVarints(bids)
+        writer.intRows(bids)
         writer.signedVarints(outcome)
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalError) {
         slots = try reader.int()
         user = try reader.int()
-        bids = try reader.signedVarints()
+        bids = try reader.intRows()
         outcome = try reader.signedVarints()
     }
 
@@ -288,7 +288,7 @@ public struct RoundPlayed: Equatable, Sendable {
         [
             EventField("slots", .int(Int64(slots))),
             EventField("user", .int(Int64(user))),
-            EventField("bids", .ints(bids)),
+            EventField("bids", .ints(bids.cells)),
             EventField("outcome", .ints(outcome)),
         ]
     }
@@ -662,7 +662,7 @@ public enum LabEventBody: Equatable, Sendable {
 public struct LabEvent: ModelEvent, TickedEvent {
     /// The event schema version this file was generated for: the model's `eventSchemaVersion`
     /// and its ledgers' headers carry it.
-    public static let schemaVersion: UInt32 = 2
+    public static let schemaVersion: UInt32 = 3
 
     public var tick: Int64
     public var body: LabEventBody

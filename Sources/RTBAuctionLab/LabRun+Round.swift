@@ -105,12 +105,12 @@ extension LabRun {
         if !(planted && canary == "drop-round") {
             let user = self.user
             log.append { writer, perturbed in
-                writer.appendPacked(capacity: (6 + bidBuffer.count + outcomeBuffer.count) * 10) {
+                writer.appendPacked(capacity: (8 + bidBuffer.count + outcomeBuffer.count) * 10) {
                     $0.varint(UInt64(LabEventKind.roundPlayed.rawValue))
                     $0.varint(UInt64(perturbed ? tick + 1 : tick))
                     $0.varint(UInt64(slots))
                     $0.varint(UInt64(user))
-                    $0.signedVarints(bidBuffer)
+                    $0.intRows(bidBuffer, columns: stride)
                     $0.signedVarints(outcomeBuffer)
                 }
             }

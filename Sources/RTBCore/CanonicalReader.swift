@@ -175,6 +175,7 @@ public enum CanonicalError: Error, Equatable, CustomStringConvertible {
     case invalidBool(offset: Int, value: UInt8)
     case invalidTag(offset: Int, tag: UInt64, type: String)
     case wrongCount(offset: Int, count: Int, expected: Int, what: String)
+    case invalidRows(offset: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -196,6 +197,8 @@ public enum CanonicalError: Error, Equatable, CustomStringConvertible {
             return "unknown \(type) tag \(tag) at byte \(offset)"
         case .wrongCount(let offset, let count, let expected, let what):
             return "\(count) \(what) at byte \(offset), expected \(expected)"
+        case .invalidRows(let offset, let reason):
+            return "invalid int rows at byte \(offset): \(reason)"
         }
     }
 }

@@ -45,17 +45,22 @@ public struct PackedEncoder {
         precondition(values.count <= (capacity - written) / 10, "packed encoder overflow")
         let base = self.base
         var offset = written
-        for value in values {
-            var rest = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-            while rest >= 0x80 {
-                base[offset] = UInt8(truncatingIfNeeded: rest) | 0x80
-                rest >>= 7
-                offset &+= 1
-            }
-            base[offset] = UInt8(truncatingIfNeeded: rest)
+        for value in values { PackedEncoder.put(value, into: base, at: &offset) }
+        written = offset
+    }
+
+    /// `value` as a zigzag varint at `base[offset]`, advancing `offset`. No room check: the
+    /// caller has checked for 10 bytes per value.
+    @inlinable @inline(__always)
+    static func put(_ value: Int64, into base: UnsafeMutablePointer<UInt8>, at offset: inout Int) {
+        var rest = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        while rest >= 0x80 {
+            base[offset] = UInt8(truncatingIfNeeded: rest) | 0x80
+            rest >>= 7
             offset &+= 1
         }
-        written = offset
+        base[offset] = UInt8(truncatingIfNeeded: rest)
+        offset &+= 1
     }
 }
 

@@ -57,20 +57,22 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
     var wins = 0
     for round in played {
         let stride = config.bidStride
-        let count = round.bids.count / stride
+        let count = round.bids.rows
         for slot in 0..<(round.outcome.count / 3) {
             let p = Int(round.outcome[slot * 3])
             // Expected utility of the win: true expected value - price >= 0.
-            let value = try #require(RoundAccounting.value(in: round.bids, at: p, stride: stride))
+            let value = try #require(
+                RoundAccounting.value(in: round.bids.cells, at: p, stride: stride))
             #expect(value - round.outcome[slot * 3 + 1] >= 0)
             wins += 1
         }
         // Deviations: any bid in a grid around the truthful one, against the others' bids.
         for p in 0..<count {
             // A truthful oracle bids its value: the recorded value minus the bid is 0.
-            #expect(round.bids[p * stride + 3] == 0)
-            let value = try #require(RoundAccounting.value(in: round.bids, at: p, stride: stride))
-            let others = (0..<count).filter { $0 != p }.map { round.bids[$0 * stride + 2] }
+            #expect(round.bids.cells[p * stride + 3] == 0)
+            let value = try #require(
+                RoundAccounting.value(in: round.bids.cells, at: p, stride: stride))
+            let others = (0..<count).filter { $0 != p }.map { round.bids.cells[$0 * stride + 2] }
             let highest = others.max() ?? 0
             let truthful = value > highest ? value - highest : 0
             for factor in [0.0, 0.5, 0.9, 1.1, 1.5, 3.0] {
@@ -114,7 +116,7 @@ func rounds(_ events: [LabEvent]) -> [RoundPlayed] {
         switch event.body {
         case .roundPlayed(let round):
             for slot in 0..<(round.outcome.count / 3) {
-                winning += round.bids[Int(round.outcome[slot * 3]) * config.bidStride + 2]
+                winning += round.bids.cells[Int(round.outcome[slot * 3]) * config.bidStride + 2]
             }
         case .iterationClosed(let iteration):
             #expect(iteration.revenue == winning)

@@ -20,23 +20,14 @@ import RTBTestSupport
     config.volume = .small
     config.kills = [AgentKill(agent: .buyer(1), tick: 100_000)]
     let (path, _) = try TestSupport.record(config, in: directory)
-    let result = try TestSupport.run(
-        "/usr/bin/env", ["python3", TestSupport.root + "/tools/ledger_reader.py", path, "--json"])
-    #expect(result.status == 0, "\(result.error)")
-    let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
-    let verified = try ChainVerifier.verify(path: path, deep: true)
-    #expect(report["status"] as? String == "intact")
-    #expect(report["head_hash"] as? String == verified.headHash.hex)
-    #expect(report["frames"] as? Int == verified.frames)
-    #expect((report["events"] as? NSNumber)?.uint64Value == verified.events)
-    #expect(report["checkpoints"] as? Int == verified.checkpoints)
+    let readerKinds = try TestSupport.independentReaderKinds(path)
     var kinds: [String: Int] = [:]
     try LedgerEvents.forEach(RTBMarketModel.self, store: try LedgerStore.open(path: path)) {
         _, event in
         kinds[event.kind.description, default: 0] += 1
         return true
     }
-    #expect(report["kinds"] as? [String: Int] == kinds)
+    #expect(readerKinds == kinds)
 
     try TestSupport.tamper(path, "flip", "frames", "payload", "2", "17")
     let broken = try TestSupport.run(
@@ -69,5 +60,61 @@ import RTBTestSupport
     for model in ModelRegistry.all {
         let name = ModelRegistry.identity(of: model).name
         #expect(declared[name] == version(model), "\(name)")
+    }
+}
+
+/// tools/ledger_reader.py's `int-rows` decoder accepts exactly what the Swift reader accepts,
+/// with the same values: random tables the writer produced, each cut short by one byte, and
+/// every malformed form (0 or 65 columns, mask bits beyond the columns or without rows, an
+/// unmasked all-zero column, a forged row count).
+@Test func theIndependentReaderDecodesIntRowsAsTheSwiftReaderDoes() throws {
+    var cases: [[UInt8]] = [
+        [0, 0, 0], [65, 0, 0], [2, 1, 4, 2, 2], [2, 0, 1], [2, 1, 0, 0, 2], [2, 1, 1, 2],
+        [1, 0xE8, 0x07, 0, 2, 2, 2], [64, 0x81, 0x80, 0x10, 0], [1, 5, 1], [3, 0, 0],
+    ]
+    var stream = RandomStream(seed: 5, key: StreamKey("int-rows-reader"))
+    for _ in 0..<200 {
+        let columns = 1 + Int(stream.next(below: 8))
+        let rows = Int(stream.next(below: 5))
+        let zero = (0..<columns).map { _ in stream.next(below: 2) == 0 }
+        let cells = (0..<rows * columns).map { index -> Int64 in
+            zero[index % columns] ? 0 : Int64(bitPattern: stream.next() >> (stream.next() % 64)) | 1
+        }
+        var writer = CanonicalWriter()
+        writer.intRows(IntRows(columns: columns, cells: cells))
+        cases.append(writer.bytes)
+        cases.append(Array(writer.bytes.dropLast()))
+    }
+    // Swift's answer per case: the cells, or nil when the reader throws or leaves bytes.
+    let expected: [[Int64]?] = cases.map { bytes in
+        var reader = CanonicalReader(bytes)
+        guard let table = try? reader.intRows(), reader.isAtEnd else { return nil }
+        return table.cells
+    }
+    let script = """
+        import json, sys
+        sys.path.insert(0, sys.argv[1])
+        import ledger_reader as lr
+        out = []
+        for case in json.load(open(sys.argv[2])):
+            r = lr.Canonical(bytes(case))
+            try:
+                cells = r.int_rows()
+                out.append(cells if r.pos == r.end else None)
+            except lr.Broken:
+                out.append(None)
+        print(json.dumps(out))
+        """
+    let input = TestSupport.temporaryDirectory() + "/cases.json"
+    try JSONSerialization.data(withJSONObject: cases).write(to: URL(fileURLWithPath: input))
+    let result = try TestSupport.run(
+        "/usr/bin/env", ["python3", "-c", script, TestSupport.root + "/tools", input])
+    #expect(result.status == 0, "\(result.error)")
+    let answers = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [Any]
+    #expect(answers.count == cases.count)
+    #expect(expected.filter { $0 == nil }.count >= 207)
+    for (index, answer) in answers.enumerated() {
+        let python = (answer as? [NSNumber])?.map { $0.int64Value }
+        #expect(python == expected[index], "case \(cases[index])")
     }
 }

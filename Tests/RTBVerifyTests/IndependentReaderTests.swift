@@ -41,10 +41,14 @@ import RTBTestSupport
 /// and not the other makes the independent reader refuse every new ledger.
 @Test func everyModelsReaderTableHasItsEventSchemaVersion() throws {
     var tables = [TestSupport.root + "/tools/event_schema.json"]
-    let sources = TestSupport.root + "/Sources"
-    for folder in try FileManager.default.contentsOfDirectory(atPath: sources).sorted() {
-        let candidate = sources + "/" + folder + "/events.reader.json"
-        if FileManager.default.fileExists(atPath: candidate) { tables.append(candidate) }
+    // Where tools/ledger_reader.py looks: the packaged models' tables and the test models'
+    // (a test that registers the test bank may run first in this process).
+    for top in ["/Sources", "/Tests"] {
+        let base = TestSupport.root + top
+        for folder in try FileManager.default.contentsOfDirectory(atPath: base).sorted() {
+            let candidate = base + "/" + folder + "/events.reader.json"
+            if FileManager.default.fileExists(atPath: candidate) { tables.append(candidate) }
+        }
     }
     var declared: [String: Int] = [:]
     for table in tables {
